@@ -1,0 +1,193 @@
+"""Datum conversion between WGS84, GCJ-02 and BD-09.
+
+WGS84 is the datum of GPS and of every file this project stores. GCJ-02 is the
+obfuscated datum that Chinese web maps (Amap/高德, Tencent) draw in; BD-09 is
+Baidu's further offset of GCJ-02. Both are published formulas, not EPSG CRSs, so
+they are applied to coordinates here rather than through pyproj.
+
+Outside China: the GCJ-02 offset is applied only inside the customary rectangle
+lon 72.004–137.8347, lat 0.8293–55.8271. Outside it, GCJ-02 equals WGS84 (what
+Chinese map providers do for foreign coordinates) and BD-09 is still Baidu's
+offset of that. The rectangle is coarse: it also covers Korea, Mongolia and other
+neighbours, where results follow the formula regardless. Points in this project
+are always inside Shanghai, far from the rectangle's edges.
+
+All functions take and return longitude/latitude in decimal degrees, as floats or
+numpy arrays (vectorised), and never modify their inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import numpy as np
+import shapely
+
+Datum = Literal["wgs84", "gcj02", "bd09"]
+DATUMS: tuple[Datum, ...] = ("wgs84", "gcj02", "bd09")
+DATUM_LABELS = {"wgs84": "WGS84 (EPSG:4326)", "gcj02": "GCJ-02 (国测局)", "bd09": "BD-09 (百度)"}
+
+_A = 6378245.0  # Krasovsky 1940 semi-major axis used by the GCJ-02 formula, metres
+_EE = 0.00669342162296594323  # its first eccentricity squared
+_X_PI = np.pi * 3000.0 / 180.0
+_CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)  # lon_min, lat_min, lon_max, lat_max
+
+#: Iterative inverses stop when the forward image is within this many degrees of
+#: the target (1e-10° ≈ 0.01 mm) or after this many rounds.
+_INVERSE_TOL_DEG = 1e-10
+_INVERSE_MAX_ROUNDS = 30
+
+
+def parse_datum(name: str) -> Datum:
+    """Return the canonical datum id for a user-facing name (``GCJ-02``, ``bd09`` …).
+
+    Raises ``ValueError`` naming the accepted values when the name is unknown.
+    """
+    key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
+    aliases = {
+        "wgs84": "wgs84", "epsg4326": "wgs84", "4326": "wgs84", "gps": "wgs84",
+        "gcj02": "gcj02", "gcj": "gcj02", "amap": "gcj02", "高德": "gcj02", "火星": "gcj02",
+        "bd09": "bd09", "bd09ll": "bd09", "baidu": "bd09", "百度": "bd09",
+    }
+    if key not in aliases:
+        raise ValueError(f"unknown datum {name!r}: use one of wgs84, gcj02, bd09")
+    return aliases[key]  # type: ignore[return-value]
+
+
+def in_china_box(lon, lat):
+    """True where a point lies in the rectangle inside which GCJ-02 is offset."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    x0, y0, x1, y1 = _CHINA_BOX
+    return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+
+
+def _offset_lat(x, y):
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+    ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+    ret += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
+    ret += (160.0 * np.sin(y / 12.0 * np.pi) + 320.0 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+    return ret
+
+
+def _offset_lon(x, y):
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+    ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+    ret += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
+    ret += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
+    return ret
+
+
+def _as_arrays(lon, lat):
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def _same_kind(lon_in, out):
+    """Return floats for scalar input, arrays otherwise."""
+    return float(out) if np.ndim(lon_in) == 0 else out
+
+
+def wgs84_to_gcj02(lon, lat):
+    """WGS84 → GCJ-02 (forward formula; identity outside the China rectangle)."""
+    x, y = _as_arrays(lon, lat)
+    dlat = _offset_lat(x - 105.0, y - 35.0)
+    dlon = _offset_lon(x - 105.0, y - 35.0)
+    radlat = y / 180.0 * np.pi
+    magic = 1 - _EE * np.sin(radlat) ** 2
+    sqrtmagic = np.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * np.pi)
+    dlon = (dlon * 180.0) / (_A / sqrtmagic * np.cos(radlat) * np.pi)
+    inside = in_china_box(x, y)
+    gx = np.where(inside, x + dlon, x)
+    gy = np.where(inside, y + dlat, y)
+    return _same_kind(lon, gx), _same_kind(lat, gy)
+
+
+def gcj02_to_bd09(lon, lat):
+    """GCJ-02 → BD-09 (Baidu's published forward formula)."""
+    x, y = _as_arrays(lon, lat)
+    z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
+    return _same_kind(lon, z * np.cos(theta) + 0.0065), _same_kind(lat, z * np.sin(theta) + 0.006)
+
+
+def _invert(forward: Callable, lon, lat):
+    """Solve ``forward(p) = (lon, lat)`` for p by fixed-point iteration.
+
+    Each round moves the guess by the residual; the offsets vary slowly with
+    position, so this converges to ~1e-12° in a handful of rounds.
+    """
+    tx, ty = _as_arrays(lon, lat)
+    x, y = tx.copy(), ty.copy()
+    for _ in range(_INVERSE_MAX_ROUNDS):
+        fx, fy = forward(x, y)
+        dx, dy = np.asarray(fx) - tx, np.asarray(fy) - ty
+        x, y = x - dx, y - dy
+        if np.all(np.abs(dx) < _INVERSE_TOL_DEG) and np.all(np.abs(dy) < _INVERSE_TOL_DEG):
+            break
+    return _same_kind(lon, x), _same_kind(lat, y)
+
+
+def gcj02_to_wgs84(lon, lat):
+    """GCJ-02 → WGS84 by iterating the forward formula (error well under 1 mm)."""
+    return _invert(wgs84_to_gcj02, lon, lat)
+
+
+def bd09_to_gcj02(lon, lat):
+    """BD-09 → GCJ-02 by iterating the forward formula."""
+    return _invert(gcj02_to_bd09, lon, lat)
+
+
+def wgs84_to_bd09(lon, lat):
+    """WGS84 → BD-09."""
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(lon, lat):
+    """BD-09 → WGS84 (both steps iterative)."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+
+
+_PAIRS: dict[tuple[str, str], Callable] = {
+    ("wgs84", "gcj02"): wgs84_to_gcj02,
+    ("gcj02", "wgs84"): gcj02_to_wgs84,
+    ("gcj02", "bd09"): gcj02_to_bd09,
+    ("bd09", "gcj02"): bd09_to_gcj02,
+    ("wgs84", "bd09"): wgs84_to_bd09,
+    ("bd09", "wgs84"): bd09_to_wgs84,
+}
+
+
+def convert(lon, lat, src: str, dst: str):
+    """Convert lon/lat (degrees, scalars or arrays) from datum ``src`` to ``dst``."""
+    src_d, dst_d = parse_datum(src), parse_datum(dst)
+    if src_d == dst_d:
+        return _same_kind(lon, np.array(lon, dtype=float)), _same_kind(lat, np.array(lat, dtype=float))
+    return _PAIRS[(src_d, dst_d)](lon, lat)
+
+
+def convert_geometry(geom, src: str, dst: str):
+    """Convert every vertex of a shapely geometry (or array of them) between datums."""
+
+    def _xy(coords: np.ndarray) -> np.ndarray:
+        if len(coords) == 0:
+            return coords
+        x, y = convert(coords[:, 0], coords[:, 1], src, dst)
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, _xy)
+
+
+def convert_frame(gdf, src: str, dst: str):
+    """Return a copy of a lon/lat GeoDataFrame with its geometry moved to datum ``dst``.
+
+    The CRS stays EPSG:4326 (GCJ-02 and BD-09 have no EPSG code); the datum is
+    recorded in ``result.attrs["datum"]`` so exporters can label the output.
+    """
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise ValueError(f"datum conversion needs lon/lat in EPSG:4326, got {gdf.crs}")
+    out = gdf.copy()
+    out.geometry = convert_geometry(gdf.geometry.values, src, dst)
+    out.attrs["datum"] = parse_datum(dst)
+    return out

@@ -1,0 +1,138 @@
+"""Serialise GeoDataFrames for GIS tools: RFC 7946 GeoJSON, CSV, GeoPackage.
+
+GeoJSON (RFC 7946): lon/lat, exterior rings counter-clockwise and holes
+clockwise, at most 7 decimals (≈1 cm), no ``crs`` member, UTF-8 with Chinese
+text unescaped. A file in GCJ-02 or BD-09 is not RFC 7946 WGS84; it says so in a
+top-level ``datum`` member and in its file name (see :func:`datum_file_name`).
+
+CSV: one row per feature, geometry as WKT plus a representative lon/lat; text
+cells that begin with ``= + - @``, tab or CR are prefixed with ``'`` so that
+spreadsheet programs do not run them as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.datum import DATUM_LABELS, convert_frame, parse_datum
+
+COORD_DECIMALS = 7
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _round_coords(geom):
+    return shapely.transform(geom, lambda c: np.round(c, COORD_DECIMALS))
+
+
+def rfc7946_geometry(geom):
+    """Orient rings (exterior CCW) and round coordinates to 7 decimals."""
+    return _round_coords(shapely.orient_polygons(geom, exterior_cw=False))
+
+
+def _json_value(value):
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def in_datum(gdf: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
+    """The frame with coordinates moved from WGS84 to ``datum`` (a copy)."""
+    datum = parse_datum(datum)
+    if datum == "wgs84":
+        out = gdf.copy()
+        out.attrs["datum"] = "wgs84"
+        return out
+    return convert_frame(gdf, "wgs84", datum)
+
+
+def datum_file_name(path: str | Path, datum: str) -> Path:
+    """``layers.geojson`` → ``layers_gcj02.geojson`` for a non-WGS84 datum."""
+    path = Path(path)
+    datum = parse_datum(datum)
+    if datum == "wgs84" or path.stem.endswith(f"_{datum}"):
+        return path
+    return path.with_name(f"{path.stem}_{datum}{path.suffix}")
+
+
+def to_geojson(gdf: gpd.GeoDataFrame, datum: str = "wgs84", name: str = "",
+               metadata: dict | None = None) -> str:
+    """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise ValueError(f"export needs EPSG:4326 lon/lat, got {gdf.crs}")
+    datum = parse_datum(datum)
+    moved = in_datum(gdf, datum)
+    geoms = rfc7946_geometry(moved.geometry.values)
+    props = [c for c in moved.columns if c != moved.geometry.name]
+    features = []
+    for values, geom in zip(moved[props].itertuples(index=False, name=None), geoms, strict=True):
+        features.append({
+            "type": "Feature",
+            "properties": {k: _json_value(v) for k, v in zip(props, values, strict=True)},
+            "geometry": None if geom is None else shapely.geometry.mapping(geom),
+        })
+    doc: dict = {"type": "FeatureCollection"}
+    if name:
+        doc["name"] = name
+    doc["datum"] = datum
+    if datum != "wgs84":
+        doc["datum_note"] = (f"Coordinates are {DATUM_LABELS[datum]}, not WGS84: this file does not "
+                             "follow RFC 7946's WGS84 rule. Use it only over a basemap in the same datum.")
+    if metadata:
+        doc["metadata"] = metadata
+    doc["features"] = features
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def neutralise_cell(value):
+    """Prefix text that a spreadsheet would read as a formula with ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(gdf: gpd.GeoDataFrame, datum: str = "wgs84") -> str:
+    """CSV text: attributes, ``lon``/``lat`` of a representative point, and ``wkt``."""
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise ValueError(f"export needs EPSG:4326 lon/lat, got {gdf.crs}")
+    moved = in_datum(gdf, datum)
+    geoms = _round_coords(moved.geometry.values)
+    rep = shapely.point_on_surface(geoms)
+    table = pd.DataFrame(moved.drop(columns=moved.geometry.name))
+    table["lon"] = np.round(shapely.get_x(rep), COORD_DECIMALS)
+    table["lat"] = np.round(shapely.get_y(rep), COORD_DECIMALS)
+    table["datum"] = parse_datum(datum)
+    table["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([neutralise_cell(str(c)) for c in table.columns])
+    for row in table.itertuples(index=False, name=None):
+        writer.writerow(["" if (isinstance(v, float) and math.isnan(v)) else neutralise_cell(v)
+                         for v in row])
+    return buf.getvalue()
+
+
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: str = "wgs84") -> None:
+    """Write each frame as a table of one GeoPackage (SRS EPSG:4326)."""
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    for layer_name, gdf in layers.items():
+        moved = in_datum(gdf, datum).reset_index(drop=True)
+        moved.to_file(path, layer=layer_name, driver="GPKG", engine="pyogrio")

@@ -1,0 +1,174 @@
+"""Geometry recipes: build a shape from real base units and stated parameters.
+
+A recipe is a small dict (read from a layer's TOML file) that names how a shape
+is made. Every construction is explicit so that ``describe`` can say how each
+shape came about. Coordinates are WGS84 lon/lat (EPSG:4326); buffers and radii
+are in metres, applied in the metric CRS of :mod:`geo.metric`.
+
+Keys (one construction per recipe, then optional modifiers):
+
+``towns = [..]``       union of OSM 街道/镇 polygons, by official name
+``districts = [..]``   union of OSM district polygons, by name (e.g. "嘉定区")
+``polygon = [[lon, lat], ..]``  a ring traced by hand (approximate by nature)
+``line = [pt, ..]``    a polyline
+``point = pt``         a point; with ``radius_m`` (or ``area_km2``) a disc
+``ref = "layer/feature"``  the geometry of another feature
+``parts = [recipe, ..]``   union of sub-recipes
+
+A ``pt`` is ``[lon, lat]`` or ``"station:<name>"`` (a metro station of the base
+data). ``buffer_m`` widens any construction but a point (a line becomes a
+corridor). Modifiers, applied in this order: ``clip`` (intersect with a recipe),
+``minus`` (subtract a recipe), ``clip_to = [district names]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from geo.metric import buffer_m
+
+CONSTRUCTIONS = ("towns", "districts", "polygon", "line", "point", "ref", "parts")
+MODIFIERS = ("clip", "minus", "clip_to")
+PARAMS = ("buffer_m", "radius_m", "area_km2")
+
+
+@dataclass(frozen=True)
+class BaseUnits:
+    """Named base geometries a recipe may use (all EPSG:4326)."""
+
+    towns: Mapping[str, BaseGeometry]
+    districts: Mapping[str, BaseGeometry]
+    stations: Mapping[str, BaseGeometry]
+
+
+RefResolver = Callable[[str], BaseGeometry]
+
+
+def _point(pt, base: BaseUnits) -> Point:
+    if isinstance(pt, str):
+        if not pt.startswith("station:"):
+            raise ValueError(f"point {pt!r}: use [lon, lat] or 'station:<name>'")
+        name = pt.removeprefix("station:")
+        if name not in base.stations:
+            raise ValueError(f"unknown metro station {name!r}")
+        return base.stations[name]
+    lon, lat = (float(v) for v in pt)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"point {pt!r} is not lon/lat in degrees")
+    return Point(lon, lat)
+
+
+def _named_union(names, table: Mapping[str, BaseGeometry], what: str) -> BaseGeometry:
+    missing = [n for n in names if n not in table]
+    if missing:
+        raise ValueError(f"unknown {what}: {', '.join(missing)}")
+    return shapely.union_all([table[n] for n in names])
+
+
+def _keys(recipe: Mapping) -> list[str]:
+    unknown = set(recipe) - set(CONSTRUCTIONS) - set(MODIFIERS) - set(PARAMS)
+    if unknown:
+        raise ValueError(f"unknown recipe keys: {', '.join(sorted(unknown))}")
+    found = [k for k in CONSTRUCTIONS if k in recipe]
+    if len(found) != 1:
+        raise ValueError(f"a recipe needs exactly one of {CONSTRUCTIONS}, got {found or 'none'}")
+    return found
+
+
+def build_geometry(recipe: Mapping, base: BaseUnits, resolve_ref: RefResolver) -> BaseGeometry:
+    """Build the geometry a recipe describes (EPSG:4326)."""
+    (kind,) = _keys(recipe)
+    value = recipe[kind]
+    if kind == "towns":
+        geom = _named_union(value, base.towns, "街道/镇")
+    elif kind == "districts":
+        geom = _named_union(value, base.districts, "district")
+    elif kind == "polygon":
+        geom = Polygon([_point(p, base) for p in value])
+        if not geom.is_valid:
+            raise ValueError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
+    elif kind == "line":
+        geom = LineString([_point(p, base) for p in value])
+    elif kind == "point":
+        geom = _point(value, base)
+        radius = _disc_radius_m(recipe)
+        if radius is not None:
+            geom = buffer_m(geom, radius, quad_segs=32)
+    elif kind == "ref":
+        geom = resolve_ref(value)
+    else:  # parts
+        geom = shapely.union_all([build_geometry(p, base, resolve_ref) for p in value])
+    if "buffer_m" in recipe:
+        if kind == "point":
+            raise ValueError("a point takes radius_m or area_km2, not buffer_m")
+        geom = buffer_m(geom, float(recipe["buffer_m"]))
+
+    if "clip" in recipe:
+        geom = geom.intersection(build_geometry(recipe["clip"], base, resolve_ref))
+    if "minus" in recipe:
+        geom = geom.difference(build_geometry(recipe["minus"], base, resolve_ref))
+    if "clip_to" in recipe:
+        geom = geom.intersection(_named_union(recipe["clip_to"], base.districts, "district"))
+    geom = shapely.make_valid(geom) if not geom.is_valid else geom
+    if geom.is_empty:
+        raise ValueError("recipe produced an empty geometry")
+    return _polygonal_only(geom)
+
+
+def _polygonal_only(geom: BaseGeometry) -> BaseGeometry:
+    """Drop slivers of lower dimension left by overlay (e.g. shared edges)."""
+    if geom.geom_type != "GeometryCollection":
+        return geom
+    polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if polys else geom
+
+
+def _disc_radius_m(recipe: Mapping) -> float | None:
+    if "radius_m" in recipe:
+        return float(recipe["radius_m"])
+    if "area_km2" in recipe:
+        return math.sqrt(float(recipe["area_km2"]) * 1e6 / math.pi)
+    return None
+
+
+def describe(recipe: Mapping) -> str:
+    """A one-line English account of how a recipe makes its shape."""
+    (kind,) = _keys(recipe)
+    value = recipe[kind]
+    if kind == "towns":
+        text = "union of OSM 街道/镇 polygons " + "、".join(value)
+    elif kind == "districts":
+        text = "union of OSM district polygons " + "、".join(value)
+    elif kind == "polygon":
+        text = f"polygon traced by hand ({len(value) - 1} vertices)"
+    elif kind == "line":
+        anchors = sum(isinstance(p, str) for p in value)
+        text = f"polyline through {len(value)} points ({anchors} at metro stations)"
+    elif kind == "point":
+        where = value.removeprefix("station:") + " metro station" if isinstance(value, str) else \
+            f"point ({value[0]:.4f}, {value[1]:.4f})"
+        if "radius_m" in recipe:
+            text = f"disc of radius {float(recipe['radius_m']) / 1000:g} km around {where}"
+        elif "area_km2" in recipe:
+            text = f"disc of the published area {float(recipe['area_km2']):g} km² around {where}"
+        else:
+            text = where
+    elif kind == "ref":
+        text = f"same shape as {value}"
+    else:
+        text = "union of (" + "; ".join(describe(p) for p in value) + ")"
+    if "buffer_m" in recipe:
+        text += f", buffered {float(recipe['buffer_m']) / 1000:g} km each side"
+    if "clip" in recipe:
+        text += "; clipped to " + describe(recipe["clip"])
+    if "minus" in recipe:
+        text += "; minus " + describe(recipe["minus"])
+    if "clip_to" in recipe:
+        text += "; clipped to " + "、".join(recipe["clip_to"])
+    return text

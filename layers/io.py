@@ -1,0 +1,109 @@
+"""File access for layers: base geography in, built layer GeoJSON in and out.
+
+This is the only module of :mod:`layers` that touches the disk; the builders
+and checks it calls are pure.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.export import to_geojson
+from geo.shapes import BaseUnits
+from layers.build import layer_frame
+from layers.catalog import read_layer_file
+from layers.schema import COLUMNS
+from layers.settings import BASE_DIR, LAYERS_DIR
+
+BASE_FILES = {
+    "districts": "districts_osm.geojson",
+    "towns": "towns_osm_central8.geojson",
+    "stations": "metro_stations.geojson",
+    "lines": "metro_lines.geojson",
+}
+
+
+def read_base(name: str, base_dir: Path = BASE_DIR) -> gpd.GeoDataFrame:
+    """One base file as a GeoDataFrame in EPSG:4326 (``districts``, ``towns`` …)."""
+    gdf = gpd.read_file(base_dir / BASE_FILES[name], engine="pyogrio")
+    if gdf.crs is None or not gdf.crs.equals("EPSG:4326") and gdf.crs.to_epsg() != 4326:
+        raise ValueError(f"{BASE_FILES[name]}: expected WGS84 lon/lat, got {gdf.crs}")
+    return gdf.set_crs("EPSG:4326", allow_override=True)
+
+
+@cache
+def base_units(base_dir: Path = BASE_DIR) -> BaseUnits:
+    """The named districts, 街道/镇 and metro stations that recipes may use."""
+    d = read_base("districts", base_dir)
+    t = read_base("towns", base_dir)
+    s = read_base("stations", base_dir)
+    return BaseUnits(
+        towns=dict(zip(t["official_control_name_2023"], t.geometry, strict=True)),
+        districts=dict(zip(d["district"], d.geometry, strict=True)),
+        stations=dict(zip(s["station"], s.geometry, strict=True)),
+    )
+
+
+@cache
+def district_english(base_dir: Path = BASE_DIR) -> dict[str, str]:
+    d = read_base("districts", base_dir)
+    return dict(zip(d["district"], d["district_en"], strict=True))
+
+
+def layer_path(layer_id: str, layers_dir: Path = LAYERS_DIR) -> Path:
+    return layers_dir / f"{layer_id}.geojson"
+
+
+def build_layers(files: dict[str, Path], base_dir: Path = BASE_DIR) -> dict[str, gpd.GeoDataFrame]:
+    """Build every layer from its definition file, resolving cross-layer ``ref`` recipes."""
+    base = base_units(base_dir)
+    english = district_english(base_dir)
+    built: dict[str, gpd.GeoDataFrame] = {}
+    in_progress: set[str] = set()
+
+    def build(layer_id: str) -> gpd.GeoDataFrame:
+        if layer_id not in built:
+            if layer_id in in_progress:
+                raise ValueError(f"layer {layer_id} refers to itself through other layers")
+            if layer_id not in files:
+                raise ValueError(f"reference to unknown layer {layer_id!r}")
+            in_progress.add(layer_id)
+            built[layer_id] = layer_frame(read_layer_file(files[layer_id]), base, lookup, english)
+            in_progress.discard(layer_id)
+        return built[layer_id]
+
+    def lookup(ref: str):
+        layer_id, _, fid = ref.partition("/")
+        frame = build(layer_id)
+        if fid not in frame.index:
+            raise ValueError(f"reference to unknown feature {ref!r}")
+        return frame.loc[fid, "geometry"]
+
+    for layer_id in files:
+        build(layer_id)
+    return {k: built[k] for k in files}
+
+
+def write_layer(gdf: gpd.GeoDataFrame, path: Path, source: str) -> None:
+    """Write a built layer as RFC 7946 GeoJSON with its source in ``metadata``."""
+    text = to_geojson(gdf.reset_index(drop=True), name=gdf["layer"].iloc[0],
+                      metadata={"source": source})
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def read_layer(path: Path) -> gpd.GeoDataFrame:
+    """A built layer file as a GeoDataFrame indexed by feature id, schema columns in order."""
+    gdf = gpd.read_file(path, engine="pyogrio")
+    gdf = gdf.set_crs("EPSG:4326", allow_override=True)
+    for col in ("sectors", "districts", "part_of", "official_area_source"):
+        if col in gdf.columns:
+            gdf[col] = gdf[col].fillna("").astype(str)
+    cols = [c for c in COLUMNS if c in gdf.columns]
+    extra = [c for c in gdf.columns if c not in COLUMNS and c != "geometry"]
+    gdf = gdf[[*cols, *extra, "geometry"]]
+    gdf.index = pd.Index(gdf["id"].to_numpy())
+    return gdf
