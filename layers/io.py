@@ -15,9 +15,15 @@ import pandas as pd
 from geo.export import to_geojson
 from geo.shapes import BaseUnits
 from layers.build import layer_frame
-from layers.catalog import read_layer_file
+from layers.catalog import layer_files, read_layer_file
 from layers.schema import COLUMNS
-from layers.settings import BASE_DIR, LAYERS_DIR
+from layers.provenance import (
+    authored_entry,
+    built_layer_entry,
+    read_provenance,
+    write_provenance,
+)
+from layers.settings import BASE_DIR, DATA_DIR, LAYERS_DIR, PROVENANCE_FILE, SECTORS_FILE
 
 BASE_FILES = {
     "districts": "districts_osm.geojson",
@@ -107,3 +113,28 @@ def read_layer(path: Path) -> gpd.GeoDataFrame:
     gdf = gdf[[*cols, *extra, "geometry"]]
     gdf.index = pd.Index(gdf["id"].to_numpy())
     return gdf
+
+
+def build_and_write(layers_dir: Path = LAYERS_DIR) -> dict[str, gpd.GeoDataFrame]:
+    """Rebuild every layer file from its definition and refresh ``provenance.json``
+    (hashes of the built files and of the project-authored definitions; the base
+    files' entries are left as they are, so a changed base file fails validation)."""
+    files = layer_files(layers_dir)
+    frames = build_layers(files)
+    entries = read_provenance(PROVENANCE_FILE) if PROVENANCE_FILE.is_file() else {}
+    for layer_id, gdf in frames.items():
+        path = layer_path(layer_id, layers_dir)
+        layer = read_layer_file(files[layer_id])["layer"]
+        write_layer(gdf, path, layer["source"])
+        rel = path.relative_to(DATA_DIR).as_posix()
+        entries[rel] = built_layer_entry(rel, path, files[layer_id].relative_to(DATA_DIR).as_posix(),
+                                         layer["source"])
+        definition = files[layer_id].relative_to(DATA_DIR).as_posix()
+        entries[definition] = authored_entry(
+            files[layer_id], "layer definition written by the project from the seed texts and "
+            "BOUNDARIES.md; coordinates judged against the base data (see each feature's method)")
+    entries[SECTORS_FILE.relative_to(DATA_DIR).as_posix()] = authored_entry(
+        SECTORS_FILE, "the 9+X taxonomy of 003_6b82db74c365b8ba.txt §二(三), §三, §四 "
+        "(沪府办发〔2021〕10号); aliases written by the project")
+    write_provenance(entries, PROVENANCE_FILE)
+    return frames

@@ -1,0 +1,113 @@
+"""Checks across a layer that the schema alone cannot see (pure functions).
+
+Each returns a list of readable problems; an empty list means the check passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.metric import area_km2
+from layers.citations import quote_problem
+from layers.schema import split_list
+
+#: Overlaps smaller than this (km²) are slivers from shared edges, not overlaps.
+OVERLAP_TOLERANCE_KM2 = 0.05
+#: How far (m) a feature's representative point may lie outside its named districts.
+DISTRICT_TOLERANCE_M = 0.0
+
+
+def _ancestors(fid: str, parent: Mapping[str, str]) -> set[str]:
+    seen: set[str] = set()
+    while parent.get(fid) and parent[fid] not in seen:
+        fid = parent[fid]
+        seen.add(fid)
+    return seen
+
+
+def overlap_problems(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Polygons of one layer must not overlap unless one lies within the other (``part_of``)."""
+    polys = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if polys.empty:
+        return []
+    parent = dict(zip(polys["id"], polys["part_of"], strict=True))
+    ids = list(polys["id"])
+    geoms = list(polys.geometry)
+    tree = shapely.STRtree(geoms)
+    problems = []
+    for i, j in zip(*tree.query(geoms, predicate="intersects"), strict=True):
+        if i >= j:
+            continue
+        a, b = ids[i], ids[j]
+        if a in _ancestors(b, parent) or b in _ancestors(a, parent):
+            continue
+        shared = float(area_km2(geoms[i].intersection(geoms[j])))
+        if shared > OVERLAP_TOLERANCE_KM2:
+            problems.append(f"{a} and {b} overlap by {shared:.2f} km² and neither is part_of the other")
+    return problems
+
+
+def part_of_problems(gdf: gpd.GeoDataFrame, min_share: float = 0.95) -> list[str]:
+    """A feature with ``part_of`` must lie (by area, or wholly for points and lines)
+    within that feature."""
+    by_id = dict(zip(gdf["id"], gdf.geometry, strict=True))
+    problems = []
+    for row in gdf[gdf["part_of"] != ""].itertuples():
+        parent = by_id.get(row.part_of)
+        if parent is None:
+            problems.append(f"{row.id}: part_of {row.part_of!r} is not in this layer")
+            continue
+        geom = row.geometry
+        if geom.area > 0:
+            share = geom.intersection(parent).area / geom.area
+        else:
+            share = 1.0 if parent.buffer(1e-9).contains(geom) else 0.0
+        if share < min_share:
+            problems.append(f"{row.id}: only {share:.0%} inside {row.part_of}, its part_of")
+    return problems
+
+
+def district_problems(gdf: gpd.GeoDataFrame, districts: Mapping[str, BaseGeometry]) -> list[str]:
+    """Each feature must lie in the districts it names: its representative point in
+    their union, and every named district touched by the shape."""
+    problems = []
+    for row in gdf.itertuples():
+        named = split_list(row.districts)
+        if not named:
+            continue
+        unknown = [d for d in named if d not in districts]
+        if unknown:
+            problems.append(f"{row.id}: unknown districts {unknown}")
+            continue
+        union = shapely.union_all([districts[d] for d in named])
+        point = row.geometry.representative_point() if row.geometry.geom_type != "Point" \
+            else row.geometry
+        if not union.buffer(1e-9).contains(point):
+            problems.append(f"{row.id}: lies outside its named districts {named}")
+        for d in named:
+            if not row.geometry.intersects(districts[d]):
+                problems.append(f"{row.id}: names district {d} but does not touch it")
+    return problems
+
+
+def citation_problems(gdf: gpd.GeoDataFrame, seeds_dir: Path) -> list[str]:
+    """Every quote must stand verbatim (whitespace aside) in the seed file it names."""
+    problems = []
+    for row in gdf.itertuples():
+        why = quote_problem(seeds_dir, row.cite_file, row.cite_quote)
+        if why:
+            problems.append(f"{row.layer}/{row.id}: {why}")
+    return problems
+
+
+def area_problems(gdf: gpd.GeoDataFrame, tolerance_pct: float = 25.0) -> list[str]:
+    """Features with a published area must land within ``tolerance_pct`` of it."""
+    rows = gdf[gdf["official_area_km2"].notna()]
+    return [f"{r.id}: area {r.area_km2:.1f} km² is {r.area_diff_pct:+.1f} % from the published "
+            f"{r.official_area_km2:g} km²" for r in rows.itertuples()
+            if abs(r.area_diff_pct) > tolerance_pct]

@@ -1,0 +1,90 @@
+"""The provenance record of ``data/``: source, licence, datum, precision, hash, count.
+
+``data/provenance.json`` has one entry per shipped data file (path relative to
+``data/``). Base files are fixed copies; built layer files are refreshed by
+``shmap build``. Tests check every entry against the file on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from layers.settings import DATA_DIR, PROVENANCE_FILE
+
+REQUIRED = ("source", "licence", "datum", "precision", "sha256")
+#: Files in data/ that describe the others and need no entry of their own.
+SELF_DESCRIBING = {"README.md", "provenance.json"}
+
+OSM_DERIVED_LICENCE = ("Open Database License 1.0 (derived from © OpenStreetMap contributors "
+                       "boundaries); recipes and attributes © the project, MIT")
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def feature_count(path: Path) -> int | None:
+    """Features in a GeoJSON file, or None for other files."""
+    if path.suffix != ".geojson":
+        return None
+    return len(json.loads(path.read_text(encoding="utf-8"))["features"])
+
+
+def read_provenance(path: Path = PROVENANCE_FILE) -> dict[str, dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["files"]
+
+
+def write_provenance(entries: dict[str, dict], path: Path = PROVENANCE_FILE) -> None:
+    doc = {"about": "One entry per file in data/ (paths relative to data/). See data/README.md.",
+           "files": dict(sorted(entries.items()))}
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def built_layer_entry(rel_path: str, path: Path, definition_file: str, source: str) -> dict:
+    """The entry for a layer file written by ``shmap build``."""
+    return {
+        "source": f"built by `shmap build` from {definition_file} and data/base/; {source}",
+        "licence": OSM_DERIVED_LICENCE,
+        "attribution": "© OpenStreetMap contributors; shanghai-cluster-map",
+        "datum": "WGS84 (EPSG:4326)",
+        "precision": "per feature, in the precision_m attribute (metres); approximate shapes "
+                     "carry approximate=true",
+        "sha256": sha256_of(path),
+        "features": feature_count(path),
+    }
+
+
+def authored_entry(path: Path, source: str) -> dict:
+    """The entry for a file the project writes by hand (taxonomy, layer definitions)."""
+    return {
+        "source": source,
+        "licence": "MIT (the project's own)",
+        "attribution": "shanghai-cluster-map",
+        "datum": "WGS84 (EPSG:4326) for every coordinate; none in non-spatial files",
+        "precision": "per feature, in precision_m (metres); not spatial for the taxonomy",
+        "sha256": sha256_of(path),
+        "features": None,
+    }
+
+
+def entry_problems(rel_path: str, entry: dict, data_dir: Path = DATA_DIR) -> list[str]:
+    """How one provenance entry disagrees with its file (empty when it agrees)."""
+    path = data_dir / rel_path
+    if not path.is_file():
+        return [f"{rel_path}: listed in provenance but missing"]
+    problems = [f"{rel_path}: provenance lacks {k}" for k in REQUIRED if not entry.get(k)]
+    if entry.get("sha256") and entry["sha256"] != sha256_of(path):
+        problems.append(f"{rel_path}: sha256 differs from provenance (file changed; "
+                        "rebuild or update the record)")
+    count = feature_count(path)
+    if count is not None and entry.get("features") != count:
+        problems.append(f"{rel_path}: {count} features, provenance says {entry.get('features')}")
+    return problems
+
+
+def unlisted_files(entries: dict[str, dict], data_dir: Path = DATA_DIR) -> list[str]:
+    """Data files with no provenance entry."""
+    files = [p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()]
+    return sorted(f for f in files if f not in entries and Path(f).name not in SELF_DESCRIBING)

@@ -1,0 +1,41 @@
+"""Shared fixtures, and a summary of computed vs published areas at the end of the run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import layers
+from layers.settings import SEEDS_DIR
+
+AREA_FEATURES = ("poles", "new_towns")
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"seed texts not found at {SEEDS_DIR}")
+    return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def ogrinfo() -> str:
+    path = shutil.which("ogrinfo")
+    if path is None:
+        pytest.fail("ogrinfo (Debian gdal-bin) is required: `make test` installs it")
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print each published area beside the computed one (the figures the tests check)."""
+    rows = []
+    for e in layers.catalog():
+        gdf = layers.load(e.id)
+        for r in gdf[gdf["official_area_km2"].notna()].itertuples():
+            rows.append(f"  {r.id:<42} {r.area_km2:9.1f} km²  published {r.official_area_km2:7.1f}"
+                        f"  ({r.area_diff_pct:+.1f} %)")
+    terminalreporter.section("computed vs published areas (EPSG:32651)")
+    for line in rows:
+        terminalreporter.write_line(line)
