@@ -16,13 +16,14 @@ from geo.export import to_geojson
 from geo.shapes import BaseUnits
 from layers.build import layer_frame
 from layers.catalog import layer_files, read_layer_file
-from layers.schema import COLUMNS
 from layers.provenance import (
+    OSM_DERIVED_LICENCE,
     authored_entry,
     built_layer_entry,
     read_provenance,
     write_provenance,
 )
+from layers.schema import COLUMNS
 from layers.settings import BASE_DIR, DATA_DIR, LAYERS_DIR, PROVENANCE_FILE, SECTORS_FILE
 
 BASE_FILES = {
@@ -95,9 +96,12 @@ def build_layers(files: dict[str, Path], base_dir: Path = BASE_DIR) -> dict[str,
 
 
 def write_layer(gdf: gpd.GeoDataFrame, path: Path, source: str) -> None:
-    """Write a built layer as RFC 7946 GeoJSON with its source in ``metadata``."""
+    """Write a built layer as RFC 7946 GeoJSON with source, licence and datum in ``metadata``."""
     text = to_geojson(gdf.reset_index(drop=True), name=gdf["layer"].iloc[0],
-                      metadata={"source": source})
+                      metadata={"source": source, "licence": OSM_DERIVED_LICENCE,
+                                "attribution": "© OpenStreetMap contributors; shanghai-cluster-map",
+                                "datum": "WGS84 (EPSG:4326)",
+                                "precision": "per feature: precision_m (metres), approximate"})
     path.write_text(text + "\n", encoding="utf-8")
 
 
