@@ -19,7 +19,7 @@ CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaV
 
 
 PANELS = (
-    ("两极两带", "Two poles, two belts", ("poles", "service_belt", "manufacturing_belt", "axes")),
+    ("两极两带", "Two poles, two belts", ("poles", "service_belt", "manufacturing_belt", "axes", "manufacturing_nodes")),
     ("五个新城 · G60", "New towns · G60", ("new_towns", "g60")),
     ("集成电路“一体两翼”", "IC: one body, two wings", ("ic_one_body_two_wings",)),
     ("生物医药“1+5+X”", "Biomedicine 1+5+X", ("biomed_1_5_x",)),

@@ -24,7 +24,7 @@ from layers.settings import LAYERS_DIR
 LAYER_IDS = [e.id for e in layers.catalog()]
 
 EXPECTED_LAYERS = {"districts", "poles", "service_belt", "manufacturing_belt", "axes",
-                   "new_towns", "g60", "g60_cities", "ic_one_body_two_wings", "biomed_1_5_x",
+                   "manufacturing_nodes", "new_towns", "g60", "g60_cities", "ic_one_body_two_wings", "biomed_1_5_x",
                    "ai_4_x", "fintech", "parks"}
 
 #: (feature id, published km²) that the issue names; the computed area must be within 25 %.
