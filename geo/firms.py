@@ -1,0 +1,364 @@
+"""Import a firm table: map headers, check every value, place and de-duplicate.
+
+Pure: takes a frame of text cells (see :mod:`geo.readers`) and the named places
+of Shanghai, returns accepted firms (a GeoDataFrame in EPSG:4326), rejected rows
+(original values plus ``row``, ``field``, ``reason``) and a report. Nothing is
+lost: ``rows_in == accepted + rejected`` always.
+
+Row numbers count data rows from 1 (the first row under the header), so in a CSV
+file row *n* is on line *n + 1*.
+
+Rules, in the order they apply:
+
+- ``name`` is required. Coordinates (``lon``/``lat``) or an ``address`` must give
+  a place; a row with neither is rejected.
+- Coordinates are read in the row's ``datum`` column if it has one, else the
+  file's declared datum (default WGS84), and converted to WGS84. A pair that only
+  makes sense swapped (latitude-like longitude, longitude-like latitude for
+  Shanghai) is swapped and flagged. Non-numbers, NaN, (0, 0), out-of-range values
+  and points outside Shanghai (its districts plus 1 km) are rejected.
+- A row without coordinates is placed at the representative point of the most
+  precise unit its address names: a 街道/镇 of the base data, else a 区.
+  ``placement`` and ``placement_precision_m`` say so.
+- ``uscc`` (统一社会信用代码) is text. A number mangled by a spreadsheet
+  (``9.14E+17``) rejects the row; any other invalid code is kept and flagged
+  (``uscc_valid`` false, ``uscc_problem`` says why).
+- Duplicates: the first row wins; a later row with the same valid credit code, or
+  with the same name and address, is rejected as a duplicate of that row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo import uscc
+from geo.datum import convert, parse_datum
+
+#: Canonical field → header spellings accepted (compared after NFKC, lower-case,
+#: and removing spaces, underscores, hyphens and brackets).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("企业名称", "名称", "公司名称", "单位名称", "机构名称", "name", "firmname",
+             "companyname", "company", "firm", "enterprise"),
+    "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "uscc", "creditcode",
+             "unifiedsocialcreditcode"),
+    "lon": ("经度", "lon", "lng", "long", "longitude", "x"),
+    "lat": ("纬度", "lat", "latitude", "y"),
+    "address": ("地址", "注册地址", "企业地址", "经营地址", "address", "addr"),
+    "industry": ("行业", "所属行业", "行业类别", "行业名称", "主营业务", "industry", "sector",
+                 "business"),
+    "industry_code": ("国民经济行业代码", "行业代码", "gbt4754", "gb/t4754", "gbt4754code",
+                      "industrycode", "naics", "isic"),
+    "employees": ("从业人员", "从业人数", "员工人数", "职工人数", "employees", "staff",
+                  "headcount"),
+    "datum": ("坐标系", "坐标系统", "datum", "crs", "coordsys"),
+}
+#: The box that Shanghai's coordinates fall in (lon0, lat0, lon1, lat1), used to
+#: recognise swapped pairs.
+SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
+
+
+def _header_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return re.sub(r"[\s_\-()（）\[\]]", "", text)
+
+
+_ALIAS_LOOKUP = {_header_key(a): canon for canon, names in HEADER_ALIASES.items() for a in names}
+
+
+class TableRejected(ValueError):
+    """The table cannot be imported at all (e.g. no name column)."""
+
+
+def map_headers(columns) -> dict[str, str]:
+    """Original header → canonical field, for the headers that have one.
+
+    When two headers map to the same field, the first (leftmost) is used.
+    """
+    mapping: dict[str, str] = {}
+    for col in columns:
+        canon = _ALIAS_LOOKUP.get(_header_key(col))
+        if canon and canon not in mapping.values():
+            mapping[str(col)] = canon
+    return mapping
+
+
+@dataclass(frozen=True)
+class Places:
+    """Named places for address placement and the Shanghai test (all EPSG:4326).
+
+    ``towns``/``districts`` map a name to (representative point, precision in m);
+    ``district_aliases`` maps short forms (e.g. 浦东) to a district name;
+    ``shanghai`` is the area a firm must fall in.
+    """
+
+    towns: Mapping[str, tuple[BaseGeometry, float]]
+    districts: Mapping[str, tuple[BaseGeometry, float]]
+    district_aliases: Mapping[str, str]
+    shanghai: BaseGeometry
+
+
+@dataclass
+class ImportResult:
+    """Accepted firms, rejected rows and the report of one import."""
+
+    accepted: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    report: dict = field(default_factory=dict)
+
+
+def _norm_text(series: pd.Series) -> pd.Series:
+    return series.map(lambda s: unicodedata.normalize("NFKC", s).strip())
+
+
+def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(values as float, mask of cells that are non-empty but not numbers)."""
+    clean = _norm_text(series).str.replace(",", "", regex=False)
+    values = pd.to_numeric(clean, errors="coerce")
+    bad = (clean != "") & (values.isna() | ~np.isfinite(values.fillna(0)))
+    return values.astype(float), bad
+
+
+class _Problems:
+    """Collects the first problem (field, reason) of each rejected row."""
+
+    def __init__(self, n: int):
+        self.field = np.full(n, "", dtype=object)
+        self.reason = np.full(n, "", dtype=object)
+
+    def add(self, mask, fld: str, reasons) -> None:
+        mask = np.asarray(mask, dtype=bool) & (self.field == "")
+        self.field[mask] = fld
+        if isinstance(reasons, str):
+            self.reason[mask] = reasons
+        else:
+            self.reason[mask] = np.asarray(reasons, dtype=object)[mask]
+
+    @property
+    def rejected(self) -> np.ndarray:
+        return self.field != ""
+
+
+def _place_by_address(addresses: pd.Series, places: Places):
+    """For each address: (lon, lat, placement, precision_m) or NaNs when nothing matches."""
+    towns = sorted(places.towns, key=len, reverse=True)
+    aliases = sorted(places.district_aliases, key=len, reverse=True)
+    out = []
+    for text in addresses:
+        norm = unicodedata.normalize("NFKC", text)
+        hit = next((t for t in towns if t in norm), None)
+        if hit:
+            pt, prec = places.towns[hit]
+            out.append((pt.x, pt.y, f"街道/镇 {hit} (representative point)", prec))
+            continue
+        alias = next((a for a in aliases if a in norm), None)
+        if alias:
+            name = places.district_aliases[alias]
+            pt, prec = places.districts[name]
+            out.append((pt.x, pt.y, f"区 {name} (representative point)", prec))
+            continue
+        out.append((math.nan, math.nan, "", math.nan))
+    return out
+
+
+def _duplicates(codes, valid, names, addresses, alive) -> np.ndarray:
+    """Per row, why it repeats an earlier live row ("" when it does not): same valid
+    credit code, or (for the rest) same name and non-empty address."""
+    n = len(codes)
+    frame = pd.DataFrame({"code": codes.to_numpy(), "valid": valid == True,  # noqa: E712
+                          "name": names.to_numpy(), "addr": addresses.to_numpy(),
+                          "pos": np.arange(n)})[alive]
+    reasons = np.full(n, "", dtype=object)
+    by_code = frame[frame["valid"] & (frame["code"] != "")]
+    first = by_code.groupby("code")["pos"].transform("min")
+    dup = by_code[by_code["pos"] != first]
+    reasons[dup["pos"].to_numpy()] = [f"duplicate of row {f + 1} (same 统一社会信用代码)"
+                                      for f in first[dup.index]]
+    rest = frame[(frame["addr"] != "") & ~np.isin(frame["pos"], dup["pos"])]
+    first = rest.groupby(["name", "addr"])["pos"].transform("min")
+    dup = rest[rest["pos"] != first]
+    reasons[dup["pos"].to_numpy()] = [f"duplicate of row {f + 1} (same name and address)"
+                                      for f in first[dup.index]]
+    return reasons
+
+
+def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs84",
+                 classify: Callable[[pd.Series, pd.Series], tuple[pd.Series, pd.Series]] | None
+                 = None, progress: Callable[[str], None] | None = None) -> ImportResult:
+    """Check, place and de-duplicate a text table of firms (see the module rules).
+
+    ``classify(codes, texts)`` returns (sector id or "unclassified", how) per row;
+    without it every firm is unclassified.
+    """
+    default_datum = parse_datum(default_datum)
+    say = progress or (lambda _msg: None)
+    mapping = map_headers(table.columns)
+    fields = set(mapping.values())
+    if "name" not in fields:
+        raise TableRejected("no firm-name column: expected a header such as 企业名称, 名称 or name "
+                            f"(found: {', '.join(map(str, table.columns))})")
+    if not ({"lon", "lat"} <= fields or "address" in fields):
+        raise TableRejected("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
+
+    n = len(table)
+    col = {canon: table[orig].astype(str) for orig, canon in mapping.items()}
+    empty = pd.Series([""] * n, index=table.index, dtype=object)
+    get = lambda f: col.get(f, empty)  # noqa: E731
+    problems = _Problems(n)
+    flags: list[list[str]] = [[] for _ in range(n)]
+
+    def flag(mask, text):
+        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            flags[i].append(text)
+
+    say(f"checking {n:,} rows")
+    names = _norm_text(get("name"))
+    problems.add(names == "", "name", "empty firm name")
+    if "__geometry_error" in table.columns:
+        geom_err = table["__geometry_error"].astype(str)
+        problems.add(geom_err != "", "geometry", geom_err.to_numpy())
+
+    # Datum per row (column) or per file.
+    datum_text = _norm_text(get("datum"))
+    row_datum = np.full(n, default_datum, dtype=object)
+    for value in datum_text[datum_text != ""].unique():
+        mask = (datum_text == value).to_numpy()
+        try:
+            row_datum[mask] = parse_datum(value)
+        except ValueError:
+            problems.add(mask, "datum", f"unknown datum {value!r}: use WGS84, GCJ-02 or BD-09")
+
+    # Coordinates.
+    lon, bad_lon = _numbers(get("lon"))
+    lat, bad_lat = _numbers(get("lat"))
+    has_lon, has_lat = lon.notna().to_numpy(), lat.notna().to_numpy()
+    problems.add(bad_lon, "lon", "longitude is not a number: " + get("lon"))
+    problems.add(bad_lat, "lat", "latitude is not a number: " + get("lat"))
+    problems.add(has_lon & ~has_lat & ~bad_lat, "lat", "longitude given without latitude")
+    problems.add(has_lat & ~has_lon & ~bad_lon, "lon", "latitude given without longitude")
+    x, y = lon.to_numpy(copy=True), lat.to_numpy(copy=True)
+    both = has_lon & has_lat
+    problems.add(both & (x == 0) & (y == 0), "lon", "(0, 0) is a placeholder, not a location")
+    x0, y0, x1, y1 = SHANGHAI_BOX
+    looks_right = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    looks_swapped = (y >= x0) & (y <= x1) & (x >= y0) & (x <= y1)
+    swap = both & ~looks_right & looks_swapped
+    x[swap], y[swap] = y[swap], x[swap].copy()
+    flag(swap, "lon/lat were swapped; fixed")
+    out_of_range = both & ((np.abs(x) > 180) | (np.abs(y) > 90))
+    problems.add(out_of_range, "lon", "coordinates out of range for degrees")
+    for d in ("gcj02", "bd09"):
+        m = both & ~out_of_range & (row_datum == d)
+        if m.any():
+            x[m], y[m] = convert(x[m], y[m], d, "wgs84")
+    placement = np.where(both, np.where(row_datum == "wgs84", "coordinates (WGS84)",
+                                        "coordinates (" + row_datum.astype(str) + " → WGS84)"), "")
+    precision = np.full(n, np.nan)
+
+    # Address placement for rows with neither coordinate.
+    addresses = _norm_text(get("address"))
+    need = ~has_lon & ~has_lat & ~bad_lon & ~bad_lat
+    if need.any():
+        say(f"placing {int(need.sum()):,} rows by address")
+        placed = _place_by_address(addresses[need], places)
+        idx = np.flatnonzero(need)
+        for i, (px, py, how, prec) in zip(idx, placed, strict=True):
+            x[i], y[i], placement[i], precision[i] = px, py, how, prec
+        unplaced = need & np.isnan(x)
+        problems.add(unplaced & (addresses == "").to_numpy(), "address",
+                     "no coordinates and no address")
+        problems.add(unplaced, "address",
+                     "no coordinates, and the address names no 街道/镇 or 区 of Shanghai")
+
+    # Inside Shanghai.
+    located = ~np.isnan(x) & ~np.isnan(y) & ~problems.rejected
+    inside = np.zeros(n, dtype=bool)
+    shapely.prepare(places.shanghai)
+    inside[located] = shapely.intersects_xy(places.shanghai, x[located], y[located])
+    problems.add(located & ~inside, "lon", "point lies outside Shanghai")
+
+    # Credit codes.
+    codes = get("uscc").map(uscc.normalise)
+    code_problem = np.array([uscc.problem(c) if c else None for c in codes], dtype=object)
+    mangled = np.array([bool(c) and uscc.is_mangled_number(c) for c in codes])
+    problems.add(mangled, "uscc", code_problem)
+    uscc_valid = np.where(codes == "", None, code_problem == None)  # noqa: E711
+
+    # Employees: flagged, not rejected.
+    employees, bad_emp = _numbers(get("employees"))
+    negative = (employees < 0).to_numpy()
+    flag(bad_emp | negative, "employees not a non-negative number; left empty")
+    employees = employees.where(~(bad_emp | negative))
+
+    # Duplicates (first row wins) among rows still accepted.
+    dup = _duplicates(codes, uscc_valid, names, addresses, ~problems.rejected)
+    problems.add(dup != "", "duplicate", dup)
+
+    # Classification.
+    industry = _norm_text(get("industry"))
+    industry_code = _norm_text(get("industry_code"))
+    if classify is not None:
+        sector, sector_source = classify(industry_code, industry + " " + names)
+    else:
+        sector = pd.Series(["unclassified"] * n, index=table.index)
+        sector_source = pd.Series(["none"] * n, index=table.index)
+
+    keep = ~problems.rejected
+    rows = np.arange(1, n + 1)
+    accepted = pd.DataFrame({
+        "row": rows,
+        "name": names,
+        "uscc": codes,
+        "uscc_valid": uscc_valid,
+        "uscc_problem": np.where(code_problem == None, "", code_problem),  # noqa: E711
+        "address": addresses,
+        "industry": industry,
+        "industry_code": industry_code,
+        "sector": np.asarray(sector),
+        "sector_source": np.asarray(sector_source),
+        "employees": employees.to_numpy(),
+        "datum_in": row_datum,
+        "placement": placement,
+        "placement_precision_m": precision,
+        "issues": ["; ".join(f) for f in flags],
+        "lon": x,
+        "lat": y,
+    }, index=table.index)
+    extras = [c for c in table.columns if c not in mapping and not str(c).startswith("__")]
+    for c in extras:
+        accepted[f"extra_{c}" if c in accepted.columns else c] = table[c].to_numpy()
+    accepted = accepted[keep]
+    gdf = gpd.GeoDataFrame(accepted, geometry=gpd.points_from_xy(accepted["lon"], accepted["lat"]),
+                           crs="EPSG:4326").reset_index(drop=True)
+
+    rejected = table[~keep].copy()
+    rejected.insert(0, "row", rows[~keep])
+    rejected.insert(1, "field", problems.field[~keep])
+    rejected.insert(2, "reason", problems.reason[~keep])
+    rejected = rejected.drop(columns=[c for c in rejected.columns if str(c).startswith("__")])
+    rejected = rejected.reset_index(drop=True)
+
+    report = {
+        "rows_in": n,
+        "accepted": len(gdf),
+        "rejected": len(rejected),
+        "header_mapping": mapping,
+        "default_datum": default_datum,
+        "rejected_by_field": rejected["field"].value_counts().to_dict(),
+        "swapped_fixed": int(swap[keep].sum()),
+        "placed_by_address": int((need & keep).sum()),
+        "invalid_uscc_flagged": int(sum(1 for v in gdf["uscc_valid"] if v is False)),
+        "unclassified": int((gdf["sector"] == "unclassified").sum()),
+    }
+    assert report["rows_in"] == report["accepted"] + report["rejected"]
+    say(f"{report['accepted']:,} accepted, {report['rejected']:,} rejected")
+    return ImportResult(gdf, rejected, report)

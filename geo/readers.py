@@ -1,0 +1,166 @@
+"""Read firm tables from CSV, XLSX or GeoJSON into text columns (the file edge).
+
+Every cell comes back as text (``""`` when empty), so codes keep their leading
+zeros and a column of digits with a blank cell never turns into floats. The
+parsing and checking of values happens in :mod:`geo.firms`, which is pure.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+#: Largest number of data rows read from one file.
+MAX_ROWS = 2_000_000
+#: XLSX safety limits: total uncompressed size, and compression ratio of any member.
+MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
+MAX_XLSX_RATIO = 200
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
+
+
+class FileRejected(ValueError):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+def decode_csv(raw: bytes, name: str = "file") -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else GB18030, strictly.
+
+    Returns (text, encoding). No replacement characters: undecodable bytes raise
+    :class:`FileRejected` naming the byte and its offset.
+    """
+    first_error: UnicodeDecodeError | None = None
+    for enc in CSV_ENCODINGS:
+        try:
+            return raw.decode(enc, errors="strict"), enc
+        except UnicodeDecodeError as err:
+            first_error = first_error or err
+    assert first_error is not None
+    bad = raw[first_error.start:first_error.start + 1].hex()
+    raise FileRejected(f"{name}: not UTF-8 or GB18030 text (byte 0x{bad} at offset "
+                       f"{first_error.start}); save it as UTF-8 CSV")
+
+
+def table_from_csv_text(text: str, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Parse CSV text into a frame of strings (empty cells as "")."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                        skipinitialspace=False, nrows=max_rows + 1)
+    return _cap(frame, max_rows)
+
+
+def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    if len(frame) > max_rows:
+        raise FileRejected(f"more than {max_rows:,} rows: split the file or import a sample")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _check_xlsx_archive(raw: bytes, name: str) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile as err:
+        raise FileRejected(f"{name}: not an .xlsx file (not a zip archive)") from err
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > MAX_XLSX_RATIO and info.file_size > 10_000_000:
+            raise FileRejected(f"{name}: member {info.filename} expands {ratio:.0f}× "
+                               "(a zip bomb?); refused")
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise FileRejected(f"{name}: {total / 1e9:.1f} GB uncompressed, over the "
+                           f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e9:.0f} GB limit; export a CSV instead")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value).strip()
+
+
+def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx",
+                          max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """The first sheet of an XLSX as strings; numbers keep their spreadsheet form
+    (a credit code stored as a number shows as ``9.14403001922038e+17``)."""
+    import openpyxl  # uses defusedxml for the XML parts when it is installed
+
+    _check_xlsx_archive(raw, name)
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise FileRejected(f"{name}: the first sheet is empty")
+        data = []
+        for i, row in enumerate(rows):
+            if i >= max_rows:
+                raise FileRejected(f"{name}: more than {max_rows:,} rows: split the file")
+            data.append([_cell_text(v) for v in row])
+    finally:
+        book.close()
+    width = len(header)
+    data = [(r + [""] * width)[:width] for r in data if any(r)]
+    frame = pd.DataFrame(data, columns=[_cell_text(h) or f"column_{i + 1}"
+                                        for i, h in enumerate(header)], dtype=str)
+    return _cap(frame, max_rows)
+
+
+def table_from_geojson_text(text: str, name: str = "file.geojson",
+                            max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Feature properties as strings, plus ``lon``/``lat`` from Point geometries.
+
+    A feature whose geometry is not a Point gets its type in ``__geometry_error``
+    so that the importer can reject that row with the reason.
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise FileRejected(f"{name}: not valid JSON ({err.msg} at line {err.lineno})") from err
+    if doc.get("type") != "FeatureCollection":
+        raise FileRejected(f"{name}: expected a GeoJSON FeatureCollection")
+    rows = []
+    for feat in doc.get("features", []):
+        props = {k: _cell_text(v) for k, v in (feat.get("properties") or {}).items()}
+        geom = feat.get("geometry") or {}
+        if geom.get("type") == "Point" and len(geom.get("coordinates", [])) >= 2:
+            props["lon"], props["lat"] = (_cell_text(c) for c in geom["coordinates"][:2])
+        elif geom:
+            props["__geometry_error"] = f"geometry is a {geom.get('type')}, not a Point"
+        rows.append(props)
+    frame = pd.DataFrame(rows, dtype=str).fillna("")
+    return _cap(frame, max_rows)
+
+
+def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
+    """Read a firm file by its extension. Returns (text frame, info about the read)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise FileRejected(f"{path.name}: unsupported file type {suffix or '(none)'}; "
+                           "use .csv, .xlsx or .geojson")
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise FileRejected(f"{path}: cannot read ({err.strerror})") from err
+    return table_from_bytes(raw, path.name, max_rows)
+
+
+def table_from_bytes(raw: bytes, name: str, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
+    """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        return table_from_xlsx_bytes(raw, name, max_rows), {"format": "xlsx"}
+    text, encoding = decode_csv(raw, name)
+    if suffix in (".geojson", ".json"):
+        return table_from_geojson_text(text, name, max_rows), {"format": "geojson",
+                                                               "encoding": encoding}
+    if suffix in (".csv", ".txt"):
+        return table_from_csv_text(text, max_rows), {"format": "csv", "encoding": encoding}
+    raise FileRejected(f"{name}: unsupported file type {suffix or '(none)'}; "
+                       "use .csv, .xlsx or .geojson")

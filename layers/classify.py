@@ -1,0 +1,61 @@
+"""Sector of a firm: from its GB/T 4754-2017 industry code, else from free text.
+
+The code table is ``data/gbt4754_sectors.csv`` (code prefix → sector id); the
+longest matching prefix wins, so 2762 (基因工程药物) beats 27 (医药制造业). Codes
+are read after dropping a leading section letter and non-digits ("C3973" → 3973).
+Without a code, the industry text and firm name are matched against the
+taxonomy's aliases (:func:`layers.sectors.match_sectors`); the first (longest)
+alias wins. Anything else stays ``unclassified`` and is counted, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from layers.sectors import match_sectors, sector_ids
+from layers.settings import DATA_DIR
+
+CODE_TABLE = DATA_DIR / "gbt4754_sectors.csv"
+UNCLASSIFIED = "unclassified"
+
+
+@cache
+def code_table(path: Path = CODE_TABLE) -> dict[str, str]:
+    """Code prefix → sector id, checked against the taxonomy."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    known = set(sector_ids())
+    bad = sorted(set(table["sector"]) - known)
+    if bad:
+        raise ValueError(f"{path.name}: unknown sector ids {bad}")
+    return dict(zip(table["code"], table["sector"], strict=True))
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"\D", "", str(code))
+
+
+def sector_of_code(code: str) -> str | None:
+    digits = normalise_code(code)
+    table = code_table()
+    for length in (4, 3, 2):
+        if len(digits) >= length and digits[:length] in table:
+            return table[digits[:length]]
+    return None
+
+
+def classify(codes: pd.Series, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(sector id or "unclassified", source: "gbt4754" | "text" | "none") per row."""
+    by_code = codes.map(lambda c: sector_of_code(c) if c else None)
+    # Free text is matched once per distinct string: firm lists repeat industries.
+    unique_texts = texts[by_code.isna()].unique()
+    text_hit = {t: (match_sectors(t) or (None,))[0] for t in unique_texts}
+    by_text = texts.map(text_hit)
+    sector = by_code.fillna(by_text).fillna(UNCLASSIFIED)
+    source = pd.Series("none", index=codes.index)
+    source[by_text.notna()] = "text"
+    source[by_code.notna()] = "gbt4754"
+    return sector, source
