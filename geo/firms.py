@@ -17,6 +17,8 @@ Rules, in the order they apply:
   makes sense swapped (latitude-like longitude, longitude-like latitude for
   Shanghai) is swapped and flagged. Non-numbers, NaN, (0, 0), out-of-range values
   and points outside Shanghai (its districts plus 1 km) are rejected.
+- ``placement_precision_m`` is the file's declared precision (a 定位精度 column)
+  for rows with coordinates, else empty.
 - A row without coordinates is placed at the representative point of the most
   precise unit its address names: a 街道/镇 of the base data, else a 区.
   ``placement`` and ``placement_precision_m`` say so.
@@ -61,6 +63,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "employees": ("从业人员", "从业人数", "员工人数", "职工人数", "employees", "staff",
                   "headcount"),
     "datum": ("坐标系", "坐标系统", "datum", "crs", "coordsys"),
+    "precision_m": ("定位精度", "定位精度米", "精度", "precisionm", "placementprecisionm"),
+    "name_en": ("英文名称", "英文名", "nameen", "englishname"),
 }
 #: The box that Shanghai's coordinates fall in (lon0, lat0, lon1, lat1), used to
 #: recognise swapped pairs.
@@ -221,7 +225,7 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
             flags[i].append(text)
 
     say(f"checking {n:,} rows")
-    names = _norm_text(get("name"))
+    names = _norm_text(get("name"))  # NFKC form, for checks and duplicate keys
     problems.add(names == "", "name", "empty firm name")
     if "__geometry_error" in table.columns:
         geom_err = table["__geometry_error"].astype(str)
@@ -262,7 +266,9 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
             x[m], y[m] = convert(x[m], y[m], d, "wgs84")
     placement = np.where(both, np.where(row_datum == "wgs84", "coordinates (WGS84)",
                                         "coordinates (" + row_datum.astype(str) + " → WGS84)"), "")
-    precision = np.full(n, np.nan)
+    declared_precision, bad_precision = _numbers(get("precision_m"))
+    flag(bad_precision, "precision_m not a number; left empty")
+    precision = np.where(both, declared_precision.to_numpy(), np.nan)
 
     # Address placement for rows with neither coordinate.
     addresses = _norm_text(get("address"))
@@ -316,11 +322,12 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     rows = np.arange(1, n + 1)
     accepted = pd.DataFrame({
         "row": rows,
-        "name": names,
+        "name": get("name").str.strip(),
+        "name_en": get("name_en").str.strip(),
         "uscc": codes,
         "uscc_valid": uscc_valid,
         "uscc_problem": np.where(code_problem == None, "", code_problem),  # noqa: E711
-        "address": addresses,
+        "address": get("address").str.strip(),
         "industry": industry,
         "industry_code": industry_code,
         "sector": np.asarray(sector),

@@ -33,19 +33,32 @@ def _ancestors(zone: str, parent: Mapping[str, str]) -> set[str]:
     return seen
 
 
-def zone_pairs(lon: np.ndarray, lat: np.ndarray, zone_ids: Sequence[str], geoms: Sequence,
+class SortedPoints:
+    """Points sorted once by longitude, to be joined against many layers."""
+
+    def __init__(self, lon, lat):
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        if lon.shape != lat.shape:
+            raise ValueError("lon and lat differ in length")
+        self.order = np.argsort(lon, kind="stable")
+        self.xs = lon[self.order]
+        self.ys = lat[self.order]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
                part_of: Mapping[str, str] | None = None) -> pd.DataFrame:
     """(point, zone) pairs for the points covered by each zone of one layer.
 
-    ``lon``/``lat`` are arrays of degrees; ``point`` in the result is the
-    position in those arrays; ``zone`` is the zone id. Zones are in layer order
-    (which decides shared-edge points, see the module rule). Point and line
-    zones hold no points.
+    ``point`` in the result is the position in the arrays the
+    :class:`SortedPoints` were made from; ``zone`` is the zone id. Zones are in
+    layer order (which decides shared-edge points, see the module rule). Point
+    and line zones hold no points.
     """
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    order = np.argsort(lon, kind="stable")
-    xs, ys = lon[order], lat[order]
+    order, xs, ys = points.order, points.xs, points.ys
     parent = dict(part_of or {})
     points_out, zones_out = [], []
     for zid, geom in zip(zone_ids, geoms, strict=True):

@@ -16,6 +16,8 @@ import pandas as pd
 import layers
 from geo.datum import DATUMS
 from geo.export import datum_file_name, to_csv, to_geojson, write_gpkg
+from geo.firms import TableRejected
+from geo.readers import FileRejected
 from layers.checks import (
     area_problems,
     citation_problems,
@@ -23,10 +25,14 @@ from layers.checks import (
     overlap_problems,
     part_of_problems,
 )
+from layers.firms_io import load_firms, rejected_csv, write_import
 from layers.io import base_units, build_and_write
 from layers.provenance import entry_problems, read_provenance, unlisted_files
 from layers.sectors import parse_sector_ids
 from layers.settings import SEEDS_DIR
+from layers.shortlist import shortlist
+from layers.synth import write_synthetic
+from layers.zones import layer_measures
 
 FORMATS = ("geojson", "gpkg", "csv")
 
@@ -56,12 +62,16 @@ def filter_by_sectors(gdf: gpd.GeoDataFrame, sector_ids) -> gpd.GeoDataFrame:
     return gdf[keep]
 
 
-def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
-    """The named layers, each filtered to the sectors (unknown ids raise CliError)."""
+def _check_layers(layer_ids) -> None:
     known = {e.id for e in layers.catalog()}
     unknown = [i for i in layer_ids if i not in known]
     if unknown:
         raise CliError(f"unknown layer {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+
+def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
+    """The named layers, each filtered to the sectors (unknown ids raise CliError)."""
+    _check_layers(layer_ids)
     try:
         sectors = parse_sector_ids(sector_ids or [])
     except ValueError as err:
@@ -151,6 +161,81 @@ def _cmd_preview(args) -> int:
     return 0
 
 
+def _firms_or_error(path: str, datum: str, progress: bool = False):
+    try:
+        return load_firms(path, datum, progress=progress)
+    except (FileRejected, TableRejected) as err:
+        raise CliError(str(err)) from err
+
+
+def _cmd_firms_import(args) -> int:
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
+    result = _firms_or_error(args.file, args.datum, progress=True)
+    try:
+        rej = write_import(result, out)
+    except (OSError, ValueError) as err:
+        raise CliError(f"cannot write {out}: {err}") from err
+    r = result.report
+    print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
+    print("headers: " + ", ".join(f"{k} → {v}" for k, v in r["header_mapping"].items()))
+    print(f"datum assumed where none given: {r['default_datum']}; swapped lon/lat fixed: "
+          f"{r['swapped_fixed']}; placed by address: {r['placed_by_address']}; invalid credit "
+          f"codes flagged: {r['invalid_uscc_flagged']}; unclassified: {r['unclassified']}")
+    for fld, count in r["rejected_by_field"].items():
+        print(f"  rejected for {fld}: {count}")
+    return 0
+
+
+def _sector_or_error(values) -> str | None:
+    if not values:
+        return None
+    try:
+        return parse_sector_ids([values])[0]
+    except ValueError as err:
+        raise CliError(str(err)) from err
+
+
+def _cmd_measures(args) -> int:
+    _check_layers([args.layer])
+    sector = _sector_or_error(args.sector)
+    result = _firms_or_error(args.firms, args.datum)
+    table = layer_measures(result.accepted, args.layer, sector)
+    _write_table(table.reset_index(names="id"), args.output)
+    return 0
+
+
+def _cmd_shortlist(args) -> int:
+    sector = _sector_or_error(args.sector)
+    firms = _firms_or_error(args.firms, args.datum).accepted if args.firms else None
+    table = shortlist(firms, sector).head(args.top)
+    _write_table(table.reset_index(names="id"), args.output)
+    return 0
+
+
+def _write_table(table: pd.DataFrame, output: str | None) -> None:
+    """Print a table, or write it as formula-safe CSV (UTF-8 with BOM)."""
+    if not output:
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            print(table.to_string(index=False))
+        return
+    out = Path(output)
+    if not out.parent.is_dir():
+        raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
+    out.write_text(rejected_csv(table), encoding="utf-8-sig")
+    print(f"wrote {len(table)} rows to {out}")
+
+
+def _cmd_synth(args) -> int:
+    folder = Path(args.output_dir)
+    if not folder.is_dir():
+        raise CliError(f"folder {folder} does not exist")
+    path = write_synthetic(args.n, args.seed, folder)
+    print(f"wrote {args.n} SYNTHETIC firms (not real) to {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
     sub = p.add_subparsers(dest="command", required=True)
@@ -173,6 +258,37 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("validate", help="check every data file; exit 1 on any problem")
     s.add_argument("--seeds", default=str(SEEDS_DIR), help="folder of the seed texts")
     s.set_defaults(func=_cmd_validate)
+
+    s = sub.add_parser("firms", help="firm lists")
+    firms_sub = s.add_subparsers(dest="firms_command", required=True)
+    f = firms_sub.add_parser("import", help="check, place and classify a CSV/XLSX/GeoJSON firm list")
+    f.add_argument("file")
+    f.add_argument("--datum", choices=DATUMS, default="wgs84",
+                   help="datum of coordinates without a 坐标系 column (default wgs84)")
+    f.add_argument("-o", "--output", required=True, help=".geojson, .gpkg or .csv")
+    f.set_defaults(func=_cmd_firms_import)
+
+    s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
+    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON)")
+    s.add_argument("--layer", required=True)
+    s.add_argument("--sector", help="sector id or name for share, LQ and strong clusters")
+    s.add_argument("--datum", choices=DATUMS, default="wgs84")
+    s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
+    s.set_defaults(func=_cmd_measures)
+
+    s = sub.add_parser("shortlist", help="zones ranked for a sector, each score part shown")
+    s.add_argument("--sector", required=True)
+    s.add_argument("--firms", help="a firm file; without it LQ and counts are zero")
+    s.add_argument("--datum", choices=DATUMS, default="wgs84")
+    s.add_argument("--top", type=int, default=20)
+    s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
+    s.set_defaults(func=_cmd_shortlist)
+
+    s = sub.add_parser("synth", help="write a labelled SYNTHETIC firm file for demos and benchmarks")
+    s.add_argument("--n", type=int, required=True)
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("-o", "--output-dir", default=".")
+    s.set_defaults(func=_cmd_synth)
 
     s = sub.add_parser("preview", help="draw layers over the districts to a PNG")
     s.add_argument("layers", nargs="*", metavar="LAYER")

@@ -10,6 +10,7 @@ import pytest
 import layers
 from layers.settings import SEEDS_DIR
 
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS_DIR.is_dir():

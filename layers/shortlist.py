@@ -1,0 +1,90 @@
+"""A ranked shortlist of zones for one sector, for investment-promotion staff.
+
+Score = 0.35 × designated + 0.25 × min(LQ, 3) / 3 + 0.20 × count percentile
+      + 0.10 × pole proximity + 0.10 × metro proximity, each part in [0, 1]:
+
+- designated: 1 when the plan names the sector for the zone, else 0;
+- LQ: the zone's location quotient for the sector (0 without firms), capped at 3;
+- count percentile: rank of the zone's firm count in the sector among the
+  candidates (0 for none);
+- pole proximity: 1 − d/30 km for the distance d from the zone to the nearest
+  pole (张江, 临港), 0 beyond 30 km;
+- metro proximity: 1 − d/5 km for the distance to the nearest metro station,
+  0 beyond 5 km.
+
+Distances are computed in EPSG:32651 between shapes (0 when touching). A shape
+that several layers share (e.g. 张江科学城) is listed once, under the feature
+that designates the sector if any does.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+import layers
+from geo.metric import to_metric
+from layers.io import read_base
+from layers.schema import split_list
+from layers.zones import firm_points, join_layer, layer_measures
+
+WEIGHTS = {"designated": 0.35, "lq": 0.25, "count": 0.20, "pole": 0.10, "metro": 0.10}
+POLE_RANGE_KM = 30.0
+METRO_RANGE_KM = 5.0
+#: Layers whose zones are candidates (districts and the belts are too coarse).
+CANDIDATE_LAYERS = ("poles", "new_towns", "g60", "ic_one_body_two_wings", "biomed_1_5_x",
+                    "ai_4_x", "fintech", "parks", "service_belt")
+
+
+def _nearest_km(geoms_m, targets_m) -> np.ndarray:
+    tree = shapely.STRtree(targets_m)
+    _, dist = tree.query_nearest(geoms_m, return_distance=True, all_matches=False)
+    return np.asarray(dist) / 1000.0
+
+
+def shortlist(firms: gpd.GeoDataFrame | None, sector: str,
+              layer_ids=CANDIDATE_LAYERS) -> pd.DataFrame:
+    """Candidate zones ranked by score for ``sector``, each score part shown."""
+    frames = []
+    points = firm_points(firms) if firms is not None and len(firms) else None
+    for lid in layer_ids:
+        gdf = layers.load(lid)
+        gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+        part = gdf[["name_zh", "name_en", "layer", "role", "sectors", "geometry"]].copy()
+        if points is not None:
+            m = layer_measures(firms, lid, sector, join_layer(points, gdf))
+            part["sector_firms"] = m["sector_firms"]
+            part["lq"] = m["lq"]
+        else:
+            part["sector_firms"] = 0
+            part["lq"] = np.nan
+        frames.append(part)
+    zones = pd.concat(frames)
+    zones["designated"] = zones["sectors"].map(lambda s: sector in split_list(s))
+    zones["_wkb"] = shapely.to_wkb(zones.geometry.values)
+    zones = zones.sort_values("designated", ascending=False, kind="stable")
+    zones = zones[~zones["_wkb"].duplicated()].drop(columns="_wkb")
+
+    geoms_m = to_metric(zones.geometry.values)
+    poles = layers.load("poles")
+    pole_geoms = to_metric(poles.loc[poles["part_of"] == "", "geometry"].values)
+    stations = to_metric(read_base("stations").geometry.values)
+    zones["pole_km"] = _nearest_km(geoms_m, pole_geoms)
+    zones["metro_km"] = _nearest_km(geoms_m, stations)
+
+    parts = pd.DataFrame(index=zones.index)
+    parts["designated"] = zones["designated"].astype(float)
+    parts["lq"] = zones["lq"].fillna(0).clip(upper=3) / 3
+    counts = zones["sector_firms"].astype(float)
+    parts["count"] = counts.rank(pct=True).where(counts > 0, 0.0)
+    parts["pole"] = (1 - zones["pole_km"] / POLE_RANGE_KM).clip(lower=0)
+    parts["metro"] = (1 - zones["metro_km"] / METRO_RANGE_KM).clip(lower=0)
+    out = zones.drop(columns=["geometry", "sectors"]).copy()
+    for k, w in WEIGHTS.items():
+        out[f"score_{k}"] = (parts[k] * w).round(4)
+    out["score"] = out[[f"score_{k}" for k in WEIGHTS]].sum(axis=1).round(4)
+    out = out.sort_values(["score", "sector_firms"], ascending=False, kind="stable")
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out

@@ -1,0 +1,58 @@
+"""Firms against the layers: join to every layer, then measures per zone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import pandas as pd
+
+import layers
+from geo.join import SortedPoints, zone_pairs
+from geo.measures import zone_measures
+from layers.schema import split_list
+
+
+def firm_points(firms: gpd.GeoDataFrame) -> SortedPoints:
+    if firms.crs is None or firms.crs.to_epsg() != 4326:
+        raise ValueError(f"firms must be in EPSG:4326, got {firms.crs}")
+    return SortedPoints(firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy())
+
+
+def join_layer(points: SortedPoints, zones: gpd.GeoDataFrame) -> pd.DataFrame:
+    """(point, zone) pairs of one layer, by the rule of :mod:`geo.join`."""
+    return zone_pairs(points, list(zones.index), list(zones.geometry),
+                      dict(zip(zones.index, zones["part_of"], strict=True)))
+
+
+def join_all(firms: gpd.GeoDataFrame,
+             frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """Pairs for every polygon layer (all of the catalog by default); points are
+    sorted once and reused."""
+    frames = frames if frames is not None else layers.load_all()
+    points = firm_points(firms)
+    return {lid: join_layer(points, gdf) for lid, gdf in frames.items()
+            if gdf.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
+
+
+def zones_for_measures(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A layer's zones as :func:`geo.measures.zone_measures` wants them."""
+    return pd.DataFrame({"area_km2": gdf["area_km2"],
+                         "sectors": gdf["sectors"].map(split_list)}, index=gdf.index)
+
+
+def layer_measures(firms: gpd.GeoDataFrame, layer_id: str, sector: str | None = None,
+                   pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Measures of one layer's zones, with their names, indexed by feature id."""
+    gdf = layers.load(layer_id)
+    if pairs is None:
+        pairs = join_layer(firm_points(firms), gdf)
+    table = zone_measures(zones_for_measures(gdf), pairs, _firm_table(firms), sector=sector)
+    return pd.concat([gdf[["name_zh", "name_en", "role", "area_km2"]], table], axis=1)
+
+
+def _firm_table(firms: gpd.GeoDataFrame) -> pd.DataFrame:
+    cols = {"sector": firms["sector"].to_numpy()}
+    if "employees" in firms:
+        cols["employees"] = pd.to_numeric(firms["employees"], errors="coerce").to_numpy()
+    return pd.DataFrame(cols)
