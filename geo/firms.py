@@ -79,7 +79,7 @@ def _header_key(text: str) -> str:
 _ALIAS_LOOKUP = {_header_key(a): canon for canon, names in HEADER_ALIASES.items() for a in names}
 
 
-class TableRejected(ValueError):
+class TableRejectedError(ValueError):
     """The table cannot be imported at all (e.g. no name column)."""
 
 
@@ -208,10 +208,10 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     mapping = map_headers(table.columns)
     fields = set(mapping.values())
     if "name" not in fields:
-        raise TableRejected("no firm-name column: expected a header such as 企业名称, 名称 or name "
+        raise TableRejectedError("no firm-name column: expected a header such as 企业名称, 名称 or name "
                             f"(found: {', '.join(map(str, table.columns))})")
     if not ({"lon", "lat"} <= fields or "address" in fields):
-        raise TableRejected("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
+        raise TableRejectedError("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
 
     n = len(table)
     col = {canon: table[orig].astype(str) for orig, canon in mapping.items()}

@@ -23,7 +23,7 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
 
-class FileRejected(ValueError):
+class UnreadableFileError(ValueError):
     """The file as a whole cannot be read; the message says why and what to do."""
 
 
@@ -31,7 +31,7 @@ def decode_csv(raw: bytes, name: str = "file") -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), else GB18030, strictly.
 
     Returns (text, encoding). No replacement characters: undecodable bytes raise
-    :class:`FileRejected` naming the byte and its offset.
+    :class:`UnreadableFileError` naming the byte and its offset.
     """
     first_error: UnicodeDecodeError | None = None
     for enc in CSV_ENCODINGS:
@@ -41,7 +41,7 @@ def decode_csv(raw: bytes, name: str = "file") -> tuple[str, str]:
             first_error = first_error or err
     assert first_error is not None
     bad = raw[first_error.start:first_error.start + 1].hex()
-    raise FileRejected(f"{name}: not UTF-8 or GB18030 text (byte 0x{bad} at offset "
+    raise UnreadableFileError(f"{name}: not UTF-8 or GB18030 text (byte 0x{bad} at offset "
                        f"{first_error.start}); save it as UTF-8 CSV")
 
 
@@ -54,7 +54,7 @@ def table_from_csv_text(text: str, max_rows: int = MAX_ROWS) -> pd.DataFrame:
 
 def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     if len(frame) > max_rows:
-        raise FileRejected(f"more than {max_rows:,} rows: split the file or import a sample")
+        raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -63,16 +63,16 @@ def _check_xlsx_archive(raw: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as err:
-        raise FileRejected(f"{name}: not an .xlsx file (not a zip archive)") from err
+        raise UnreadableFileError(f"{name}: not an .xlsx file (not a zip archive)") from err
     total = 0
     for info in archive.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_XLSX_RATIO and info.file_size > 10_000_000:
-            raise FileRejected(f"{name}: member {info.filename} expands {ratio:.0f}× "
+            raise UnreadableFileError(f"{name}: member {info.filename} expands {ratio:.0f}× "
                                "(a zip bomb?); refused")
     if total > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise FileRejected(f"{name}: {total / 1e9:.1f} GB uncompressed, over the "
+        raise UnreadableFileError(f"{name}: {total / 1e9:.1f} GB uncompressed, over the "
                            f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e9:.0f} GB limit; export a CSV instead")
 
 
@@ -96,11 +96,11 @@ def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx",
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise FileRejected(f"{name}: the first sheet is empty")
+            raise UnreadableFileError(f"{name}: the first sheet is empty")
         data = []
         for i, row in enumerate(rows):
             if i >= max_rows:
-                raise FileRejected(f"{name}: more than {max_rows:,} rows: split the file")
+                raise UnreadableFileError(f"{name}: more than {max_rows:,} rows: split the file")
             data.append([_cell_text(v) for v in row])
     finally:
         book.close()
@@ -121,9 +121,9 @@ def table_from_geojson_text(text: str, name: str = "file.geojson",
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise FileRejected(f"{name}: not valid JSON ({err.msg} at line {err.lineno})") from err
+        raise UnreadableFileError(f"{name}: not valid JSON ({err.msg} at line {err.lineno})") from err
     if doc.get("type") != "FeatureCollection":
-        raise FileRejected(f"{name}: expected a GeoJSON FeatureCollection")
+        raise UnreadableFileError(f"{name}: expected a GeoJSON FeatureCollection")
     rows = []
     for feat in doc.get("features", []):
         props = {k: _cell_text(v) for k, v in (feat.get("properties") or {}).items()}
@@ -142,12 +142,12 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[pd.Data
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise FileRejected(f"{path.name}: unsupported file type {suffix or '(none)'}; "
+        raise UnreadableFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
                            "use .csv, .xlsx or .geojson")
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise FileRejected(f"{path}: cannot read ({err.strerror})") from err
+        raise UnreadableFileError(f"{path}: cannot read ({err.strerror})") from err
     return table_from_bytes(raw, path.name, max_rows)
 
 
@@ -162,5 +162,5 @@ def table_from_bytes(raw: bytes, name: str, max_rows: int = MAX_ROWS) -> tuple[p
                                                                "encoding": encoding}
     if suffix in (".csv", ".txt"):
         return table_from_csv_text(text, max_rows), {"format": "csv", "encoding": encoding}
-    raise FileRejected(f"{name}: unsupported file type {suffix or '(none)'}; "
+    raise UnreadableFileError(f"{name}: unsupported file type {suffix or '(none)'}; "
                        "use .csv, .xlsx or .geojson")

@@ -16,8 +16,8 @@ import pandas as pd
 import layers
 from geo.datum import DATUMS
 from geo.export import datum_file_name, to_csv, to_geojson, write_gpkg
-from geo.firms import TableRejected
-from geo.readers import FileRejected
+from geo.firms import TableRejectedError
+from geo.readers import UnreadableFileError
 from layers.checks import (
     area_problems,
     citation_problems,
@@ -164,7 +164,7 @@ def _cmd_preview(args) -> int:
 def _firms_or_error(path: str, datum: str, progress: bool = False):
     try:
         return load_firms(path, datum, progress=progress)
-    except (FileRejected, TableRejected) as err:
+    except (UnreadableFileError, TableRejectedError) as err:
         raise CliError(str(err)) from err
 
 

@@ -17,14 +17,15 @@ from geo.shapes import BaseUnits
 from layers.build import layer_frame
 from layers.catalog import layer_files, read_layer_file
 from layers.provenance import (
+    AUTHORED,
     OSM_DERIVED_LICENCE,
-    authored_entry,
     built_layer_entry,
     read_provenance,
+    refreshed_entry,
     write_provenance,
 )
 from layers.schema import COLUMNS
-from layers.settings import BASE_DIR, DATA_DIR, LAYERS_DIR, PROVENANCE_FILE, SECTORS_FILE
+from layers.settings import BASE_DIR, DATA_DIR, LAYERS_DIR, PROVENANCE_FILE
 
 BASE_FILES = {
     "districts": "districts_osm.geojson",
@@ -134,11 +135,10 @@ def build_and_write(layers_dir: Path = LAYERS_DIR) -> dict[str, gpd.GeoDataFrame
         entries[rel] = built_layer_entry(rel, path, files[layer_id].relative_to(DATA_DIR).as_posix(),
                                          layer["source"])
         definition = files[layer_id].relative_to(DATA_DIR).as_posix()
-        entries[definition] = authored_entry(
-            files[layer_id], "layer definition written by the project from the seed texts and "
-            "BOUNDARIES.md; coordinates judged against the base data (see each feature's method)")
-    entries[SECTORS_FILE.relative_to(DATA_DIR).as_posix()] = authored_entry(
-        SECTORS_FILE, "the 9+X taxonomy of 003_6b82db74c365b8ba.txt §二(三), §三, §四 "
-        "(沪府办发〔2021〕10号); aliases written by the project")
+        entries[definition] = refreshed_entry(entries.get(definition), files[layer_id], (
+            "layer definition written by the project from the seed texts and BOUNDARIES.md; "
+            "coordinates judged against the base data (see each feature's method)"))
+    for rel, source in AUTHORED.items():
+        entries[rel] = refreshed_entry(entries.get(rel), DATA_DIR / rel, source)
     write_provenance(entries, PROVENANCE_FILE)
     return frames

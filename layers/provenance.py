@@ -21,6 +21,21 @@ OSM_DERIVED_LICENCE = ("Open Database License 1.0 (derived from © OpenStreetMap
                        "boundaries); recipes and attributes © the project, MIT")
 
 
+#: Files the project writes (by hand or by a command), path → how they came about.
+#: ``shmap build`` refreshes their hashes; base files are never refreshed.
+AUTHORED = {
+    "sectors.toml": "the 9+X taxonomy of 003_6b82db74c365b8ba.txt §二(三), §三, §四 "
+                    "(沪府办发〔2021〕10号); aliases written by the project",
+    "gbt4754_sectors.csv": "GB/T 4754-2017 industry codes (class names as published) mapped to "
+                           "the taxonomy by the project",
+    "firms/institutions_named_in_seeds.csv": "real institutions named in the seed texts (quote "
+        "and section in each row); site positions judged by the project from their published "
+        "addresses, ±1.5 km; no credit codes",
+    "firms/firms_synthetic_n5000_seed1.csv": "SYNTHETIC firms, not real: `shmap synth --n 5000 "
+        "--seed 1` (layers/synth.py), for the demo map",
+}
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -67,6 +82,15 @@ def authored_entry(path: Path, source: str) -> dict:
         "sha256": sha256_of(path),
         "features": None,
     }
+
+
+def refreshed_entry(old: dict | None, path: Path, source: str) -> dict:
+    """An authored file's entry with its hash and count brought up to date; the
+    descriptive fields of an existing entry are kept as written."""
+    fresh = authored_entry(path, source)
+    if old is None:
+        return fresh
+    return {**old, "sha256": fresh["sha256"], "features": fresh["features"]}
 
 
 def entry_problems(rel_path: str, entry: dict, data_dir: Path = DATA_DIR) -> list[str]:
