@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -22,6 +26,15 @@ def normalise(code: str) -> str:
     """NFKC (full-width → ASCII), strip spaces and hyphens, upper-case."""
     text = unicodedata.normalize("NFKC", str(code)).upper()
     return re.sub(r"[\s\-]", "", text)
+
+
+def normalise_many(codes: pd.Series) -> pd.Series:
+    """:func:`normalise` for a column, in Arrow's kernels (fast at a million rows)."""
+    if (codes == "").all():
+        return codes
+    arr = pc.utf8_upper(pc.utf8_normalize(pa.array(codes, type=pa.string()), "NFKC"))
+    arr = pc.replace_substring_regex(arr, r"[\s\-]", "")
+    return pd.Series(arr.to_numpy(zero_copy_only=False), index=codes.index, dtype=object)
 
 
 def check_character(first17: str) -> str:

@@ -3,7 +3,7 @@
 The code table is ``data/gbt4754_sectors.csv`` (code prefix → sector id); the
 longest matching prefix wins, so 2762 (基因工程药物) beats 27 (医药制造业). Codes
 are read after dropping a leading section letter and non-digits ("C3973" → 3973).
-Without a code, the industry text and firm name are matched against the
+Without a code, the industry text, then the firm name, is matched against the
 taxonomy's aliases (:func:`layers.sectors.match_sectors`); the first (longest)
 alias wins. Anything else stays ``unclassified`` and is counted, never guessed.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from layers.sectors import match_sectors, sector_ids
+from layers.sectors import first_sectors, sector_ids
 from layers.settings import DATA_DIR
 
 CODE_TABLE = DATA_DIR / "gbt4754_sectors.csv"
@@ -47,15 +47,27 @@ def sector_of_code(code: str) -> str | None:
     return None
 
 
-def classify(codes: pd.Series, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(sector id or "unclassified", source: "gbt4754" | "text" | "none") per row."""
-    by_code = codes.map(lambda c: sector_of_code(c) if c else None)
-    # Free text is matched once per distinct string: firm lists repeat industries.
-    unique_texts = texts[by_code.isna()].unique()
-    text_hit = {t: (match_sectors(t) or (None,))[0] for t in unique_texts}
-    by_text = texts.map(text_hit)
-    sector = by_code.fillna(by_text).fillna(UNCLASSIFIED)
-    source = pd.Series("none", index=codes.index)
-    source[by_text.notna()] = "text"
-    source[by_code.notna()] = "gbt4754"
-    return sector, source
+def _first_sector(texts: pd.Series) -> pd.Series:
+    """First (longest) alias hit per text, matched once per distinct string."""
+    unique = texts.unique()
+    return texts.map(dict(zip(unique, first_sectors(unique), strict=True)))
+
+
+def classify(codes: pd.Series, industries: pd.Series,
+             names: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+    """(sector id or "unclassified", source: "gbt4754" | "text" | "none") per row.
+
+    Order: the industry code; else the industry text; else the firm name.
+    """
+    by_code = codes.map({c: sector_of_code(c) for c in codes.unique() if c})
+    sector = by_code.astype(object)
+    todo = sector.isna()
+    if todo.any():
+        sector.loc[todo] = _first_sector(industries[todo])
+    todo = sector.isna()
+    if names is not None and todo.any():
+        sector.loc[todo] = _first_sector(names[todo])
+    source = pd.Series("none", index=codes.index, dtype=object)
+    source.loc[sector.notna()] = "text"
+    source.loc[by_code.notna()] = "gbt4754"
+    return sector.fillna(UNCLASSIFIED), source

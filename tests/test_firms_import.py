@@ -12,6 +12,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import shapely
 
 from geo import uscc
 from geo.datum import wgs84_to_bd09, wgs84_to_gcj02
@@ -284,3 +285,15 @@ def test_shipped_institutions_import_cleanly():
     assert result.report["rejected"] == 0
     assert (result.accepted["uscc"] == "").all()  # no invented credit codes
     assert (result.accepted["placement_precision_m"] == 1500).all()
+
+
+def test_shipped_institutions_cite_the_seeds_and_sit_in_their_district(seeds_dir):
+    from layers.citations import quote_problem
+    table = pd.read_csv(DATA_DIR / "firms" / "institutions_named_in_seeds.csv", dtype=str)
+    districts = base_units().districts
+    for row in table.itertuples():
+        assert quote_problem(seeds_dir, row.来源文件, row.引文) is None, row.名称
+        named = [d for d in districts if d in row.地址]
+        assert len(named) == 1, row.地址
+        point = shapely.Point(float(row.经度), float(row.纬度))
+        assert districts[named[0]].contains(point), f"{row.名称} not in {named[0]}"

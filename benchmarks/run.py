@@ -1,0 +1,113 @@
+"""Time the firm pipeline on N synthetic firms against every layer; print figures.
+
+    python benchmarks/run.py --n 100000 [--json] [--seed 1]
+
+Steps timed: generate (not part of the pipeline), import from CSV (read, check,
+place, classify), datum conversion of N points (GCJ-02 → WGS84), join against
+all layers, measures for every sector of every layer, and the bound: prepared
+``contains_xy`` of the same points against the same polygons. ``pipeline_s`` =
+import + join + measures. Peak RSS is the process's maximum resident set.
+The firms are SYNTHETIC (layers/synth.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import layers
+from geo.datum import convert
+from geo.join import bound_contains
+from geo.measures import zone_sector_table
+from layers.firms_io import load_firms
+from layers.synth import write_synthetic
+from layers.zones import _firm_table, join_all, zones_for_measures
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run(n: int, seed: int) -> dict:
+    frames = layers.load_all()
+    polygons = [g for f in frames.values() for g in f.geometry
+                if g.geom_type in ("Polygon", "MultiPolygon")]
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        path = write_synthetic(n, seed, Path(tmp))
+        generate_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        firms = load_firms(path).accepted
+        import_s = time.perf_counter() - t
+
+    lon = firms.geometry.x.to_numpy()
+    lat = firms.geometry.y.to_numpy()
+    t = time.perf_counter()
+    convert(lon, lat, "gcj02", "wgs84")
+    datum_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    pairs = join_all(firms, frames)
+    join_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    table = _firm_table(firms)
+    rows = 0
+    for lid, p in pairs.items():
+        rows += len(zone_sector_table(zones_for_measures(frames[lid]), p, table))
+    measures_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    bound_hits = bound_contains(lon, lat, polygons)
+    bound_s = time.perf_counter() - t
+
+    return {
+        "n": n,
+        "accepted": len(firms),
+        "generate_s": round(generate_s, 3),
+        "import_s": round(import_s, 3),
+        "datum_s": round(datum_s, 3),
+        "join_s": round(join_s, 3),
+        "bound_s": round(bound_s, 3),
+        "join_over_bound": round(join_s / bound_s, 2) if bound_s else None,
+        "measures_s": round(measures_s, 3),
+        "pipeline_s": round(import_s + join_s + measures_s, 3),
+        "pairs": int(sum(len(p) for p in pairs.values())),
+        "bound_hits": bound_hits,
+        "measure_rows": rows,
+        "layers": len(pairs),
+        "polygons": len(polygons),
+        "map_build_s": None,  # the map app lands with issue #5
+        "map_payload_bytes": None,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "machine": f"{platform.machine()}, {platform.python_implementation()} "
+                   f"{platform.python_version()}, numpy {np.__version__}",
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    args = ap.parse_args(argv)
+    figures = run(args.n, args.seed)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for k, v in figures.items():
+            print(f"{k:>18}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
