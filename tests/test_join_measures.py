@@ -184,3 +184,19 @@ def test_synthetic_firms_cluster_where_the_plan_puts_them():
 def test_a_single_firm_joins_to_one_district():
     gdf = gpd.GeoDataFrame({"sector": ["ic"]}, geometry=[Point(121.5, 31.2)], crs="EPSG:4326")
     assert len(join_all(gdf, {"districts": layers.load("districts")})["districts"]) == 1
+
+
+def test_cli_measures_shortlist_and_synth(tmp_path, capsys):
+    from layers.cli import main
+    firms = str(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv")
+    out = tmp_path / "m.csv"
+    assert main(["measures", firms, "--layer", "new_towns", "--sector", "集成电路", "-o", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(table["id"]) == list(layers.load("new_towns").index)
+    assert {"firms", "lq", "strong_cluster", "plan_fit"} <= set(table.columns)
+    assert main(["shortlist", "--sector", "ai", "--firms", firms, "--top", "5"]) == 0
+    assert "score_designated" in capsys.readouterr().out
+    assert main(["synth", "--n", "50", "--seed", "2", "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "firms_synthetic_n50_seed2.csv").is_file()
+    assert main(["measures", firms, "--layer", "moon"]) == 2
+    assert main(["shortlist", "--sector", "chips"]) == 2
