@@ -38,7 +38,8 @@ def rfc7946_geometry(geom):
     return _round_coords(shapely.orient_polygons(geom, exterior_cw=False))
 
 
-def _json_value(value):
+def json_value(value):
+    """A property value as a plain JSON type (numpy scalars unwrapped, NaN → None)."""
     if value is None:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -84,7 +85,7 @@ def to_geojson(gdf: gpd.GeoDataFrame, datum: str = "wgs84", name: str = "",
     for values, geom in zip(moved[props].itertuples(index=False, name=None), geoms, strict=True):
         features.append({
             "type": "Feature",
-            "properties": {k: _json_value(v) for k, v in zip(props, values, strict=True)},
+            "properties": {k: json_value(v) for k, v in zip(props, values, strict=True)},
             "geometry": None if geom is None else shapely.geometry.mapping(geom),
         })
     doc: dict = {"type": "FeatureCollection"}

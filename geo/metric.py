@@ -57,6 +57,12 @@ def distance_m(a, b) -> np.ndarray | float:
     return shapely.distance(to_metric(a), to_metric(b))
 
 
+def lonlat_to_xy(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays of lon/lat degrees → EPSG:32651 x/y metres."""
+    x, y = _TO_METRIC.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x), np.asarray(y)
+
+
 def frame_area_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Areas in km² of a GeoDataFrame's geometries, which must be in EPSG:4326."""
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:

@@ -15,7 +15,7 @@ import pandas as pd
 
 import layers
 from geo.datum import DATUMS
-from geo.export import datum_file_name, to_csv, to_geojson, write_gpkg
+from geo.export import datum_file_name
 from geo.firms import TableRejectedError
 from geo.readers import UnreadableFileError
 from layers.checks import (
@@ -25,6 +25,7 @@ from layers.checks import (
     overlap_problems,
     part_of_problems,
 )
+from layers.exporting import FORMATS, export_bytes, filter_by_sectors
 from layers.firms_io import load_firms, rejected_csv, write_import
 from layers.io import base_units, build_and_write
 from layers.provenance import entry_problems, read_provenance, unlisted_files
@@ -33,8 +34,6 @@ from layers.settings import SEEDS_DIR
 from layers.shortlist import shortlist
 from layers.synth import write_synthetic
 from layers.zones import layer_measures
-
-FORMATS = ("geojson", "gpkg", "csv")
 
 
 class CliError(Exception):
@@ -51,15 +50,6 @@ def _cmd_layers(args) -> int:
         for r in rows:
             print(f"{r['id']:<{width}}  {r['features']:>3}  {r['kind']:<7}  {r['title_zh']} / {r['title_en']}")
     return 0
-
-
-def filter_by_sectors(gdf: gpd.GeoDataFrame, sector_ids) -> gpd.GeoDataFrame:
-    """Rows whose ``sectors`` field holds any of ``sector_ids`` (all rows if none given)."""
-    if not sector_ids:
-        return gdf
-    wanted = set(sector_ids)
-    keep = gdf["sectors"].map(lambda s: bool(wanted & set(layers.split_list(s))))
-    return gdf[keep]
 
 
 def _check_layers(layer_ids) -> None:
@@ -84,15 +74,9 @@ def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum
     out = datum_file_name(out, datum)
     if not out.parent.is_dir():
         raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
-    combined = pd.concat([f.reset_index(drop=True) for f in frames.values()], ignore_index=True)
-    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs="EPSG:4326")
+    _, content = export_bytes(frames, fmt, datum, stem=out.stem)
     try:
-        if fmt == "geojson":
-            out.write_text(to_geojson(combined, datum=datum, name="+".join(frames)), encoding="utf-8")
-        elif fmt == "csv":
-            out.write_text(to_csv(combined, datum=datum), encoding="utf-8-sig")
-        else:
-            write_gpkg({k: v.reset_index(drop=True) for k, v in frames.items()}, out, datum=datum)
+        out.write_bytes(content)
     except OSError as err:
         raise CliError(f"cannot write {out}: {err.strerror or err}") from err
     return out

@@ -27,6 +27,7 @@ class Sector:
     name_en: str
     section: str
     aliases: tuple[str, ...]
+    color: str = "#777777"
 
     def label(self, lang: str = "zh") -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -51,7 +52,7 @@ def sectors_from_toml(text: str) -> tuple[Sector, ...]:
         seen.add(sid)
         out.append(
             Sector(sid, row["group"], row["name_zh"], row["name_en"], row["section"],
-                   tuple(row.get("aliases", ())))
+                   tuple(row.get("aliases", ())), row.get("color", "#777777"))
         )
     return tuple(out)
 

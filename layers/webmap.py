@@ -1,0 +1,371 @@
+"""Build the interactive map (a ``folium.Map``) from layers, firms and options — pure.
+
+Nothing here touches Streamlit. The map loads Leaflet and its plugins from the
+app's own static files (``asset_base``), never from a CDN, so it works offline.
+
+Safety: every text that reaches the browser — names, roles, firm names from an
+upload — goes through :func:`safe_text` (HTML-escaped, and with backticks, ``${``
+and backslashes neutralised), and only through JSON data read by Leaflet, never
+through folium's string tooltips or popups.
+
+Firms are drawn so that the page stays light at any N: individual points up to
+``MARKER_LIMIT``, client-side clusters up to ``CLUSTER_LIMIT``, and above that a
+server-side 1 km grid of counts (computed in EPSG:32651).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.plugins import FastMarkerCluster
+from jinja2 import Template
+
+from geo.export import in_datum, json_value
+from geo.metric import from_metric, lonlat_to_xy
+from layers.basemaps import basemap
+from layers.catalog import LayerEntry
+from layers.i18n import t
+from layers.sectors import taxonomy
+
+ASSET_BASE = "/app/static"
+MARKER_LIMIT = 3_000
+CLUSTER_LIMIT = 60_000
+GRID_M = 1000.0
+CENTER = (31.18, 121.48)
+MEASURES = ("firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
+CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+STRONG_COLOUR = "#d7191c"
+
+
+def safe_text(value) -> str:
+    """Text safe to place in HTML and in JavaScript strings and template literals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = html.escape(str(value), quote=True)
+    return text.replace("`", "&#96;").replace("${", "&#36;{").replace("\\", "&#92;")
+
+
+@dataclass
+class MapOptions:
+    """What the map shows. Coordinates of all inputs are WGS84."""
+
+    basemap: str = "none"
+    lang: str = "zh"
+    tiles_key: str = ""
+    asset_base: str = ASSET_BASE
+    measure: str | None = None           # one of MEASURES
+    measure_layer: str | None = None     # layer id the choropleth colours
+    measure_values: pd.Series | None = None   # per feature id of measure_layer
+    strong: pd.Series | None = None           # bool per feature id (strong clusters)
+    selected: str | None = None          # a feature id to highlight and fit
+    show_vector_base: bool = True
+    height: int = 640
+    extra: dict = field(default_factory=dict)
+
+
+def _offline(element, js: Sequence[tuple[str, str]], css: Sequence[tuple[str, str]]) -> None:
+    """Point an element's browser assets at the app's own static files."""
+    element.default_js = list(js)
+    element.default_css = list(css)
+
+
+def _leaflet_assets(base: str):
+    js = [("leaflet", f"{base}/vendor/leaflet/leaflet.js")]
+    css = [("leaflet_css", f"{base}/vendor/leaflet/leaflet.css"), ("scm_css", f"{base}/map.css")]
+    return js, css
+
+
+def _cluster_assets(base: str):
+    folder = f"{base}/vendor/leaflet.markercluster"
+    return ([("markercluster", f"{folder}/leaflet.markercluster.js")],
+            [("markercluster_css", f"{folder}/MarkerCluster.css"),
+             ("markercluster_default_css", f"{folder}/MarkerCluster.Default.css")])
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding legend HTML (built here from escaped text)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "scm-legend");
+                div.innerHTML = {{ this.markup|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._name = "Legend"
+        self.markup = markup
+
+
+def _swatch(fill: str, stroke: str, dashed: bool = False, opacity: float = 0.6) -> str:
+    dash = "dashed" if dashed else "solid"
+    return (f'<span class="scm-swatch" style="background:{fill};opacity:{opacity};'
+            f'border:2px {dash} {stroke}"></span>')
+
+
+def class_breaks(values: pd.Series, k: int = 5) -> list[float]:
+    """Quantile class breaks (k classes) of the finite values; [] when there are none."""
+    v = values.replace([np.inf, -np.inf], np.nan).dropna()
+    if v.empty:
+        return []
+    qs = np.unique(np.quantile(v, np.linspace(0, 1, k + 1)))
+    return [float(q) for q in qs]
+
+
+def _class_of(value: float, breaks: list[float]) -> int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or len(breaks) < 2:
+        return None
+    idx = int(np.searchsorted(breaks, value, side="right")) - 1
+    return min(max(idx, 0), len(breaks) - 2)
+
+
+def _feature_collection(gdf: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict:
+    geoms = shapely.to_geojson(gdf.geometry.values)
+    feats = []
+    for i, g in enumerate(geoms):
+        feats.append({"type": "Feature", "id": str(gdf.index[i]),
+                      "properties": {k: json_value(v.iloc[i]) for k, v in props.items()},
+                      "geometry": json.loads(g)})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _round(gdf: gpd.GeoDataFrame, decimals: int = 5) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    out.geometry = shapely.transform(gdf.geometry.values, lambda c: np.round(c, decimals))
+    return out
+
+
+def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
+                choropleth: bool, breaks: list[float]) -> folium.GeoJson:
+    lang = opts.lang
+    st = entry.style
+    names = gdf["name_zh"] if lang == "zh" else gdf["name_en"]
+    precision = gdf["precision_m"].map(lambda p: f"±{p:,.0f} m")
+    approx = gdf["approximate"].map(lambda a: t("yes" if a else "no", lang))
+    props = {
+        "id": gdf.index.to_series().map(safe_text),
+        "name": names.map(safe_text),
+        "role": gdf["role"].map(safe_text),
+        "layer": pd.Series([safe_text(entry.title(lang))] * len(gdf), index=gdf.index),
+        "precision": precision,
+        "approximate": approx,
+        "dashed": gdf["approximate"].astype(bool),
+    }
+    value_text = None
+    if choropleth and opts.measure_values is not None:
+        values = opts.measure_values.reindex(gdf.index)
+        props["cls"] = values.map(lambda v: _class_of(v, breaks))
+        value_text = values.map(lambda v: "" if pd.isna(v) else f"{v:,.3g}")
+        props["value"] = value_text
+    if opts.strong is not None and choropleth:
+        props["strong"] = opts.strong.reindex(gdf.index).fillna(False).astype(bool)
+    if opts.selected is not None:
+        props["selected"] = pd.Series(gdf.index == opts.selected, index=gdf.index)
+    data = _feature_collection(gdf, props)
+
+    def style(feature):
+        p = feature["properties"]
+        s = {"color": st.color, "weight": st.weight, "fillColor": st.fill_color,
+             "fillOpacity": st.fill_opacity, "dashArray": "6 4" if p["dashed"] else None}
+        if "cls" in p:
+            cls = p["cls"]
+            s["fillColor"] = CLASS_COLOURS[cls] if cls is not None else "#dddddd"
+            s["fillOpacity"] = 0.65 if cls is not None else 0.15
+        if p.get("strong"):
+            s["color"], s["weight"] = STRONG_COLOUR, 4
+        if p.get("selected"):
+            s["color"], s["weight"] = "#000000", 4
+        return s
+
+    fields = ["name", "role", "layer", "precision", "approximate"]
+    aliases = [t(k, lang) for k in ("name", "role", "layer", "precision", "approximate")]
+    if value_text is not None:
+        fields.append("value")
+        aliases.append(t(f"m_{opts.measure}", lang))
+    if entry.kind == "point":
+        marker = folium.CircleMarker(radius=6, fill=True, fill_opacity=0.9, color=st.color)
+    else:
+        marker = None
+    return folium.GeoJson(
+        data, name=safe_text(entry.title(lang)), style_function=style, marker=marker,
+        highlight_function=lambda _f: {"weight": 4, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=False),
+        zoom_on_click=False)
+
+
+def _vector_base(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=safe_text("底图：行政区与地铁" if lang == "zh"
+                                               else "Base: districts and metro"), show=True)
+    d = _round(base["districts"], 4)
+    folium.GeoJson(_feature_collection(d, {"name": d["district"].map(safe_text)}),
+                   style_function=lambda _f: {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea",
+                                              "fillOpacity": 0.5},
+                   tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[""]),
+                   ).add_to(group)
+    if "lines" in base:
+        lines = _round(base["lines"], 5)
+        folium.GeoJson(_feature_collection(lines, {"name": lines["line_name_zh"].map(safe_text),
+                                                   "color": lines["color"].map(safe_text)}),
+                       style_function=lambda f: {"color": f["properties"]["color"], "weight": 2,
+                                                 "opacity": 0.7},
+                       ).add_to(group)
+    return group
+
+
+def firm_mode(n: int) -> str:
+    """How ``n`` firms are drawn: markers, clusters or grid."""
+    if n <= MARKER_LIMIT:
+        return "markers"
+    return "clusters" if n <= CLUSTER_LIMIT else "grid"
+
+
+def _sector_colours() -> dict[str, str]:
+    return {s.id: s.color for s in taxonomy()} | {"unclassified": "#999999"}
+
+
+def grid_counts(lon: np.ndarray, lat: np.ndarray, cell_m: float = GRID_M) -> gpd.GeoDataFrame:
+    """Counts of points per square cell of ``cell_m`` metres (EPSG:32651), as WGS84 polygons."""
+    x, y = lonlat_to_xy(lon, lat)
+    ix = np.floor(x / cell_m).astype(np.int64)
+    iy = np.floor(y / cell_m).astype(np.int64)
+    cells = pd.DataFrame({"ix": ix, "iy": iy}).value_counts().rename("count").reset_index()
+    x0 = cells["ix"].to_numpy() * cell_m
+    y0 = cells["iy"].to_numpy() * cell_m
+    boxes = shapely.box(x0, y0, x0 + cell_m, y0 + cell_m)
+    boxes = from_metric(boxes)
+    return gpd.GeoDataFrame({"count": cells["count"].to_numpy()}, geometry=boxes, crs="EPSG:4326")
+
+
+def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label) -> folium.Layer:
+    lang = opts.lang
+    mode = firm_mode(len(firms))
+    colours = _sector_colours()
+    name = safe_text(t("firm_mode", lang, mode=t(f"mode_{mode}", lang), n=f"{len(firms):,}"))
+    lon = firms.geometry.x.to_numpy()
+    lat = firms.geometry.y.to_numpy()
+    if mode == "markers":
+        f = _round(firms[["name", "sector", "geometry"]], 6)
+        data = _feature_collection(f, {
+            "name": f["name"].map(safe_text),
+            "sector": f["sector"].map(lambda s: safe_text(sector_label(s))),
+            "color": f["sector"].map(lambda s: colours.get(s, "#999999")),
+        })
+        return folium.GeoJson(
+            data, name=name,
+            marker=folium.CircleMarker(radius=4, fill=True, fill_opacity=0.85, weight=1),
+            style_function=lambda feat: {"color": feat["properties"]["color"],
+                                         "fillColor": feat["properties"]["color"]},
+            tooltip=folium.GeoJsonTooltip(fields=["name", "sector"],
+                                          aliases=[t("name", lang), t("sectors", lang)]))
+    if mode == "clusters":
+        order = [s.id for s in taxonomy()] + ["unclassified"]
+        idx = {s: i for i, s in enumerate(order)}
+        codes = firms["sector"].map(lambda s: idx.get(s, len(order) - 1)).to_numpy()
+        data = np.column_stack([np.round(lat, 5), np.round(lon, 5), codes]).tolist()
+        palette = json.dumps([colours.get(s, "#999999") for s in order])
+        callback = (f"function (row) {{ var c = {palette}[row[2]] || '#999999';"
+                    " return L.circleMarker(new L.LatLng(row[0], row[1]),"
+                    " {radius: 4, color: c, fillColor: c, fillOpacity: 0.85, weight: 1}); }")
+        cluster = FastMarkerCluster(data, callback=callback, name=name)
+        js, css = _cluster_assets(opts.asset_base)
+        _offline(cluster, js, css)
+        return cluster
+    grid = _round(grid_counts(lon, lat), 5)
+    breaks = class_breaks(grid["count"].astype(float))
+    data = _feature_collection(grid, {
+        "count": grid["count"].astype(int),
+        "cls": grid["count"].map(lambda v: _class_of(float(v), breaks)),
+    })
+    return folium.GeoJson(
+        data, name=name,
+        style_function=lambda feat: {"stroke": False, "fillOpacity": 0.7,
+                                     "fillColor": CLASS_COLOURS[feat["properties"]["cls"] or 0]},
+        tooltip=folium.GeoJsonTooltip(fields=["count"], aliases=[t("firms", lang)]))
+
+
+def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
+              firms: gpd.GeoDataFrame | None, opts: MapOptions,
+              base: Mapping[str, gpd.GeoDataFrame] | None = None) -> folium.Map:
+    """The map: basemap, vector base, each layer in ``frames`` (already filtered), an
+    optional choropleth of ``opts.measure`` on ``opts.measure_layer``, the firms,
+    and a legend. Inputs are WGS84; over a GCJ-02 basemap everything is moved to
+    GCJ-02 first."""
+    bm = basemap(opts.basemap)
+    lang = opts.lang
+    shift = bm.datum != "wgs84"
+    m = folium.Map(location=CENTER, zoom_start=10, tiles=None, control_scale=True,
+                   prefer_canvas=True, max_zoom=bm.max_zoom, min_zoom=7)
+    _offline(m, *_leaflet_assets(opts.asset_base))
+    if bm.tiles and (opts.tiles_key or not bm.needs_key):
+        for i, url in enumerate(bm.tiles):
+            folium.TileLayer(tiles=url.replace("{key}", opts.tiles_key), attr=bm.attribution,
+                             name=safe_text(bm.label(lang)) + ("" if i == 0 else " +"),
+                             subdomains=bm.subdomains, max_zoom=bm.max_zoom,
+                             overlay=i > 0, control=False).add_to(m)
+    if base is not None and (opts.show_vector_base or not bm.tiles):
+        vb = {k: in_datum(v, bm.datum) if shift else v for k, v in base.items()}
+        _vector_base(vb, lang).add_to(m)
+
+    legend = [f"<b>{safe_text(t('legend', lang))}</b>"]
+    breaks: list[float] = []
+    if opts.measure and opts.measure_values is not None:
+        breaks = class_breaks(opts.measure_values.astype(float))
+    for layer_id, gdf in frames.items():
+        if gdf.empty:
+            continue
+        entry = entries[layer_id]
+        drawn = in_datum(gdf, bm.datum) if shift else gdf
+        choropleth = opts.measure is not None and layer_id == opts.measure_layer
+        _zone_layer(_round(drawn), entry, opts, choropleth, breaks).add_to(m)
+        legend.append(_swatch(entry.style.fill_color, entry.style.color) + safe_text(entry.title(lang)))
+    legend.append(_swatch("#ffffff", "#555555", dashed=True) + safe_text(t("dashed_note", lang)))
+    if breaks and len(breaks) > 1:
+        legend.append(f"<b>{safe_text(t('m_' + opts.measure, lang))}</b>")
+        for i in range(len(breaks) - 1):
+            legend.append(_swatch(CLASS_COLOURS[i], "#999999", opacity=0.9)
+                          + f"{breaks[i]:,.3g} – {breaks[i + 1]:,.3g}")
+        legend.append(_swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
+
+    if firms is not None and len(firms):
+        drawn = in_datum(firms, bm.datum) if shift else firms
+        labels = {s.id: s.label(lang) for s in taxonomy()}
+        _firm_layer(drawn, opts, lambda s: labels.get(s, s)).add_to(m)
+        legend.append(f"<b>{safe_text(t('firms', lang))}</b> "
+                      + safe_text(t(f"mode_{firm_mode(len(firms))}", lang)))
+
+    if opts.selected is not None:
+        for gdf in frames.values():
+            if opts.selected in gdf.index:
+                geom = gdf.loc[opts.selected].geometry
+                geom = in_datum(gdf.loc[[opts.selected]], bm.datum).geometry.iloc[0] if shift else geom
+                x0, y0, x1, y1 = geom.bounds
+                m.fit_bounds([[y0, x0], [y1, x1]])
+                break
+    Legend("<br>".join(legend)).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    m.scm_datum = bm.datum  # the datum the overlays are drawn in, for callers and tests
+    return m
+
+
+def map_html(m: folium.Map) -> str:
+    """The map as one HTML page (assets still referenced at ``asset_base``)."""
+    return m.get_root().render()
