@@ -16,6 +16,7 @@ from geo.firms import ImportResult, import_firms
 from geo.readers import read_firm_table, table_from_bytes
 from layers.classify import classify
 from layers.places import shanghai_places
+from layers.settings import DATA_DIR
 
 FIRM_FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 
@@ -44,6 +45,16 @@ def load_firm_bytes(raw: bytes, name: str, datum: str = "wgs84") -> ImportResult
     table, info = table_from_bytes(raw, name)
     info["file"] = name
     return import_firm_table(table, datum, info)
+
+
+DEMO_FILES = ("institutions_named_in_seeds.csv", "firms_synthetic_n5000_seed1.csv")
+
+
+def demo_firms() -> gpd.GeoDataFrame:
+    """The bundled demo: real institutions named in the seeds, then 5,000 SYNTHETIC firms."""
+    parts = [load_firms(DATA_DIR / "firms" / name).accepted for name in DEMO_FILES]
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
+                            crs="EPSG:4326")
 
 
 def rejected_csv(rejected: pd.DataFrame) -> str:

@@ -142,3 +142,11 @@ def build_and_write(layers_dir: Path = LAYERS_DIR) -> dict[str, gpd.GeoDataFrame
         entries[rel] = refreshed_entry(entries.get(rel), DATA_DIR / rel, source)
     write_provenance(entries, PROVENANCE_FILE)
     return frames
+
+
+def display_base(tolerance_deg: float = 0.0003, base_dir: Path = BASE_DIR) -> dict[str, gpd.GeoDataFrame]:
+    """Districts (simplified by ``tolerance_deg``, about 30 m) and metro lines for the
+    map's offline vector base."""
+    districts = read_base("districts", base_dir)[["district", "geometry"]].copy()
+    districts.geometry = districts.geometry.simplify(tolerance_deg, preserve_topology=True)
+    return {"districts": districts, "lines": read_base("lines", base_dir)}

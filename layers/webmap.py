@@ -312,8 +312,10 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     bm = basemap(opts.basemap)
     lang = opts.lang
     shift = bm.datum != "wgs84"
+    # maxZoom/minZoom go into the map's own options: with no tile layer, Leaflet (and
+    # the marker-cluster plugin) would otherwise have no zoom range at all.
     m = folium.Map(location=CENTER, zoom_start=10, tiles=None, control_scale=True,
-                   prefer_canvas=True, max_zoom=bm.max_zoom, min_zoom=7)
+                   prefer_canvas=False, maxZoom=bm.max_zoom, minZoom=7)
     _offline(m, *_leaflet_assets(opts.asset_base))
     if bm.tiles and (opts.tiles_key or not bm.needs_key):
         for i, url in enumerate(bm.tiles):

@@ -47,8 +47,19 @@ def layer_measures(firms: gpd.GeoDataFrame, layer_id: str, sector: str | None = 
     gdf = layers.load(layer_id)
     if pairs is None:
         pairs = join_layer(firm_points(firms), gdf)
-    table = zone_measures(zones_for_measures(gdf), pairs, _firm_table(firms), sector=sector)
-    return pd.concat([gdf[["name_zh", "name_en", "role", "area_km2"]], table], axis=1)
+    return layer_measures_from(firms, gdf, pairs, sector)
+
+
+def layer_measures_from(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, pairs: pd.DataFrame,
+                        sector: str | None = None) -> pd.DataFrame:
+    """Measures of the given zones (a layer frame, possibly filtered) from their pairs.
+
+    Pairs of zones not in ``zones`` are ignored, so a filtered frame can reuse the
+    pairs of its whole layer. LQs are against all of ``firms``.
+    """
+    pairs = pairs[pairs["zone"].isin(zones.index)]
+    table = zone_measures(zones_for_measures(zones), pairs, _firm_table(firms), sector=sector)
+    return pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], table], axis=1)
 
 
 def _firm_table(firms: gpd.GeoDataFrame) -> pd.DataFrame:

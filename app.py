@@ -1,0 +1,250 @@
+"""Streamlit app: widgets and layout only. Everything computed lives in layers/ and geo/.
+
+Run with ``make run`` (or ``streamlit run app.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import layers
+from geo.datum import DATUM_LABELS, DATUMS
+from geo.firms import TableRejectedError
+from geo.readers import UnreadableFileError
+from layers.basemaps import BASEMAPS, basemap
+from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
+from layers.firms_io import demo_firms, load_firm_bytes, rejected_csv
+from layers.i18n import group_label, t
+from layers.io import display_base
+from layers.sectors import sector_ids, taxonomy
+from layers.shortlist import shortlist
+from layers.views import (
+    compare,
+    find_feature,
+    firms_in_zone,
+    join_visible,
+    search,
+    visible_frames,
+    zone_details,
+    zone_table,
+)
+from layers.webmap import MEASURES, MapOptions, build_map, firm_mode
+
+UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
+DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
+
+
+# --- cached data (the app boundary) -------------------------------------------------
+
+@st.cache_data(show_spinner=False)
+def all_layers():
+    return layers.load_all()
+
+
+@st.cache_data(show_spinner=False)
+def vector_base():
+    return display_base()
+
+
+@st.cache_data(show_spinner=False)
+def cached_demo_firms():
+    return demo_firms()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def uploaded_firms(raw: bytes, name: str, datum: str):
+    return load_firm_bytes(raw, name, datum)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_shortlist(firms_key: str, _firms, sector: str):
+    return shortlist(_firms, sector)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_pairs(firms_key: str, _firms, layer_ids: tuple[str, ...]):
+    frames = {k: v for k, v in all_layers().items() if k in layer_ids}
+    return join_visible(_firms, frames)
+
+
+def secret(name: str) -> str:
+    try:
+        return str(st.secrets.get(name, ""))
+    except FileNotFoundError:
+        return ""
+
+
+# --- sidebar ------------------------------------------------------------------------
+
+st.set_page_config(page_title="shanghai-cluster-map", layout="wide")
+lang = st.sidebar.radio("语言 / Language", ["zh", "en"], horizontal=True, key="lang",
+                        format_func=lambda v: "中文" if v == "zh" else "English")
+st.title(t("title", lang))
+st.caption(t("subtitle", lang))
+
+entries = {e.id: e for e in layers.catalog()}
+frames_all = all_layers()
+
+bm_id = st.sidebar.selectbox(t("basemap", lang), [b.id for b in BASEMAPS], key="basemap",
+                             format_func=lambda b: basemap(b).label(lang))
+tiles_key = secret("tianditu_key") if basemap(bm_id).needs_key else ""
+if basemap(bm_id).needs_key and not tiles_key:
+    st.sidebar.warning(t("basemap_key_missing", lang))
+    bm_id = "none"
+
+st.sidebar.subheader(t("layers", lang))
+chosen_layers = []
+for group in dict.fromkeys(e.group for e in entries.values()):
+    st.sidebar.caption(group_label(group, lang))
+    for e in (e for e in entries.values() if e.group == group):
+        if st.sidebar.checkbox(e.title(lang), value=e.id in DEFAULT_LAYERS, key=f"layer_{e.id}"):
+            chosen_layers.append(e.id)
+
+labels = {s.id: s.label(lang) for s in taxonomy()}
+chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
+                                        key="sectors", format_func=lambda s: labels[s])
+
+st.sidebar.subheader(t("firms", lang))
+source = st.sidebar.radio(t("firms_source", lang), ["demo", "upload", "none"], key="firm_source",
+                          format_func=lambda v: t(f"firms_{v}", lang))
+firms = None
+report = None
+if source == "demo":
+    firms = cached_demo_firms()
+elif source == "upload":
+    datum = st.sidebar.selectbox(t("upload_datum", lang), list(DATUMS), key="upload_datum",
+                                 format_func=lambda d: DATUM_LABELS[d])
+    upload = st.sidebar.file_uploader(t("upload", lang, mb=UPLOAD_MB), key="upload",
+                                      type=["csv", "xlsx", "geojson", "json"])
+    if upload is not None:
+        try:
+            result = uploaded_firms(upload.getvalue(), upload.name, datum)
+            firms, report = result.accepted, result
+        except (UnreadableFileError, TableRejectedError) as err:
+            st.sidebar.error(t("import_failed", lang, error=str(err)))
+
+measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
+                               format_func=lambda m: t(f"m_{m}", lang))
+measure = None if measure == "none" else measure
+polygon_layers = [i for i in chosen_layers if entries[i].kind == "polygon"]
+measure_layer = st.sidebar.selectbox(t("measure_layer", lang), polygon_layers or ["—"],
+                                     key="measure_layer",
+                                     format_func=lambda i: entries[i].title(lang) if i in entries else i)
+measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids()),
+                                      key="measure_sector", format_func=lambda s: labels[s],
+                                      index=list(sector_ids()).index(chosen_sectors[0])
+                                      if chosen_sectors else 0)
+
+# --- computed views ------------------------------------------------------------------
+
+frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
+firms_key = "none" if firms is None else hashlib.sha1(
+    firms["name"].str.cat().encode() + str(len(firms)).encode()).hexdigest()
+pairs = cached_pairs(firms_key, firms, tuple(chosen_layers)) if firms is not None else {}
+table = zone_table(frames, entries, firms, pairs, measure_sector, lang)
+
+values = strong = None
+if measure and measure_layer in frames and measure in table.columns:
+    layer_rows = table.loc[table.index.isin(frames[measure_layer].index)]
+    values = layer_rows[measure].astype(float)
+    strong = layer_rows["strong_cluster"].astype(bool) if "strong_cluster" in layer_rows else None
+
+if "selected" not in st.session_state:
+    st.session_state["selected"] = None
+
+# --- map and side panel ------------------------------------------------------------
+
+col_map, col_panel = st.columns([3, 2])
+with col_map:
+    opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
+                      measure_layer=measure_layer if measure else None, measure_values=values,
+                      strong=strong, selected=st.session_state["selected"])
+    fmap = build_map(frames, entries, firms, opts, vector_base())
+    clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True,
+                        returned_objects=["last_active_drawing"])
+    drawing = (clicked or {}).get("last_active_drawing") or {}
+    click_id = (drawing.get("properties") or {}).get("id")
+    if click_id and click_id != st.session_state.get("last_click"):
+        st.session_state["last_click"] = click_id
+        st.session_state["selected"] = click_id
+        st.rerun()
+    st.caption(t("datum_note", lang, datum=DATUM_LABELS[fmap.scm_datum]))
+    if firms is not None:
+        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_mode(len(firms))}", lang),
+                     n=f"{len(firms):,}") + " · " + t("synthetic_note", lang))
+
+with col_panel:
+    query = st.text_input(t("search", lang), key="search")
+    hits = search(query, frames, firms)
+    if hits:
+        pick = st.selectbox("→", range(len(hits)), key="search_pick",
+                            format_func=lambda i: f"{'▣' if hits[i][0] == 'zone' else '•'} {hits[i][2]}")
+        if hits[pick][0] == "zone" and st.button("定位 / Go", key="go"):
+            st.session_state["selected"] = hits[pick][1]
+            st.rerun()
+    st.subheader(t("details", lang))
+    layer_id, row = find_feature(frames, st.session_state["selected"] or "")
+    if row is None:
+        st.info(t("click_hint", lang))
+    else:
+        for label, text in zone_details(row, entries[layer_id], lang):
+            st.markdown(f"**{label}**")
+            st.text(text)
+        if row.name in table.index:
+            st.dataframe(table.loc[[row.name]].T, width="stretch")
+        st.caption(t("policy_pending", lang))
+        if firms is not None and layer_id in pairs:
+            inside = firms_in_zone(firms, pairs[layer_id], row.name)
+            st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
+            st.dataframe(inside[["name", "sector", "address"]].head(200), hide_index=True)
+            st.download_button(t("download_firms", lang),
+                               rejected_csv(inside.drop(columns="geometry")).encode("utf-8-sig"),
+                               file_name=f"firms_in_{row.name}.csv", mime="text/csv",
+                               key="dl_inside")
+
+# --- tables ---------------------------------------------------------------------------
+
+tab_zones, tab_compare, tab_short, tab_report, tab_export = st.tabs(
+    [t("zones_table", lang), t("compare", lang), t("shortlist", lang), t("import_report", lang),
+     t("export", lang)])
+with tab_zones:
+    st.dataframe(table, width="stretch", key="zones_table")
+with tab_compare:
+    picks = st.multiselect(t("compare", lang), list(table.index), max_selections=5,
+                           key="compare", format_func=lambda i: str(table.loc[i, "name"]))
+    if picks:
+        st.dataframe(compare(table, picks), width="stretch")
+with tab_short:
+    short_sector = st.selectbox(t("shortlist_sector", lang), list(sector_ids()), key="short_sector",
+                                format_func=lambda s: labels[s])
+    ranked = cached_shortlist(firms_key, firms, short_sector)
+    st.dataframe(ranked, width="stretch")
+    st.download_button(t("download", lang, fmt="CSV"),
+                       rejected_csv(ranked.reset_index(names="id")).encode("utf-8-sig"),
+                       file_name=f"shortlist_{short_sector}.csv", mime="text/csv", key="dl_short")
+with tab_report:
+    if report is None:
+        st.caption("—")
+    else:
+        r = report.report
+        st.write(t("rows_summary", lang, rows_in=r["rows_in"], accepted=r["accepted"],
+                   rejected=r["rejected"]))
+        st.json({t("header_mapping", lang): r["header_mapping"],
+                 "rejected_by_field": r["rejected_by_field"],
+                 "swapped_fixed": r["swapped_fixed"], "placed_by_address": r["placed_by_address"],
+                 "invalid_uscc_flagged": r["invalid_uscc_flagged"],
+                 "unclassified": r["unclassified"]})
+        st.dataframe(report.rejected, width="stretch", key="rejected_table")
+        st.download_button(t("download_rejected", lang),
+                           rejected_csv(report.rejected).encode("utf-8-sig"),
+                           file_name="rejected.csv", mime="text/csv", key="dl_rejected")
+with tab_export:
+    export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
+                                format_func=lambda d: DATUM_LABELS[d])
+    export_format = st.radio("Format", FORMATS, horizontal=True, key="export_format")
+    name, content = export_bytes(frames, export_format, export_datum)
+    st.download_button(t("download", lang, fmt=name), content, file_name=name,
+                       mime=MEDIA_TYPES[export_format], key="dl_export")

@@ -1,0 +1,148 @@
+"""What the app shows, computed without Streamlit: visible layers, zone tables,
+zone details, firms inside a zone, search and comparison. Pure functions."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from layers.catalog import LayerEntry
+from layers.exporting import filter_by_sectors
+from layers.i18n import t
+from layers.schema import split_list
+from layers.sectors import taxonomy
+from layers.zones import firm_points, join_layer, layer_measures_from
+
+#: Columns of the zone table, in order.
+ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",
+                "sector_firms", "sector_share", "lq", "strong_cluster", "plan_fit")
+
+
+def visible_frames(all_frames: Mapping[str, gpd.GeoDataFrame], layer_ids: Sequence[str],
+                   sector_ids: Sequence[str]) -> dict[str, gpd.GeoDataFrame]:
+    """The chosen layers in catalog order, narrowed to features of the chosen sectors.
+
+    Layers with no sector at all (districts, G60 cities) are never narrowed away:
+    they are the frame of reference.
+    """
+    out = {}
+    for lid, gdf in all_frames.items():
+        if lid not in layer_ids:
+            continue
+        has_sectors = (gdf["sectors"] != "").any()
+        out[lid] = filter_by_sectors(gdf, sector_ids) if has_sectors else gdf
+    return out
+
+
+def sector_labels(lang: str) -> dict[str, str]:
+    labels = {s.id: s.label(lang) for s in taxonomy()}
+    labels["unclassified"] = "未分类" if lang == "zh" else "unclassified"
+    return labels
+
+
+def join_visible(firms: gpd.GeoDataFrame | None,
+                 frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, pd.DataFrame]:
+    """(firm, zone) pairs for each visible polygon layer ({} without firms)."""
+    if firms is None or firms.empty:
+        return {}
+    points = firm_points(firms)
+    return {lid: join_layer(points, gdf) for lid, gdf in frames.items()
+            if gdf.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
+
+
+def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
+               firms: gpd.GeoDataFrame | None, pairs: Mapping[str, pd.DataFrame],
+               sector: str | None, lang: str) -> pd.DataFrame:
+    """One row per visible zone with its key measures (NaN where there are no firms)."""
+    labels = sector_labels(lang)
+    rows = []
+    for lid, gdf in frames.items():
+        polys = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+        if polys.empty:
+            continue
+        part = pd.DataFrame(index=polys.index)
+        part["layer"] = entries[lid].title(lang)
+        part["name"] = polys["name_zh"] if lang == "zh" else polys["name_en"]
+        part["role"] = polys["role"]
+        part["sectors"] = polys["sectors"].map(
+            lambda s: "、".join(labels.get(x, x) for x in split_list(s)))
+        part["area_km2"] = polys["area_km2"].round(2)
+        if firms is not None and lid in pairs:
+            m = layer_measures_from(firms, polys, pairs[lid], sector)
+            for col in ("firms", "firms_per_km2", "sector_firms", "sector_share", "lq",
+                        "strong_cluster", "plan_fit"):
+                if col in m:
+                    part[col] = m[col]
+        rows.append(part)
+    if not rows:
+        return pd.DataFrame(columns=list(ZONE_COLUMNS))
+    table = pd.concat(rows)
+    return table[[c for c in ZONE_COLUMNS if c in table.columns]]
+
+
+def find_feature(frames: Mapping[str, gpd.GeoDataFrame], feature_id: str):
+    """(layer id, row) of a feature among the frames, or (None, None)."""
+    for lid, gdf in frames.items():
+        if feature_id in gdf.index:
+            return lid, gdf.loc[feature_id]
+    return None, None
+
+
+def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str, str]]:
+    """(label, text) pairs describing one zone for the side panel (plain text)."""
+    labels = sector_labels(lang)
+    official = row["official_area_km2"]
+    official_text = "—" if pd.isna(official) else f"{official:g} km² ({row['official_area_source']})"
+    return [
+        (t("name", lang), f"{row['name_zh']} / {row['name_en']}"),
+        (t("layer", lang), entry.title(lang)),
+        (t("role", lang), row["role"]),
+        (t("sectors", lang), "、".join(labels.get(s, s) for s in split_list(row["sectors"])) or "—"),
+        (t("area", lang), "—" if pd.isna(row["area_km2"]) else f"{row['area_km2']:,.2f} km² (EPSG:32651)"),
+        (t("official_area", lang), official_text),
+        (t("method", lang), row["method"]),
+        (t("precision", lang), f"±{row['precision_m']:,.0f} m"
+         + (f" · {t('approximate', lang)}" if row["approximate"] else "")),
+        (t("citation", lang), row["citation"]),
+    ]
+
+
+def firms_in_zone(firms: gpd.GeoDataFrame, pairs: pd.DataFrame, zone_id: str) -> gpd.GeoDataFrame:
+    """The firms the join placed in one zone (rows of ``firms``)."""
+    idx = pairs.loc[pairs["zone"] == zone_id, "point"].to_numpy()
+    return firms.iloc[np.sort(idx)]
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text)).lower().strip()
+
+
+def search(query: str, frames: Mapping[str, gpd.GeoDataFrame],
+           firms: gpd.GeoDataFrame | None, limit: int = 20) -> list[tuple[str, str, str]]:
+    """Zones and firms whose Chinese or English name contains ``query``:
+    (kind "zone"/"firm", id or firm row, label)."""
+    q = _key(query)
+    if not q:
+        return []
+    hits: list[tuple[str, str, str]] = []
+    for gdf in frames.values():
+        names = (gdf["name_zh"] + " / " + gdf["name_en"])
+        for fid, name in names[names.map(_key).str.contains(q, regex=False)].items():
+            hits.append(("zone", str(fid), name))
+    if firms is not None and not firms.empty:
+        names = firms["name"].astype(str)
+        if "name_en" in firms:
+            names = names + " " + firms["name_en"].astype(str)
+        found = names[names.map(_key).str.contains(q, regex=False)]
+        hits += [("firm", str(i), firms.loc[i, "name"]) for i in found.index[:limit]]
+    return hits[:limit]
+
+
+def compare(table: pd.DataFrame, zone_ids: Sequence[str]) -> pd.DataFrame:
+    """Zones side by side (measures as rows, zones as columns); at most five."""
+    ids = [z for z in zone_ids if z in table.index][:5]
+    return table.loc[ids].T
