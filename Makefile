@@ -1,13 +1,12 @@
 # Two commands do all set-up on a fresh Debian machine with Python ≥ 3.11:
-#   make run   — install, then start the tool on the bundled data
-#   make test  — install (Python packages and gdal-bin for ogrinfo), then lint and run every test
+#   make run   — install, then start the map app on the bundled data (http://127.0.0.1:8501)
+#   make test  — install (Python packages; Debian gdal-bin, chromium, fonts-noto-cjk, npm), lint, run every test
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := gdal-bin fonts-noto-cjk
 
-.PHONY: setup sysdeps run test build preview clean
+.PHONY: setup assets sysdeps run test build preview clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed assets
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,11 +14,19 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# ogrinfo (gdal-bin) reads exports back in the tests; Noto CJK draws Chinese labels.
+# Leaflet and its plugins, from the npm registry into static/vendor/ (pinned, hashed):
+# the map is served by the app itself and needs no CDN.
+assets:
+	@python3 scripts/fetch_web_assets.py
+
+# ogrinfo (gdal-bin) reads exports back in the tests; Noto CJK draws Chinese labels;
+# chromium runs the browser test; npm fetches the map's libraries once.
 sysdeps:
 	@missing=""; \
 	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -28,11 +35,10 @@ sysdeps:
 	  fi; \
 	fi
 
-run: setup sysdeps
-	$(VENV)/bin/shmap layers
-	$(VENV)/bin/shmap preview -o layers-preview.png
+run: sysdeps setup
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
-test: setup sysdeps
+test: sysdeps setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
@@ -44,4 +50,4 @@ preview: setup
 	$(VENV)/bin/shmap preview -o docs/layers.png
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info layers-preview.png
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info artifacts static/vendor

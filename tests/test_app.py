@@ -1,0 +1,114 @@
+"""The real app, driven by Streamlit's AppTest: the main flows run with no exception."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 180
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first dataframe shown that has all these columns."""
+    for df in at.dataframe:
+        if set(columns) <= set(df.value.columns):
+            return df.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def zone_ids(at: AppTest) -> list[str]:
+    return list(table_with(at, "layer", "role", "sectors").index)
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_app_starts_with_default_layers_and_demo_firms(app):
+    ids = zone_ids(app)
+    assert "pole_zhangjiang" in ids and "newtown_songjiang" in ids
+    assert "合成企业为演示数据" in captions(app)  # synthetic firms are labelled
+    assert "WGS84" in captions(app)
+    assert app.title[0].value == "上海战略性新兴产业空间布局地图"
+
+
+def test_toggling_a_layer_removes_its_zones(app):
+    assert any(i.startswith("park_") for i in zone_ids(app))
+    app.checkbox(key="layer_parks").uncheck().run()
+    assert not app.exception
+    assert not any(i.startswith("park_") for i in zone_ids(app))
+    app.checkbox(key="layer_biomed_1_5_x").check().run()
+    assert "biomed_core_zhangjiang" in zone_ids(app)
+
+
+def test_sector_filter_narrows_the_table(app):
+    before = zone_ids(app)
+    app.multiselect(key="sectors").set_value(["hydrogen_storage"]).run()
+    assert not app.exception
+    after = zone_ids(app)
+    assert 0 < len(after) < len(before)
+    table = table_with(app, "layer", "role", "sectors")
+    assert all("氢能与储能" in s for s in table["sectors"])
+
+
+def test_uploading_a_bad_csv_shows_the_report(app):
+    app.radio(key="firm_source").set_value("upload").run()
+    content = ("企业名称,经度,纬度\n"
+               "甲公司,121.50,31.20\n"
+               ",121.51,31.21\n"
+               "乙公司,0,0\n"
+               "丙公司,116.39,39.90\n").encode("utf-8")
+    app.file_uploader(key="upload").upload("firms.csv", content, "text/csv")
+    app.run()
+    assert not app.exception
+    texts = "\n".join(m.value for m in app.markdown)
+    assert "共 4 行：接受 1 行，拒绝 3 行" in texts
+    rejected = table_with(app, "row", "field", "reason")
+    assert list(rejected["row"]) == [2, 3, 4]
+    assert set(rejected["field"]) == {"name", "lon"}
+    assert any(b.label == "下载被拒绝的行（CSV）" for b in app.download_button)
+
+
+def test_an_unreadable_upload_is_a_clear_error(app):
+    app.radio(key="firm_source").set_value("upload").run()
+    app.file_uploader(key="upload").upload("firms.csv", b"foo,bar\n1,2\n", "text/csv")
+    app.run()
+    assert not app.exception
+    assert "no firm-name column" in app.sidebar.error[0].value
+
+
+def test_choosing_amap_draws_overlays_in_gcj02(app):
+    app.selectbox(key="basemap").set_value("amap").run()
+    assert not app.exception
+    assert "GCJ-02" in captions(app)
+
+
+def test_export_uses_the_chosen_datum(app):
+    app.selectbox(key="export_datum").set_value("gcj02").run()
+    app.radio(key="export_format").set_value("gpkg").run()
+    assert not app.exception
+    labels = [b.label for b in app.download_button]
+    assert "下载 shanghai-layers_gcj02.gpkg" in labels
+
+
+def test_english_interface(app):
+    app.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Shanghai strategic-industry cluster map"
+
+
+def test_search_selects_a_zone(app):
+    app.text_input(key="search").input("松江新城").run()
+    app.button(key="go").click().run()
+    assert not app.exception
+    texts = "\n".join(t.value for t in app.text)
+    assert "松江新城 / Songjiang New Town" in texts
