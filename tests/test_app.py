@@ -66,7 +66,7 @@ def test_uploading_a_bad_csv_shows_the_report(app):
                "甲公司,121.50,31.20\n"
                ",121.51,31.21\n"
                "乙公司,0,0\n"
-               "丙公司,116.39,39.90\n").encode("utf-8")
+               "丙公司,116.39,39.90\n").encode()
     app.file_uploader(key="upload").upload("firms.csv", content, "text/csv")
     app.run()
     assert not app.exception
