@@ -18,21 +18,14 @@ from geo.datum import DATUMS
 from geo.export import datum_file_name
 from geo.firms import TableRejectedError
 from geo.readers import UnreadableFileError
-from layers.checks import (
-    area_problems,
-    citation_problems,
-    district_problems,
-    overlap_problems,
-    part_of_problems,
-)
 from layers.exporting import FORMATS, export_bytes, filter_by_sectors
 from layers.firms_io import load_firms, rejected_csv, write_import
-from layers.io import base_units, build_and_write
-from layers.provenance import entry_problems, read_provenance, unlisted_files
+from layers.io import build_and_write
 from layers.sectors import parse_sector_ids
-from layers.settings import SEEDS_DIR
+from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.shortlist import shortlist
 from layers.synth import write_synthetic
+from layers.validate import validation_problems
 from layers.zones import layer_measures
 
 
@@ -100,31 +93,11 @@ def _cmd_build(args) -> int:
     return 0
 
 
-def validation_problems(seeds_dir: Path) -> list[str]:
-    """Every problem of the shipped data (schema, overlaps, districts, areas,
-    citations when the seed texts are present, provenance)."""
-    problems: list[str] = []
-    districts = base_units().districts
-    for e in layers.catalog():
-        try:
-            gdf = layers.load(e.id)
-        except layers.LayerError as err:
-            problems.append(str(err))
-            continue
-        problems += (overlap_problems(gdf) + part_of_problems(gdf) + area_problems(gdf)
-                     + district_problems(gdf, districts))
-        if seeds_dir.is_dir():
-            problems += citation_problems(gdf, seeds_dir)
-    entries = read_provenance()
-    for rel, entry in entries.items():
-        problems += entry_problems(rel, entry)
-    problems += [f"{f}: no provenance entry" for f in unlisted_files(entries)]
-    return problems
-
-
 def _cmd_validate(args) -> int:
     seeds = Path(args.seeds)
-    problems = validation_problems(seeds)
+    if not Path(args.data).is_dir():
+        raise CliError(f"data folder {args.data} does not exist")
+    problems = validation_problems(Path(args.data), seeds)
     if not seeds.is_dir():
         print(f"note: seed texts not found at {seeds}; citations not checked", file=sys.stderr)
     for p in problems:
@@ -241,6 +214,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("validate", help="check every data file; exit 1 on any problem")
     s.add_argument("--seeds", default=str(SEEDS_DIR), help="folder of the seed texts")
+    s.add_argument("--data", default=str(DATA_DIR), help="the data folder to check")
     s.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser("firms", help="firm lists")

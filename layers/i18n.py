@@ -30,7 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "firm_mode": ("企业显示方式：{mode}（{n} 家）", "Firms shown as {mode} ({n} firms)"),
     "mode_markers": ("点", "points"),
     "mode_clusters": ("聚合点", "clusters"),
-    "mode_grid": ("1 km 网格密度", "1 km grid density"),
+    "mode_grid": ("网格密度（1 km 格或更大）", "grid density (1 km cells or larger)"),
     "measure": ("专题图指标", "Choropleth measure"),
     "measure_layer": ("专题图图层", "Choropleth layer"),
     "measure_sector": ("指标所用产业", "Sector for the measure"),

@@ -10,7 +10,8 @@ through folium's string tooltips or popups.
 
 Firms are drawn so that the page stays light at any N: individual points up to
 ``MARKER_LIMIT``, client-side clusters up to ``CLUSTER_LIMIT``, and above that a
-server-side 1 km grid of counts (computed in EPSG:32651).
+server-side grid of counts (1 km cells in EPSG:32651, doubled until at most
+``MAX_GRID_CELLS`` cells), so the page's size is bounded whatever N.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ ASSET_BASE = "/app/static"
 MARKER_LIMIT = 3_000
 CLUSTER_LIMIT = 60_000
 GRID_M = 1000.0
+#: At most this many grid cells are sent; beyond it the cell size doubles.
+MAX_GRID_CELLS = 6000
 CENTER = (31.18, 121.48)
 MEASURES = ("firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
 CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
@@ -289,7 +292,12 @@ def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label) -> foli
         js, css = _cluster_assets(opts.asset_base)
         _offline(cluster, js, css)
         return cluster
-    grid = _round(grid_counts(lon, lat), 5)
+    cell = GRID_M
+    grid = grid_counts(lon, lat, cell)
+    while len(grid) > MAX_GRID_CELLS:
+        cell *= 2
+        grid = grid_counts(lon, lat, cell)
+    grid = _round(grid, 5)
     breaks = class_breaks(grid["count"].astype(float))
     data = _feature_collection(grid, {
         "count": grid["count"].astype(int),

@@ -1,0 +1,55 @@
+"""``shmap validate``: every check of a data folder, as readable problems.
+
+Checks: each layer file against the schema (fields, CRS, geometry validity, sector
+ids), overlaps within a layer, ``part_of`` containment, named districts, published
+areas within 25 %, citations found verbatim in the seed texts (when the texts are
+present), and the provenance record (hashes, counts, required fields, files
+without an entry).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import layers
+from layers.catalog import catalog
+from layers.checks import (
+    area_problems,
+    citation_problems,
+    district_problems,
+    overlap_problems,
+    part_of_problems,
+)
+from layers.io import base_units
+from layers.provenance import entry_problems, read_provenance, unlisted_files
+from layers.settings import DATA_DIR, SEEDS_DIR
+
+
+def validation_problems(data_dir: Path = DATA_DIR, seeds_dir: Path | None = SEEDS_DIR) -> list[str]:
+    """Every problem found in ``data_dir`` (empty when the data is valid)."""
+    data_dir = Path(data_dir)
+    problems: list[str] = []
+    layers_dir = data_dir / "layers"
+    try:
+        entries = catalog(layers_dir)
+    except (ValueError, KeyError, OSError) as err:
+        return [f"layer definitions: {err}"]
+    districts = base_units(data_dir / "base").districts
+    for e in entries:
+        try:
+            gdf = layers.load(e.id, layers_dir)
+        except layers.LayerError as err:
+            problems.append(str(err))
+            continue
+        problems += (overlap_problems(gdf) + part_of_problems(gdf) + area_problems(gdf)
+                     + district_problems(gdf, districts))
+        if seeds_dir is not None and Path(seeds_dir).is_dir():
+            problems += citation_problems(gdf, Path(seeds_dir))
+    provenance = data_dir / "provenance.json"
+    if not provenance.is_file():
+        return [*problems, "provenance.json is missing"]
+    record = read_provenance(provenance)
+    for rel, entry in record.items():
+        problems += entry_problems(rel, entry, data_dir)
+    problems += [f"{f}: no provenance entry" for f in unlisted_files(record, data_dir)]
+    return problems
