@@ -26,7 +26,9 @@ from layers.views import (
     find_feature,
     firms_in_zone,
     join_visible,
+    policy_rows,
     search,
+    targets_table,
     visible_frames,
     zone_details,
     zone_table,
@@ -106,6 +108,9 @@ for group in dict.fromkeys(e.group for e in entries.values()):
 labels = {s.id: s.label(lang) for s in taxonomy()}
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
                                         key="sectors", format_func=lambda s: labels[s])
+if chosen_sectors:
+    with st.sidebar.expander(t("targets", lang)):
+        st.dataframe(targets_table(chosen_sectors, lang), hide_index=True)
 
 st.sidebar.subheader(t("firms", lang))
 source = st.sidebar.radio(t("firms_source", lang), ["demo", "upload", "none"], key="firm_source",
@@ -194,8 +199,14 @@ with col_panel:
             st.markdown(f"**{label}**")
             st.text(text)
         if row.name in table.index:
-            st.dataframe(table.loc[[row.name]].T, width="stretch")
-        st.caption(t("policy_pending", lang))
+            st.dataframe(compare(table, [row.name]), width="stretch")
+        st.markdown(f"**{t('policy', lang)}**")
+        measures = policy_rows(row.name, lang)
+        if not measures:
+            st.caption(t("policy_none", lang))
+        for headline, source in measures:
+            st.text(headline)
+            st.caption(source)
         if firms is not None and layer_id in pairs:
             inside = firms_in_zone(firms, pairs[layer_id], row.name)
             st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")

@@ -21,6 +21,7 @@ from geo.readers import UnreadableFileError
 from layers.exporting import FORMATS, export_bytes, filter_by_sectors
 from layers.firms_io import load_firms, rejected_csv, write_import
 from layers.io import build_and_write
+from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.shortlist import shortlist
@@ -184,6 +185,31 @@ def _write_table(table: pd.DataFrame, output: str | None) -> None:
     print(f"wrote {len(table)} rows to {out}")
 
 
+def _cmd_measures_of(args) -> int:
+    if bool(args.feature) == bool(args.sector):
+        raise CliError("give a FEATURE_ID or --sector ID (one of them)")
+    if args.sector:
+        sector = _sector_or_error(args.sector)
+        table = measures_for_sector(sector)
+        targets = sector_targets(sector)
+    else:
+        known = {fid for e in layers.catalog() for fid in layers.load(e.id).index}
+        if args.feature not in known:
+            raise CliError(f"unknown feature {args.feature!r}; `shmap layers` lists the layers")
+        table = measures_for_feature(args.feature)
+        targets = None
+    for row in table.to_dict("records"):
+        figure = f" [{row['value']} {row['unit']}, {row['year']}]" if row["value"] else ""
+        print(f"{row['id']} ({row['kind']}){figure}: {row['text_zh']} / {row['text_en']}")
+        print(f"    {provenance(row)}")
+    if targets is not None:
+        for row in targets.to_dict("records"):
+            print(f"{row['id']} (2025 target): {row['indicator_zh']} {row['value']} {row['unit']}")
+            print(f"    {provenance(row)}")
+    print(f"{len(table)} measures" + ("" if targets is None else f", {len(targets)} targets"))
+    return 0
+
+
 def _cmd_synth(args) -> int:
     folder = Path(args.output_dir)
     if not folder.is_dir():
@@ -241,6 +267,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--top", type=int, default=20)
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
+
+    s = sub.add_parser("measures-of", help="policy measures and targets of a feature or sector")
+    s.add_argument("feature", nargs="?", help="a feature id (e.g. pole_zhangjiang)")
+    s.add_argument("--sector", help="a sector id or name instead")
+    s.set_defaults(func=_cmd_measures_of)
 
     s = sub.add_parser("synth", help="write a labelled SYNTHETIC firm file for demos and benchmarks")
     s.add_argument("--n", type=int, required=True)

@@ -68,7 +68,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "legend": ("图例", "Legend"),
     "dashed_note": ("虚线：近似或示意边界", "Dashed: approximate or schematic"),
     "synthetic_note": ("合成企业为演示数据，并非真实企业。", "Synthetic firms are demo data, not real firms."),
-    "policy_pending": ("本区域的政策措施将在政策数据上线后显示。", "Policy measures for this zone appear once the policy data lands."),
+    "policy": ("规划措施、目标与数据", "What the plans say here"),
+    "policy_none": ("规划文本未对本区域单独列出措施。", "The texts list no measure for this zone itself."),
+    "targets": ("2025 年产业目标", "2025 sector targets"),
 }
 
 GROUPS: dict[str, tuple[str, str]] = {

@@ -31,6 +31,10 @@ AUTHORED = {
     "firms/institutions_named_in_seeds.csv": "real institutions named in the seed texts (quote "
         "and section in each row); site positions judged by the project from their published "
         "addresses, ±1.5 km; no credit codes",
+    "policy_measures.csv": "measures, targets, figures and platforms of the five seed texts, tied "
+        "to places and sectors, each with its verbatim quote and section; extracted by the project",
+    "sector_targets.csv": "2025 targets per sector of 003 §二(四)/§三 and the Table 1 indicators "
+        "of 002 §二(三), each with its verbatim quote; extracted by the project",
     "firms/firms_synthetic_n5000_seed1.csv": "SYNTHETIC firms, not real: `shmap synth --n 5000 "
         "--seed 1` (layers/synth.py), for the demo map",
 }

@@ -3,7 +3,8 @@
 Checks: each layer file against the schema (fields, CRS, geometry validity, sector
 ids), overlaps within a layer, ``part_of`` containment, named districts, published
 areas within 25 %, citations found verbatim in the seed texts (when the texts are
-present), and the provenance record (hashes, counts, required fields, files
+present), the policy measures and sector targets (ids, places, sectors, numbers,
+quotes), and the provenance record (hashes, counts, required fields, files
 without an entry).
 """
 
@@ -20,9 +21,36 @@ from layers.checks import (
     overlap_problems,
     part_of_problems,
 )
+from layers.citations import quote_problem
 from layers.io import base_units
+from layers.policy import measure_problems, policy_measures, sector_targets
 from layers.provenance import entry_problems, read_provenance, unlisted_files
+from layers.sectors import sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
+
+
+def _policy_problems(data_dir: Path, layers_dir: Path, seeds_dir: Path | None) -> list[str]:
+    measures_file = data_dir / "policy_measures.csv"
+    if not measures_file.is_file():
+        return ["policy_measures.csv is missing"]
+    feature_ids: set[str] = set()
+    for e in catalog(layers_dir):
+        try:
+            feature_ids |= set(layers.load(e.id, layers_dir).index)
+        except layers.LayerError:
+            continue
+    seeds = Path(seeds_dir) if seeds_dir is not None else None
+    problems = measure_problems(policy_measures(measures_file), feature_ids, set(sector_ids()), seeds)
+    targets = sector_targets(path=data_dir / "sector_targets.csv")
+    known = set(sector_ids()) | {""}
+    problems += [f"sector target {r.id}: unknown sector {r.sector!r}"
+                 for r in targets.itertuples() if r.sector not in known]
+    if seeds is not None and seeds.is_dir():
+        for r in targets.itertuples():
+            why = quote_problem(seeds, r.source_file, r.quote)
+            if why:
+                problems.append(f"sector target {r.id}: {why}")
+    return problems
 
 
 def validation_problems(data_dir: Path = DATA_DIR, seeds_dir: Path | None = SEEDS_DIR) -> list[str]:
@@ -45,6 +73,7 @@ def validation_problems(data_dir: Path = DATA_DIR, seeds_dir: Path | None = SEED
                      + district_problems(gdf, districts))
         if seeds_dir is not None and Path(seeds_dir).is_dir():
             problems += citation_problems(gdf, Path(seeds_dir))
+    problems += _policy_problems(data_dir, layers_dir, seeds_dir)
     provenance = data_dir / "provenance.json"
     if not provenance.is_file():
         return [*problems, "provenance.json is missing"]

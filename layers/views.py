@@ -13,6 +13,7 @@ import pandas as pd
 from layers.catalog import LayerEntry
 from layers.exporting import filter_by_sectors
 from layers.i18n import t
+from layers.policy import measures_for_feature, provenance, sector_targets
 from layers.schema import split_list
 from layers.sectors import taxonomy
 from layers.zones import firm_points, join_layer, layer_measures_from
@@ -143,6 +144,32 @@ def search(query: str, frames: Mapping[str, gpd.GeoDataFrame],
 
 
 def compare(table: pd.DataFrame, zone_ids: Sequence[str]) -> pd.DataFrame:
-    """Zones side by side (measures as rows, zones as columns); at most five."""
+    """Zones side by side (measures as rows, zones as columns, as display text); at most five."""
     ids = [z for z in zone_ids if z in table.index][:5]
-    return table.loc[ids].T
+    side = table.loc[ids].T
+    return side.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else
+                                          (f"{v:,.4g}" if isinstance(v, float) else str(v))))
+
+
+def policy_rows(feature_id: str, lang: str) -> list[tuple[str, str]]:
+    """(headline, source) for each policy measure attached to a zone, for the panel."""
+    rows = []
+    for row in measures_for_feature(feature_id).to_dict("records"):
+        text = row["text_zh"] if lang == "zh" else row["text_en"]
+        figure = f" — {row['value']} {row['unit']} ({row['year']})" if row["value"] else ""
+        rows.append((f"[{row['kind']}] {text}{figure}", provenance(row)))
+    return rows
+
+
+def targets_table(sector_ids: Sequence[str], lang: str) -> pd.DataFrame:
+    """The 2025 targets of the chosen sectors (and the all-industry ones), for display."""
+    labels = sector_labels(lang)
+    parts = [sector_targets(s) for s in sector_ids] or [sector_targets()]
+    table = pd.concat(parts).drop_duplicates("id")
+    return pd.DataFrame({
+        t("sectors", lang): table["sector"].map(lambda s: labels.get(s, "—") if s else "—"),
+        "indicator": table["indicator_zh"] if lang == "zh" else table["indicator_en"],
+        "value": table["value"] + " " + table["unit"],
+        "year": table["year"],
+        "source": table["source_file"] + " " + table["section"],
+    }).reset_index(drop=True)

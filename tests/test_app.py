@@ -112,3 +112,21 @@ def test_search_selects_a_zone(app):
     assert not app.exception
     texts = "\n".join(t.value for t in app.text)
     assert "松江新城 / Songjiang New Town" in texts
+
+
+def test_zone_panel_shows_the_plans_measures_and_sector_targets(app):
+    app.text_input(key="search").input("临港产业增长极").run()
+    app.button(key="go").click().run()
+    texts = [t.value for t in app.text]
+    assert any("居转常年限由5年缩至3年" in t for t in texts)
+    assert any("000_9857f1df7ab7df07.txt §四(二)" in c.value for c in app.caption)
+    app.multiselect(key="sectors").set_value(["ic"]).run()
+    targets = app.sidebar.dataframe[0].value
+    assert targets["indicator"].str.contains("产业规模年均增速").any()
+
+
+def test_compare_shows_zones_side_by_side(app):
+    app.multiselect(key="compare").set_value(["pole_zhangjiang", "pole_lingang"]).run()
+    assert not app.exception
+    table = table_with(app, "pole_zhangjiang", "pole_lingang")
+    assert "firms" in table.index
