@@ -25,7 +25,8 @@ import pandas as pd
 import shapely
 
 
-def _ancestors(zone: str, parent: Mapping[str, str]) -> set[str]:
+def ancestors(zone: str, parent: Mapping[str, str]) -> set[str]:
+    """Every zone ``zone`` lies within, following ``parent`` (zone → the zone it is part of)."""
     seen: set[str] = set()
     while parent.get(zone) and parent[zone] not in seen:
         zone = parent[zone]
@@ -92,7 +93,7 @@ def _kept_zones(combo: int, parent: Mapping[str, str], zone_ids: list[str]) -> i
     for rank, zone in enumerate(zone_ids):
         if not combo >> rank & 1:
             continue
-        if all(k in _ancestors(zone, parent) or zone in _ancestors(k, parent) for k in kept):
+        if all(k in ancestors(zone, parent) or zone in ancestors(k, parent) for k in kept):
             kept.append(zone)
             kept_bits |= 1 << rank
     return kept_bits

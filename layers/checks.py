@@ -12,6 +12,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.join import ancestors
 from geo.metric import area_km2
 from layers.citations import quote_problem
 from layers.schema import split_list
@@ -20,14 +21,6 @@ from layers.schema import split_list
 OVERLAP_TOLERANCE_KM2 = 0.05
 #: How far (m) a feature's representative point may lie outside its named districts.
 DISTRICT_TOLERANCE_M = 0.0
-
-
-def _ancestors(fid: str, parent: Mapping[str, str]) -> set[str]:
-    seen: set[str] = set()
-    while parent.get(fid) and parent[fid] not in seen:
-        fid = parent[fid]
-        seen.add(fid)
-    return seen
 
 
 def overlap_problems(gdf: gpd.GeoDataFrame) -> list[str]:
@@ -44,7 +37,7 @@ def overlap_problems(gdf: gpd.GeoDataFrame) -> list[str]:
         if i >= j:
             continue
         a, b = ids[i], ids[j]
-        if a in _ancestors(b, parent) or b in _ancestors(a, parent):
+        if a in ancestors(b, parent) or b in ancestors(a, parent):
             continue
         shared = float(area_km2(geoms[i].intersection(geoms[j])))
         if shared > OVERLAP_TOLERANCE_KM2:

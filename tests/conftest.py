@@ -18,12 +18,22 @@ def seeds_dir() -> Path:
     return SEEDS_DIR
 
 
+def required_program(name: str, package: str) -> str:
+    """The path of a program the tests need; a clear failure when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} (Debian {package}) is required: `make test` installs it")
+    return path
+
+
 @pytest.fixture(scope="session")
 def ogrinfo() -> str:
-    path = shutil.which("ogrinfo")
-    if path is None:
-        pytest.fail("ogrinfo (Debian gdal-bin) is required: `make test` installs it")
-    return path
+    return required_program("ogrinfo", "gdal-bin")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return required_program("chromium", "chromium")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -8,7 +8,6 @@ map's assets came from the app itself. A screenshot goes to
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,14 +27,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("Debian chromium is required for the browser test: `make test` installs it")
-    return path
 
 
 @pytest.fixture(scope="module")
