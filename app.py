@@ -20,6 +20,7 @@ from layers.firms_io import demo_firms, load_firm_bytes, rejected_csv
 from layers.i18n import group_label, t
 from layers.io import display_base
 from layers.sectors import sector_ids, taxonomy
+from layers.settings import PROJECT_ROOT
 from layers.shortlist import shortlist
 from layers.views import (
     compare,
@@ -33,9 +34,10 @@ from layers.views import (
     zone_details,
     zone_table,
 )
-from layers.webmap import MEASURES, MapOptions, build_map, firm_mode
+from layers.webmap import MEASURES, MapOptions, build_map, firm_mode, standalone_html
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
+STATIC_DIR = PROJECT_ROOT / "static"
 DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 
 
@@ -166,7 +168,8 @@ col_map, col_panel = st.columns([3, 2])
 with col_map:
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       measure_layer=measure_layer if measure else None, measure_values=values,
-                      strong=strong, selected=st.session_state["selected"])
+                      strong=strong, selected=st.session_state["selected"],
+                      focus=st.session_state.get("focus"))
     fmap = build_map(frames, entries, firms, opts, vector_base())
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True,
                         returned_objects=["last_active_drawing"])
@@ -187,8 +190,13 @@ with col_panel:
     if hits:
         pick = st.selectbox("→", range(len(hits)), key="search_pick",
                             format_func=lambda i: f"{'▣' if hits[i][0] == 'zone' else '•'} {hits[i][2]}")
-        if hits[pick][0] == "zone" and st.button("定位 / Go", key="go"):
-            st.session_state["selected"] = hits[pick][1]
+        if st.button("定位 / Go", key="go"):
+            kind, ref, _ = hits[pick]
+            if kind == "zone":
+                st.session_state["selected"], st.session_state["focus"] = ref, None
+            else:
+                point = firms.loc[int(ref)].geometry
+                st.session_state["focus"] = (point.x, point.y)
             st.rerun()
     st.subheader(t("details", lang))
     layer_id, row = find_feature(frames, st.session_state["selected"] or "")
@@ -259,3 +267,5 @@ with tab_export:
     name, content = export_bytes(frames, export_format, export_datum)
     st.download_button(t("download", lang, fmt=name), content, file_name=name,
                        mime=MEDIA_TYPES[export_format], key="dl_export")
+    st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
+                       file_name="shanghai-cluster-map.html", mime="text/html", key="dl_map")

@@ -1,4 +1,5 @@
-"""``shmap``: list, build, check, preview and export the layers.
+"""``shmap``: layers (list, build, validate, preview, export), firms (import, measures,
+shortlist, synthetic) and the plans' measures.
 
 Errors are one clear line on stderr and a non-zero exit status.
 """

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
 from jinja2 import Template
 
+from geo.datum import convert
 from geo.export import in_datum, json_value
 from geo.metric import from_metric, lonlat_to_xy
 from layers.basemaps import basemap
@@ -71,6 +73,7 @@ class MapOptions:
     measure_values: pd.Series | None = None   # per feature id of measure_layer
     strong: pd.Series | None = None           # bool per feature id (strong clusters)
     selected: str | None = None          # a feature id to highlight and fit
+    focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     show_vector_base: bool = True
     height: int = 640
     extra: dict = field(default_factory=dict)
@@ -370,6 +373,13 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
                 x0, y0, x1, y1 = geom.bounds
                 m.fit_bounds([[y0, x0], [y1, x1]])
                 break
+    if opts.focus is not None:
+        fx, fy = opts.focus
+        if shift:
+            fx, fy = convert(fx, fy, "wgs84", bm.datum)
+        m.location = [fy, fx]
+        m.options["zoom"] = 15
+        folium.CircleMarker([fy, fx], radius=10, color="#000000", weight=3, fill=False).add_to(m)
     Legend("<br>".join(legend)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.scm_datum = bm.datum  # the datum the overlays are drawn in, for callers and tests
@@ -379,3 +389,26 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
 def map_html(m: folium.Map) -> str:
     """The map as one HTML page (assets still referenced at ``asset_base``)."""
     return m.get_root().render()
+
+
+def standalone_html(m: folium.Map, static_dir, asset_base: str = ASSET_BASE) -> str:
+    """The map as one self-contained HTML file: every script and stylesheet served
+    from ``asset_base`` is inlined from ``static_dir``, so the file opens offline."""
+    from pathlib import Path
+
+    page = map_html(m)
+    root = Path(static_dir)
+
+    def local(url: str) -> Path:
+        return root / url.removeprefix(asset_base + "/")
+
+    def script(match) -> str:
+        code = local(match.group(1)).read_text(encoding="utf-8").replace("</script", "<\\/script")
+        return f"<script>{code}</script>"
+
+    def style(match) -> str:
+        return f"<style>{local(match.group(1)).read_text(encoding='utf-8')}</style>"
+
+    prefix = re.escape(asset_base)
+    page = re.sub(rf'<script src="({prefix}/[^"]+)"></script>', script, page)
+    return re.sub(rf'<link rel="stylesheet" href="({prefix}/[^"]+)"/>', style, page)

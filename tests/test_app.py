@@ -130,3 +130,11 @@ def test_compare_shows_zones_side_by_side(app):
     assert not app.exception
     table = table_with(app, "pole_zhangjiang", "pole_lingang")
     assert "firms" in table.index
+
+
+def test_search_flies_to_a_firm_and_the_map_downloads_as_html(app):
+    app.text_input(key="search").input("中芯国际").run()
+    app.button(key="go").click().run()
+    assert not app.exception
+    assert app.session_state["focus"] == pytest.approx((121.6035, 31.2085), abs=1e-6)
+    assert any(b.label == "下载当前地图（离线 HTML）" for b in app.download_button)

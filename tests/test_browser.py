@@ -2,9 +2,9 @@
 
 Starts ``streamlit run app.py`` on a free loopback port, opens it in Chromium
 (driven by Playwright, using the system browser), and checks from the DOM that
-the map container, the drawn zone paths and the legend are there, and that the
-map's assets came from the app itself. A screenshot goes to
-``artifacts/app.png``.
+the map container, the drawn zone paths and the legend are there, that the
+map's assets came from the app itself, and that clicking a zone opens its panel.
+Screenshots go to ``artifacts/``.
 """
 
 import os
@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+import layers
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -88,10 +90,18 @@ def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
         frame.locator(".scm-legend").wait_for(timeout=60_000)
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
         time.sleep(2)
-        paths = frame.locator("path.leaflet-interactive").count()
+        paths = frame.locator("path.leaflet-interactive")
+        count = paths.count()
         legend = frame.locator(".scm-legend").inner_text()
         page.screenshot(path=str(ARTIFACTS / "app.png"))
+        # a person clicks a pole (drawn in the poles layer's fill colour) …
+        pole_fill = layers.entry("poles").style.fill_color
+        pole = next(paths.nth(i) for i in range(count) if paths.nth(i).get_attribute("fill") == pole_fill)
+        pole.click(force=True)
+        # … and the side panel names it
+        page.get_by_text("张江科技创新极（张江科学城） / Zhangjiang").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "app-clicked.png"))
         browser.close()
-    assert paths > 20
+    assert count > 20
     assert "两极" in legend and "虚线" in legend
     assert not [u for u in outside if "/app/static" in u or "leaflet" in u]

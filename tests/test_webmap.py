@@ -145,3 +145,14 @@ def test_selected_zone_is_fitted_and_outlined(frames):
     assert "fitBounds" in html
     selected = [f["properties"]["id"] for f in drawn_features(html) if f["properties"].get("selected")]
     assert selected == ["newtown_songjiang"]
+
+
+def test_standalone_html_inlines_every_asset(frames):
+    from layers.settings import PROJECT_ROOT
+    from layers.webmap import standalone_html
+
+    firms = firms_at([(121.5, 31.2)] * 5000)
+    html = standalone_html(build_map(frames, ENTRIES, firms, MapOptions()), PROJECT_ROOT / "static")
+    assert "/app/static" not in html
+    assert not re.search(r"<script[^>]+src=", html) and 'rel="stylesheet" href' not in html
+    assert "L.MarkerClusterGroup" in html and ".scm-legend" in html
