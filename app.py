@@ -5,8 +5,6 @@ Run with ``make run`` (or ``streamlit run app.py``).
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -16,7 +14,7 @@ from geo.firms import TableRejectedError
 from geo.readers import UnreadableFileError
 from layers.basemaps import BASEMAPS, basemap
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
-from layers.firms_io import demo_firms, load_firm_bytes, rejected_csv
+from layers.firms_io import content_key, demo_firms, load_firm_bytes, rejected_csv
 from layers.i18n import group_label, t
 from layers.io import display_base
 from layers.sectors import sector_ids, taxonomy
@@ -148,8 +146,7 @@ measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids
 # --- computed views ------------------------------------------------------------------
 
 frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
-firms_key = "none" if firms is None else hashlib.sha1(
-    firms["name"].str.cat().encode() + str(len(firms)).encode()).hexdigest()
+firms_key = "none" if firms is None else content_key(firms)
 pairs = cached_pairs(firms_key, firms, tuple(chosen_layers)) if firms is not None else {}
 table = zone_table(frames, entries, firms, pairs, measure_sector, lang)
 

@@ -82,6 +82,8 @@ def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
     if not points_out:
         return pd.DataFrame({"point": np.array([], dtype=np.int64), "zone": np.array([], dtype=object)})
     pairs = pd.DataFrame({"point": np.concatenate(points_out), "zone": np.concatenate(zones_out)})
+    if np.bincount(pairs["point"].to_numpy(), minlength=len(points)).max(initial=0) < 2:
+        return pairs  # no point in two zones: nothing to resolve
     return _resolve_shared_edges(pairs, list(zone_ids), parent)
 
 
@@ -106,8 +108,6 @@ def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
     Each point's covering zones form a bit set; the few distinct sets are decided
     once each (:func:`_kept_zones`), then applied to all pairs at once.
     """
-    if pairs["point"].duplicated().sum() == 0:
-        return pairs.reset_index(drop=True)
     if len(zone_ids) > 62:
         raise ValueError("a layer with more than 62 zones: split it for the join")
     rank = pd.Series(np.arange(len(zone_ids), dtype=np.int64), index=zone_ids)

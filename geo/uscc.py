@@ -34,7 +34,8 @@ def normalise_many(codes: pd.Series) -> pd.Series:
         return codes
     arr = pc.utf8_upper(pc.utf8_normalize(pa.array(codes, type=pa.string()), "NFKC"))
     arr = pc.replace_substring_regex(arr, r"[\s\-]", "")
-    return pd.Series(arr.to_numpy(zero_copy_only=False), index=codes.index, dtype=object)
+    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=float("nan"))),
+                     index=codes.index)
 
 
 def check_character(first17: str) -> str:

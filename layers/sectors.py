@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -118,14 +117,21 @@ def first_sectors(texts) -> list[str | None]:
     """
     arr = pc.utf8_lower(pc.utf8_normalize(pa.array(list(texts), type=pa.string()), "NFKC"))
     out = np.full(len(arr), None, dtype=object)
-    for alias, sid, pat in _aliases()[1]:
-        todo = np.flatnonzero(pd.isna(out))
+    any_alias, aliases = _aliases()
+    # One pass with all aliases finds the texts worth a closer look: most firm
+    # names hold none.
+    open_ = np.asarray(pc.match_substring_regex(arr, any_alias.pattern).fill_null(False)
+                       .to_numpy(zero_copy_only=False), dtype=bool)
+    for alias, sid, pat in aliases:
+        todo = np.flatnonzero(open_)
         if len(todo) == 0:
             break
         sub = arr.take(pa.array(todo))
         hit = pc.match_substring_regex(sub, pat.pattern) if alias.isascii() \
             else pc.match_substring(sub, alias)
-        out[todo[np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)]] = sid
+        found = todo[np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)]
+        out[found] = sid
+        open_[found] = False
     return list(out)
 
 
