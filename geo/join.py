@@ -55,14 +55,18 @@ def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
     """(point, zone) pairs for the points covered by each zone of one layer.
 
     ``point`` in the result is the position in the arrays the
-    :class:`SortedPoints` were made from; ``zone`` is the zone id. Zones are in
+    :class:`SortedPoints` were made from; ``zone`` is the zone id (a categorical
+    over ``zone_ids``, in their order). Zones are in
     layer order (which decides shared-edge points, see the module rule). Point
     and line zones hold no points.
     """
     order, xs, ys = points.order, points.xs, points.ys
     parent = dict(part_of or {})
+    zone_ids = list(zone_ids)
     points_out, zones_out = [], []
-    for zid, geom in zip(zone_ids, geoms, strict=True):
+    if len(geoms) != len(zone_ids):
+        raise ValueError("zone_ids and geoms differ in length")
+    for rank, geom in enumerate(geoms):
         if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
             continue
         x0, y0, x1, y1 = geom.bounds
@@ -78,10 +82,12 @@ def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
         shapely.prepare(geom)
         hit = shapely.intersects_xy(geom, xs[cand], ys[cand])
         points_out.append(order[cand[hit]])
-        zones_out.append(np.full(int(hit.sum()), zid, dtype=object))
-    if not points_out:
-        return pd.DataFrame({"point": np.array([], dtype=np.int64), "zone": np.array([], dtype=object)})
-    pairs = pd.DataFrame({"point": np.concatenate(points_out), "zone": np.concatenate(zones_out)})
+        zones_out.append(np.full(int(hit.sum()), rank, dtype=np.int32))
+    codes = np.concatenate(zones_out) if zones_out else np.array([], dtype=np.int32)
+    points_arr = np.concatenate(points_out) if points_out else np.array([], dtype=np.int64)
+    # Zones as a categorical over the layer's ids: integer codes, not millions of strings.
+    zones = pd.Categorical.from_codes(codes, categories=pd.Index(zone_ids, dtype=object))
+    pairs = pd.DataFrame({"point": points_arr, "zone": zones})
     if np.bincount(pairs["point"].to_numpy(), minlength=len(points)).max(initial=0) < 2:
         return pairs  # no point in two zones: nothing to resolve
     return _resolve_shared_edges(pairs, list(zone_ids), parent)
@@ -110,8 +116,7 @@ def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
     """
     if len(zone_ids) > 62:
         raise ValueError("a layer with more than 62 zones: split it for the join")
-    rank = pd.Series(np.arange(len(zone_ids), dtype=np.int64), index=zone_ids)
-    bits = np.left_shift(np.int64(1), rank.loc[pairs["zone"]].to_numpy())
+    bits = np.left_shift(np.int64(1), pairs["zone"].cat.codes.to_numpy().astype(np.int64))
     combo = pd.Series(bits, index=pairs.index).groupby(pairs["point"]).transform("sum")
     decided = {int(c): _kept_zones(int(c), parent, zone_ids) for c in np.unique(combo)}
     kept = combo.map(decided).to_numpy()
