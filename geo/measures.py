@@ -38,7 +38,8 @@ def location_quotients(counts: pd.DataFrame, city_counts: pd.Series) -> pd.DataF
     """LQ = (zone's firms in sector / zone's firms) ÷ (city's firms in sector / city's firms).
 
     ``counts`` is zones × sectors including the ``unclassified`` column, so shares
-    are of all firms; ``city_counts`` is firms per sector over all of Shanghai.
+    are of all firms; ``city_counts`` is firms per sector over all of Shanghai —
+    every sector, including those no zone holds, so the city's total is right.
     Zones without firms get NaN.
     """
     city_share = city_counts / city_counts.sum()
@@ -94,25 +95,37 @@ def zone_measures(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFrame,
     lq, strong_cluster, designated.
     """
     counts = zone_sector_counts(pairs, firms["sector"], zones.index)
-    for s in (*sectors, *([sector] if sector else []), UNCLASSIFIED):
-        if s not in counts.columns:
-            counts[s] = 0
     has_emp = "employees" in firms and firms["employees"].notna().any()
     emp = zone_sector_counts(pairs, firms["sector"], zones.index, firms["employees"]) \
         if has_emp else None
+    city = firms["sector"].value_counts()
+    return measures_from_counts(zones, counts, emp, city, sector, sectors)
+
+
+def measures_from_counts(zones: pd.DataFrame, counts: pd.DataFrame, emp: pd.DataFrame | None,
+                         city_counts: pd.Series, sector: str | None = None,
+                         sectors: Sequence[str] = ()) -> pd.DataFrame:
+    """:func:`zone_measures` from tables already counted: zones × sectors firm
+    counts (``counts``), employee sums (``emp``, or None) and the city's firms per
+    sector (``city_counts``). The scale-out path counts partitions and ends here."""
+    counts = counts.reindex(zones.index).fillna(0)
+    for s in (*sectors, *([sector] if sector else []), UNCLASSIFIED):
+        if s not in counts.columns:
+            counts[s] = 0
     total = counts.sum(axis=1)
     area = zones["area_km2"].astype(float)
     out = pd.DataFrame(index=zones.index)
     out["firms"] = total.astype(int)
-    out["employees"] = emp.sum(axis=1, min_count=1) if emp is not None else np.nan
+    out["employees"] = emp.reindex(zones.index).sum(axis=1, min_count=1) if emp is not None \
+        else np.nan
     out["firms_per_km2"] = total / area.where(area > 0)
     out["unclassified"] = counts[UNCLASSIFIED].astype(int)
     out["plan_fit"] = plan_fit(counts, zones["sectors"])
     if sector:
-        city = firms["sector"].value_counts().reindex(counts.columns, fill_value=0)
-        lq = location_quotients(counts, city)[sector]
+        lq = location_quotients(counts, city_counts)[sector]
         out["sector_firms"] = counts[sector].astype(int)
-        out["sector_employees"] = emp[sector] if emp is not None and sector in emp else np.nan
+        out["sector_employees"] = emp.reindex(zones.index)[sector] \
+            if emp is not None and sector in emp else np.nan
         out["sector_share"] = counts[sector] / total.where(total > 0)
         out["lq"] = lq
         out["strong_cluster"] = strong_cluster_flags(lq.fillna(0), counts[sector])
@@ -126,8 +139,7 @@ def zone_sector_table(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFr
     counts = zone_sector_counts(pairs, firms["sector"], zones.index)
     if counts.empty or counts.columns.empty:
         return pd.DataFrame(columns=["zone", "sector", "firms", "share", "lq", "strong_cluster"])
-    city = firms["sector"].value_counts().reindex(counts.columns, fill_value=0)
-    lq = location_quotients(counts, city)
+    lq = location_quotients(counts, firms["sector"].value_counts())
     total = counts.sum(axis=1)
     rows = []
     for s in counts.columns:

@@ -200,3 +200,12 @@ def test_cli_measures_shortlist_and_synth(tmp_path, capsys):
     assert (tmp_path / "firms_synthetic_n50_seed2.csv").is_file()
     assert main(["measures", firms, "--layer", "moon"]) == 2
     assert main(["shortlist", "--sector", "chips"]) == 2
+
+
+def test_lq_counts_every_city_firm_even_outside_the_zones():
+    """Firms of a sector that no zone holds still count in the city's total."""
+    zones = pd.DataFrame({"area_km2": [1.0], "sectors": [["ic"]]}, index=["A"])
+    firms = pd.DataFrame({"sector": ["ic", "ic", "biomed", "biomed"]})
+    pairs = pd.DataFrame({"point": [0, 1], "zone": ["A", "A"]})  # the biomed firms lie outside
+    m = zone_measures(zones, pairs, firms, sector="ic")
+    assert m.loc["A", "lq"] == pytest.approx(1.0 / 0.5)  # share 1 in A, 1/2 in the city
