@@ -159,8 +159,14 @@ def _sector_or_error(values) -> str | None:
 def _cmd_measures(args) -> int:
     _check_layers([args.layer])
     sector = _sector_or_error(args.sector)
-    result = _firms_or_error(args.firms, args.datum)
-    table = layer_measures(result.accepted, args.layer, sector)
+    if args.engine == "dask":
+        from layers.scale import measures_dask  # dask is only needed on this path
+
+        table, tally = measures_dask(args.firms, args.layer, sector, args.datum, args.blocksize)
+        print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
+              "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
+    else:
+        table = layer_measures(_firms_or_error(args.firms, args.datum).accepted, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
 
@@ -258,6 +264,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--layer", required=True)
     s.add_argument("--sector", help="sector id or name for share, LQ and strong clusters")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
+    s.add_argument("--engine", choices=("memory", "dask"), default="memory",
+                   help="dask: read a large CSV in blocks with bounded memory")
+    s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_measures)
 

@@ -1,0 +1,102 @@
+"""Measures for firm files too large to hold in memory: dask partitions.
+
+The file is read in blocks (``dask.dataframe.read_csv``); each block is imported
+with the same rules as the single-machine path, turned into a dask-geopandas
+partition of points, joined to the layer with the same fast path, and reduced
+to a small table of counts per (zone, sector) plus the city's counts and the
+row tally. Only those small tables meet in memory, so peak memory follows the
+block size, not the file size.
+
+Differences from the single-machine import, by design: duplicates are removed
+within a block, not across blocks (a registry export has none across; run
+``shmap firms import`` for a full duplicate and rejected-rows report), and
+address placement and row numbers are per block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dask
+import dask.dataframe as dd
+import dask_geopandas
+import geopandas as gpd
+import pandas as pd
+
+import layers
+from geo.measures import measures_from_counts
+from layers.firms_io import import_firm_table
+from layers.zones import firm_points, join_layer, zones_for_measures
+
+DEFAULT_BLOCKSIZE = "32MB"
+_SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
+            "employees": "float64"}
+
+
+def _points(block: pd.DataFrame, datum: str) -> gpd.GeoDataFrame:
+    """One block of raw rows → accepted firms (sector, employees, point), plus the tally."""
+    result = import_firm_table(block.astype(str), datum)
+    firms = result.accepted[["sector", "employees", "geometry"]].copy()
+    firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
+                            result.report["rejected"])
+    return firms
+
+
+def _summary(block: pd.DataFrame, zones: gpd.GeoDataFrame, datum: str) -> pd.DataFrame:
+    """The counts of one block: per (zone, sector), per sector for the city, and rows."""
+    firms = _points(block, datum)
+    rows_in, accepted, rejected = firms.attrs["tally"]
+    parts = [pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
+                           "firms": [rows_in, accepted, rejected], "employees": float("nan")})]
+    if len(firms):
+        emp = pd.to_numeric(firms["employees"], errors="coerce")
+        city = firms.assign(employees=emp).groupby("sector").agg(
+            firms=("sector", "size"), employees=("employees", "sum"))
+        parts.append(city.reset_index().assign(kind="city", zone=""))
+        pairs = join_layer(firm_points(firms), zones)
+        joined = pd.DataFrame({"zone": pairs["zone"].astype(str).to_numpy(),
+                               "sector": firms["sector"].to_numpy()[pairs["point"].to_numpy()],
+                               "employees": emp.to_numpy()[pairs["point"].to_numpy()]})
+        zone_counts = joined.groupby(["zone", "sector"]).agg(
+            firms=("sector", "size"), employees=("employees", "sum"))
+        parts.append(zone_counts.reset_index().assign(kind="zone"))
+    return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
+
+
+def firm_partitions(path: str | Path, datum: str = "wgs84",
+                    blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
+    """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
+    raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
+                      blocksize=blocksize, encoding="utf-8-sig")
+    meta = gpd.GeoDataFrame({"sector": pd.Series(dtype=object),
+                             "employees": pd.Series(dtype=float)},
+                            geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return raw.map_partitions(_points, datum, meta=meta)
+
+
+def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
+                  datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
+                  scheduler: str = "threads") -> tuple[pd.DataFrame, dict]:
+    """Measures of one layer's zones from a CSV firm file read in blocks.
+
+    Returns (the table :func:`layers.zones.layer_measures` returns, the row tally).
+    """
+    zones = layers.load(layer_id)
+    raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
+                      blocksize=blocksize, encoding="utf-8-sig")
+    meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
+    summary = raw.map_partitions(_summary, zones, datum, meta=meta)
+    with dask.config.set(scheduler=scheduler):
+        table = summary.groupby(["kind", "zone", "sector"]).sum().compute()
+    table = table.reset_index()
+    rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
+    city = table[table["kind"] == "city"].set_index("sector")["firms"]
+    zone_rows = table[table["kind"] == "zone"]
+    counts = zone_rows.pivot_table(index="zone", columns="sector", values="firms",
+                                   aggfunc="sum", fill_value=0)
+    emp_rows = zone_rows[zone_rows["employees"] > 0]
+    emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
+                               aggfunc="sum") if len(emp_rows) else None
+    out = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector)
+    tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
+    return pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], out], axis=1), tally
