@@ -5,6 +5,8 @@ Run with ``make run`` (or ``streamlit run app.py``).
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -14,7 +16,7 @@ from geo.firms import TableRejectedError
 from geo.readers import UnreadableFileError
 from layers.basemaps import BASEMAPS, basemap
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
-from layers.firms_io import content_key, demo_firms, load_firm_bytes, rejected_csv
+from layers.firms_io import demo_firms, load_firm_bytes, rejected_csv
 from layers.i18n import group_label, t
 from layers.io import display_base
 from layers.sectors import sector_ids, taxonomy
@@ -40,36 +42,44 @@ DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 
 
 # --- cached data (the app boundary) -------------------------------------------------
+# cache_resource, not cache_data: these frames are read-only here, and handing out
+# the cached object itself saves unpickling 100k-row copies on every rerun.
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def all_layers():
     return layers.load_all()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def vector_base():
     return display_base()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def cached_demo_firms():
     return demo_firms()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def uploaded_firms(raw: bytes, name: str, datum: str):
-    return load_firm_bytes(raw, name, datum)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def uploaded_firms(digest: str, name: str, datum: str, _raw: bytes):
+    return load_firm_bytes(_raw, name, datum)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def cached_shortlist(firms_key: str, _firms, sector: str):
     return shortlist(_firms, sector)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def cached_pairs(firms_key: str, _firms, layer_ids: tuple[str, ...]):
     frames = {k: v for k, v in all_layers().items() if k in layer_ids}
     return join_visible(_firms, frames)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_zone_table(firms_key: str, layer_ids: tuple, sector_ids: tuple, sector: str, lang: str,
+                      _frames, _firms, _pairs):
+    return zone_table(_frames, {e.id: e for e in layers.catalog()}, _firms, _pairs, sector, lang)
 
 
 def secret(name: str) -> str:
@@ -117,17 +127,20 @@ source = st.sidebar.radio(t("firms_source", lang), ["demo", "upload", "none"], k
                           format_func=lambda v: t(f"firms_{v}", lang))
 firms = None
 report = None
+firms_key = "none"
 if source == "demo":
-    firms = cached_demo_firms()
+    firms, firms_key = cached_demo_firms(), "demo"
 elif source == "upload":
     datum = st.sidebar.selectbox(t("upload_datum", lang), list(DATUMS), key="upload_datum",
                                  format_func=lambda d: DATUM_LABELS[d])
     upload = st.sidebar.file_uploader(t("upload", lang, mb=UPLOAD_MB), key="upload",
                                       type=["csv", "xlsx", "geojson", "json"])
     if upload is not None:
+        raw = upload.getvalue()
+        digest = hashlib.sha256(raw).hexdigest()  # the upload's content is the cache key
         try:
-            result = uploaded_firms(upload.getvalue(), upload.name, datum)
-            firms, report = result.accepted, result
+            result = uploaded_firms(digest, upload.name, datum, raw)
+            firms, report, firms_key = result.accepted, result, f"{digest}:{datum}"
         except (UnreadableFileError, TableRejectedError) as err:
             st.sidebar.error(t("import_failed", lang, error=str(err)))
 
@@ -146,9 +159,9 @@ measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids
 # --- computed views ------------------------------------------------------------------
 
 frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
-firms_key = "none" if firms is None else content_key(firms)
 pairs = cached_pairs(firms_key, firms, tuple(chosen_layers)) if firms is not None else {}
-table = zone_table(frames, entries, firms, pairs, measure_sector, lang)
+table = cached_zone_table(firms_key, tuple(chosen_layers), tuple(chosen_sectors), measure_sector,
+                          lang, frames, firms, pairs)
 
 values = strong = None
 if measure and measure_layer in frames and measure in table.columns:
@@ -264,5 +277,6 @@ with tab_export:
     name, content = export_bytes(frames, export_format, export_datum)
     st.download_button(t("download", lang, fmt=name), content, file_name=name,
                        mime=MEDIA_TYPES[export_format], key="dl_export")
-    st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
-                       file_name="shanghai-cluster-map.html", mime="text/html", key="dl_map")
+    if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
+        st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
+                           file_name="shanghai-cluster-map.html", mime="text/html", key="dl_map")

@@ -4,7 +4,6 @@ write accepted firms and the rejected-rows report."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import sys
 from pathlib import Path
@@ -56,15 +55,6 @@ def demo_firms() -> gpd.GeoDataFrame:
     parts = [load_firms(DATA_DIR / "firms" / name).accepted for name in DEMO_FILES]
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
                             crs="EPSG:4326")
-
-
-def content_key(firms: gpd.GeoDataFrame) -> str:
-    """A digest of the firms' names, sectors and coordinates: equal tables, equal keys."""
-    digest = hashlib.sha1()
-    for column in (firms["name"], firms["sector"]):
-        digest.update("\x1f".join(map(str, column)).encode())
-    digest.update(firms.geometry.x.to_numpy().tobytes() + firms.geometry.y.to_numpy().tobytes())
-    return digest.hexdigest()
 
 
 def rejected_csv(rejected: pd.DataFrame) -> str:

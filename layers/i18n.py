@@ -50,6 +50,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "shortlist_sector": ("短名单产业", "Sector for the shortlist"),
     "export": ("导出当前视图", "Export what is on screen"),
     "export_datum": ("导出坐标系", "Export datum"),
+    "prepare_map": ("生成当前地图的离线 HTML", "Make an offline HTML of this map"),
     "download_map": ("下载当前地图（离线 HTML）", "Download this map (offline HTML)"),
     "download": ("下载 {fmt}", "Download {fmt}"),
     "firms_inside": ("区域内企业", "Firms inside"),

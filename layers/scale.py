@@ -42,8 +42,9 @@ def _points(block: pd.DataFrame, datum: str) -> gpd.GeoDataFrame:
     return firms
 
 
-def _summary(block: pd.DataFrame, zones: gpd.GeoDataFrame, datum: str) -> pd.DataFrame:
-    """The counts of one block: per (zone, sector), per sector for the city, and rows."""
+def _summary(block: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame],
+             datum: str) -> pd.DataFrame:
+    """The counts of one block: per (layer, zone, sector), per sector for the city, rows."""
     firms = _points(block, datum)
     rows_in, accepted, rejected = firms.attrs["tally"]
     parts = [pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
@@ -53,13 +54,15 @@ def _summary(block: pd.DataFrame, zones: gpd.GeoDataFrame, datum: str) -> pd.Dat
         city = firms.assign(employees=emp).groupby("sector").agg(
             firms=("sector", "size"), employees=("employees", "sum"))
         parts.append(city.reset_index().assign(kind="city", zone=""))
-        pairs = join_layer(firm_points(firms), zones)
-        joined = pd.DataFrame({"zone": pairs["zone"].astype(str).to_numpy(),
-                               "sector": firms["sector"].to_numpy()[pairs["point"].to_numpy()],
-                               "employees": emp.to_numpy()[pairs["point"].to_numpy()]})
-        zone_counts = joined.groupby(["zone", "sector"]).agg(
-            firms=("sector", "size"), employees=("employees", "sum"))
-        parts.append(zone_counts.reset_index().assign(kind="zone"))
+        points = firm_points(firms)
+        for layer_id, zones in zone_frames.items():
+            pairs = join_layer(points, zones)
+            joined = pd.DataFrame({"zone": pairs["zone"].astype(str).to_numpy(),
+                                   "sector": firms["sector"].to_numpy()[pairs["point"].to_numpy()],
+                                   "employees": emp.to_numpy()[pairs["point"].to_numpy()]})
+            zone_counts = joined.groupby(["zone", "sector"]).agg(
+                firms=("sector", "size"), employees=("employees", "sum"))
+            parts.append(zone_counts.reset_index().assign(kind=f"zone:{layer_id}"))
     return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
 
 
@@ -81,22 +84,34 @@ def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
 
     Returns (the table :func:`layers.zones.layer_measures` returns, the row tally).
     """
-    zones = layers.load(layer_id)
+    tables, tally = measures_dask_layers(path, [layer_id], sector, datum, blocksize, scheduler)
+    return tables[layer_id], tally
+
+
+def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
+                         datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
+                         scheduler: str = "threads") -> tuple[dict[str, pd.DataFrame], dict]:
+    """Measures of several layers in one pass over the file (one read, one import)."""
+    frames = {lid: layers.load(lid) for lid in layer_ids}
+    frames = {lid: f for lid, f in frames.items()
+              if f.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
     raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
                       blocksize=blocksize, encoding="utf-8-sig")
     meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
-    summary = raw.map_partitions(_summary, zones, datum, meta=meta)
+    summary = raw.map_partitions(_summary, frames, datum, meta=meta)
     with dask.config.set(scheduler=scheduler):
-        table = summary.groupby(["kind", "zone", "sector"]).sum().compute()
-    table = table.reset_index()
+        table = summary.groupby(["kind", "zone", "sector"]).sum().compute().reset_index()
     rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
     city = table[table["kind"] == "city"].set_index("sector")["firms"]
-    zone_rows = table[table["kind"] == "zone"]
-    counts = zone_rows.pivot_table(index="zone", columns="sector", values="firms",
-                                   aggfunc="sum", fill_value=0)
-    emp_rows = zone_rows[zone_rows["employees"] > 0]
-    emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
-                               aggfunc="sum") if len(emp_rows) else None
-    out = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector)
+    out = {}
+    for lid, zones in frames.items():
+        zone_rows = table[table["kind"] == f"zone:{lid}"]
+        counts = zone_rows.pivot_table(index="zone", columns="sector", values="firms",
+                                       aggfunc="sum", fill_value=0)
+        emp_rows = zone_rows[zone_rows["employees"] > 0]
+        emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
+                                   aggfunc="sum") if len(emp_rows) else None
+        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector)
+        out[lid] = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], measures], axis=1)
     tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
-    return pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], out], axis=1), tally
+    return out, tally

@@ -137,4 +137,5 @@ def test_search_flies_to_a_firm_and_the_map_downloads_as_html(app):
     app.button(key="go").click().run()
     assert not app.exception
     assert app.session_state["focus"] == pytest.approx((121.6035, 31.2085), abs=1e-6)
+    app.button(key="prepare_map").click().run()
     assert any(b.label == "下载当前地图（离线 HTML）" for b in app.download_button)
