@@ -159,8 +159,13 @@ def _sector_or_error(values) -> str | None:
 def _cmd_measures(args) -> int:
     _check_layers([args.layer])
     sector = _sector_or_error(args.sector)
-    if args.engine == "dask":
-        from layers.scale import measures_dask  # dask is only needed on this path
+    if args.engine == "dask" and args.spatial:
+        from layers.scale import measures_dask_spatial  # dask is only needed on this path
+
+        table = measures_dask_spatial(args.firms, [args.layer], sector, args.datum,
+                                      args.blocksize)[args.layer]
+    elif args.engine == "dask":
+        from layers.scale import measures_dask
 
         table, tally = measures_dask(args.firms, args.layer, sector, args.datum, args.blocksize)
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
@@ -267,6 +272,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
                    help="dask: read a large CSV in blocks with bounded memory")
     s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
+    s.add_argument("--spatial", action="store_true",
+                   help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_measures)
 

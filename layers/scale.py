@@ -33,6 +33,15 @@ _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "in
             "employees": "float64"}
 
 
+_EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
+
+
+def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
+    frames = {lid: layers.load(lid) for lid in layer_ids}
+    return {lid: f for lid, f in frames.items()
+            if f.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
+
+
 def _points(block: pd.DataFrame, datum: str) -> gpd.GeoDataFrame:
     """One block of raw rows → accepted firms (sector, employees, point), plus the tally."""
     result = import_firm_table(block.astype(str), datum)
@@ -44,26 +53,13 @@ def _points(block: pd.DataFrame, datum: str) -> gpd.GeoDataFrame:
 
 def _summary(block: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame],
              datum: str) -> pd.DataFrame:
-    """The counts of one block: per (layer, zone, sector), per sector for the city, rows."""
+    """The counts of one block of raw rows: the row tally, then :func:`_zone_counts`."""
     firms = _points(block, datum)
     rows_in, accepted, rejected = firms.attrs["tally"]
-    parts = [pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
-                           "firms": [rows_in, accepted, rejected], "employees": float("nan")})]
-    if len(firms):
-        emp = pd.to_numeric(firms["employees"], errors="coerce")
-        city = firms.assign(employees=emp).groupby("sector").agg(
-            firms=("sector", "size"), employees=("employees", "sum"))
-        parts.append(city.reset_index().assign(kind="city", zone=""))
-        points = firm_points(firms)
-        for layer_id, zones in zone_frames.items():
-            pairs = join_layer(points, zones)
-            joined = pd.DataFrame({"zone": pairs["zone"].astype(str).to_numpy(),
-                                   "sector": firms["sector"].to_numpy()[pairs["point"].to_numpy()],
-                                   "employees": emp.to_numpy()[pairs["point"].to_numpy()]})
-            zone_counts = joined.groupby(["zone", "sector"]).agg(
-                firms=("sector", "size"), employees=("employees", "sum"))
-            parts.append(zone_counts.reset_index().assign(kind=f"zone:{layer_id}"))
-    return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
+    tally = pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
+                          "firms": [rows_in, accepted, rejected], "employees": float("nan")})
+    return pd.concat([tally.astype(_SUMMARY), _zone_counts(firms, zone_frames)],
+                     ignore_index=True)
 
 
 def firm_partitions(path: str | Path, datum: str = "wgs84",
@@ -75,6 +71,59 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
                              "employees": pd.Series(dtype=float)},
                             geometry=gpd.GeoSeries([], crs="EPSG:4326"))
     return raw.map_partitions(_points, datum, meta=meta)
+
+
+def _zone_counts(firms: gpd.GeoDataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    """Counts of one partition of accepted firms: per (layer, zone, sector) and per sector."""
+    if not len(firms):
+        return _EMPTY_SUMMARY
+    emp = pd.to_numeric(firms["employees"], errors="coerce")
+    parts = [firms.assign(employees=emp).groupby("sector").agg(
+        firms=("sector", "size"), employees=("employees", "sum")).reset_index()
+        .assign(kind="city", zone="")]
+    points = firm_points(firms)
+    for layer_id, zones in zone_frames.items():
+        pairs = join_layer(points, zones)
+        joined = pd.DataFrame({"zone": pairs["zone"].astype(str).to_numpy(),
+                               "sector": firms["sector"].to_numpy()[pairs["point"].to_numpy()],
+                               "employees": emp.to_numpy()[pairs["point"].to_numpy()]})
+        parts.append(joined.groupby(["zone", "sector"]).agg(
+            firms=("sector", "size"), employees=("employees", "sum")).reset_index()
+            .assign(kind=f"zone:{layer_id}"))
+    return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
+
+
+def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None,
+                          datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
+                          npartitions: int | None = None,
+                          scheduler: str = "threads") -> dict[str, pd.DataFrame]:
+    """Like :func:`measures_dask_layers`, but the accepted firms are first re-partitioned
+    by a spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
+    covers a compact area and meets few zones. The shuffle moves every firm once more:
+    worth it when the zones are many and small, not for the counts of a few layers."""
+    frames = _polygon_layers(layer_ids)
+    firms = firm_partitions(path, datum, blocksize)
+    firms = firms.spatial_shuffle(by="hilbert", npartitions=npartitions or firms.npartitions)
+    with dask.config.set(scheduler=scheduler):
+        table = (firms.map_partitions(_zone_counts, frames, meta=_EMPTY_SUMMARY)
+                 .groupby(["kind", "zone", "sector"]).sum().compute().reset_index())
+    return _tables_from_counts(table, frames, sector)
+
+
+def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame],
+                        sector: str | None) -> dict[str, pd.DataFrame]:
+    city = table[table["kind"] == "city"].set_index("sector")["firms"]
+    out = {}
+    for lid, zones in frames.items():
+        zone_rows = table[table["kind"] == f"zone:{lid}"]
+        counts = zone_rows.pivot_table(index="zone", columns="sector", values="firms",
+                                       aggfunc="sum", fill_value=0)
+        emp_rows = zone_rows[zone_rows["employees"] > 0]
+        emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
+                                   aggfunc="sum") if len(emp_rows) else None
+        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector)
+        out[lid] = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], measures], axis=1)
+    return out
 
 
 def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
@@ -92,26 +141,13 @@ def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
                          datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
                          scheduler: str = "threads") -> tuple[dict[str, pd.DataFrame], dict]:
     """Measures of several layers in one pass over the file (one read, one import)."""
-    frames = {lid: layers.load(lid) for lid in layer_ids}
-    frames = {lid: f for lid, f in frames.items()
-              if f.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
+    frames = _polygon_layers(layer_ids)
     raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
                       blocksize=blocksize, encoding="utf-8-sig")
-    meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
-    summary = raw.map_partitions(_summary, frames, datum, meta=meta)
+    summary = raw.map_partitions(_summary, frames, datum, meta=_EMPTY_SUMMARY)
     with dask.config.set(scheduler=scheduler):
         table = summary.groupby(["kind", "zone", "sector"]).sum().compute().reset_index()
     rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
-    city = table[table["kind"] == "city"].set_index("sector")["firms"]
-    out = {}
-    for lid, zones in frames.items():
-        zone_rows = table[table["kind"] == f"zone:{lid}"]
-        counts = zone_rows.pivot_table(index="zone", columns="sector", values="firms",
-                                       aggfunc="sum", fill_value=0)
-        emp_rows = zone_rows[zone_rows["employees"] > 0]
-        emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
-                                   aggfunc="sum") if len(emp_rows) else None
-        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector)
-        out[lid] = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], measures], axis=1)
+    out = _tables_from_counts(table, frames, sector)
     tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
     return out, tally

@@ -40,3 +40,13 @@ def test_cli_engine_dask(sample, tmp_path, capsys):
                  "--engine", "dask", "--blocksize", "4MB", "-o", str(out)]) == 0
     assert "rows in 100000" in capsys.readouterr().err
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == 5
+
+
+def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample):
+    from layers.scale import measures_dask_spatial
+
+    memory = layer_measures(load_firms(sample).accepted, "new_towns", "ic")
+    spatial = measures_dask_spatial(sample, ["new_towns"], "ic", blocksize="2MB",
+                                    npartitions=4)["new_towns"]
+    assert list(spatial["firms"]) == list(memory["firms"])
+    assert np.allclose(spatial["lq"], memory["lq"], equal_nan=True)
