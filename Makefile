@@ -4,7 +4,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup assets sysdeps run test build preview clean
+.PHONY: setup assets sysdeps run test bench build preview clean
 
 setup: $(VENV)/.installed assets
 
@@ -41,6 +41,12 @@ run: sysdeps setup
 test: sysdeps setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Benchmarks print figures (no pass/fail): make bench N=1000000; make bench N=10000000 ENGINE=dask
+N ?= 100000
+ENGINE ?= memory
+bench: setup
+	$(PY) benchmarks/run.py --n $(N) --engine $(ENGINE)
 
 build: setup
 	$(VENV)/bin/shmap build
