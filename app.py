@@ -26,7 +26,7 @@ from layers.views import (
     compare,
     find_feature,
     firms_in_zone,
-    join_visible,
+    layer_measure_tables,
     policy_rows,
     search,
     targets_table,
@@ -34,7 +34,8 @@ from layers.views import (
     zone_details,
     zone_table,
 )
-from layers.webmap import MEASURES, MapOptions, build_map, firm_mode, standalone_html
+from layers.webmap import MEASURES, MapOptions, build_map, firm_grid, firm_mode, standalone_html
+from layers.zones import firm_points, join_layer, layer_counts
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -70,16 +71,22 @@ def cached_shortlist(firms_key: str, _firms, sector: str):
     return shortlist(_firms, sector)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def cached_pairs(firms_key: str, _firms, layer_ids: tuple[str, ...]):
-    frames = {k: v for k, v in all_layers().items() if k in layer_ids}
-    return join_visible(_firms, frames)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_points(firms_key: str, _firms):
+    return firm_points(_firms)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def cached_zone_table(firms_key: str, layer_ids: tuple, sector_ids: tuple, sector: str, lang: str,
-                      _frames, _firms, _pairs):
-    return zone_table(_frames, {e.id: e for e in layers.catalog()}, _firms, _pairs, sector, lang)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_join(firms_key: str, layer_id: str, _firms):
+    """(pairs, counts) of one layer: joined once per firm list, whatever is toggled."""
+    zones = all_layers()[layer_id]
+    pairs = join_layer(cached_points(firms_key, _firms), zones)
+    return pairs, layer_counts(_firms, zones, pairs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_grid(firms_key: str, _firms):
+    return firm_grid(_firms)
 
 
 def secret(name: str) -> str:
@@ -159,9 +166,13 @@ measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids
 # --- computed views ------------------------------------------------------------------
 
 frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
-pairs = cached_pairs(firms_key, firms, tuple(chosen_layers)) if firms is not None else {}
-table = cached_zone_table(firms_key, tuple(chosen_layers), tuple(chosen_sectors), measure_sector,
-                          lang, frames, firms, pairs)
+# The join and the counts are cached per firm list and layer; a sector's measures
+# are made from the counts in milliseconds.
+joined = {lid: cached_join(firms_key, lid, firms) for lid in chosen_layers
+          if entries[lid].kind == "polygon"} if firms is not None and len(firms) else {}
+pairs = {lid: p for lid, (p, _) in joined.items()}
+counts = {lid: c for lid, (_, c) in joined.items()}
+table = zone_table(frames, entries, layer_measure_tables(frames_all, counts, measure_sector), lang)
 
 values = strong = None
 if measure and measure_layer in frames and measure in table.columns:
@@ -176,12 +187,16 @@ if "selected" not in st.session_state:
 
 col_map, col_panel = st.columns([3, 2])
 with col_map:
+    grid = cached_grid(firms_key, firms) if firms is not None and firm_mode(len(firms)) == "grid" \
+        else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       measure_layer=measure_layer if measure else None, measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state.get("focus"))
+                      focus=st.session_state.get("focus"), firm_grid=grid)
     fmap = build_map(frames, entries, firms, opts, vector_base())
-    clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True,
+    # render=False: st_folium renders the map itself once; a whole-page render first
+    # would only repeat that work.
+    clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
                         returned_objects=["last_active_drawing"])
     drawing = (clicked or {}).get("last_active_drawing") or {}
     click_id = (drawing.get("properties") or {}).get("id")

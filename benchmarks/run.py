@@ -35,7 +35,7 @@ from layers.firms_io import load_firms
 from layers.io import display_base
 from layers.synth import synthetic_file_name
 from layers.webmap import MapOptions, build_map, firm_mode, map_html
-from layers.zones import _firm_table, join_all, zones_for_measures
+from layers.zones import firm_table, join_all, zones_for_measures
 
 #: The layers the app shows by default, drawn in the map benchmark.
 MAP_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
@@ -72,7 +72,7 @@ def run(n: int, seed: int) -> dict:
     join_s = time.perf_counter() - t
 
     t = time.perf_counter()
-    table = _firm_table(firms)
+    table = firm_table(firms)
     rows = 0
     for lid, p in pairs.items():
         rows += len(zone_sector_table(zones_for_measures(frames[lid]), p, table))

@@ -94,12 +94,19 @@ def zone_measures(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFrame,
     plan_fit; and with ``sector``: sector_firms, sector_employees, sector_share,
     lq, strong_cluster, designated.
     """
-    counts = zone_sector_counts(pairs, firms["sector"], zones.index)
+    return measures_from_counts(zones, *count_tables(zones.index, pairs, firms), sector, sectors)
+
+
+def count_tables(zone_index: pd.Index, pairs: pd.DataFrame, firms: pd.DataFrame
+                 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.Series]:
+    """The counts every measure is made from, for any sector: zones × sectors firm
+    counts, zones × sectors employee sums (None without employee figures) and the
+    city's firms per sector. Small (zones × sectors), so callers may keep them."""
+    counts = zone_sector_counts(pairs, firms["sector"], zone_index)
     has_emp = "employees" in firms and firms["employees"].notna().any()
-    emp = zone_sector_counts(pairs, firms["sector"], zones.index, firms["employees"]) \
+    emp = zone_sector_counts(pairs, firms["sector"], zone_index, firms["employees"]) \
         if has_emp else None
-    city = firms["sector"].value_counts()
-    return measures_from_counts(zones, counts, emp, city, sector, sectors)
+    return counts, emp, firms["sector"].value_counts()
 
 
 def measures_from_counts(zones: pd.DataFrame, counts: pd.DataFrame, emp: pd.DataFrame | None,

@@ -16,7 +16,7 @@ from layers.i18n import t
 from layers.policy import measures_for_feature, provenance, sector_targets
 from layers.schema import split_list
 from layers.sectors import taxonomy
-from layers.zones import firm_points, join_layer, layer_measures_from
+from layers.zones import LayerCounts, measures_of
 
 #: Columns of the zone table, in order.
 ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",
@@ -45,20 +45,20 @@ def sector_labels(lang: str) -> dict[str, str]:
     return labels
 
 
-def join_visible(firms: gpd.GeoDataFrame | None,
-                 frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, pd.DataFrame]:
-    """(firm, zone) pairs for each visible polygon layer ({} without firms)."""
-    if firms is None or firms.empty:
-        return {}
-    points = firm_points(firms)
-    return {lid: join_layer(points, gdf) for lid, gdf in frames.items()
-            if gdf.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
+def layer_measure_tables(all_frames: Mapping[str, gpd.GeoDataFrame],
+                         counts: Mapping[str, LayerCounts], sector: str | None
+                         ) -> dict[str, pd.DataFrame]:
+    """Measures of every zone of each counted layer for ``sector``. Whole layers,
+    whatever the filter, so a zone's strong-cluster flag compares it with all the
+    zones of its layer and does not change as other zones are filtered out."""
+    return {lid: measures_of(c, all_frames[lid], sector) for lid, c in counts.items()}
 
 
 def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
-               firms: gpd.GeoDataFrame | None, pairs: Mapping[str, pd.DataFrame],
-               sector: str | None, lang: str) -> pd.DataFrame:
-    """One row per visible zone with its key measures (NaN where there are no firms)."""
+               measures: Mapping[str, pd.DataFrame], lang: str) -> pd.DataFrame:
+    """One row per visible polygon zone with its key measures from ``measures``
+    (per layer id, as from :func:`layer_measure_tables`); no measure columns for a
+    layer without them."""
     labels = sector_labels(lang)
     rows = []
     for lid, gdf in frames.items():
@@ -72,8 +72,8 @@ def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Lay
         part["sectors"] = polys["sectors"].map(
             lambda s: "、".join(labels.get(x, x) for x in split_list(s)))
         part["area_km2"] = polys["area_km2"].round(2)
-        if firms is not None and lid in pairs:
-            m = layer_measures_from(firms, polys, pairs[lid], sector)
+        if lid in measures:
+            m = measures[lid].reindex(polys.index)
             for col in ("firms", "firms_per_km2", "sector_firms", "sector_share", "lq",
                         "strong_cluster", "plan_fit"):
                 if col in m:

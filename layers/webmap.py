@@ -75,6 +75,7 @@ class MapOptions:
     selected: str | None = None          # a feature id to highlight and fit
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     show_vector_base: bool = True
+    firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
     height: int = 640
     extra: dict = field(default_factory=dict)
 
@@ -145,13 +146,29 @@ def _class_of(value: float, breaks: list[float]) -> int | None:
 
 
 def _feature_collection(gdf: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict:
+    """GeoJSON of ``gdf`` with ``props`` (Series aligned by position) as properties."""
     geoms = shapely.to_geojson(gdf.geometry.values)
-    feats = []
-    for i, g in enumerate(geoms):
-        feats.append({"type": "Feature", "id": str(gdf.index[i]),
-                      "properties": {k: json_value(v.iloc[i]) for k, v in props.items()},
-                      "geometry": json.loads(g)})
+    ids = [str(i) for i in gdf.index]
+    cols = {k: [json_value(x) for x in v.tolist()] for k, v in props.items()}
+    feats = [{"type": "Feature", "id": ids[i],
+              "properties": {k: c[i] for k, c in cols.items()},
+              "geometry": json.loads(g)} for i, g in enumerate(geoms)]
     return {"type": "FeatureCollection", "features": feats}
+
+
+class FrameGeoJson(folium.GeoJson):
+    """``folium.GeoJson`` made from a frame, which knows its bounds from the frame.
+
+    folium would find them by walking every coordinate in Python on each render
+    (~0.1 s for a page of grid cells); the frame's ``total_bounds`` is the same box."""
+
+    def __init__(self, gdf: gpd.GeoDataFrame, props: Mapping[str, pd.Series], **kwargs):
+        super().__init__(_feature_collection(gdf, props), **kwargs)
+        x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds) if len(gdf) else (None,) * 4
+        self._frame_bounds = [[y0, x0], [y1, x1]]
+
+    def _get_self_bounds(self):
+        return self._frame_bounds
 
 
 def _round(gdf: gpd.GeoDataFrame, decimals: int = 5) -> gpd.GeoDataFrame:
@@ -186,8 +203,6 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         props["strong"] = opts.strong.reindex(gdf.index).fillna(False).astype(bool)
     if opts.selected is not None:
         props["selected"] = pd.Series(gdf.index == opts.selected, index=gdf.index)
-    data = _feature_collection(gdf, props)
-
     def style(feature):
         p = feature["properties"]
         s = {"color": st.color, "weight": st.weight, "fillColor": st.fill_color,
@@ -211,8 +226,8 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         marker = folium.CircleMarker(radius=6, fill=True, fill_opacity=0.9, color=st.color)
     else:
         marker = None
-    return folium.GeoJson(
-        data, name=safe_text(entry.title(lang)), style_function=style, marker=marker,
+    return FrameGeoJson(
+        gdf, props, name=safe_text(entry.title(lang)), style_function=style, marker=marker,
         highlight_function=lambda _f: {"weight": 4, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=False),
         zoom_on_click=False)
@@ -222,15 +237,15 @@ def _vector_base(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.Feat
     group = folium.FeatureGroup(name=safe_text("底图：行政区与地铁" if lang == "zh"
                                                else "Base: districts and metro"), show=True)
     d = _round(base["districts"], 4)
-    folium.GeoJson(_feature_collection(d, {"name": d["district"].map(safe_text)}),
-                   style_function=lambda _f: {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea",
-                                              "fillOpacity": 0.5},
-                   tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[""]),
-                   ).add_to(group)
+    FrameGeoJson(d, {"name": d["district"].map(safe_text)},
+                 style_function=lambda _f: {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea",
+                                            "fillOpacity": 0.5},
+                 tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[""]),
+                 ).add_to(group)
     if "lines" in base:
         lines = _round(base["lines"], 5)
-        folium.GeoJson(_feature_collection(lines, {"name": lines["line_name_zh"].map(safe_text),
-                                                   "color": lines["color"].map(safe_text)}),
+        FrameGeoJson(lines, {"name": lines["line_name_zh"].map(safe_text),
+                             "color": lines["color"].map(safe_text)},
                        style_function=lambda f: {"color": f["properties"]["color"], "weight": 2,
                                                  "opacity": 0.7},
                        ).add_to(group)
@@ -261,28 +276,43 @@ def grid_counts(lon: np.ndarray, lat: np.ndarray, cell_m: float = GRID_M) -> gpd
     return gpd.GeoDataFrame({"count": cells["count"].to_numpy()}, geometry=boxes, crs="EPSG:4326")
 
 
-def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label) -> folium.Layer:
+def firm_grid(firms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Firm counts per square cell of ``GRID_M`` metres (EPSG:32651), the cell doubled
+    until there are at most ``MAX_GRID_CELLS`` cells; WGS84 polygons."""
+    lon = firms.geometry.x.to_numpy()
+    lat = firms.geometry.y.to_numpy()
+    cell = GRID_M
+    grid = grid_counts(lon, lat, cell)
+    while len(grid) > MAX_GRID_CELLS:
+        cell *= 2
+        grid = grid_counts(lon, lat, cell)
+    return grid
+
+
+def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label,
+                grid: gpd.GeoDataFrame | None = None) -> folium.Layer:
+    """Firms as markers, clusters or (``grid``, already in the drawing datum) a grid."""
     lang = opts.lang
     mode = firm_mode(len(firms))
     colours = _sector_colours()
     name = safe_text(t("firm_mode", lang, mode=t(f"mode_{mode}", lang), n=f"{len(firms):,}"))
-    lon = firms.geometry.x.to_numpy()
-    lat = firms.geometry.y.to_numpy()
     if mode == "markers":
         f = _round(firms[["name", "sector", "geometry"]], 6)
-        data = _feature_collection(f, {
+        props = {
             "name": f["name"].map(safe_text),
             "sector": f["sector"].map(lambda s: safe_text(sector_label(s))),
             "color": f["sector"].map(lambda s: colours.get(s, "#999999")),
-        })
-        return folium.GeoJson(
-            data, name=name,
+        }
+        return FrameGeoJson(
+            f, props, name=name,
             marker=folium.CircleMarker(radius=4, fill=True, fill_opacity=0.85, weight=1),
             style_function=lambda feat: {"color": feat["properties"]["color"],
                                          "fillColor": feat["properties"]["color"]},
             tooltip=folium.GeoJsonTooltip(fields=["name", "sector"],
                                           aliases=[t("name", lang), t("sectors", lang)]))
     if mode == "clusters":
+        lon = firms.geometry.x.to_numpy()
+        lat = firms.geometry.y.to_numpy()
         order = [s.id for s in taxonomy()] + ["unclassified"]
         idx = {s: i for i, s in enumerate(order)}
         codes = firms["sector"].map(lambda s: idx.get(s, len(order) - 1)).to_numpy()
@@ -295,19 +325,14 @@ def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label) -> foli
         js, css = _cluster_assets(opts.asset_base)
         _offline(cluster, js, css)
         return cluster
-    cell = GRID_M
-    grid = grid_counts(lon, lat, cell)
-    while len(grid) > MAX_GRID_CELLS:
-        cell *= 2
-        grid = grid_counts(lon, lat, cell)
-    grid = _round(grid, 5)
+    grid = _round(grid if grid is not None else firm_grid(firms), 5)
     breaks = class_breaks(grid["count"].astype(float))
-    data = _feature_collection(grid, {
+    props = {
         "count": grid["count"].astype(int),
         "cls": grid["count"].map(lambda v: _class_of(float(v), breaks)),
-    })
-    return folium.GeoJson(
-        data, name=name,
+    }
+    return FrameGeoJson(
+        grid, props, name=name,
         style_function=lambda feat: {"stroke": False, "fillOpacity": 0.7,
                                      "fillColor": CLASS_COLOURS[feat["properties"]["cls"] or 0]},
         tooltip=folium.GeoJsonTooltip(fields=["count"], aliases=[t("firms", lang)]))
@@ -359,9 +384,13 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
         legend.append(_swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
 
     if firms is not None and len(firms):
-        drawn = in_datum(firms, bm.datum) if shift else firms
         labels = {s.id: s.label(lang) for s in taxonomy()}
-        _firm_layer(drawn, opts, lambda s: labels.get(s, s)).add_to(m)
+        grid = None
+        if firm_mode(len(firms)) == "grid":  # counted in WGS84 cells, drawn in the basemap's datum
+            grid = opts.firm_grid if opts.firm_grid is not None else firm_grid(firms)
+            grid = in_datum(grid, bm.datum) if shift else grid
+        drawn = in_datum(firms, bm.datum) if shift and grid is None else firms
+        _firm_layer(drawn, opts, lambda s: labels.get(s, s), grid).add_to(m)
         legend.append(f"<b>{safe_text(t('firms', lang))}</b> "
                       + safe_text(t(f"mode_{firm_mode(len(firms))}", lang)))
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
 import layers
 from geo.join import SortedPoints, zone_pairs
-from geo.measures import zone_measures
+from geo.measures import count_tables, measures_from_counts
 from layers.schema import split_list
 
 
@@ -36,7 +37,7 @@ def join_all(firms: gpd.GeoDataFrame,
 
 
 def zones_for_measures(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A layer's zones as :func:`geo.measures.zone_measures` wants them."""
+    """A layer's zones as :mod:`geo.measures` wants them (area in km², designated sectors)."""
     return pd.DataFrame({"area_km2": gdf["area_km2"],
                          "sectors": gdf["sectors"].map(split_list)}, index=gdf.index)
 
@@ -57,12 +58,38 @@ def layer_measures_from(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, pairs:
     Pairs of zones not in ``zones`` are ignored, so a filtered frame can reuse the
     pairs of its whole layer. LQs are against all of ``firms``.
     """
+    return measures_of(layer_counts(firms, zones, pairs), zones, sector)
+
+
+@dataclass(frozen=True)
+class LayerCounts:
+    """A layer's counts for every sector at once (:func:`geo.measures.count_tables`):
+    zones × sectors firms and employees, and the city's firms per sector. Small, so
+    a view can keep them and make any sector's measures from them in milliseconds."""
+
+    counts: pd.DataFrame
+    employees: pd.DataFrame | None
+    city: pd.Series
+
+
+def layer_counts(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
+                 pairs: pd.DataFrame) -> LayerCounts:
+    """Count the firms of ``pairs`` per zone of ``zones`` and sector."""
     pairs = pairs[pairs["zone"].isin(zones.index)]
-    table = zone_measures(zones_for_measures(zones), pairs, _firm_table(firms), sector=sector)
+    return LayerCounts(*count_tables(zones.index, pairs, firm_table(firms)))
+
+
+def measures_of(counts: LayerCounts, zones: gpd.GeoDataFrame,
+                sector: str | None = None) -> pd.DataFrame:
+    """Measures of ``zones`` (with their names) for ``sector`` from counted tables.
+    Strong clusters compare the zones given with each other."""
+    table = measures_from_counts(zones_for_measures(zones), counts.counts, counts.employees,
+                                 counts.city, sector)
     return pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], table], axis=1)
 
 
-def _firm_table(firms: gpd.GeoDataFrame) -> pd.DataFrame:
+def firm_table(firms: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Per firm position: ``sector`` and ``employees`` (NaN when absent), for :mod:`geo.measures`."""
     cols = {"sector": firms["sector"].to_numpy()}
     if "employees" in firms:
         cols["employees"] = pd.to_numeric(firms["employees"], errors="coerce").to_numpy()

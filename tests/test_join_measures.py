@@ -21,7 +21,14 @@ from layers.firms_io import load_firms
 from layers.settings import DATA_DIR
 from layers.shortlist import WEIGHTS, shortlist
 from layers.synth import synthetic_file_name, synthetic_firms
-from layers.zones import join_all, layer_measures
+from layers.zones import (
+    firm_points,
+    join_all,
+    join_layer,
+    layer_counts,
+    layer_measures,
+    measures_of,
+)
 
 
 def pairs_for(lon, lat, ids, geoms, part_of=None):
@@ -151,6 +158,34 @@ def test_layer_measures_for_a_real_layer():
     assert list(m.index) == list(layers.load("new_towns").index)
     assert (m["firms"] >= m["sector_firms"]).all()
     assert m["designated"].loc["newtown_jiading"]
+
+
+def test_counts_kept_once_serve_every_sector_unchanged():
+    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    zones = layers.load("biomed_1_5_x")
+    counts = layer_counts(firms, zones, join_layer(firm_points(firms), zones))
+    before = counts.counts.copy()
+    for sector in ("ic", "biomed", "hydrogen_storage", "ic"):
+        kept = measures_of(counts, zones, sector)
+        fresh = layer_measures(firms, "biomed_1_5_x", sector)
+        pd.testing.assert_frame_equal(kept, fresh)
+    pd.testing.assert_frame_equal(counts.counts, before)
+
+
+def test_a_zones_strong_cluster_flag_does_not_depend_on_the_filter():
+    from layers.views import layer_measure_tables, visible_frames, zone_table
+
+    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    frames = layers.load_all()
+    entries = {e.id: e for e in layers.catalog()}
+    zones = frames["ai_4_x"]
+    counts = {"ai_4_x": layer_counts(firms, zones, join_layer(firm_points(firms), zones))}
+    measures = layer_measure_tables(frames, counts, "ai")
+    whole = zone_table(visible_frames(frames, ["ai_4_x"], []), entries, measures, "zh")
+    narrowed = zone_table(visible_frames(frames, ["ai_4_x"], ["ic"]), entries, measures, "zh")
+    assert 0 < len(narrowed) < len(whole)
+    assert whole["strong_cluster"].any()
+    pd.testing.assert_frame_equal(narrowed, whole.loc[narrowed.index])
 
 
 # --- shortlist and synthetic firms -------------------------------------------------

@@ -6,6 +6,7 @@ import re
 import geopandas as gpd
 import numpy as np
 import pytest
+from folium.utilities import get_bounds
 from shapely.geometry import Point
 
 import layers
@@ -14,9 +15,11 @@ from layers.io import display_base
 from layers.webmap import (
     CLUSTER_LIMIT,
     MARKER_LIMIT,
+    FrameGeoJson,
     MapOptions,
     build_map,
     class_breaks,
+    firm_grid,
     firm_mode,
     grid_counts,
     map_html,
@@ -125,6 +128,35 @@ def test_grid_conserves_firms_and_bounds_the_payload(frames):
                              geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
     html = map_html(build_map(frames, ENTRIES, firms, MapOptions()))
     assert len(html.encode()) < 3_000_000
+
+
+def test_a_grid_made_earlier_draws_the_same_cells_and_moves_with_the_basemap(frames):
+    rng = np.random.default_rng(3)
+    n = CLUSTER_LIMIT + 1
+    firms = gpd.GeoDataFrame({"name": ["x"] * n, "sector": ["ic"] * n},
+                             geometry=gpd.points_from_xy(rng.uniform(121.2, 121.8, n),
+                                                         rng.uniform(30.9, 31.4, n)),
+                             crs="EPSG:4326")
+    grid = firm_grid(firms)
+    assert grid["count"].sum() == n
+
+    def cells(m):
+        return [f for f in drawn_features(map_html(m)) if "count" in f["properties"]]
+
+    made_here = cells(build_map({}, ENTRIES, firms, MapOptions()))
+    made_earlier = cells(build_map({}, ENTRIES, firms, MapOptions(firm_grid=grid)))
+    assert made_earlier == made_here and len(made_here) == len(grid)
+    on_amap = cells(build_map({}, ENTRIES, firms, MapOptions(basemap="amap", firm_grid=grid)))
+    x, y = made_here[0]["geometry"]["coordinates"][0][0]
+    assert on_amap[0]["geometry"]["coordinates"][0][0] == pytest.approx(
+        list(wgs84_to_gcj02(x, y)), abs=2e-5)
+
+
+def test_frame_layers_report_the_bounds_folium_would_compute(frames):
+    for gdf in frames.values():
+        layer = FrameGeoJson(gdf, {"id": gdf.index.to_series()})
+        ours, folium_s = layer._get_self_bounds(), get_bounds(layer.data, lonlat=True)
+        assert np.allclose(np.array(ours, dtype=float), np.array(folium_s, dtype=float))
 
 
 def test_choropleth_colours_classes_and_marks_strong_clusters(frames):
