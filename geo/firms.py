@@ -157,6 +157,14 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.astype(float), bad
 
 
+def _issue_texts(flags: dict[int, list[str]], n: int) -> np.ndarray:
+    """Per row, its notes joined by "; " ("" for the rows without any)."""
+    out = np.full(n, "", dtype=object)
+    for i, notes in flags.items():
+        out[i] = "; ".join(notes)
+    return out
+
+
 class _Problems:
     """Collects the first problem (field, reason) of each rejected row."""
 
@@ -244,11 +252,11 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     empty = pd.Series("", index=table.index, dtype=object)
     get = lambda f: col.get(f, empty)  # noqa: E731
     problems = _Problems(n)
-    flags: list[list[str]] = [[] for _ in range(n)]
+    flags: dict[int, list[str]] = {}  # row position → notes; few rows have any
 
     def flag(mask, text):
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            flags[i].append(text)
+            flags.setdefault(int(i), []).append(text)
 
     say(f"checking {n:,} rows")
     names = _norm_text(get("name"))  # NFKC form, for checks and duplicate keys
@@ -271,8 +279,10 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     lon, bad_lon = _numbers(get("lon"))
     lat, bad_lat = _numbers(get("lat"))
     has_lon, has_lat = lon.notna().to_numpy(), lat.notna().to_numpy()
-    problems.add(bad_lon, "lon", "longitude is not a number: " + get("lon"))
-    problems.add(bad_lat, "lat", "latitude is not a number: " + get("lat"))
+    if bad_lon.any():  # reasons quote the cell; built only when some cell is bad
+        problems.add(bad_lon, "lon", "longitude is not a number: " + get("lon"))
+    if bad_lat.any():
+        problems.add(bad_lat, "lat", "latitude is not a number: " + get("lat"))
     problems.add(has_lon & ~has_lat & ~bad_lat, "lat", "longitude given without latitude")
     problems.add(has_lat & ~has_lon & ~bad_lon, "lon", "latitude given without longitude")
     x, y = lon.to_numpy(copy=True), lat.to_numpy(copy=True)
@@ -290,8 +300,10 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
         m = both & ~out_of_range & (row_datum == d)
         if m.any():
             x[m], y[m] = convert(x[m], y[m], d, "wgs84")
-    placement = np.where(both, np.where(row_datum == "wgs84", "coordinates (WGS84)",
-                                        "coordinates (" + row_datum.astype(str) + " → WGS84)"), "")
+    placement = np.full(n, "", dtype=object)  # shared strings, not n fixed-width copies
+    for d in np.unique(row_datum[both]):
+        placement[both & (row_datum == d)] = "coordinates (WGS84)" if d == "wgs84" \
+            else f"coordinates ({d} → WGS84)"
     declared_precision, bad_precision = _numbers(get("precision_m"))
     flag(bad_precision, "precision_m not a number; left empty")
     precision = np.where(both, declared_precision.to_numpy(), np.nan)
@@ -365,7 +377,7 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
         "datum_in": row_datum,
         "placement": placement,
         "placement_precision_m": precision,
-        "issues": ["; ".join(f) for f in flags],
+        "issues": _issue_texts(flags, n),
         "lon": x,
         "lat": y,
     }, index=table.index)

@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -77,7 +77,6 @@ class MapOptions:
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
     height: int = 640
-    extra: dict = field(default_factory=dict)
 
 
 def _offline(element, js: Sequence[tuple[str, str]], css: Sequence[tuple[str, str]]) -> None:
@@ -203,6 +202,7 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         props["strong"] = opts.strong.reindex(gdf.index).fillna(False).astype(bool)
     if opts.selected is not None:
         props["selected"] = pd.Series(gdf.index == opts.selected, index=gdf.index)
+
     def style(feature):
         p = feature["properties"]
         s = {"color": st.color, "weight": st.weight, "fillColor": st.fill_color,
@@ -246,9 +246,9 @@ def _vector_base(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.Feat
         lines = _round(base["lines"], 5)
         FrameGeoJson(lines, {"name": lines["line_name_zh"].map(safe_text),
                              "color": lines["color"].map(safe_text)},
-                       style_function=lambda f: {"color": f["properties"]["color"], "weight": 2,
-                                                 "opacity": 0.7},
-                       ).add_to(group)
+                     style_function=lambda f: {"color": f["properties"]["color"], "weight": 2,
+                                               "opacity": 0.7},
+                     ).add_to(group)
     return group
 
 
