@@ -1,7 +1,7 @@
 """Time the firm pipeline on N synthetic firms against every layer; print figures.
 
     python benchmarks/run.py --n 100000 [--json] [--seed 1]
-    python benchmarks/run.py --n 10000000 --engine dask [--blocksize 32MB]
+    python benchmarks/run.py --n 10000000 --engine dask [--blocksize 32MB] [--spatial]
 
 Steps timed: generate (not part of the pipeline), import from CSV (read, check,
 place, classify), datum conversion of N points (GCJ-02 → WGS84), join against
@@ -113,10 +113,11 @@ def run(n: int, seed: int) -> dict:
     }
 
 
-def run_dask(n: int, seed: int, blocksize: str) -> dict:
+def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False) -> dict:
     """Scale-out: the whole file through ``measures_dask_layers`` (all polygon layers in
-    one pass, blocks of ``blocksize``), with the peak RSS of this process."""
-    from layers.scale import measures_dask_layers
+    one pass, blocks of ``blocksize``) or, with ``spatial``, ``measures_dask_spatial``;
+    with the peak RSS of this process."""
+    from layers.scale import measures_dask_layers, measures_dask_spatial
 
     ids = [e.id for e in layers.catalog()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,11 +128,13 @@ def run_dask(n: int, seed: int, blocksize: str) -> dict:
         generate_s = time.perf_counter() - t
         size_mb = path.stat().st_size / 1e6
         t = time.perf_counter()
-        tables, tally = measures_dask_layers(path, ids, "ic", blocksize=blocksize)
+        run = measures_dask_spatial if spatial else measures_dask_layers
+        tables, tally = run(path, ids, "ic", blocksize=blocksize)
         dask_s = time.perf_counter() - t
-    return {"n": n, "engine": "dask", "blocksize": blocksize, "file_mb": round(size_mb, 1),
-            "generate_s": round(generate_s, 3), "measures_all_layers_s": round(dask_s, 3),
-            "layers": len(tables), "rows_in": tally["in"], "accepted": tally["accepted"],
+    return {"n": n, "engine": "dask", "spatial": spatial, "blocksize": blocksize,
+            "file_mb": round(size_mb, 1), "generate_s": round(generate_s, 3),
+            "measures_all_layers_s": round(dask_s, 3), "layers": len(tables),
+            "rows_in": tally["in"], "accepted": tally["accepted"],
             "peak_rss_mb": round(peak_rss_mb(), 1),
             "machine": f"{platform.machine()}, {platform.python_implementation()} "
                        f"{platform.python_version()}, numpy {np.__version__}"}
@@ -144,9 +147,11 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--engine", choices=("memory", "dask"), default="memory")
     ap.add_argument("--blocksize", default="32MB", help="dask block size")
+    ap.add_argument("--spatial", action="store_true",
+                    help="with --engine dask: re-partition the firms by a Hilbert index first")
     args = ap.parse_args(argv)
     figures = run(args.n, args.seed) if args.engine == "memory" else \
-        run_dask(args.n, args.seed, args.blocksize)
+        run_dask(args.n, args.seed, args.blocksize, args.spatial)
     if args.json:
         print(json.dumps(figures))
     else:

@@ -159,15 +159,12 @@ def _sector_or_error(values) -> str | None:
 def _cmd_measures(args) -> int:
     _check_layers([args.layer])
     sector = _sector_or_error(args.sector)
-    if args.engine == "dask" and args.spatial:
-        from layers.scale import measures_dask_spatial  # dask is only needed on this path
+    if args.engine == "dask":
+        from layers.scale import measures_dask_layers, measures_dask_spatial  # only on this path
 
-        table = measures_dask_spatial(args.firms, [args.layer], sector, args.datum,
-                                      args.blocksize)[args.layer]
-    elif args.engine == "dask":
-        from layers.scale import measures_dask
-
-        table, tally = measures_dask(args.firms, args.layer, sector, args.datum, args.blocksize)
+        run = measures_dask_spatial if args.spatial else measures_dask_layers
+        tables, tally = run(args.firms, [args.layer], sector, args.datum, args.blocksize)
+        table = tables[args.layer]
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:

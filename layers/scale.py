@@ -15,6 +15,7 @@ address placement and row numbers are per block.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import dask
@@ -67,7 +68,7 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
     """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
     raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
                       blocksize=blocksize, encoding="utf-8-sig")
-    meta = gpd.GeoDataFrame({"sector": pd.Series(dtype=object),
+    meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
                              "employees": pd.Series(dtype=float)},
                             geometry=gpd.GeoSeries([], crs="EPSG:4326"))
     return raw.map_partitions(_points, datum, meta=meta)
@@ -93,21 +94,49 @@ def _zone_counts(firms: gpd.GeoDataFrame, zone_frames: dict[str, gpd.GeoDataFram
     return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
 
 
+def _stage_block(block: pd.DataFrame, datum: str, folder: str,
+                 partition_info: dict | None = None) -> pd.DataFrame:
+    """Import one block of raw rows and write its accepted firms to ``folder`` as
+    GeoParquet; return the block's row tally."""
+    firms = _points(block, datum)
+    rows_in, accepted, rejected = firms.attrs.pop("tally")
+    if accepted:
+        number = partition_info["number"] if partition_info else 0
+        firms.to_parquet(Path(folder) / f"part.{number:05d}.parquet")
+    return pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
+                         "firms": [rows_in, accepted, rejected],
+                         "employees": float("nan")}).astype(_SUMMARY)
+
+
 def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None,
                           datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                          npartitions: int | None = None,
-                          scheduler: str = "threads") -> dict[str, pd.DataFrame]:
-    """Like :func:`measures_dask_layers`, but the accepted firms are first re-partitioned
-    by a spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
-    covers a compact area and meets few zones. The shuffle moves every firm once more:
-    worth it when the zones are many and small, not for the counts of a few layers."""
+                          npartitions: int | None = None, scheduler: str = "threads",
+                          workdir: str | Path | None = None
+                          ) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Like :func:`measures_dask_layers`, but the accepted firms are re-partitioned by a
+    spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
+    covers a compact area.
+
+    Two passes, memory bounded by the blocks in both: the file is imported block by
+    block once into GeoParquet in a temporary folder (under ``workdir``, default the
+    system's), then the shuffle and the counts read from it — without the staging,
+    each step of the shuffle would import the file again."""
     frames = _polygon_layers(layer_ids)
-    firms = firm_partitions(path, datum, blocksize)
-    firms = firms.spatial_shuffle(by="hilbert", npartitions=npartitions or firms.npartitions)
-    with dask.config.set(scheduler=scheduler):
-        table = (firms.map_partitions(_zone_counts, frames, meta=_EMPTY_SUMMARY)
-                 .groupby(["kind", "zone", "sector"]).sum().compute().reset_index())
-    return _tables_from_counts(table, frames, sector)
+    raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
+                      blocksize=blocksize, encoding="utf-8-sig")
+    with tempfile.TemporaryDirectory(dir=workdir, prefix="shmap-firms-") as stage, \
+            dask.config.set(scheduler=scheduler):
+        rows = (raw.map_partitions(_stage_block, datum, stage, meta=_EMPTY_SUMMARY)
+                .groupby("sector")["firms"].sum().compute())
+        table = _EMPTY_SUMMARY
+        if any(Path(stage).iterdir()):
+            firms = dask_geopandas.read_parquet(stage)
+            firms = firms.spatial_shuffle(by="hilbert", calculate_partitions=False,
+                                          npartitions=npartitions or firms.npartitions)
+            table = (firms.map_partitions(_zone_counts, frames, meta=_EMPTY_SUMMARY)
+                     .groupby(["kind", "zone", "sector"]).sum().compute().reset_index())
+    tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
+    return _tables_from_counts(table, frames, sector), tally
 
 
 def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame],

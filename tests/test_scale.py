@@ -42,11 +42,31 @@ def test_cli_engine_dask(sample, tmp_path, capsys):
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == 5
 
 
-def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample):
+def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample, tmp_path):
     from layers.scale import measures_dask_spatial
 
     memory = layer_measures(load_firms(sample).accepted, "new_towns", "ic")
-    spatial = measures_dask_spatial(sample, ["new_towns"], "ic", blocksize="2MB",
-                                    npartitions=4)["new_towns"]
+    tables, tally = measures_dask_spatial(sample, ["new_towns"], "ic", blocksize="2MB",
+                                          npartitions=4, workdir=tmp_path)
+    spatial = tables["new_towns"]
+    assert tally == {"in": 100_000, "accepted": 100_000, "rejected": 0}
     assert list(spatial["firms"]) == list(memory["firms"])
     assert np.allclose(spatial["lq"], memory["lq"], equal_nan=True)
+    assert list(tmp_path.iterdir()) == []  # the staged GeoParquet is removed
+
+
+@pytest.mark.parametrize("spatial", [False, True])
+def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial):
+    good = pd.read_csv(write_synthetic(2_000, 5, tmp_path), dtype=str, keep_default_na=False)
+    bad = good.head(3).copy()
+    bad["经度"] = ["not a number", "0", "116.39"]  # text, a (0, 0) placeholder, Beijing
+    bad["纬度"] = ["31.2", "0", "39.9"]
+    path = tmp_path / "mixed.csv"
+    pd.concat([good, bad]).to_csv(path, index=False)
+    out = tmp_path / "m.csv"
+    args = ["measures", str(path), "--layer", "districts", "--engine", "dask",
+            "--blocksize", "64KB", "-o", str(out)] + (["--spatial"] if spatial else [])
+    assert main(args) == 0
+    assert "rows in 2003: accepted 2000, rejected 3" in capsys.readouterr().err
+    memory = layer_measures(load_firms(path).accepted, "districts")
+    assert list(pd.read_csv(out, encoding="utf-8-sig")["firms"]) == list(memory["firms"])
