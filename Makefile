@@ -42,11 +42,13 @@ test: sysdeps setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
-# Benchmarks print figures (no pass/fail): make bench N=1000000; make bench N=10000000 ENGINE=dask
+# Benchmarks print figures (no pass/fail): make bench N=1000000;
+# make bench N=10000000 ENGINE=dask [ARGS=--spatial]
 N ?= 100000
 ENGINE ?= memory
+ARGS ?=
 bench: setup
-	$(PY) benchmarks/run.py --n $(N) --engine $(ENGINE)
+	$(PY) benchmarks/run.py --n $(N) --engine $(ENGINE) $(ARGS)
 
 build: setup
 	$(VENV)/bin/shmap build
