@@ -63,11 +63,16 @@ def _summary(block: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame],
                      ignore_index=True)
 
 
+def _raw_blocks(path: str | Path, blocksize: str) -> dd.DataFrame:
+    """The CSV file's rows as text, one partition per ``blocksize`` bytes."""
+    return dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
+                       blocksize=blocksize, encoding="utf-8-sig")
+
+
 def firm_partitions(path: str | Path, datum: str = "wgs84",
                     blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
     """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
-    raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
-                      blocksize=blocksize, encoding="utf-8-sig")
+    raw = _raw_blocks(path, blocksize)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
                              "employees": pd.Series(dtype=float)},
                             geometry=gpd.GeoSeries([], crs="EPSG:4326"))
@@ -122,8 +127,7 @@ def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None
     system's), then the shuffle and the counts read from it — without the staging,
     each step of the shuffle would import the file again."""
     frames = _polygon_layers(layer_ids)
-    raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
-                      blocksize=blocksize, encoding="utf-8-sig")
+    raw = _raw_blocks(path, blocksize)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="shmap-firms-") as stage, \
             dask.config.set(scheduler=scheduler):
         rows = (raw.map_partitions(_stage_block, datum, stage, meta=_EMPTY_SUMMARY)
@@ -171,8 +175,7 @@ def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
                          scheduler: str = "threads") -> tuple[dict[str, pd.DataFrame], dict]:
     """Measures of several layers in one pass over the file (one read, one import)."""
     frames = _polygon_layers(layer_ids)
-    raw = dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
-                      blocksize=blocksize, encoding="utf-8-sig")
+    raw = _raw_blocks(path, blocksize)
     summary = raw.map_partitions(_summary, frames, datum, meta=_EMPTY_SUMMARY)
     with dask.config.set(scheduler=scheduler):
         table = summary.groupby(["kind", "zone", "sector"]).sum().compute().reset_index()
