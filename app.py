@@ -26,6 +26,7 @@ from layers.views import (
     compare,
     find_feature,
     firms_in_zone,
+    layer_coverage,
     layer_measure_tables,
     policy_rows,
     search,
@@ -256,6 +257,10 @@ tab_zones, tab_compare, tab_short, tab_report, tab_export = st.tabs(
      t("export", lang)])
 with tab_zones:
     st.dataframe(table, width="stretch", key="zones_table")
+    if pairs:
+        st.caption(t("coverage", lang))
+        st.dataframe(layer_coverage(pairs, len(firms), entries, lang), hide_index=True,
+                     key="coverage_table")
 with tab_compare:
     picks = st.multiselect(t("compare", lang), list(table.index), max_selections=5,
                            key="compare", format_func=lambda i: str(table.loc[i, "name"]))

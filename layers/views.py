@@ -85,6 +85,21 @@ def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Lay
     return table[[c for c in ZONE_COLUMNS if c in table.columns]]
 
 
+def layer_coverage(pairs: Mapping[str, pd.DataFrame], n_firms: int,
+                   entries: Mapping[str, LayerEntry], lang: str) -> pd.DataFrame:
+    """Per joined layer: firms inside at least one of its zones, firms outside all of
+    them, and the share inside — so a layer's zone counts can be checked against the
+    whole list (nested and overlapping zones count a firm once here)."""
+    rows = []
+    for lid, p in pairs.items():
+        inside = int(p["point"].nunique())
+        rows.append({"layer": entries[lid].title(lang), t("cov_inside", lang): inside,
+                     t("cov_outside", lang): n_firms - inside,
+                     t("cov_share", lang): round(inside / n_firms, 3) if n_firms else float("nan")})
+    return pd.DataFrame(rows, columns=["layer", t("cov_inside", lang), t("cov_outside", lang),
+                                       t("cov_share", lang)])
+
+
 def find_feature(frames: Mapping[str, gpd.GeoDataFrame], feature_id: str):
     """(layer id, row) of a feature among the frames, or (None, None)."""
     for lid, gdf in frames.items():

@@ -50,6 +50,12 @@ def test_toggling_a_layer_removes_its_zones(app):
     assert "biomed_core_zhangjiang" in zone_ids(app)
 
 
+def test_coverage_accounts_for_every_demo_firm(app):
+    cov = table_with(app, "layer", "在任一区域内", "不在任何区域内")
+    assert len(cov) == 5  # the default layers: poles, service belt, new towns, G60, parks
+    assert ((cov["在任一区域内"] + cov["不在任何区域内"]) == 5_021).all()
+
+
 def test_sector_filter_narrows_the_table(app):
     before = zone_ids(app)
     app.multiselect(key="sectors").set_value(["hydrogen_storage"]).run()

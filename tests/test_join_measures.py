@@ -188,6 +188,23 @@ def test_a_zones_strong_cluster_flag_does_not_depend_on_the_filter():
     pd.testing.assert_frame_equal(narrowed, whole.loc[narrowed.index])
 
 
+def test_coverage_counts_each_firm_once_and_shows_those_outside_every_zone():
+    from layers.views import layer_coverage
+
+    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    frames = {k: layers.load(k) for k in ("districts", "poles")}
+    pairs = join_all(firms, frames)
+    entries = {e.id: e for e in layers.catalog()}
+    cov = layer_coverage(pairs, len(firms), entries, "en").set_index("layer")
+    shanghai = shapely.union_all(frames["districts"].geometry.values)
+    in_districts = int(shapely.covers(shanghai, firms.geometry.values).sum())
+    districts = cov.loc[entries["districts"].title("en")]
+    assert districts["Inside any zone"] == in_districts
+    assert districts["Outside every zone"] == len(firms) - in_districts > 0  # 小洋山 firms
+    poles = cov.loc[entries["poles"].title("en")]
+    assert poles["Inside any zone"] < len(pairs["poles"])  # nested zones: once here, in each there
+
+
 # --- shortlist and synthetic firms -------------------------------------------------
 
 def test_shortlist_shows_each_part_and_sums_them():
