@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
+from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUM_LABELS, DATUMS
 from geo.firms import TableRejectedError
 from geo.readers import UnreadableFileError
@@ -155,6 +156,8 @@ elif source == "upload":
 measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
 measure = None if measure == "none" else measure
+classes = st.sidebar.selectbox(t("classes", lang), list(BREAK_METHODS), key="classes",
+                               format_func=lambda c: t(f"cls_{c}", lang), disabled=measure is None)
 polygon_layers = [i for i in chosen_layers if entries[i].kind == "polygon"]
 measure_layer = st.sidebar.selectbox(t("measure_layer", lang), polygon_layers or ["—"],
                                      key="measure_layer",
@@ -191,7 +194,8 @@ with col_map:
     grid = cached_grid(firms_key, firms) if firms is not None and firm_mode(len(firms)) == "grid" \
         else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
-                      measure_layer=measure_layer if measure else None, measure_values=values,
+                      classes=classes, measure_layer=measure_layer if measure else None,
+                      measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state.get("focus"), firm_grid=grid)
     fmap = build_map(frames, entries, firms, opts, vector_base())

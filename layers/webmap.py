@@ -32,6 +32,7 @@ from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
 from jinja2 import Template
 
+from geo.breaks import class_breaks, class_of
 from geo.datum import convert
 from geo.export import in_datum, json_value
 from geo.metric import from_metric, lonlat_to_xy
@@ -71,6 +72,7 @@ class MapOptions:
     measure: str | None = None           # one of MEASURES
     measure_layer: str | None = None     # layer id the choropleth colours
     measure_values: pd.Series | None = None   # per feature id of measure_layer
+    classes: str = "quantile"            # class-break method, one of geo.breaks.METHODS
     strong: pd.Series | None = None           # bool per feature id (strong clusters)
     selected: str | None = None          # a feature id to highlight and fit
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
@@ -128,22 +130,6 @@ def _swatch(fill: str, stroke: str, dashed: bool = False, opacity: float = 0.6) 
             f'border:2px {dash} {stroke}"></span>')
 
 
-def class_breaks(values: pd.Series, k: int = 5) -> list[float]:
-    """Quantile class breaks (k classes) of the finite values; [] when there are none."""
-    v = values.replace([np.inf, -np.inf], np.nan).dropna()
-    if v.empty:
-        return []
-    qs = np.unique(np.quantile(v, np.linspace(0, 1, k + 1)))
-    return [float(q) for q in qs]
-
-
-def _class_of(value: float, breaks: list[float]) -> int | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or len(breaks) < 2:
-        return None
-    idx = int(np.searchsorted(breaks, value, side="right")) - 1
-    return min(max(idx, 0), len(breaks) - 2)
-
-
 def _feature_collection(gdf: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict:
     """GeoJSON of ``gdf`` with ``props`` (Series aligned by position) as properties."""
     geoms = shapely.to_geojson(gdf.geometry.values)
@@ -195,7 +181,7 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
     value_text = None
     if choropleth and opts.measure_values is not None:
         values = opts.measure_values.reindex(gdf.index)
-        props["cls"] = values.map(lambda v: _class_of(v, breaks))
+        props["cls"] = values.map(lambda v: class_of(v, breaks))
         value_text = values.map(lambda v: "" if pd.isna(v) else f"{v:,.3g}")
         props["value"] = value_text
     if opts.strong is not None and choropleth:
@@ -329,7 +315,7 @@ def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label,
     breaks = class_breaks(grid["count"].astype(float))
     props = {
         "count": grid["count"].astype(int),
-        "cls": grid["count"].map(lambda v: _class_of(float(v), breaks)),
+        "cls": grid["count"].map(lambda v: class_of(float(v), breaks)),
     }
     return FrameGeoJson(
         grid, props, name=name,
@@ -366,7 +352,7 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     legend = [f"<b>{safe_text(t('legend', lang))}</b>"]
     breaks: list[float] = []
     if opts.measure and opts.measure_values is not None:
-        breaks = class_breaks(opts.measure_values.astype(float))
+        breaks = class_breaks(opts.measure_values.astype(float), method=opts.classes)
     for layer_id, gdf in frames.items():
         if gdf.empty:
             continue
@@ -377,7 +363,8 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
         legend.append(_swatch(entry.style.fill_color, entry.style.color) + safe_text(entry.title(lang)))
     legend.append(_swatch("#ffffff", "#555555", dashed=True) + safe_text(t("dashed_note", lang)))
     if breaks and len(breaks) > 1:
-        legend.append(f"<b>{safe_text(t('m_' + opts.measure, lang))}</b>")
+        legend.append(f"<b>{safe_text(t('m_' + opts.measure, lang))}</b> · "
+                      + safe_text(t("cls_" + opts.classes, lang)))
         for i in range(len(breaks) - 1):
             legend.append(_swatch(CLASS_COLOURS[i], "#999999", opacity=0.9)
                           + f"{breaks[i]:,.3g} – {breaks[i + 1]:,.3g}")

@@ -56,6 +56,15 @@ def test_coverage_accounts_for_every_demo_firm(app):
     assert ((cov["在任一区域内"] + cov["不在任何区域内"]) == 5_021).all()
 
 
+def test_a_choropleth_with_natural_breaks(app):
+    assert app.selectbox(key="classes").disabled  # nothing to classify without a measure
+    app.selectbox(key="measure").set_value("lq").run()
+    app.selectbox(key="classes").set_value("natural").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.selectbox(key="classes").disabled
+    assert table_with(app, "layer", "lq")["lq"].notna().any()
+
+
 def test_sector_filter_narrows_the_table(app):
     before = zone_ids(app)
     app.multiselect(key="sectors").set_value(["hydrogen_storage"]).run()

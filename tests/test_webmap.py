@@ -5,11 +5,13 @@ import re
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from folium.utilities import get_bounds
 from shapely.geometry import Point
 
 import layers
+from geo.breaks import class_breaks
 from geo.datum import wgs84_to_gcj02
 from layers.io import display_base
 from layers.webmap import (
@@ -18,7 +20,6 @@ from layers.webmap import (
     FrameGeoJson,
     MapOptions,
     build_map,
-    class_breaks,
     firm_grid,
     firm_mode,
     grid_counts,
@@ -169,6 +170,23 @@ def test_choropleth_colours_classes_and_marks_strong_clusters(frames):
     assert '"color": "#d7191c"' in html  # strong-cluster outline
     assert "scm-legend" in html and "#7f2704" in html  # top class colour in the legend
     assert len(class_breaks(values)) == 6
+
+
+def test_the_class_break_method_changes_the_classes_and_is_named_in_the_legend(frames):
+    towns = frames["new_towns"]
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 100.0], index=towns.index)  # one outlier
+
+    def drawn(method):
+        opts = MapOptions(measure="firms", measure_layer="new_towns", measure_values=values,
+                          classes=method, lang="en")
+        html = map_html(build_map({"new_towns": towns}, ENTRIES, None, opts))
+        return {f["properties"]["id"]: f["properties"]["cls"] for f in drawn_features(html)}, html
+
+    quantile, _ = drawn("quantile")
+    equal, html = drawn("equal")
+    assert sorted(quantile.values()) == [0, 1, 2, 3, 4]  # a class each
+    assert sorted(equal.values()) == [0, 0, 0, 0, 4]     # the outlier alone at the top
+    assert "Equal intervals" in html
 
 
 def test_selected_zone_is_fitted_and_outlined(frames):
