@@ -22,7 +22,7 @@ from layers.i18n import group_label, t
 from layers.io import display_base
 from layers.sectors import sector_ids, taxonomy
 from layers.settings import PROJECT_ROOT
-from layers.shortlist import shortlist
+from layers.shortlist import CANDIDATE_LAYERS, shortlist
 from layers.views import (
     compare,
     find_feature,
@@ -68,11 +68,6 @@ def uploaded_firms(digest: str, name: str, datum: str, _raw: bytes):
     return load_firm_bytes(_raw, name, datum)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def cached_shortlist(firms_key: str, _firms, sector: str):
-    return shortlist(_firms, sector)
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def cached_points(firms_key: str, _firms):
     return firm_points(_firms)
@@ -89,6 +84,13 @@ def cached_join(firms_key: str, layer_id: str, _firms):
 @st.cache_resource(show_spinner=False, max_entries=4)
 def cached_grid(firms_key: str, _firms):
     return firm_grid(_firms)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_shortlist(firms_key: str, _firms, sector: str):
+    counts = {lid: cached_join(firms_key, lid, _firms)[1] for lid in CANDIDATE_LAYERS} \
+        if _firms is not None and len(_firms) else None
+    return shortlist(_firms, sector, counts=counts)
 
 
 def secret(name: str) -> str:

@@ -19,6 +19,8 @@ that designates the sector if any does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -28,7 +30,7 @@ import layers
 from geo.metric import to_metric
 from layers.io import read_base
 from layers.schema import split_list
-from layers.zones import firm_points, join_layer, layer_measures
+from layers.zones import LayerCounts, firm_points, join_layer, layer_counts, measures_of
 
 WEIGHTS = {"designated": 0.35, "lq": 0.25, "count": 0.20, "pole": 0.10, "metro": 0.10}
 POLE_RANGE_KM = 30.0
@@ -44,17 +46,26 @@ def _nearest_km(geoms_m, targets_m) -> np.ndarray:
     return np.asarray(dist) / 1000.0
 
 
-def shortlist(firms: gpd.GeoDataFrame | None, sector: str,
-              layer_ids=CANDIDATE_LAYERS) -> pd.DataFrame:
-    """Candidate zones ranked by score for ``sector``, each score part shown."""
+def shortlist(firms: gpd.GeoDataFrame | None, sector: str, layer_ids=CANDIDATE_LAYERS,
+              counts: Mapping[str, LayerCounts] | None = None) -> pd.DataFrame:
+    """Candidate zones ranked by score for ``sector``, each score part shown.
+
+    ``counts`` (per layer id, from :func:`layers.zones.layer_counts` of the same
+    firms) spares the join and the counting, e.g. when a view already keeps them."""
     frames = []
-    points = firm_points(firms) if firms is not None and len(firms) else None
+    has_firms = firms is not None and len(firms) > 0
+    points = None
     for lid in layer_ids:
         gdf = layers.load(lid)
         gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
         part = gdf[["name_zh", "name_en", "layer", "role", "sectors", "geometry"]].copy()
-        if points is not None:
-            m = layer_measures(firms, lid, sector, join_layer(points, gdf))
+        if has_firms:
+            if counts is not None and lid in counts:
+                counted = counts[lid]
+            else:
+                points = points if points is not None else firm_points(firms)
+                counted = layer_counts(firms, gdf, join_layer(points, gdf))
+            m = measures_of(counted, gdf, sector)
             part["sector_firms"] = m["sector_firms"]
             part["lq"] = m["lq"]
         else:

@@ -219,6 +219,18 @@ def test_shortlist_shows_each_part_and_sums_them():
     assert (parts["score_designated"] <= WEIGHTS["designated"]).all()
 
 
+def test_a_shortlist_from_kept_counts_equals_one_counted_afresh():
+    from layers.shortlist import CANDIDATE_LAYERS
+
+    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    points = firm_points(firms)
+    counts = {lid: layer_counts(firms, layers.load(lid), join_layer(points, layers.load(lid)))
+              for lid in CANDIDATE_LAYERS}
+    for sector in ("ai", "marine"):
+        pd.testing.assert_frame_equal(shortlist(firms, sector, counts=counts),
+                                      shortlist(firms, sector))
+
+
 def test_synthetic_firms_are_labelled_in_every_row_and_name():
     table = synthetic_firms(300, seed=9)
     assert (table["synthetic"] == "yes").all()
