@@ -45,18 +45,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def generate(n: int, seed: int, folder: str) -> tuple[Path, float]:
+    """Write N synthetic firms to ``folder`` in a child process, so that the peak RSS
+    of this process stays the pipeline's own; (the file, seconds taken)."""
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "layers.cli", "synth", "--n", str(n), "--seed",
+                    str(seed), "-o", folder], check=True, capture_output=True)
+    return Path(folder) / synthetic_file_name(n, seed), time.perf_counter() - t
+
+
 def run(n: int, seed: int) -> dict:
     frames = layers.load_all()
     polygons = [g for f in frames.values() for g in f.geometry
                 if g.geom_type in ("Polygon", "MultiPolygon")]
     with tempfile.TemporaryDirectory() as tmp:
-        # Generated in a child process, so that peak RSS below is the pipeline's own.
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "layers.cli", "synth", "--n", str(n), "--seed",
-                        str(seed), "-o", tmp], check=True, capture_output=True)
-        path = Path(tmp) / synthetic_file_name(n, seed)
-        generate_s = time.perf_counter() - t
-
+        path, generate_s = generate(n, seed, tmp)
         t = time.perf_counter()
         firms = load_firms(path).accepted
         import_s = time.perf_counter() - t
@@ -121,11 +124,7 @@ def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False) -> dict:
 
     ids = [e.id for e in layers.catalog()]
     with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "layers.cli", "synth", "--n", str(n), "--seed",
-                        str(seed), "-o", tmp], check=True, capture_output=True)
-        path = Path(tmp) / synthetic_file_name(n, seed)
-        generate_s = time.perf_counter() - t
+        path, generate_s = generate(n, seed, tmp)
         size_mb = path.stat().st_size / 1e6
         t = time.perf_counter()
         run = measures_dask_spatial if spatial else measures_dask_layers
