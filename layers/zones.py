@@ -44,21 +44,12 @@ def zones_for_measures(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def layer_measures(firms: gpd.GeoDataFrame, layer_id: str, sector: str | None = None,
                    pairs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Measures of one layer's zones, with their names, indexed by feature id."""
+    """Measures of one layer's zones, with their names, indexed by feature id; LQs are
+    against all of ``firms``. ``pairs`` (from :func:`join_layer`) spares the join."""
     gdf = layers.load(layer_id)
     if pairs is None:
         pairs = join_layer(firm_points(firms), gdf)
-    return layer_measures_from(firms, gdf, pairs, sector)
-
-
-def layer_measures_from(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, pairs: pd.DataFrame,
-                        sector: str | None = None) -> pd.DataFrame:
-    """Measures of the given zones (a layer frame, possibly filtered) from their pairs.
-
-    Pairs of zones not in ``zones`` are ignored, so a filtered frame can reuse the
-    pairs of its whole layer. LQs are against all of ``firms``.
-    """
-    return measures_of(layer_counts(firms, zones, pairs), zones, sector)
+    return measures_of(layer_counts(firms, gdf, pairs), gdf, sector)
 
 
 @dataclass(frozen=True)
@@ -74,7 +65,8 @@ class LayerCounts:
 
 def layer_counts(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
                  pairs: pd.DataFrame) -> LayerCounts:
-    """Count the firms of ``pairs`` per zone of ``zones`` and sector."""
+    """Count the firms of ``pairs`` per zone of ``zones`` and sector. Pairs of zones not
+    in ``zones`` are ignored, so a filtered frame can reuse its whole layer's pairs."""
     pairs = pairs[pairs["zone"].isin(zones.index)]
     return LayerCounts(*count_tables(zones.index, pairs, firm_table(firms)))
 
