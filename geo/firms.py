@@ -16,7 +16,7 @@ Rules, in the order they apply:
   file's declared datum (default WGS84), and converted to WGS84. A pair that only
   makes sense swapped (latitude-like longitude, longitude-like latitude for
   Shanghai) is swapped and flagged. Non-numbers, NaN, (0, 0), out-of-range values
-  and points outside Shanghai (its districts plus 1 km) are rejected.
+  and points outside Shanghai (its districts and 临港's 小洋山, plus 1 km) are rejected.
 - ``placement_precision_m`` is the file's declared precision (a 定位精度 column)
   for rows with coordinates, else empty.
 - A row without coordinates is placed at the representative point of the most
