@@ -11,19 +11,20 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
+from firms.importing import demo_firms, load_firm_bytes, rejected_csv
+from firms.shortlist import CANDIDATE_LAYERS, shortlist
+from firms.zones import firm_points, join_layer, layer_counts
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUM_LABELS, DATUMS
 from geo.firms import TableRejectedError
 from geo.readers import UnreadableFileError
-from layers.basemaps import BASEMAPS, basemap
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
-from layers.firms_io import demo_firms, load_firm_bytes, rejected_csv
-from layers.i18n import group_label, t
 from layers.io import display_base
 from layers.sectors import sector_ids, taxonomy
 from layers.settings import PROJECT_ROOT
-from layers.shortlist import CANDIDATE_LAYERS, shortlist
-from layers.views import (
+from ui.basemaps import BASEMAPS, basemap
+from ui.i18n import group_label, t
+from ui.views import (
     compare,
     find_feature,
     firms_in_zone,
@@ -36,8 +37,7 @@ from layers.views import (
     zone_details,
     zone_table,
 )
-from layers.webmap import MEASURES, MapOptions, build_map, firm_grid, firm_mode, standalone_html
-from layers.zones import firm_points, join_layer, layer_counts
+from ui.webmap import MEASURES, MapOptions, build_map, firm_grid, firm_mode, standalone_html
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
 STATIC_DIR = PROJECT_ROOT / "static"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from layers.synth import write_synthetic
+from firms.synth import write_synthetic
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -9,7 +9,7 @@ all layers, measures for every sector of every layer, and the bound: prepared
 ``contains_xy`` of the same points against the same polygons, and the map page
 (server-side build time and bytes sent) with the app's default layers.
 ``pipeline_s`` = import + join + measures. Peak RSS is the process's maximum resident set.
-The firms are SYNTHETIC (layers/synth.py), generated in a child process so the
+The firms are SYNTHETIC (firms/synth.py), generated in a child process so the
 peak RSS reported is the pipeline's.
 """
 
@@ -28,14 +28,14 @@ from pathlib import Path
 import numpy as np
 
 import layers
+from firms.importing import load_firms
+from firms.synth import synthetic_file_name
+from firms.zones import firm_table, join_all, zones_for_measures
 from geo.datum import convert
 from geo.join import bound_contains
 from geo.measures import zone_sector_table
-from layers.firms_io import load_firms
 from layers.io import display_base
-from layers.synth import synthetic_file_name
-from layers.webmap import MapOptions, build_map, firm_mode, map_html
-from layers.zones import firm_table, join_all, zones_for_measures
+from ui.webmap import MapOptions, build_map, firm_mode, map_html
 
 #: The layers the app shows by default, drawn in the map benchmark.
 MAP_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
@@ -49,7 +49,7 @@ def generate(n: int, seed: int, folder: str) -> tuple[Path, float]:
     """Write N synthetic firms to ``folder`` in a child process, so that the peak RSS
     of this process stays the pipeline's own; (the file, seconds taken)."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "layers.cli", "synth", "--n", str(n), "--seed",
+    subprocess.run([sys.executable, "-m", "ui.cli", "synth", "--n", str(n), "--seed",
                     str(seed), "-o", folder], check=True, capture_output=True)
     return Path(folder) / synthetic_file_name(n, seed), time.perf_counter() - t
 
@@ -120,7 +120,7 @@ def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False) -> dict:
     """Scale-out: the whole file through ``measures_dask_layers`` (all polygon layers in
     one pass, blocks of ``blocksize``) or, with ``spatial``, ``measures_dask_spatial``;
     with the peak RSS of this process."""
-    from layers.scale import measures_dask_layers, measures_dask_spatial
+    from firms.scale import measures_dask_layers, measures_dask_spatial
 
     ids = [e.id for e in layers.catalog()]
     with tempfile.TemporaryDirectory() as tmp:

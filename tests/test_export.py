@@ -16,11 +16,11 @@ from shapely.geometry import Point, Polygon
 import layers
 from geo.datum import wgs84_to_gcj02
 from geo.export import neutralise_cell, to_csv, to_geojson
-from layers.cli import main
+from ui.cli import main
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "layers.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
                           text=True, check=False)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from firms.importing import import_firm_table, load_firms
 from geo import uscc
 from geo.datum import wgs84_to_bd09, wgs84_to_gcj02
 from geo.firms import TableRejectedError, map_headers
@@ -24,7 +25,6 @@ from geo.readers import (
     table_from_bytes,
     table_from_xlsx_bytes,
 )
-from layers.firms_io import import_firm_table, load_firms
 from layers.io import base_units
 from layers.settings import DATA_DIR
 
@@ -266,7 +266,7 @@ def test_nothing_is_lost_on_a_messy_table():
 
 
 def test_firm_file_round_trip_through_the_cli(tmp_path):
-    from layers.cli import main
+    from ui.cli import main
     src = tmp_path / "firms.csv"
     src.write_text(HEADER + f"甲公司,{VALID[0]},121.50,31.20,,集成电路,10\n"
                    "=HYPERLINK(\"x\"),,0,0,,,\n", encoding="utf-8")

@@ -8,6 +8,17 @@ import shapely
 from shapely.geometry import Point, box
 
 import layers
+from firms.importing import load_firms
+from firms.shortlist import WEIGHTS, shortlist
+from firms.synth import synthetic_file_name, synthetic_firms
+from firms.zones import (
+    firm_points,
+    join_all,
+    join_layer,
+    layer_counts,
+    layer_measures,
+    measures_of,
+)
 from geo.join import SortedPoints, bound_contains, zone_pairs
 from geo.measures import (
     location_quotients,
@@ -17,18 +28,7 @@ from geo.measures import (
     zone_sector_counts,
     zone_sector_table,
 )
-from layers.firms_io import load_firms
 from layers.settings import DATA_DIR
-from layers.shortlist import WEIGHTS, shortlist
-from layers.synth import synthetic_file_name, synthetic_firms
-from layers.zones import (
-    firm_points,
-    join_all,
-    join_layer,
-    layer_counts,
-    layer_measures,
-    measures_of,
-)
 
 
 def pairs_for(lon, lat, ids, geoms, part_of=None):
@@ -173,7 +173,7 @@ def test_counts_kept_once_serve_every_sector_unchanged():
 
 
 def test_a_zones_strong_cluster_flag_does_not_depend_on_the_filter():
-    from layers.views import layer_measure_tables, visible_frames, zone_table
+    from ui.views import layer_measure_tables, visible_frames, zone_table
 
     firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     frames = layers.load_all()
@@ -189,7 +189,7 @@ def test_a_zones_strong_cluster_flag_does_not_depend_on_the_filter():
 
 
 def test_coverage_counts_each_firm_once_and_shows_those_outside_every_zone():
-    from layers.views import layer_coverage
+    from ui.views import layer_coverage
 
     firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     frames = {k: layers.load(k) for k in ("districts", "poles")}
@@ -220,7 +220,7 @@ def test_shortlist_shows_each_part_and_sums_them():
 
 
 def test_a_shortlist_from_kept_counts_equals_one_counted_afresh():
-    from layers.shortlist import CANDIDATE_LAYERS
+    from firms.shortlist import CANDIDATE_LAYERS
 
     firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     points = firm_points(firms)
@@ -251,7 +251,7 @@ def test_a_single_firm_joins_to_one_district():
 
 
 def test_cli_measures_shortlist_and_synth(tmp_path, capsys):
-    from layers.cli import main
+    from ui.cli import main
     firms = str(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv")
     out = tmp_path / "m.csv"
     assert main(["measures", firms, "--layer", "new_towns", "--sector", "集成电路", "-o", str(out)]) == 0

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers.cli import main
-from layers.firms_io import load_firms
-from layers.scale import firm_partitions, measures_dask
-from layers.synth import write_synthetic
-from layers.zones import layer_measures
+from firms.importing import load_firms
+from firms.scale import firm_partitions, measures_dask
+from firms.synth import write_synthetic
+from firms.zones import layer_measures
+from ui.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_cli_engine_dask(sample, tmp_path, capsys):
 
 
 def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample, tmp_path):
-    from layers.scale import measures_dask_spatial
+    from firms.scale import measures_dask_spatial
 
     memory = layer_measures(load_firms(sample).accepted, "new_towns", "ic")
     tables, tally = measures_dask_spatial(sample, ["new_towns"], "ic", blocksize="2MB",

@@ -27,10 +27,10 @@ import pandas as pd
 import shapely
 
 import layers
+from firms.zones import LayerCounts, firm_points, join_layer, layer_counts, measures_of
 from geo.metric import to_metric
 from layers.io import read_base
 from layers.schema import split_list
-from layers.zones import LayerCounts, firm_points, join_layer, layer_counts, measures_of
 
 WEIGHTS = {"designated": 0.35, "lq": 0.25, "count": 0.20, "pole": 0.10, "metro": 0.10}
 POLE_RANGE_KM = 30.0
@@ -50,7 +50,7 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, layer_ids=CANDIDATE_L
               counts: Mapping[str, LayerCounts] | None = None) -> pd.DataFrame:
     """Candidate zones ranked by score for ``sector``, each score part shown.
 
-    ``counts`` (per layer id, from :func:`layers.zones.layer_counts` of the same
+    ``counts`` (per layer id, from :func:`firms.zones.layer_counts` of the same
     firms) spares the join and the counting, e.g. when a view already keeps them."""
     frames = []
     has_firms = firms is not None and len(firms) > 0

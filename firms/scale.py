@@ -25,9 +25,9 @@ import geopandas as gpd
 import pandas as pd
 
 import layers
+from firms.importing import import_firm_table
+from firms.zones import firm_points, join_layer, zones_for_measures
 from geo.measures import measures_from_counts
-from layers.firms_io import import_firm_table
-from layers.zones import firm_points, join_layer, zones_for_measures
 
 DEFAULT_BLOCKSIZE = "32MB"
 _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
@@ -164,7 +164,7 @@ def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
                   scheduler: str = "threads") -> tuple[pd.DataFrame, dict]:
     """Measures of one layer's zones from a CSV firm file read in blocks.
 
-    Returns (the table :func:`layers.zones.layer_measures` returns, the row tally).
+    Returns (the table :func:`firms.zones.layer_measures` returns, the row tally).
     """
     tables, tally = measures_dask_layers(path, [layer_id], sector, datum, blocksize, scheduler)
     return tables[layer_id], tally

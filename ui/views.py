@@ -10,13 +10,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from firms.zones import LayerCounts, measures_of
 from layers.catalog import LayerEntry
 from layers.exporting import filter_by_sectors
-from layers.i18n import t
 from layers.policy import measures_for_feature, provenance, sector_targets
 from layers.schema import split_list
 from layers.sectors import taxonomy
-from layers.zones import LayerCounts, measures_of
+from ui.i18n import t
 
 #: Columns of the zone table, in order.
 ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",

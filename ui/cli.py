@@ -15,20 +15,20 @@ import geopandas as gpd
 import pandas as pd
 
 import layers
+from firms.importing import load_firms, rejected_csv, write_import
+from firms.shortlist import shortlist
+from firms.synth import write_synthetic
+from firms.zones import layer_measures
 from geo.datum import DATUMS
 from geo.export import datum_file_name
 from geo.firms import TableRejectedError
 from geo.readers import UnreadableFileError
 from layers.exporting import FORMATS, export_bytes, filter_by_sectors
-from layers.firms_io import load_firms, rejected_csv, write_import
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
-from layers.shortlist import shortlist
-from layers.synth import write_synthetic
 from layers.validate import validation_problems
-from layers.zones import layer_measures
 
 
 class CliError(Exception):
@@ -109,7 +109,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_preview(args) -> int:
-    from layers.preview import preview_figure
+    from ui.preview import preview_figure
 
     ids = args.layers or [e.id for e in layers.catalog() if e.id not in ("districts", "g60_cities")]
     frames = selected_layers(ids, args.sector)
@@ -160,7 +160,7 @@ def _cmd_measures(args) -> int:
     _check_layers([args.layer])
     sector = _sector_or_error(args.sector)
     if args.engine == "dask":
-        from layers.scale import measures_dask_layers, measures_dask_spatial  # only on this path
+        from firms.scale import measures_dask_layers, measures_dask_spatial  # only on this path
 
         run = measures_dask_spatial if args.spatial else measures_dask_layers
         tables, tally = run(args.firms, [args.layer], sector, args.datum, args.blocksize)

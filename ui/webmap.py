@@ -36,10 +36,10 @@ from geo.breaks import class_breaks, class_of
 from geo.datum import convert
 from geo.export import in_datum, json_value
 from geo.metric import from_metric, lonlat_to_xy
-from layers.basemaps import basemap
 from layers.catalog import LayerEntry
-from layers.i18n import t
 from layers.sectors import taxonomy
+from ui.basemaps import basemap
+from ui.i18n import t
 
 ASSET_BASE = "/app/static"
 MARKER_LIMIT = 3_000

@@ -11,11 +11,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from firms.classify import classify
+from firms.places import shanghai_places
 from geo.export import neutralise_cell, to_csv, to_geojson, write_gpkg
 from geo.firms import ImportResult, import_firms
 from geo.readers import read_firm_table, table_from_bytes
-from layers.classify import classify
-from layers.places import shanghai_places
 from layers.settings import DATA_DIR
 
 FIRM_FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}

@@ -18,8 +18,8 @@ import pandas as pd
 import shapely
 
 import layers
+from firms.classify import code_table
 from geo.metric import area_km2
-from layers.classify import code_table
 from layers.schema import split_list
 from layers.sectors import sector_ids, taxonomy
 
