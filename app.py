@@ -11,13 +11,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
-from firms.importing import demo_firms, load_firm_bytes, rejected_csv
+from firms.importing import demo_firms, load_firm_bytes
 from firms.shortlist import CANDIDATE_LAYERS, shortlist
 from firms.zones import firm_points, join_layer, layer_counts
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUM_LABELS, DATUMS
-from geo.firms import TableRejectedError
-from geo.readers import UnreadableFileError
+from geo.errors import ShmapError
+from geo.export import table_csv
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
 from layers.io import display_base
 from layers.sectors import sector_ids, taxonomy
@@ -152,7 +152,7 @@ elif source == "upload":
         try:
             result = uploaded_firms(digest, upload.name, datum, raw)
             firms, report, firms_key = result.accepted, result, f"{digest}:{datum}"
-        except (UnreadableFileError, TableRejectedError) as err:
+        except ShmapError as err:
             st.sidebar.error(t("import_failed", lang, error=str(err)))
 
 measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
@@ -252,7 +252,7 @@ with col_panel:
             st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
             st.dataframe(inside[["name", "sector", "address"]].head(200), hide_index=True)
             st.download_button(t("download_firms", lang),
-                               rejected_csv(inside.drop(columns="geometry")).encode("utf-8-sig"),
+                               table_csv(inside.drop(columns="geometry")).encode("utf-8-sig"),
                                file_name=f"firms_in_{row.name}.csv", mime="text/csv",
                                key="dl_inside")
 
@@ -278,7 +278,7 @@ with tab_short:
     ranked = cached_shortlist(firms_key, firms, short_sector)
     st.dataframe(ranked, width="stretch")
     st.download_button(t("download", lang, fmt="CSV"),
-                       rejected_csv(ranked.reset_index(names="id")).encode("utf-8-sig"),
+                       table_csv(ranked.reset_index(names="id")).encode("utf-8-sig"),
                        file_name=f"shortlist_{short_sector}.csv", mime="text/csv", key="dl_short")
 with tab_report:
     if report is None:
@@ -294,7 +294,7 @@ with tab_report:
                  "unclassified": r["unclassified"]})
         st.dataframe(report.rejected, width="stretch", key="rejected_table")
         st.download_button(t("download_rejected", lang),
-                           rejected_csv(report.rejected).encode("utf-8-sig"),
+                           table_csv(report.rejected).encode("utf-8-sig"),
                            file_name="rejected.csv", mime="text/csv", key="dl_rejected")
 with tab_export:
     export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",

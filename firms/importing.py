@@ -3,8 +3,6 @@ write accepted firms and the rejected-rows report."""
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -13,7 +11,8 @@ import pandas as pd
 
 from firms.classify import classify
 from firms.places import shanghai_places
-from geo.export import neutralise_cell, to_csv, to_geojson, write_gpkg
+from geo.crs import STORAGE_CRS
+from geo.export import table_csv, to_csv, to_geojson, write_gpkg
 from geo.firms import ImportResult, import_firms
 from geo.readers import read_firm_table, table_from_bytes
 from layers.settings import DATA_DIR
@@ -54,17 +53,7 @@ def demo_firms() -> gpd.GeoDataFrame:
     """The bundled demo: real institutions named in the seeds, then 5,000 SYNTHETIC firms."""
     parts = [load_firms(DATA_DIR / "firms" / name).accepted for name in DEMO_FILES]
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
-                            crs="EPSG:4326")
-
-
-def rejected_csv(rejected: pd.DataFrame) -> str:
-    """The rejected rows (original values + row, field, reason) as formula-safe CSV."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([neutralise_cell(str(c)) for c in rejected.columns])
-    for row in rejected.itertuples(index=False, name=None):
-        writer.writerow([neutralise_cell(v) for v in row])
-    return buf.getvalue()
+                            crs=STORAGE_CRS)
 
 
 def rejected_path(out: Path) -> Path:
@@ -88,5 +77,5 @@ def write_import(result: ImportResult, out: Path) -> Path:
     """Write accepted rows to ``out`` and rejected rows beside it; returns the latter."""
     write_firms(result.accepted, out)
     path = rejected_path(out)
-    path.write_text(rejected_csv(result.rejected), encoding="utf-8-sig")
+    path.write_text(table_csv(result.rejected), encoding="utf-8-sig")
     return path

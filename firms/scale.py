@@ -27,6 +27,7 @@ import pandas as pd
 import layers
 from firms.importing import import_firm_table
 from firms.zones import firm_points, join_layer, zones_for_measures
+from geo.crs import STORAGE_CRS
 from geo.measures import measures_from_counts
 
 DEFAULT_BLOCKSIZE = "32MB"
@@ -75,7 +76,7 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
     raw = _raw_blocks(path, blocksize)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
                              "employees": pd.Series(dtype=float)},
-                            geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+                            geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
     return raw.map_partitions(_points, datum, meta=meta)
 
 

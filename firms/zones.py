@@ -9,14 +9,14 @@ import geopandas as gpd
 import pandas as pd
 
 import layers
+from geo.crs import require_storage_crs
 from geo.join import SortedPoints, zone_pairs
 from geo.measures import count_tables, measures_from_counts
 from layers.schema import split_list
 
 
 def firm_points(firms: gpd.GeoDataFrame) -> SortedPoints:
-    if firms.crs is None or firms.crs.to_epsg() != 4326:
-        raise ValueError(f"firms must be in EPSG:4326, got {firms.crs}")
+    require_storage_crs(firms, what="the join")
     return SortedPoints(firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy())
 
 

@@ -24,6 +24,8 @@ from typing import Literal
 import numpy as np
 import shapely
 
+from geo.crs import require_storage_crs
+
 Datum = Literal["wgs84", "gcj02", "bd09"]
 DATUMS: tuple[Datum, ...] = ("wgs84", "gcj02", "bd09")
 DATUM_LABELS = {"wgs84": "WGS84 (EPSG:4326)", "gcj02": "GCJ-02 (国测局)", "bd09": "BD-09 (百度)"}
@@ -185,8 +187,7 @@ def convert_frame(gdf, src: str, dst: str):
     The CRS stays EPSG:4326 (GCJ-02 and BD-09 have no EPSG code); the datum is
     recorded in ``result.attrs["datum"]`` so exporters can label the output.
     """
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-        raise ValueError(f"datum conversion needs lon/lat in EPSG:4326, got {gdf.crs}")
+    require_storage_crs(gdf, what="datum conversion")
     out = gdf.copy()
     out.geometry = convert_geometry(gdf.geometry.values, src, dst)
     out.attrs["datum"] = parse_datum(dst)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, convert_frame, parse_datum
 
 COORD_DECIMALS = 7
@@ -75,8 +76,7 @@ def datum_file_name(path: str | Path, datum: str) -> Path:
 def to_geojson(gdf: gpd.GeoDataFrame, datum: str = "wgs84", name: str = "",
                metadata: dict | None = None) -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-        raise ValueError(f"export needs EPSG:4326 lon/lat, got {gdf.crs}")
+    require_storage_crs(gdf, what="export")
     datum = parse_datum(datum)
     moved = in_datum(gdf, datum)
     geoms = rfc7946_geometry(moved.geometry.values)
@@ -110,8 +110,7 @@ def neutralise_cell(value):
 
 def to_csv(gdf: gpd.GeoDataFrame, datum: str = "wgs84") -> str:
     """CSV text: attributes, ``lon``/``lat`` of a representative point, and ``wkt``."""
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-        raise ValueError(f"export needs EPSG:4326 lon/lat, got {gdf.crs}")
+    require_storage_crs(gdf, what="export")
     moved = in_datum(gdf, datum)
     geoms = _round_coords(moved.geometry.values)
     rep = shapely.point_on_surface(geoms)
@@ -120,12 +119,19 @@ def to_csv(gdf: gpd.GeoDataFrame, datum: str = "wgs84") -> str:
     table["lat"] = np.round(shapely.get_y(rep), COORD_DECIMALS)
     table["datum"] = parse_datum(datum)
     table["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS)
+    return table_csv(table)
+
+
+def table_csv(table: pd.DataFrame) -> str:
+    """Formula-safe CSV text of a plain table: a header row, then one line per row;
+    NaN and None as empty cells; text that a spreadsheet would run as a formula
+    prefixed with ``'`` (:func:`neutralise_cell`). The project's one CSV writer."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([neutralise_cell(str(c)) for c in table.columns])
     for row in table.itertuples(index=False, name=None):
-        writer.writerow(["" if (isinstance(v, float) and math.isnan(v)) else neutralise_cell(v)
-                         for v in row])
+        writer.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v))
+                         else neutralise_cell(v) for v in row])
     return buf.getvalue()
 
 

@@ -32,21 +32,20 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import uscc
+from geo.crs import STORAGE_CRS
 from geo.datum import convert, parse_datum
+from geo.errors import TableRejectedError
+from geo.text import fold, fold_series
 
 #: Canonical field → header spellings accepted (compared after NFKC, lower-case,
 #: and removing spaces, underscores, hyphens and brackets).
@@ -74,15 +73,10 @@ SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
 
 
 def _header_key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text)).lower()
-    return re.sub(r"[\s_\-()（）\[\]]", "", text)
+    return fold(text, case="lower", drop=r"\s_\-()（）\[\]")
 
 
 _ALIAS_LOOKUP = {_header_key(a): canon for canon, names in HEADER_ALIASES.items() for a in names}
-
-
-class TableRejectedError(ValueError):
-    """The table cannot be imported at all (e.g. no name column)."""
 
 
 def map_headers(columns) -> dict[str, str]:
@@ -122,36 +116,15 @@ class ImportResult:
     report: dict = field(default_factory=dict)
 
 
-#: Text kept in Arrow memory (pandas' own string dtype): no per-row Python objects.
-_ARROW_STR = pd.StringDtype("pyarrow", na_value=np.nan)
-
-
-def _arrow_text(series: pd.Series, normalise: bool = True, drop: str = "") -> pd.Series:
-    """Stripped text, NFKC-normalised unless told otherwise (full-width digits and
-    letters become ASCII), with the characters in ``drop`` removed.
-
-    Done in Arrow's compute kernels: a Python loop costs seconds at a million rows.
-    """
-    if (series == "").all():
-        return series
-    arr = pa.array(series, type=pa.string())
-    if normalise:
-        arr = pc.utf8_normalize(arr, "NFKC")
-    if drop:
-        arr = pc.replace_substring_regex(arr, f"[{re.escape(drop)}]", "")
-    arr = pc.utf8_trim_whitespace(arr)
-    return pd.Series(pd.array(arr, dtype=_ARROW_STR), index=series.index)
-
-
 def _norm_text(series: pd.Series, drop: str = "") -> pd.Series:
-    return _arrow_text(series, normalise=True, drop=drop)
+    return fold_series(series, drop=drop)
 
 
 def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(values as float, mask of cells that are non-empty but not numbers).
 
     Thousands separators are dropped; full-width digits count (NFKC)."""
-    clean = _norm_text(series, drop=",")
+    clean = _norm_text(series, drop=r",")
     values = pd.to_numeric(clean, errors="coerce")
     bad = (clean != "") & (values.isna() | ~np.isfinite(values.fillna(0)))
     return values.astype(float), bad
@@ -191,7 +164,7 @@ def _place_by_address(addresses: pd.Series, places: Places):
     aliases = sorted(places.district_aliases, key=len, reverse=True)
     out = []
     for text in addresses:
-        norm = unicodedata.normalize("NFKC", text)
+        norm = fold(text, strip=False)
         hit = next((t for t in towns if t in norm), None)
         if hit:
             pt, prec = places.towns[hit]
@@ -363,12 +336,12 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     rows = np.arange(1, n + 1)
     accepted = pd.DataFrame({
         "row": rows,
-        "name": _arrow_text(get("name"), normalise=False),
-        "name_en": _arrow_text(get("name_en"), normalise=False),
+        "name": fold_series(get("name"), normalise=False),
+        "name_en": fold_series(get("name_en"), normalise=False),
         "uscc": codes,
         "uscc_valid": uscc_valid,
         "uscc_problem": np.where(code_problem == None, "", code_problem),  # noqa: E711
-        "address": _arrow_text(get("address"), normalise=False),
+        "address": fold_series(get("address"), normalise=False),
         "industry": industry,
         "industry_code": industry_code,
         "sector": np.asarray(sector),
@@ -386,7 +359,7 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
         accepted[f"extra_{c}" if c in accepted.columns else c] = table[c].to_numpy()
     accepted = accepted[keep]
     gdf = gpd.GeoDataFrame(accepted, geometry=gpd.points_from_xy(accepted["lon"], accepted["lat"]),
-                           crs="EPSG:4326").reset_index(drop=True)
+                           crs=STORAGE_CRS).reset_index(drop=True)
 
     rejected = table[~keep].copy()
     rejected.insert(0, "row", rows[~keep])

@@ -12,9 +12,11 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from geo.crs import STORAGE_CRS, require_storage_crs
+
 METRIC_CRS = "EPSG:32651"
-_TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-_FROM_METRIC = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+_TO_METRIC = Transformer.from_crs(STORAGE_CRS, METRIC_CRS, always_xy=True)
+_FROM_METRIC = Transformer.from_crs(METRIC_CRS, STORAGE_CRS, always_xy=True)
 
 
 def _transform(geom, transformer: Transformer):
@@ -65,6 +67,5 @@ def lonlat_to_xy(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 
 def frame_area_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Areas in km² of a GeoDataFrame's geometries, which must be in EPSG:4326."""
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-        raise ValueError(f"expected EPSG:4326, got {gdf.crs}")
+    require_storage_crs(gdf, what="area")
     return np.asarray(area_km2(gdf.geometry.values), dtype=float)

@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from geo.errors import UnreadableFileError
+
 #: Largest number of data rows read from one file.
 MAX_ROWS = 2_000_000
 #: XLSX safety limits: total uncompressed size, and compression ratio of any member.
@@ -24,10 +26,6 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
 MAX_XLSX_RATIO = 200
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
-
-
-class UnreadableFileError(ValueError):
-    """The file as a whole cannot be read; the message says why and what to do."""
 
 
 def decode_csv(raw: bytes, name: str = "file") -> tuple[str, str]:

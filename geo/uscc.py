@@ -10,32 +10,26 @@ and are reported as such, never repaired.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from geo.text import fold, fold_series
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
+_SEPARATORS = r"\s\-"  # spaces and hyphens people type inside a code
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?E[+-]?\d+$")
 
 
 def normalise(code: str) -> str:
     """NFKC (full-width → ASCII), strip spaces and hyphens, upper-case."""
-    text = unicodedata.normalize("NFKC", str(code)).upper()
-    return re.sub(r"[\s\-]", "", text)
+    return fold(code, case="upper", drop=_SEPARATORS)
 
 
 def normalise_many(codes: pd.Series) -> pd.Series:
     """:func:`normalise` for a column, in Arrow's kernels (fast at a million rows)."""
-    if (codes == "").all():
-        return codes
-    arr = pc.utf8_upper(pc.utf8_normalize(pa.array(codes, type=pa.string()), "NFKC"))
-    arr = pc.replace_substring_regex(arr, r"[\s\-]", "")
-    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=float("nan"))),
-                     index=codes.index)
+    return fold_series(codes, case="upper", drop=_SEPARATORS)
 
 
 def check_character(first17: str) -> str:

@@ -13,16 +13,13 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from geo.errors import LayerError
 from layers.catalog import LayerEntry, catalog, entry
 from layers.io import layer_path, read_layer
 from layers.schema import frame_problems, split_list
 from layers.settings import LAYERS_DIR
 
 __all__ = ["LayerEntry", "LayerError", "catalog", "entry", "load", "load_all", "split_list"]
-
-
-class LayerError(ValueError):
-    """A layer data file breaks the schema; the message lists every problem."""
 
 
 @cache

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import STORAGE_CRS
 from geo.metric import area_km2, length_km
 from geo.shapes import BaseUnits, build_geometry, describe
 from layers.catalog import entry_from_table
@@ -124,6 +125,6 @@ def layer_frame(definition: Mapping, base: BaseUnits, lookup: GeometryLookup,
     frame["approximate"] = frame["approximate"].astype(bool)
     for col in ("area_km2", "length_km", "official_area_km2", "area_diff_pct", "precision_m"):
         frame[col] = frame[col].astype(float)
-    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=STORAGE_CRS)
     gdf.index = pd.Index(np.asarray(gdf["id"]))
     return gdf

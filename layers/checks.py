@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.join import ancestors
 from geo.metric import area_km2
-from layers.citations import quote_problem
+from layers.citations import quote_problems
 from layers.schema import split_list
 
 #: Overlaps smaller than this (km²) are slivers from shared edges, not overlaps.
@@ -90,12 +90,8 @@ def district_problems(gdf: gpd.GeoDataFrame, districts: Mapping[str, BaseGeometr
 
 def citation_problems(gdf: gpd.GeoDataFrame, seeds_dir: Path) -> list[str]:
     """Every quote must stand verbatim (whitespace aside) in the seed file it names."""
-    problems = []
-    for row in gdf.itertuples():
-        why = quote_problem(seeds_dir, row.cite_file, row.cite_quote)
-        if why:
-            problems.append(f"{row.layer}/{row.id}: {why}")
-    return problems
+    rows = gdf.rename(columns={"cite_file": "source_file", "cite_quote": "quote"}).itertuples()
+    return quote_problems(rows, seeds_dir=seeds_dir, where=lambda r: f"{r.layer}/{r.id}")
 
 
 def area_problems(gdf: gpd.GeoDataFrame, tolerance_pct: float = 25.0) -> list[str]:

@@ -11,6 +11,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+__all__ = ["citation_text", "quote_problem", "quote_problems", "squeeze"]
+
 _WS = re.compile(r"\s+")
 
 
@@ -34,6 +36,17 @@ def quote_problem(seeds_dir: Path, file: str, quote: str) -> str | None:
     if squeeze(quote) not in _squeezed_seed(path):
         return f"quote not found verbatim in {file}: {quote[:40]}…"
     return None
+
+
+def quote_problems(rows, *, seeds_dir: Path | None, where) -> list[str]:
+    """``"<where(row)>: <why>"`` for each row (with ``source_file`` and ``quote``
+    attributes, e.g. from ``itertuples``) whose quote fails :func:`quote_problem`.
+    Nothing is checked when ``seeds_dir`` is absent (the seeds ship beside the
+    checkout, not in it)."""
+    if seeds_dir is None or not Path(seeds_dir).is_dir():
+        return []
+    found = ((where(r), quote_problem(Path(seeds_dir), r.source_file, r.quote)) for r in rows)
+    return [f"{w}: {why}" for w, why in found if why]
 
 
 def citation_text(file: str, section: str, quote: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
 from geo.export import datum_file_name, to_csv, to_geojson, write_gpkg
 from layers.schema import split_list
@@ -29,7 +30,7 @@ def combined(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     """All frames as one (rows in order), EPSG:4326."""
     parts = [f.reset_index(drop=True) for f in frames.values()]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(table, geometry="geometry", crs=STORAGE_CRS)
 
 
 def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wgs84",

@@ -12,6 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.crs import STORAGE_CRS, require_storage_crs
 from geo.export import to_geojson
 from geo.shapes import BaseUnits
 from layers.build import layer_frame
@@ -38,9 +39,7 @@ BASE_FILES = {
 def read_base(name: str, base_dir: Path = BASE_DIR) -> gpd.GeoDataFrame:
     """One base file as a GeoDataFrame in EPSG:4326 (``districts``, ``towns`` …)."""
     gdf = gpd.read_file(base_dir / BASE_FILES[name], engine="pyogrio")
-    if gdf.crs is None or not gdf.crs.equals("EPSG:4326") and gdf.crs.to_epsg() != 4326:
-        raise ValueError(f"{BASE_FILES[name]}: expected WGS84 lon/lat, got {gdf.crs}")
-    return gdf.set_crs("EPSG:4326", allow_override=True)
+    return require_storage_crs(gdf, what=BASE_FILES[name])
 
 
 @cache
@@ -109,7 +108,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: Path, source: str) -> None:
 def read_layer(path: Path) -> gpd.GeoDataFrame:
     """A built layer file as a GeoDataFrame indexed by feature id, schema columns in order."""
     gdf = gpd.read_file(path, engine="pyogrio")
-    gdf = gdf.set_crs("EPSG:4326", allow_override=True)
+    gdf = gdf.set_crs(STORAGE_CRS, allow_override=True)
     for col in ("sectors", "districts", "part_of", "official_area_source"):
         if col in gdf.columns:
             gdf[col] = gdf[col].fillna("").astype(str)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from layers.citations import citation_text, quote_problem
+from layers.citations import citation_text, quote_problems
 from layers.schema import split_list
 from layers.settings import DATA_DIR
 
@@ -94,8 +94,5 @@ def measure_problems(table: pd.DataFrame, feature_ids: set[str], sector_ids: set
                 problems.append(f"{where}: value {row.value!r} is not a number")
         if row.unit and not row.value:
             problems.append(f"{where}: a unit without a value")
-        if seeds_dir is not None and seeds_dir.is_dir():
-            why = quote_problem(seeds_dir, row.source_file, row.quote)
-            if why:
-                problems.append(f"{where}: {why}")
-    return problems
+    return problems + quote_problems(table.itertuples(), seeds_dir=seeds_dir,
+                                     where=lambda r: f"policy measure {r.id}")

@@ -12,6 +12,8 @@ import math
 import geopandas as gpd
 import shapely
 
+from geo.crs import require_storage_crs
+from geo.errors import CrsError
 from layers.catalog import GEOM_TYPES, LayerEntry
 from layers.sectors import sector_ids
 
@@ -60,8 +62,10 @@ def split_list(text) -> list[str]:
 def frame_problems(gdf: gpd.GeoDataFrame, entry: LayerEntry) -> list[str]:
     """Every way a layer frame breaks the schema, as readable lines (empty if none)."""
     problems: list[str] = []
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-        problems.append(f"{entry.id}: CRS must be EPSG:4326, got {gdf.crs}")
+    try:
+        require_storage_crs(gdf, what=f"layer {entry.id}")
+    except CrsError as err:
+        problems.append(str(err))
     missing = [c for c in COLUMNS if c not in gdf.columns]
     if missing:
         return [*problems, f"{entry.id}: missing fields {', '.join(missing)}"]

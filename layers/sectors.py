@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.text import fold, fold_arrow
 from layers.settings import SECTORS_FILE
 
 
@@ -75,8 +75,8 @@ def sector(sid: str) -> Sector:
 
 
 def normalise_text(text: str) -> str:
-    """NFKC-normalise and lower-case (full-width ＡＩ → ai)."""
-    return unicodedata.normalize("NFKC", str(text)).lower()
+    """Folded and lower-case (full-width ＡＩ → ai), as aliases are compared."""
+    return fold(text, case="lower", strip=False)
 
 
 def _alias_regex(alias: str) -> str:
@@ -115,7 +115,7 @@ def first_sectors(texts) -> list[str | None]:
     The same as ``(match_sectors(t) or (None,))[0]`` per text, computed alias by
     alias over the whole column in Arrow's kernels (fast at a million rows).
     """
-    arr = pc.utf8_lower(pc.utf8_normalize(pa.array(list(texts), type=pa.string()), "NFKC"))
+    arr = fold_arrow(list(texts), case="lower", strip=False)
     out = np.full(len(arr), None, dtype=object)
     any_alias, aliases = _aliases()
     # One pass with all aliases finds the texts worth a closer look: most firm

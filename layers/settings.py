@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geo.crs import STORAGE_CRS as _STORAGE_CRS
+
 #: The project checkout (this file is ``<root>/layers/settings.py``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -18,4 +20,4 @@ PROVENANCE_FILE = DATA_DIR / "provenance.json"
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 
 #: Storage CRS of every layer and firm table: WGS84 longitude/latitude.
-STORAGE_CRS = "EPSG:4326"
+STORAGE_CRS = _STORAGE_CRS

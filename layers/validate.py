@@ -21,7 +21,7 @@ from layers.checks import (
     overlap_problems,
     part_of_problems,
 )
-from layers.citations import quote_problem
+from layers.citations import quote_problems
 from layers.io import base_units
 from layers.policy import measure_problems, policy_measures, sector_targets
 from layers.provenance import entry_problems, read_provenance, unlisted_files
@@ -45,11 +45,8 @@ def _policy_problems(data_dir: Path, layers_dir: Path, seeds_dir: Path | None) -
     known = set(sector_ids()) | {""}
     problems += [f"sector target {r.id}: unknown sector {r.sector!r}"
                  for r in targets.itertuples() if r.sector not in known]
-    if seeds is not None and seeds.is_dir():
-        for r in targets.itertuples():
-            why = quote_problem(seeds, r.source_file, r.quote)
-            if why:
-                problems.append(f"sector target {r.id}: {why}")
+    problems += quote_problems(targets.itertuples(), seeds_dir=seeds,
+                               where=lambda r: f"sector target {r.id}")
     return problems
 
 

@@ -15,24 +15,19 @@ import geopandas as gpd
 import pandas as pd
 
 import layers
-from firms.importing import load_firms, rejected_csv, write_import
+from firms.importing import load_firms, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
 from geo.datum import DATUMS
-from geo.export import datum_file_name
-from geo.firms import TableRejectedError
-from geo.readers import UnreadableFileError
+from geo.errors import ShmapError, UsageError
+from geo.export import datum_file_name, table_csv
 from layers.exporting import FORMATS, export_bytes, filter_by_sectors
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
-
-
-class CliError(Exception):
-    """A user-facing error: printed as one line, exit status 2."""
 
 
 def _cmd_layers(args) -> int:
@@ -51,16 +46,16 @@ def _check_layers(layer_ids) -> None:
     known = {e.id for e in layers.catalog()}
     unknown = [i for i in layer_ids if i not in known]
     if unknown:
-        raise CliError(f"unknown layer {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise UsageError(f"unknown layer {', '.join(unknown)}; known: {', '.join(sorted(known))}")
 
 
 def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
-    """The named layers, each filtered to the sectors (unknown ids raise CliError)."""
+    """The named layers, each filtered to the sectors (unknown ids raise UsageError)."""
     _check_layers(layer_ids)
     try:
         sectors = parse_sector_ids(sector_ids or [])
     except ValueError as err:
-        raise CliError(str(err)) from err
+        raise UsageError(str(err)) from err
     return {i: filter_by_sectors(layers.load(i), sectors) for i in layer_ids}
 
 
@@ -68,12 +63,12 @@ def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum
     """Write frames to ``out`` (name suffixed with the datum when not WGS84); returns the path."""
     out = datum_file_name(out, datum)
     if not out.parent.is_dir():
-        raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
+        raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
     _, content = export_bytes(frames, fmt, datum, stem=out.stem)
     try:
         out.write_bytes(content)
     except OSError as err:
-        raise CliError(f"cannot write {out}: {err.strerror or err}") from err
+        raise UsageError(f"cannot write {out}: {err.strerror or err}") from err
     return out
 
 
@@ -81,7 +76,7 @@ def _cmd_export(args) -> int:
     frames = selected_layers(args.layers, args.sector)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise CliError(f"unknown format {fmt!r}: use --format geojson, gpkg or csv")
+        raise UsageError(f"unknown format {fmt!r}: use --format geojson, gpkg or csv")
     path = write_export(frames, fmt, Path(args.output), args.datum)
     n = sum(len(f) for f in frames.values())
     print(f"wrote {n} features from {len(frames)} layers to {path} ({fmt}, {args.datum})")
@@ -98,7 +93,7 @@ def _cmd_build(args) -> int:
 def _cmd_validate(args) -> int:
     seeds = Path(args.seeds)
     if not Path(args.data).is_dir():
-        raise CliError(f"data folder {args.data} does not exist")
+        raise UsageError(f"data folder {args.data} does not exist")
     problems = validation_problems(Path(args.data), seeds)
     if not seeds.is_dir():
         print(f"note: seed texts not found at {seeds}; citations not checked", file=sys.stderr)
@@ -123,19 +118,19 @@ def _cmd_preview(args) -> int:
 def _firms_or_error(path: str, datum: str, progress: bool = False):
     try:
         return load_firms(path, datum, progress=progress)
-    except (UnreadableFileError, TableRejectedError) as err:
-        raise CliError(str(err)) from err
+    except ShmapError as err:  # an unreadable file or table: the message names what and why
+        raise UsageError(str(err)) from err
 
 
 def _cmd_firms_import(args) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
-        raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
+        raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
     result = _firms_or_error(args.file, args.datum, progress=True)
     try:
         rej = write_import(result, out)
     except (OSError, ValueError) as err:
-        raise CliError(f"cannot write {out}: {err}") from err
+        raise UsageError(f"cannot write {out}: {err}") from err
     r = result.report
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
     print("headers: " + ", ".join(f"{k} → {v}" for k, v in r["header_mapping"].items()))
@@ -153,7 +148,7 @@ def _sector_or_error(values) -> str | None:
     try:
         return parse_sector_ids([values])[0]
     except ValueError as err:
-        raise CliError(str(err)) from err
+        raise UsageError(str(err)) from err
 
 
 def _cmd_measures(args) -> int:
@@ -189,14 +184,14 @@ def _write_table(table: pd.DataFrame, output: str | None) -> None:
         return
     out = Path(output)
     if not out.parent.is_dir():
-        raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
-    out.write_text(rejected_csv(table), encoding="utf-8-sig")
+        raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
+    out.write_text(table_csv(table), encoding="utf-8-sig")
     print(f"wrote {len(table)} rows to {out}")
 
 
 def _cmd_measures_of(args) -> int:
     if bool(args.feature) == bool(args.sector):
-        raise CliError("give a FEATURE_ID or --sector ID (one of them)")
+        raise UsageError("give a FEATURE_ID or --sector ID (one of them)")
     if args.sector:
         sector = _sector_or_error(args.sector)
         table = measures_for_sector(sector)
@@ -204,7 +199,7 @@ def _cmd_measures_of(args) -> int:
     else:
         known = {fid for e in layers.catalog() for fid in layers.load(e.id).index}
         if args.feature not in known:
-            raise CliError(f"unknown feature {args.feature!r}; `shmap layers` lists the layers")
+            raise UsageError(f"unknown feature {args.feature!r}; `shmap layers` lists the layers")
         table = measures_for_feature(args.feature)
         targets = None
     for row in table.to_dict("records"):
@@ -222,7 +217,7 @@ def _cmd_measures_of(args) -> int:
 def _cmd_synth(args) -> int:
     folder = Path(args.output_dir)
     if not folder.is_dir():
-        raise CliError(f"folder {folder} does not exist")
+        raise UsageError(f"folder {folder} does not exist")
     path = write_synthetic(args.n, args.seed, folder)
     print(f"wrote {args.n} SYNTHETIC firms (not real) to {path}")
     return 0
@@ -307,7 +302,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except CliError as err:
+    except ShmapError as err:
         print(f"shmap: error: {err}", file=sys.stderr)
         return 2
 

@@ -3,7 +3,6 @@ zone details, firms inside a zone, search and comparison. Pure functions."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from firms.zones import LayerCounts, measures_of
+from geo.text import fold
 from layers.catalog import LayerEntry
 from layers.exporting import filter_by_sectors
 from layers.policy import measures_for_feature, provenance, sector_targets
@@ -134,7 +134,7 @@ def firms_in_zone(firms: gpd.GeoDataFrame, pairs: pd.DataFrame, zone_id: str) ->
 
 
 def _key(text: str) -> str:
-    return unicodedata.normalize("NFKC", str(text)).lower().strip()
+    return fold(text, case="lower")
 
 
 def search(query: str, frames: Mapping[str, gpd.GeoDataFrame],

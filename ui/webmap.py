@@ -33,6 +33,7 @@ from folium.plugins import FastMarkerCluster
 from jinja2 import Template
 
 from geo.breaks import class_breaks, class_of
+from geo.crs import STORAGE_CRS
 from geo.datum import convert
 from geo.export import in_datum, json_value
 from geo.metric import from_metric, lonlat_to_xy
@@ -259,7 +260,7 @@ def grid_counts(lon: np.ndarray, lat: np.ndarray, cell_m: float = GRID_M) -> gpd
     y0 = cells["iy"].to_numpy() * cell_m
     boxes = shapely.box(x0, y0, x0 + cell_m, y0 + cell_m)
     boxes = from_metric(boxes)
-    return gpd.GeoDataFrame({"count": cells["count"].to_numpy()}, geometry=boxes, crs="EPSG:4326")
+    return gpd.GeoDataFrame({"count": cells["count"].to_numpy()}, geometry=boxes, crs=STORAGE_CRS)
 
 
 def firm_grid(firms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
