@@ -81,29 +81,35 @@ def _keys(recipe: Mapping) -> list[str]:
     return found
 
 
+def _traced_polygon(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
+    geom = Polygon([_point(p, base) for p in recipe["polygon"]])
+    if not geom.is_valid:
+        raise ValueError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
+    return geom
+
+
+def _point_or_disc(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
+    geom = _point(recipe["point"], base)
+    radius = _disc_radius_m(recipe)
+    return geom if radius is None else buffer_m(geom, radius, quad_segs=32)
+
+
+#: How each construction makes its shape: (recipe, base, resolve_ref) → geometry.
+_CONSTRUCT: dict[str, Callable[[Mapping, BaseUnits, RefResolver], BaseGeometry]] = {
+    "towns": lambda r, b, _f: _named_union(r["towns"], b.towns, "街道/镇"),
+    "districts": lambda r, b, _f: _named_union(r["districts"], b.districts, "district"),
+    "polygon": _traced_polygon,
+    "line": lambda r, b, _f: LineString([_point(p, b) for p in r["line"]]),
+    "point": _point_or_disc,
+    "ref": lambda r, _b, f: f(r["ref"]),
+    "parts": lambda r, b, f: shapely.union_all([build_geometry(p, b, f) for p in r["parts"]]),
+}
+
+
 def build_geometry(recipe: Mapping, base: BaseUnits, resolve_ref: RefResolver) -> BaseGeometry:
     """Build the geometry a recipe describes (EPSG:4326)."""
     (kind,) = _keys(recipe)
-    value = recipe[kind]
-    if kind == "towns":
-        geom = _named_union(value, base.towns, "街道/镇")
-    elif kind == "districts":
-        geom = _named_union(value, base.districts, "district")
-    elif kind == "polygon":
-        geom = Polygon([_point(p, base) for p in value])
-        if not geom.is_valid:
-            raise ValueError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
-    elif kind == "line":
-        geom = LineString([_point(p, base) for p in value])
-    elif kind == "point":
-        geom = _point(value, base)
-        radius = _disc_radius_m(recipe)
-        if radius is not None:
-            geom = buffer_m(geom, radius, quad_segs=32)
-    elif kind == "ref":
-        geom = resolve_ref(value)
-    else:  # parts
-        geom = shapely.union_all([build_geometry(p, base, resolve_ref) for p in value])
+    geom = _CONSTRUCT[kind](recipe, base, resolve_ref)
     if "buffer_m" in recipe:
         if kind == "point":
             raise ValueError("a point takes radius_m or area_km2, not buffer_m")
@@ -137,32 +143,39 @@ def _disc_radius_m(recipe: Mapping) -> float | None:
     return None
 
 
+def _describe_point(recipe: Mapping) -> str:
+    value = recipe["point"]
+    where = value.removeprefix("station:") + " metro station" if isinstance(value, str) else \
+        f"point ({value[0]:.4f}, {value[1]:.4f})"
+    if "radius_m" in recipe:
+        return f"disc of radius {float(recipe['radius_m']) / 1000:g} km around {where}"
+    if "area_km2" in recipe:
+        return f"disc of the published area {float(recipe['area_km2']):g} km² around {where}"
+    return where
+
+
+def _describe_line(recipe: Mapping) -> str:
+    value = recipe["line"]
+    anchors = sum(isinstance(p, str) for p in value)
+    return f"polyline through {len(value)} points ({anchors} at metro stations)"
+
+
+#: A one-line account of each construction.
+_DESCRIBE: dict[str, Callable[[Mapping], str]] = {
+    "towns": lambda r: "union of OSM 街道/镇 polygons " + "、".join(r["towns"]),
+    "districts": lambda r: "union of OSM district polygons " + "、".join(r["districts"]),
+    "polygon": lambda r: f"polygon traced by hand ({len(r['polygon']) - 1} vertices)",
+    "line": _describe_line,
+    "point": _describe_point,
+    "ref": lambda r: f"same shape as {r['ref']}",
+    "parts": lambda r: "union of (" + "; ".join(describe(p) for p in r["parts"]) + ")",
+}
+
+
 def describe(recipe: Mapping) -> str:
     """A one-line English account of how a recipe makes its shape."""
     (kind,) = _keys(recipe)
-    value = recipe[kind]
-    if kind == "towns":
-        text = "union of OSM 街道/镇 polygons " + "、".join(value)
-    elif kind == "districts":
-        text = "union of OSM district polygons " + "、".join(value)
-    elif kind == "polygon":
-        text = f"polygon traced by hand ({len(value) - 1} vertices)"
-    elif kind == "line":
-        anchors = sum(isinstance(p, str) for p in value)
-        text = f"polyline through {len(value)} points ({anchors} at metro stations)"
-    elif kind == "point":
-        where = value.removeprefix("station:") + " metro station" if isinstance(value, str) else \
-            f"point ({value[0]:.4f}, {value[1]:.4f})"
-        if "radius_m" in recipe:
-            text = f"disc of radius {float(recipe['radius_m']) / 1000:g} km around {where}"
-        elif "area_km2" in recipe:
-            text = f"disc of the published area {float(recipe['area_km2']):g} km² around {where}"
-        else:
-            text = where
-    elif kind == "ref":
-        text = f"same shape as {value}"
-    else:
-        text = "union of (" + "; ".join(describe(p) for p in value) + ")"
+    text = _DESCRIBE[kind](recipe)
     if "buffer_m" in recipe:
         text += f", buffered {float(recipe['buffer_m']) / 1000:g} km each side"
     if "clip" in recipe:

@@ -71,34 +71,42 @@ def frame_problems(gdf: gpd.GeoDataFrame, entry: LayerEntry) -> list[str]:
         return [*problems, f"{entry.id}: missing fields {', '.join(missing)}"]
     if gdf["id"].duplicated().any():
         problems.append(f"{entry.id}: duplicate ids {sorted(set(gdf['id'][gdf['id'].duplicated()]))}")
-    known = set(sector_ids())
-    allowed = GEOM_TYPES[entry.kind]
     ids = set(gdf["id"])
     for row in gdf.itertuples():
         where = f"{entry.id}/{row.id}"
-        for col in TEXT_REQUIRED:
-            if not isinstance(getattr(row, col), str) or not getattr(row, col).strip():
-                problems.append(f"{where}: field {col} is empty")
-        if row.layer != entry.id:
-            problems.append(f"{where}: layer field says {row.layer!r}")
-        bad = [s for s in split_list(row.sectors) if s not in known]
-        if bad:
-            problems.append(f"{where}: unknown sector ids {bad}")
-        if row.basis not in BASES:
-            problems.append(f"{where}: basis {row.basis!r} not in {BASES}")
-        if not (row.precision_m > 0):
-            problems.append(f"{where}: precision_m must be a positive number of metres")
-        if row.part_of and row.part_of not in ids:
-            problems.append(f"{where}: part_of {row.part_of!r} is not a feature of this layer")
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            problems.append(f"{where}: empty geometry")
-            continue
-        if geom.geom_type not in allowed:
-            problems.append(f"{where}: {geom.geom_type} in a {entry.kind} layer")
-        if not geom.is_valid:
-            problems.append(f"{where}: invalid geometry ({shapely.is_valid_reason(geom)})")
-        x0, y0, x1, y1 = geom.bounds
-        if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
-            problems.append(f"{where}: coordinates are not lon/lat degrees")
+        problems += [f"{where}: {p}" for p in _attribute_problems(row, entry, ids)]
+        problems += [f"{where}: {p}" for p in _geometry_problems(row.geometry, entry)]
+    return problems
+
+
+def _attribute_problems(row, entry: LayerEntry, ids: set[str]) -> list[str]:
+    """What is wrong with one feature's attributes (without the feature's name)."""
+    problems = [f"field {col} is empty" for col in TEXT_REQUIRED
+                if not isinstance(getattr(row, col), str) or not getattr(row, col).strip()]
+    if row.layer != entry.id:
+        problems.append(f"layer field says {row.layer!r}")
+    bad = [s for s in split_list(row.sectors) if s not in set(sector_ids())]
+    if bad:
+        problems.append(f"unknown sector ids {bad}")
+    if row.basis not in BASES:
+        problems.append(f"basis {row.basis!r} not in {BASES}")
+    if not (row.precision_m > 0):
+        problems.append("precision_m must be a positive number of metres")
+    if row.part_of and row.part_of not in ids:
+        problems.append(f"part_of {row.part_of!r} is not a feature of this layer")
+    return problems
+
+
+def _geometry_problems(geom, entry: LayerEntry) -> list[str]:
+    """What is wrong with one feature's geometry (without the feature's name)."""
+    if geom is None or geom.is_empty:
+        return ["empty geometry"]
+    problems = []
+    if geom.geom_type not in GEOM_TYPES[entry.kind]:
+        problems.append(f"{geom.geom_type} in a {entry.kind} layer")
+    if not geom.is_valid:
+        problems.append(f"invalid geometry ({shapely.is_valid_reason(geom)})")
+    x0, y0, x1, y1 = geom.bounds
+    if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+        problems.append("coordinates are not lon/lat degrees")
     return problems
