@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 import layers
 from firms.importing import demo_firms, load_firm_bytes
 from firms.shortlist import CANDIDATE_LAYERS, shortlist
-from firms.zones import firm_points, join_layer, layer_counts
+from firms.zones import firm_points, join_and_count
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUM_LABELS, DATUMS
 from geo.errors import ShmapError
@@ -75,10 +75,8 @@ def cached_points(firms_key: str, _firms):
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def cached_join(firms_key: str, layer_id: str, _firms):
-    """(pairs, counts) of one layer: joined once per firm list, whatever is toggled."""
-    zones = all_layers()[layer_id]
-    pairs = join_layer(cached_points(firms_key, _firms), zones)
-    return pairs, layer_counts(_firms, zones, pairs)
+    """One layer joined and counted, once per firm list, whatever is toggled."""
+    return join_and_count(_firms, all_layers()[layer_id], points=cached_points(firms_key, _firms))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -88,7 +86,7 @@ def cached_grid(firms_key: str, _firms):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def cached_shortlist(firms_key: str, _firms, sector: str):
-    counts = {lid: cached_join(firms_key, lid, _firms)[1] for lid in CANDIDATE_LAYERS} \
+    counts = {lid: cached_join(firms_key, lid, _firms).counts for lid in CANDIDATE_LAYERS} \
         if _firms is not None and len(_firms) else None
     return shortlist(_firms, sector, counts=counts)
 
@@ -176,8 +174,8 @@ frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
 # are made from the counts in milliseconds.
 joined = {lid: cached_join(firms_key, lid, firms) for lid in chosen_layers
           if entries[lid].kind == "polygon"} if firms is not None and len(firms) else {}
-pairs = {lid: p for lid, (p, _) in joined.items()}
-counts = {lid: c for lid, (_, c) in joined.items()}
+pairs = {lid: j.pairs for lid, j in joined.items()}
+counts = {lid: j.counts for lid, j in joined.items()}
 table = zone_table(frames, entries, layer_measure_tables(frames_all, counts, measure_sector), lang)
 
 values = strong = None
