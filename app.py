@@ -6,6 +6,7 @@ Run with ``make run`` (or ``streamlit run app.py``).
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -17,7 +18,7 @@ from firms.zones import firm_points, join_and_count
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUM_LABELS, DATUMS
 from geo.errors import ShmapError
-from geo.export import table_csv
+from geo.export import output_name, table_csv
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
 from layers.io import display_base
 from layers.sectors import sector_ids, taxonomy
@@ -137,6 +138,7 @@ source = st.sidebar.radio(t("firms_source", lang), ["demo", "upload", "none"], k
 firms = None
 report = None
 firms_key = "none"
+upload_stem = "firms"
 if source == "demo":
     firms, firms_key = cached_demo_firms(), "demo"
 elif source == "upload":
@@ -146,6 +148,7 @@ elif source == "upload":
                                       type=["csv", "xlsx", "geojson", "json"])
     if upload is not None:
         raw = upload.getvalue()
+        upload_stem = Path(upload.name).stem
         digest = hashlib.sha256(raw).hexdigest()  # the upload's content is the cache key
         try:
             result = uploaded_firms(digest, upload.name, datum, raw)
@@ -251,7 +254,7 @@ with col_panel:
             st.dataframe(inside[["name", "sector", "address"]].head(200), hide_index=True)
             st.download_button(t("download_firms", lang),
                                table_csv(inside.drop(columns="geometry")).encode("utf-8-sig"),
-                               file_name=f"firms_in_{row.name}.csv", mime="text/csv",
+                               file_name=output_name(f"firms_in_{row.name}", suffix="csv"), mime="text/csv",
                                key="dl_inside")
 
 # --- tables ---------------------------------------------------------------------------
@@ -277,7 +280,7 @@ with tab_short:
     st.dataframe(ranked, width="stretch")
     st.download_button(t("download", lang, fmt="CSV"),
                        table_csv(ranked.reset_index(names="id")).encode("utf-8-sig"),
-                       file_name=f"shortlist_{short_sector}.csv", mime="text/csv", key="dl_short")
+                       file_name=output_name(f"shortlist_{short_sector}", suffix="csv"), mime="text/csv", key="dl_short")
 with tab_report:
     if report is None:
         st.caption("—")
@@ -293,7 +296,8 @@ with tab_report:
         st.dataframe(report.rejected, width="stretch", key="rejected_table")
         st.download_button(t("download_rejected", lang),
                            table_csv(report.rejected).encode("utf-8-sig"),
-                           file_name="rejected.csv", mime="text/csv", key="dl_rejected")
+                           file_name=output_name(upload_stem, part="rejected", suffix="csv"),
+                           mime="text/csv", key="dl_rejected")
 with tab_export:
     export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
                                 format_func=lambda d: DATUM_LABELS[d])
@@ -303,4 +307,4 @@ with tab_export:
                        mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
         st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
-                           file_name="shanghai-cluster-map.html", mime="text/html", key="dl_map")
+                           file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")

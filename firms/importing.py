@@ -12,7 +12,7 @@ import pandas as pd
 from firms.classify import classify
 from firms.places import shanghai_places
 from geo.crs import STORAGE_CRS
-from geo.export import table_csv, to_csv, to_geojson, write_gpkg
+from geo.export import output_path, table_csv, to_csv, to_geojson, write_gpkg
 from geo.firms import ImportResult, import_firms
 from geo.readers import read_firm_table, table_from_bytes
 from layers.settings import DATA_DIR
@@ -57,7 +57,8 @@ def demo_firms() -> gpd.GeoDataFrame:
 
 
 def rejected_path(out: Path) -> Path:
-    return out.with_name(f"{out.stem}.rejected.csv")
+    """Where the rejected rows of an import written to ``out`` go: ``<stem>.rejected.csv``."""
+    return output_path(out, part="rejected", suffix="csv")
 
 
 def write_firms(firms: gpd.GeoDataFrame, out: Path) -> None:

@@ -3,7 +3,7 @@
 GeoJSON (RFC 7946): lon/lat, exterior rings counter-clockwise and holes
 clockwise, at most 7 decimals (≈1 cm), no ``crs`` member, UTF-8 with Chinese
 text unescaped. A file in GCJ-02 or BD-09 is not RFC 7946 WGS84; it says so in a
-top-level ``datum`` member and in its file name (see :func:`datum_file_name`).
+top-level ``datum`` member and in its file name (see :func:`output_name`).
 
 CSV: one row per feature, geometry as WKT plus a representative lon/lat; text
 cells that begin with ``= + - @``, tab or CR are prefixed with ``'`` so that
@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import require_storage_crs
-from geo.datum import DATUM_LABELS, convert_frame, parse_datum
+from geo.datum import DATUM_LABELS, Datum, convert_frame
 
 COORD_DECIMALS = 7
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -54,9 +54,9 @@ def json_value(value):
     return value if isinstance(value, str) else str(value)
 
 
-def in_datum(gdf: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
-    """The frame with coordinates moved from WGS84 to ``datum`` (a copy)."""
-    datum = parse_datum(datum)
+def in_datum(gdf: gpd.GeoDataFrame, datum: Datum) -> gpd.GeoDataFrame:
+    """The frame with coordinates moved from WGS84 to ``datum`` (a canonical id from
+    :func:`geo.datum.parse_datum`, which callers apply once at their edge); a copy."""
     if datum == "wgs84":
         out = gdf.copy()
         out.attrs["datum"] = "wgs84"
@@ -64,20 +64,33 @@ def in_datum(gdf: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
     return convert_frame(gdf, "wgs84", datum)
 
 
-def datum_file_name(path: str | Path, datum: str) -> Path:
-    """``layers.geojson`` → ``layers_gcj02.geojson`` for a non-WGS84 datum."""
+def output_name(stem: str, *, suffix: str, datum: Datum = "wgs84", part: str = "") -> str:
+    """The project's one rule for the names of files it writes:
+    ``<stem>[_<datum>][.<part>].<suffix>``.
+
+    A non-WGS84 datum is named (``layers_gcj02.geojson``) so that a file in an
+    obfuscated datum is never mistaken for WGS84; ``part`` names a companion file
+    (``firms.rejected.csv``). A stem that already ends in the datum keeps one."""
+    stem = str(stem).replace("/", "_").replace("\\", "_")
+    if datum != "wgs84" and not stem.endswith(f"_{datum}"):
+        stem = f"{stem}_{datum}"
+    if part:
+        stem = f"{stem}.{part}"
+    return f"{stem}.{suffix.lstrip('.')}"
+
+
+def output_path(path: str | Path, *, datum: Datum = "wgs84", part: str = "",
+                suffix: str | None = None) -> Path:
+    """:func:`output_name` applied to a path (its suffix kept unless given)."""
     path = Path(path)
-    datum = parse_datum(datum)
-    if datum == "wgs84" or path.stem.endswith(f"_{datum}"):
-        return path
-    return path.with_name(f"{path.stem}_{datum}{path.suffix}")
+    name = output_name(path.stem, suffix=suffix or path.suffix, datum=datum, part=part)
+    return path.with_name(name)
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, datum: str = "wgs84", name: str = "",
+def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", name: str = "",
                metadata: dict | None = None) -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
     require_storage_crs(gdf, what="export")
-    datum = parse_datum(datum)
     moved = in_datum(gdf, datum)
     geoms = rfc7946_geometry(moved.geometry.values)
     props = [c for c in moved.columns if c != moved.geometry.name]
@@ -108,7 +121,7 @@ def neutralise_cell(value):
     return value
 
 
-def to_csv(gdf: gpd.GeoDataFrame, datum: str = "wgs84") -> str:
+def to_csv(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84") -> str:
     """CSV text: attributes, ``lon``/``lat`` of a representative point, and ``wkt``."""
     require_storage_crs(gdf, what="export")
     moved = in_datum(gdf, datum)
@@ -117,7 +130,7 @@ def to_csv(gdf: gpd.GeoDataFrame, datum: str = "wgs84") -> str:
     table = pd.DataFrame(moved.drop(columns=moved.geometry.name))
     table["lon"] = np.round(shapely.get_x(rep), COORD_DECIMALS)
     table["lat"] = np.round(shapely.get_y(rep), COORD_DECIMALS)
-    table["datum"] = parse_datum(datum)
+    table["datum"] = datum
     table["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS)
     return table_csv(table)
 
@@ -135,7 +148,7 @@ def table_csv(table: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: str = "wgs84") -> None:
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: Datum = "wgs84") -> None:
     """Write each frame as a table of one GeoPackage (SRS EPSG:4326)."""
     path = Path(path)
     if path.exists():

@@ -21,7 +21,7 @@ from firms.synth import write_synthetic
 from firms.zones import layer_measures
 from geo.datum import DATUMS
 from geo.errors import ShmapError, UsageError
-from geo.export import datum_file_name, table_csv
+from geo.export import output_path, table_csv
 from layers.exporting import FORMATS, export_bytes, filter_by_sectors
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
@@ -61,7 +61,7 @@ def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
 
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84); returns the path."""
-    out = datum_file_name(out, datum)
+    out = output_path(out, datum=datum)
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
     _, content = export_bytes(frames, fmt, datum, stem=out.stem)
