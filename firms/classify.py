@@ -19,6 +19,11 @@ import pandas as pd
 from layers.sectors import first_sectors, sector_ids
 from layers.settings import DATA_DIR
 
+__all__ = [
+    "CODE_TABLE", "UNCLASSIFIED", "classify", "code_table", "normalise_code",
+    "sector_of_code"
+]
+
 CODE_TABLE = DATA_DIR / "gbt4754_sectors.csv"
 UNCLASSIFIED = "unclassified"
 

@@ -30,6 +30,11 @@ from firms.zones import firm_points, join_layer, zones_for_measures
 from geo.crs import STORAGE_CRS
 from geo.measures import measures_from_counts
 
+__all__ = [
+    "DEFAULT_BLOCKSIZE", "firm_partitions", "measures_dask", "measures_dask_layers",
+    "measures_dask_spatial"
+]
+
 DEFAULT_BLOCKSIZE = "32MB"
 _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
             "employees": "float64"}
@@ -71,7 +76,7 @@ def _raw_blocks(path: str | Path, blocksize: str) -> dd.DataFrame:
 
 
 def firm_partitions(path: str | Path, datum: str = "wgs84",
-                    blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
+                    *, blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
     """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
     raw = _raw_blocks(path, blocksize)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
@@ -101,7 +106,7 @@ def _zone_counts(firms: gpd.GeoDataFrame, zone_frames: dict[str, gpd.GeoDataFram
 
 
 def _stage_block(block: pd.DataFrame, datum: str, folder: str,
-                 partition_info: dict | None = None) -> pd.DataFrame:
+                 *, partition_info: dict | None = None) -> pd.DataFrame:
     """Import one block of raw rows and write its accepted firms to ``folder`` as
     GeoParquet; return the block's row tally."""
     firms = _points(block, datum)
@@ -155,7 +160,7 @@ def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame]
         emp_rows = zone_rows[zone_rows["employees"] > 0]
         emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
                                    aggfunc="sum") if len(emp_rows) else None
-        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector)
+        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector=sector)
         out[lid] = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], measures], axis=1)
     return out
 
@@ -167,11 +172,12 @@ def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
 
     Returns (the table :func:`firms.zones.layer_measures` returns, the row tally).
     """
-    tables, tally = measures_dask_layers(path, [layer_id], sector, datum, blocksize, scheduler)
+    tables, tally = measures_dask_layers(path, [layer_id], sector=sector, datum=datum,
+                                         blocksize=blocksize, scheduler=scheduler)
     return tables[layer_id], tally
 
 
-def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
+def measures_dask_layers(path: str | Path, layer_ids, *, sector: str | None = None,
                          datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
                          scheduler: str = "threads") -> tuple[dict[str, pd.DataFrame], dict]:
     """Measures of several layers in one pass over the file (one read, one import)."""

@@ -122,7 +122,7 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
         raise TableRejectedError("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
 
 
-def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs84",
+def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).

@@ -19,6 +19,12 @@ import pyarrow.csv as pacsv
 
 from geo.errors import UnreadableFileError
 
+__all__ = [
+    "CSV_ENCODINGS", "MAX_ROWS", "MAX_XLSX_RATIO", "MAX_XLSX_UNCOMPRESSED_BYTES",
+    "SUFFIXES", "decode_csv", "read_firm_table", "table_from_bytes", "table_from_csv_text",
+    "table_from_geojson_text", "table_from_xlsx_bytes"
+]
+
 #: Largest number of data rows read from one file.
 MAX_ROWS = 2_000_000
 #: XLSX safety limits: total uncompressed size, and compression ratio of any member.
@@ -110,7 +116,7 @@ def _cell_text(value) -> str:
 
 
 def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx",
-                          max_rows: int = MAX_ROWS) -> pd.DataFrame:
+                          *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """The first sheet of an XLSX as strings; numbers keep their spreadsheet form
     (a credit code stored as a number shows as ``9.14403001922038e+17``)."""
     import openpyxl  # uses defusedxml for the XML parts when it is installed
@@ -137,7 +143,7 @@ def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx",
 
 
 def table_from_geojson_text(text: str, name: str = "file.geojson",
-                            max_rows: int = MAX_ROWS) -> pd.DataFrame:
+                            *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """Feature properties as strings, plus ``lon``/``lat`` from Point geometries.
 
     A feature whose geometry is not a Point gets its type in ``__geometry_error``
@@ -173,17 +179,17 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[pd.Data
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path}: cannot read ({err.strerror})") from err
-    return table_from_bytes(raw, path.name, max_rows)
+    return table_from_bytes(raw, path.name, max_rows=max_rows)
 
 
-def table_from_bytes(raw: bytes, name: str, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
+def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
-        return table_from_xlsx_bytes(raw, name, max_rows), {"format": "xlsx"}
+        return table_from_xlsx_bytes(raw, name, max_rows=max_rows), {"format": "xlsx"}
     text, encoding = decode_csv(raw, name)
     if suffix in (".geojson", ".json"):
-        return table_from_geojson_text(text, name, max_rows), {"format": "geojson",
+        return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson",
                                                                "encoding": encoding}
     if suffix in (".csv", ".txt"):
         return table_from_csv_text(text, max_rows), {"format": "csv", "encoding": encoding}

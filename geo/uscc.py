@@ -15,6 +15,11 @@ import pandas as pd
 
 from geo.text import fold, fold_series
 
+__all__ = [
+    "CHARSET", "WEIGHTS", "check_character", "is_mangled_number", "normalise",
+    "normalise_many", "problem"
+]
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _VALUE = {c: i for i, c in enumerate(CHARSET)}

@@ -15,6 +15,11 @@ import pyarrow.compute as pc
 from geo.text import fold, fold_arrow
 from layers.settings import SECTORS_FILE
 
+__all__ = [
+    "GROUPS", "Sector", "first_sectors", "match_sectors", "normalise_text",
+    "parse_sector_ids", "sector", "sector_ids", "sectors_from_toml", "taxonomy"
+]
+
 
 @dataclass(frozen=True)
 class Sector:

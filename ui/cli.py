@@ -29,6 +29,8 @@ from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
 
+__all__ = ["main", "parser", "selected_layers", "write_export"]
+
 
 def _cmd_layers(args) -> int:
     rows = [{"id": e.id, "title_zh": e.title_zh, "title_en": e.title_en, "kind": e.kind,
@@ -64,7 +66,7 @@ def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum
     out = output_path(out, datum=datum)
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
-    _, content = export_bytes(frames, fmt, datum, stem=out.stem)
+    _, content = export_bytes(frames, fmt, datum=datum, stem=out.stem)
     try:
         out.write_bytes(content)
     except OSError as err:
@@ -115,7 +117,7 @@ def _cmd_preview(args) -> int:
     return 0
 
 
-def _firms_or_error(path: str, datum: str, progress: bool = False):
+def _firms_or_error(path: str, datum: str, *, progress: bool = False):
     try:
         return load_firms(path, datum, progress=progress)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
@@ -158,7 +160,8 @@ def _cmd_measures(args) -> int:
         from firms.scale import measures_dask_layers, measures_dask_spatial  # only on this path
 
         run = measures_dask_spatial if args.spatial else measures_dask_layers
-        tables, tally = run(args.firms, [args.layer], sector, args.datum, args.blocksize)
+        tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
+                            blocksize=args.blocksize)
         table = tables[args.layer]
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
@@ -223,10 +226,8 @@ def _cmd_synth(args) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_layer_commands(sub) -> None:
+    """``layers``, ``export``, ``build``, ``validate``, ``measures-of`` and ``preview``."""
     s = sub.add_parser("layers", help="list the layers with feature counts")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=_cmd_layers)
@@ -247,6 +248,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--data", default=str(DATA_DIR), help="the data folder to check")
     s.set_defaults(func=_cmd_validate)
 
+    s = sub.add_parser("measures-of", help="policy measures and targets of a feature or sector")
+    s.add_argument("feature", nargs="?", help="a feature id (e.g. pole_zhangjiang)")
+    s.add_argument("--sector", help="a sector id or name instead")
+    s.set_defaults(func=_cmd_measures_of)
+
+    s = sub.add_parser("preview", help="draw layers over the districts to a PNG")
+    s.add_argument("layers", nargs="*", metavar="LAYER")
+    s.add_argument("--sector", nargs="*", metavar="ID")
+    s.add_argument("--lang", choices=("zh", "en"), default="zh")
+    s.add_argument("--dpi", type=int, default=110)
+    s.add_argument("-o", "--output", required=True)
+    s.set_defaults(func=_cmd_preview)
+
+
+def _add_firm_commands(sub) -> None:
+    """``firms import``, ``measures``, ``shortlist`` and ``synth``."""
     s = sub.add_parser("firms", help="firm lists")
     firms_sub = s.add_subparsers(dest="firms_command", required=True)
     f = firms_sub.add_parser("import", help="check, place and classify a CSV/XLSX/GeoJSON firm list")
@@ -277,24 +294,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
 
-    s = sub.add_parser("measures-of", help="policy measures and targets of a feature or sector")
-    s.add_argument("feature", nargs="?", help="a feature id (e.g. pole_zhangjiang)")
-    s.add_argument("--sector", help="a sector id or name instead")
-    s.set_defaults(func=_cmd_measures_of)
-
     s = sub.add_parser("synth", help="write a labelled SYNTHETIC firm file for demos and benchmarks")
     s.add_argument("--n", type=int, required=True)
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("-o", "--output-dir", default=".")
     s.set_defaults(func=_cmd_synth)
 
-    s = sub.add_parser("preview", help="draw layers over the districts to a PNG")
-    s.add_argument("layers", nargs="*", metavar="LAYER")
-    s.add_argument("--sector", nargs="*", metavar="ID")
-    s.add_argument("--lang", choices=("zh", "en"), default="zh")
-    s.add_argument("--dpi", type=int, default=110)
-    s.add_argument("-o", "--output", required=True)
-    s.set_defaults(func=_cmd_preview)
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
+    sub = p.add_subparsers(dest="command", required=True)
+    _add_layer_commands(sub)
+    _add_firm_commands(sub)
     return p
 
 
