@@ -200,7 +200,7 @@ with col_map:
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state.get("focus"), firm_grid=grid)
+                      focus=st.session_state.get("focus"), firm_grid=grid, firm_mode=firm_view)
     fmap = build_map(frames, entries, firms, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.

@@ -79,6 +79,7 @@ class MapOptions:
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
+    firm_mode: str | None = None         # firm_mode(len(firms)) decided by the caller, if it did
     height: int = 640
 
 
@@ -321,7 +322,7 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
     """The firms drawn as markers, clusters or grid (decided once, by :func:`firm_mode`);
     returns the legend lines."""
     lang = opts.lang
-    mode = firm_mode(len(firms))
+    mode = opts.firm_mode or firm_mode(len(firms))
     shift = datum != "wgs84"
     grid = None
     if mode == "grid":  # counted in WGS84 cells, drawn in the basemap's datum
