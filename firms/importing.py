@@ -13,7 +13,7 @@ from firms.classify import classify
 from firms.places import shanghai_places
 from geo.crs import STORAGE_CRS
 from geo.export import output_path, table_csv, to_csv, to_geojson, write_gpkg
-from geo.firms import ImportResult, import_firms
+from geo.firms import ImportResult, Places, import_firms
 from geo.readers import read_firm_table, table_from_bytes
 from layers.settings import DATA_DIR
 
@@ -30,9 +30,11 @@ def _progress(msg: str) -> None:
 
 
 def import_firm_table(table: pd.DataFrame, datum: str = "wgs84", info: dict | None = None,
-                      progress=None) -> ImportResult:
-    result = import_firms(table, shanghai_places(), default_datum=datum, classify=classify,
-                          progress=progress)
+                      progress=None, *, places: Places | None = None) -> ImportResult:
+    """Import a text table with Shanghai's places (or ``places``: a thread's own copy,
+    see :func:`firms.scale.thread_places`) and the taxonomy's classifier."""
+    result = import_firms(table, places or shanghai_places(), default_datum=datum,
+                          classify=classify, progress=progress)
     result.report.update(info or {})
     return result
 

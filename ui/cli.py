@@ -157,18 +157,34 @@ def _cmd_measures(args) -> int:
     _check_layers([args.layer])
     sector = _sector_or_error(args.sector)
     if args.engine == "dask":
-        from firms.scale import measures_dask_layers, measures_dask_spatial  # only on this path
-
-        run = measures_dask_spatial if args.spatial else measures_dask_layers
-        tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
-                            blocksize=args.blocksize)
-        table = tables[args.layer]
+        table, tally = _dask_measures(args, sector)
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
         table = layer_measures(_firms_or_error(args.firms, args.datum).accepted, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
+
+
+def _dask_measures(args, sector):
+    """Measures of one layer on the dask engine: in this process's threads
+    (``--scheduler threads``), on the cluster at ``--scheduler tcp://…``, or on a
+    LocalCluster of processes started here."""
+    from firms.cluster import dask_client  # only on this path
+    from firms.scale import measures_dask_layers, measures_dask_spatial
+
+    run = measures_dask_spatial if args.spatial else measures_dask_layers
+    if args.scheduler == "threads":
+        tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
+                            blocksize=args.blocksize)
+    else:
+        def say(msg):
+            print(msg, file=sys.stderr, flush=True)
+
+        with dask_client(args.scheduler, workers=args.workers, say=say) as client:
+            tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
+                                blocksize=args.blocksize, scheduler=client)
+    return tables[args.layer], tally
 
 
 def _cmd_shortlist(args) -> int:
@@ -274,13 +290,21 @@ def _add_firm_commands(sub) -> None:
     f.set_defaults(func=_cmd_firms_import)
 
     s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
-    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON)")
+    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON; with --engine dask CSV or "
+                                 "Parquet, a path every worker sees)")
     s.add_argument("--layer", required=True)
     s.add_argument("--sector", help="sector id or name for share, LQ and strong clusters")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
-                   help="dask: read a large CSV in blocks with bounded memory")
+                   help="dask: read a large CSV/Parquet in blocks with bounded memory, on a "
+                        "cluster")
     s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: a dask scheduler (tcp://host:8786), or 'threads' "
+                        "for this process only; default: a local cluster of processes")
+    s.add_argument("--workers", type=int,
+                   help="with --engine dask and no --scheduler: local worker processes "
+                        "(default: one per core)")
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
