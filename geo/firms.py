@@ -158,6 +158,22 @@ class _Problems:
         return self.field != ""
 
 
+def _row_datums(datum_text: pd.Series, default: str) -> tuple[np.ndarray, np.ndarray]:
+    """(datum id per row, problem text per row — "" when fine), each distinct value
+    parsed once: linear in rows however many distinct values there are."""
+    codes, uniques = pd.factorize(datum_text.to_numpy(), use_na_sentinel=False)
+    ids = np.full(len(uniques) + 1, default, dtype=object)
+    reasons = np.full(len(uniques) + 1, "", dtype=object)
+    for k, value in enumerate(uniques):
+        if value == "":
+            continue
+        try:
+            ids[k] = parse_datum(value)
+        except ValueError:
+            reasons[k] = f"unknown datum {value!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
+    return ids[codes], reasons[codes]
+
+
 def _place_by_address(addresses: pd.Series, places: Places):
     """For each address: (lon, lat, placement, precision_m) or NaNs when nothing matches."""
     towns = sorted(places.towns, key=len, reverse=True)
@@ -201,6 +217,46 @@ def _duplicates(codes, valid, names, addresses, alive) -> np.ndarray:
     return reasons
 
 
+#: Columns of the accepted output (plus ``geometry``); the rejected output adds
+#: ``row``, ``field`` and ``reason`` before the user's columns.
+ACCEPTED_COLUMNS = ("row", "name", "name_en", "uscc", "uscc_valid", "uscc_problem", "address",
+                    "industry", "industry_code", "sector", "sector_source", "employees",
+                    "datum_in", "placement", "placement_precision_m", "issues", "lon", "lat",
+                    "geometry")
+REJECTED_COLUMNS = ("row", "field", "reason")
+
+
+def _free_name(base: str, taken: set[str]) -> str:
+    i = 1
+    while f"{base}_{i}" in taken:
+        i += 1
+    return f"{base}_{i}"
+
+
+def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.Series | None]:
+    """Keep every user column, whatever its name: (table, renames, geometry errors).
+
+    A column whose name the outputs use for themselves is renamed ``row`` →
+    ``row_1`` (the next free number), so a re-imported ``x.rejected.csv`` keeps its
+    old ``row``/``field``/``reason`` as ``row_1``/``field_1``/``reason_1``. The
+    reader's geometry-error marker (``table.attrs["geometry_error_column"]``) is
+    taken out and returned; any other column, ``__``-prefixed or not, stays.
+    """
+    marker = table.attrs.get("geometry_error_column")
+    geometry_errors = table[marker].astype(str) if marker in table.columns else None
+    if geometry_errors is not None:
+        table = table.drop(columns=[marker])
+    mapped = map_headers(table.columns)
+    taken = {str(c) for c in table.columns}
+    reserved = set(REJECTED_COLUMNS) | set(ACCEPTED_COLUMNS)
+    renames: dict[str, str] = {}
+    for c in map(str, table.columns):
+        if c in reserved and (c in REJECTED_COLUMNS or c not in mapped):
+            renames[c] = _free_name(c, taken | set(reserved))
+            taken.add(renames[c])
+    return (table.rename(columns=renames) if renames else table), renames, geometry_errors
+
+
 def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs84",
                  classify: Callable[..., tuple[pd.Series, pd.Series]] | None
                  = None, progress: Callable[[str], None] | None = None) -> ImportResult:
@@ -212,6 +268,7 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     """
     default_datum = parse_datum(default_datum)
     say = progress or (lambda _msg: None)
+    table, renamed, geometry_errors = own_columns(table)
     mapping = map_headers(table.columns)
     fields = set(mapping.values())
     if "name" not in fields:
@@ -234,19 +291,12 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     say(f"checking {n:,} rows")
     names = _norm_text(get("name"))  # NFKC form, for checks and duplicate keys
     problems.add(names == "", "name", "empty firm name")
-    if "__geometry_error" in table.columns:
-        geom_err = table["__geometry_error"].astype(str)
-        problems.add(geom_err != "", "geometry", geom_err.to_numpy())
+    if geometry_errors is not None:
+        problems.add(geometry_errors != "", "geometry", geometry_errors.to_numpy())
 
     # Datum per row (column) or per file.
-    datum_text = _norm_text(get("datum"))
-    row_datum = np.full(n, default_datum, dtype=object)
-    for value in datum_text[datum_text != ""].unique():
-        mask = (datum_text == value).to_numpy()
-        try:
-            row_datum[mask] = parse_datum(value)
-        except ValueError:
-            problems.add(mask, "datum", f"unknown datum {value!r}: use WGS84, GCJ-02 or BD-09")
+    row_datum, datum_problem = _row_datums(_norm_text(get("datum")), default_datum)
+    problems.add(datum_problem != "", "datum", datum_problem)
 
     # Coordinates.
     lon, bad_lon = _numbers(get("lon"))
@@ -354,9 +404,8 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
         "lon": x,
         "lat": y,
     }, index=table.index)
-    extras = [c for c in table.columns if c not in mapping and not str(c).startswith("__")]
-    for c in extras:
-        accepted[f"extra_{c}" if c in accepted.columns else c] = table[c].to_numpy()
+    for c in (c for c in table.columns if c not in mapping):
+        accepted[c] = table[c].to_numpy()  # own_columns made the names free
     accepted = accepted[keep]
     gdf = gpd.GeoDataFrame(accepted, geometry=gpd.points_from_xy(accepted["lon"], accepted["lat"]),
                            crs=STORAGE_CRS).reset_index(drop=True)
@@ -365,7 +414,6 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     rejected.insert(0, "row", rows[~keep])
     rejected.insert(1, "field", problems.field[~keep])
     rejected.insert(2, "reason", problems.reason[~keep])
-    rejected = rejected.drop(columns=[c for c in rejected.columns if str(c).startswith("__")])
     rejected = rejected.reset_index(drop=True)
 
     report = {
@@ -373,6 +421,7 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
         "accepted": len(gdf),
         "rejected": len(rejected),
         "header_mapping": mapping,
+        "renamed_columns": renamed,
         "default_datum": default_datum,
         "rejected_by_field": rejected["field"].value_counts().to_dict(),
         "swapped_fixed": int(swap[keep].sum()),
