@@ -200,7 +200,8 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     if not found:
         raise UnreadableFileError(f"{name}: the workbook has no cell with a value")
     if len(found) > 1:
-        listed = ", ".join(f"{t!r} ({len(f):,} rows)" for t, f in found.items())
+        listed = ", ".join(f"{t!r} ({len(f):,} row{'' if len(f) == 1 else 's'})"
+                           for t, f in found.items())
         raise UnreadableFileError(f"{name}: data on {len(found)} sheets: {listed}; import one "
                                   "sheet at a time (shmap firms import --sheet NAME), or copy "
                                   "them into one sheet")
