@@ -14,7 +14,7 @@ from firms.places import shanghai_places
 from geo.crs import STORAGE_CRS
 from geo.errors import UsageError
 from geo.export import write_csv, write_geojson, write_gpkg, write_table_csv
-from geo.files import check_output, replacing
+from geo.files import check_output, replacing, same_file
 from geo.firms import ImportResult, import_firms
 from geo.readers import read_firm_table, table_from_bytes
 from layers.settings import DATA_DIR
@@ -79,7 +79,12 @@ def check_import_paths(source: Path, out: Path) -> None:
     ``-o x.csv``), or ``out`` being a folder or in a missing folder."""
     output_format(out)
     check_output(out, inputs=[source])
-    check_output(rejected_path(out), inputs=[source])
+    report = rejected_path(out)
+    if same_file(report, source):
+        raise UsageError(f"cannot write {out}: its rejected rows would go to {report}, which is "
+                         "the input file and would be lost; choose another output name "
+                         f"(e.g. {out.with_name(out.stem + '_fixed' + out.suffix)})")
+    check_output(report)
 
 
 def write_firms(firms: gpd.GeoDataFrame, out: Path) -> None:

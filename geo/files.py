@@ -35,7 +35,8 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path
     """Refuse an output path that cannot be written or would replace an input.
 
     Raises :class:`UsageError` when ``path`` is a folder, its folder does not
-    exist, or it is one of ``inputs`` (the files a command reads).
+    exist or cannot be written to, or it is one of ``inputs`` (the files a command
+    reads).
     """
     path = Path(path)
     if path.is_dir():
@@ -47,6 +48,13 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path
         if same_file(path, source):
             raise UsageError(f"cannot write {path}: that is the input file {source}, which "
                              "would be lost; choose another output name")
+    try:  # a read-only place fails now, before any long work
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror or err} in folder "
+                         f"{path.parent}") from err
     return path
 
 

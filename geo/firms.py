@@ -27,6 +27,9 @@ Rules, in the order they apply:
   (``uscc_valid`` false, ``uscc_problem`` says why).
 - Duplicates: the first row wins; a later row with the same valid credit code, or
   with the same name and address, is rejected as a duplicate of that row.
+- Every user column is kept, whatever its name: one named like an output column
+  (``row``, ``field``, ``reason``, ``geometry``, ``issues`` …) is renamed ``row_1``
+  and the rename listed in ``report["renamed_columns"]``.
 """
 
 from __future__ import annotations

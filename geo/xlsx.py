@@ -80,6 +80,7 @@ class _Budget:
         self.name, self.left = name, MAX_XLSX_CELLS
 
     def spend(self, cells: int, sheet: str) -> None:
+        """Count ``cells`` (a row's slots, or skipped missing rows) plus one."""
         self.left -= cells + 1
         if self.left < 0:
             raise UnreadableFileError(
@@ -109,8 +110,13 @@ def _read_sheet(ws, sheet: str, name: str, budget: _Budget, max_rows: int) -> pd
     rows = ws.iter_rows(values_only=True)
     header = None
     data: list[list[str]] = []
+    gaps = 0
     for number, row in enumerate(rows, start=1):
-        budget.spend(len(row), sheet)
+        if not row:  # a missing row (the fast path: a dimension bomb is a million of these)
+            gaps += 1
+            continue
+        budget.spend(len(row) + gaps, sheet)
+        gaps = 0
         texts = _row_texts(row, sheet, number, name)
         if header is None:
             header = texts
@@ -119,6 +125,7 @@ def _read_sheet(ws, sheet: str, name: str, budget: _Budget, max_rows: int) -> pd
                 raise UnreadableFileError(f"{name}: sheet {sheet!r} has more than "
                                           f"{max_rows:,} rows: split the file")
             data.append(texts)
+    budget.spend(gaps, sheet)
     if not header and not data:
         return None
     width = max([len(header or [])] + [len(r) for r in data])

@@ -303,7 +303,7 @@ def test_importing_a_rejected_csv_never_writes_over_it(tmp_path):
                    encoding="utf-8-sig")
     before = src.read_bytes()
     refused(cli("firms", "import", str(src), "-o", str(tmp_path / "x.csv")),
-            "x.rejected.csv", "that is the input file")
+            "its rejected rows would go to", "x.rejected.csv, which is the input file")
     assert src.read_bytes() == before
 
 
