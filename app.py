@@ -6,6 +6,7 @@ Run with ``make run`` (or ``streamlit run app.py``).
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -13,21 +14,25 @@ from streamlit_folium import st_folium
 import layers
 from firms.importing import demo_firms, load_firm_bytes
 from firms.shortlist import CANDIDATE_LAYERS, shortlist
-from firms.zones import firm_points, join_layer, layer_counts
+from firms.zones import firm_points, join_and_count
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUM_LABELS, DATUMS
 from geo.errors import ShmapError
-from geo.export import table_csv
+from geo.export import output_name, table_csv
+from geo.grid import firm_grid
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
 from layers.io import display_base
-from layers.sectors import sector_ids, taxonomy
+from layers.sectors import sector_ids
 from layers.settings import PROJECT_ROOT
 from ui.basemaps import BASEMAPS, basemap
-from ui.i18n import group_label, t
+from ui.i18n import group_label, sector_labels, t
+from ui.page import standalone_html
 from ui.views import (
+    choropleth_values,
     compare,
     find_feature,
     firms_in_zone,
+    import_summary,
     layer_coverage,
     layer_measure_tables,
     policy_rows,
@@ -37,7 +42,7 @@ from ui.views import (
     zone_details,
     zone_table,
 )
-from ui.webmap import MEASURES, MapOptions, build_map, firm_grid, firm_mode, standalone_html
+from ui.webmap import MEASURES, MapOptions, build_map, firm_mode
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -75,10 +80,8 @@ def cached_points(firms_key: str, _firms):
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def cached_join(firms_key: str, layer_id: str, _firms):
-    """(pairs, counts) of one layer: joined once per firm list, whatever is toggled."""
-    zones = all_layers()[layer_id]
-    pairs = join_layer(cached_points(firms_key, _firms), zones)
-    return pairs, layer_counts(_firms, zones, pairs)
+    """One layer joined and counted, once per firm list, whatever is toggled."""
+    return join_and_count(_firms, all_layers()[layer_id], points=cached_points(firms_key, _firms))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -88,7 +91,7 @@ def cached_grid(firms_key: str, _firms):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def cached_shortlist(firms_key: str, _firms, sector: str):
-    counts = {lid: cached_join(firms_key, lid, _firms)[1] for lid in CANDIDATE_LAYERS} \
+    counts = {lid: cached_join(firms_key, lid, _firms).counts for lid in CANDIDATE_LAYERS} \
         if _firms is not None and len(_firms) else None
     return shortlist(_firms, sector, counts=counts)
 
@@ -126,7 +129,7 @@ for group in dict.fromkeys(e.group for e in entries.values()):
         if st.sidebar.checkbox(e.title(lang), value=e.id in DEFAULT_LAYERS, key=f"layer_{e.id}"):
             chosen_layers.append(e.id)
 
-labels = {s.id: s.label(lang) for s in taxonomy()}
+labels = sector_labels(lang)
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
                                         key="sectors", format_func=lambda s: labels[s])
 if chosen_sectors:
@@ -139,6 +142,7 @@ source = st.sidebar.radio(t("firms_source", lang), ["demo", "upload", "none"], k
 firms = None
 report = None
 firms_key = "none"
+upload_stem = "firms"
 if source == "demo":
     firms, firms_key = cached_demo_firms(), "demo"
 elif source == "upload":
@@ -148,6 +152,7 @@ elif source == "upload":
                                       type=["csv", "xlsx", "geojson", "json"])
     if upload is not None:
         raw = upload.getvalue()
+        upload_stem = Path(upload.name).stem
         digest = hashlib.sha256(raw).hexdigest()  # the upload's content is the cache key
         try:
             result = uploaded_firms(digest, upload.name, datum, raw)
@@ -176,15 +181,12 @@ frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
 # are made from the counts in milliseconds.
 joined = {lid: cached_join(firms_key, lid, firms) for lid in chosen_layers
           if entries[lid].kind == "polygon"} if firms is not None and len(firms) else {}
-pairs = {lid: p for lid, (p, _) in joined.items()}
-counts = {lid: c for lid, (_, c) in joined.items()}
-table = zone_table(frames, entries, layer_measure_tables(frames_all, counts, measure_sector), lang)
-
-values = strong = None
-if measure and measure_layer in frames and measure in table.columns:
-    layer_rows = table.loc[table.index.isin(frames[measure_layer].index)]
-    values = layer_rows[measure].astype(float)
-    strong = layer_rows["strong_cluster"].astype(bool) if "strong_cluster" in layer_rows else None
+pairs = {lid: j.pairs for lid, j in joined.items()}
+counts = {lid: j.counts for lid, j in joined.items()}
+measure_tables = layer_measure_tables(frames_all, counts, measure_sector)
+table = zone_table(frames, entries, measure_tables, lang)
+values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
+firm_view = firm_mode(len(firms)) if firms is not None and len(firms) else None
 
 if "selected" not in st.session_state:
     st.session_state["selected"] = None
@@ -193,8 +195,7 @@ if "selected" not in st.session_state:
 
 col_map, col_panel = st.columns([3, 2])
 with col_map:
-    grid = cached_grid(firms_key, firms) if firms is not None and firm_mode(len(firms)) == "grid" \
-        else None
+    grid = cached_grid(firms_key, firms) if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values,
@@ -212,17 +213,17 @@ with col_map:
         st.session_state["selected"] = click_id
         st.rerun()
     st.caption(t("datum_note", lang, datum=DATUM_LABELS[fmap.scm_datum]))
-    if firms is not None:
-        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_mode(len(firms))}", lang),
+    if firm_view is not None:
+        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang),
                      n=f"{len(firms):,}") + " · " + t("synthetic_note", lang))
 
 with col_panel:
     query = st.text_input(t("search", lang), key="search")
     hits = search(query, frames, firms)
     if hits:
-        pick = st.selectbox("→", range(len(hits)), key="search_pick",
+        pick = st.selectbox(t("search_pick", lang), range(len(hits)), key="search_pick",
                             format_func=lambda i: f"{'▣' if hits[i][0] == 'zone' else '•'} {hits[i][2]}")
-        if st.button("定位 / Go", key="go"):
+        if st.button(t("go", lang), key="go"):
             kind, ref, _ = hits[pick]
             if kind == "zone":
                 st.session_state["selected"], st.session_state["focus"] = ref, None
@@ -253,7 +254,7 @@ with col_panel:
             st.dataframe(inside[["name", "sector", "address"]].head(200), hide_index=True)
             st.download_button(t("download_firms", lang),
                                table_csv(inside.drop(columns="geometry")).encode("utf-8-sig"),
-                               file_name=f"firms_in_{row.name}.csv", mime="text/csv",
+                               file_name=output_name(f"firms_in_{row.name}", suffix="csv"), mime="text/csv",
                                key="dl_inside")
 
 # --- tables ---------------------------------------------------------------------------
@@ -279,7 +280,7 @@ with tab_short:
     st.dataframe(ranked, width="stretch")
     st.download_button(t("download", lang, fmt="CSV"),
                        table_csv(ranked.reset_index(names="id")).encode("utf-8-sig"),
-                       file_name=f"shortlist_{short_sector}.csv", mime="text/csv", key="dl_short")
+                       file_name=output_name(f"shortlist_{short_sector}", suffix="csv"), mime="text/csv", key="dl_short")
 with tab_report:
     if report is None:
         st.caption("—")
@@ -287,22 +288,19 @@ with tab_report:
         r = report.report
         st.write(t("rows_summary", lang, rows_in=r["rows_in"], accepted=r["accepted"],
                    rejected=r["rejected"]))
-        st.json({t("header_mapping", lang): r["header_mapping"],
-                 "rejected_by_field": r["rejected_by_field"],
-                 "swapped_fixed": r["swapped_fixed"], "placed_by_address": r["placed_by_address"],
-                 "invalid_uscc_flagged": r["invalid_uscc_flagged"],
-                 "unclassified": r["unclassified"]})
+        st.dataframe(import_summary(r, lang), hide_index=True, key="import_summary")
         st.dataframe(report.rejected, width="stretch", key="rejected_table")
         st.download_button(t("download_rejected", lang),
                            table_csv(report.rejected).encode("utf-8-sig"),
-                           file_name="rejected.csv", mime="text/csv", key="dl_rejected")
+                           file_name=output_name(upload_stem, part="rejected", suffix="csv"),
+                           mime="text/csv", key="dl_rejected")
 with tab_export:
     export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
                                 format_func=lambda d: DATUM_LABELS[d])
-    export_format = st.radio("Format", FORMATS, horizontal=True, key="export_format")
+    export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format")
     name, content = export_bytes(frames, export_format, export_datum)
     st.download_button(t("download", lang, fmt=name), content, file_name=name,
                        mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
         st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
-                           file_name="shanghai-cluster-map.html", mime="text/html", key="dl_map")
+                           file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")

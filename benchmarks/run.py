@@ -35,7 +35,8 @@ from geo.datum import convert
 from geo.join import bound_contains
 from geo.measures import zone_sector_table
 from layers.io import display_base
-from ui.webmap import MapOptions, build_map, firm_mode, map_html
+from ui.page import map_html
+from ui.webmap import MapOptions, build_map, firm_mode
 
 #: The layers the app shows by default, drawn in the map benchmark.
 MAP_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")

@@ -13,7 +13,7 @@ from firms.classify import classify
 from firms.places import shanghai_places
 from geo.crs import STORAGE_CRS
 from geo.errors import UsageError
-from geo.export import write_csv, write_geojson, write_gpkg, write_table_csv
+from geo.export import output_path, write_csv, write_geojson, write_gpkg, write_table_csv
 from geo.files import check_output, replacing, same_file
 from geo.firms import ImportResult, import_firms
 from geo.readers import read_firm_table, table_from_bytes
@@ -61,7 +61,8 @@ def demo_firms() -> gpd.GeoDataFrame:
 
 
 def rejected_path(out: Path) -> Path:
-    return out.with_name(f"{out.stem}.rejected.csv")
+    """Where the rejected rows of an import written to ``out`` go: ``<stem>.rejected.csv``."""
+    return output_path(out, part="rejected", suffix="csv")
 
 
 def output_format(out: Path) -> str:

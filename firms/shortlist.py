@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 
 import layers
-from firms.zones import LayerCounts, firm_points, join_layer, layer_counts, measures_of
+from firms.zones import LayerCounts, firm_points, join_and_count, measures_of
 from geo.metric import to_metric
 from layers.io import read_base
 from layers.schema import split_list
@@ -64,7 +64,7 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, layer_ids=CANDIDATE_L
                 counted = counts[lid]
             else:
                 points = points if points is not None else firm_points(firms)
-                counted = layer_counts(firms, gdf, join_layer(points, gdf))
+                counted = join_and_count(firms, gdf, points=points).counts
             m = measures_of(counted, gdf, sector)
             part["sector_firms"] = m["sector_firms"]
             part["lq"] = m["lq"]

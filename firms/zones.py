@@ -47,9 +47,8 @@ def layer_measures(firms: gpd.GeoDataFrame, layer_id: str, sector: str | None = 
     """Measures of one layer's zones, with their names, indexed by feature id; LQs are
     against all of ``firms``. ``pairs`` (from :func:`join_layer`) spares the join."""
     gdf = layers.load(layer_id)
-    if pairs is None:
-        pairs = join_layer(firm_points(firms), gdf)
-    return measures_of(layer_counts(firms, gdf, pairs), gdf, sector)
+    counts = join_and_count(firms, gdf).counts if pairs is None else layer_counts(firms, gdf, pairs)
+    return measures_of(counts, gdf, sector)
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,25 @@ def measures_of(counts: LayerCounts, zones: gpd.GeoDataFrame,
     table = measures_from_counts(zones_for_measures(zones), counts.counts, counts.employees,
                                  counts.city, sector)
     return pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], table], axis=1)
+
+
+@dataclass(frozen=True)
+class LayerJoin:
+    """One layer joined and counted: the (point, zone) ``pairs`` of :mod:`geo.join` and
+    the zones × sectors ``counts``. What a view keeps per firm list and layer."""
+
+    pairs: pd.DataFrame
+    counts: LayerCounts
+
+
+def join_and_count(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *,
+                   points: SortedPoints | None = None) -> LayerJoin:
+    """Join ``firms`` (EPSG:4326) to one layer's ``zones`` and count them per zone and
+    sector — the one call per layer. ``points`` (from :func:`firm_points` of the same
+    firms) spares sorting them again when several layers are joined."""
+    points = points if points is not None else firm_points(firms)
+    pairs = join_layer(points, zones)
+    return LayerJoin(pairs, layer_counts(firms, zones, pairs))
 
 
 def firm_table(firms: gpd.GeoDataFrame) -> pd.DataFrame:

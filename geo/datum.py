@@ -178,11 +178,14 @@ _PAIRS: dict[tuple[str, str], Callable] = {
 
 
 def convert(lon, lat, src: str, dst: str):
-    """Convert lon/lat (degrees, scalars or arrays) from datum ``src`` to ``dst``."""
-    src_d, dst_d = parse_datum(src), parse_datum(dst)
-    if src_d == dst_d:
+    """Convert lon/lat (degrees, scalars or arrays) from datum ``src`` to ``dst``
+    (canonical ids, see :data:`DATUMS`)."""
+    if src == dst and src in DATUMS:
         return _same_kind(lon, np.array(lon, dtype=float)), _same_kind(lat, np.array(lat, dtype=float))
-    return _PAIRS[(src_d, dst_d)](lon, lat)
+    if (src, dst) not in _PAIRS:
+        raise ValueError(f"unknown datum pair {src!r} → {dst!r}: use the ids {DATUMS} "
+                         "(parse_datum turns a user's name into one)")
+    return _PAIRS[(src, dst)](lon, lat)
 
 
 def convert_geometry(geom, src: str, dst: str):
@@ -206,5 +209,5 @@ def convert_frame(gdf, src: str, dst: str):
     require_storage_crs(gdf, what="datum conversion")
     out = gdf.copy()
     out.geometry = convert_geometry(gdf.geometry.values, src, dst)
-    out.attrs["datum"] = parse_datum(dst)
+    out.attrs["datum"] = dst
     return out

@@ -3,7 +3,7 @@
 GeoJSON (RFC 7946): lon/lat, exterior rings counter-clockwise and holes
 clockwise, at most 7 decimals (≈1 cm), no ``crs`` member, UTF-8 with Chinese
 text unescaped. A file in GCJ-02 or BD-09 is not RFC 7946 WGS84; it says so in a
-top-level ``datum`` member and in its file name (see :func:`datum_file_name`).
+top-level ``datum`` member and in its file name (see :func:`output_name`).
 
 CSV: one row per feature, geometry as WKT plus a representative lon/lat; text
 cells that begin with ``= + - @``, tab or CR are prefixed with ``'`` so that
@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import require_storage_crs
-from geo.datum import DATUM_LABELS, convert_frame, parse_datum
+from geo.datum import DATUM_LABELS, Datum, convert_frame
 from geo.files import replacing_path
 
 COORD_DECIMALS = 7
@@ -56,9 +56,9 @@ def json_value(value):
     return value if isinstance(value, str) else str(value)
 
 
-def in_datum(gdf: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
-    """The frame with coordinates moved from WGS84 to ``datum`` (a copy)."""
-    datum = parse_datum(datum)
+def in_datum(gdf: gpd.GeoDataFrame, datum: Datum) -> gpd.GeoDataFrame:
+    """The frame with coordinates moved from WGS84 to ``datum`` (a canonical id from
+    :func:`geo.datum.parse_datum`, which callers apply once at their edge); a copy."""
     if datum == "wgs84":
         out = gdf.copy()
         out.attrs["datum"] = "wgs84"
@@ -66,20 +66,39 @@ def in_datum(gdf: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
     return convert_frame(gdf, "wgs84", datum)
 
 
-def datum_file_name(path: str | Path, datum: str) -> Path:
-    """``layers.geojson`` → ``layers_gcj02.geojson`` for a non-WGS84 datum."""
+def output_name(stem: str, *, suffix: str, datum: Datum = "wgs84", part: str = "") -> str:
+    """The project's one rule for the names of files it writes:
+    ``<stem>[_<datum>][.<part>].<suffix>``.
+
+    A non-WGS84 datum is named (``layers_gcj02.geojson``) so that a file in an
+    obfuscated datum is never mistaken for WGS84; ``part`` names a companion file
+    (``firms.rejected.csv``). A stem that already ends in the datum keeps one."""
+    stem = str(stem).replace("/", "_").replace("\\", "_")
+    if datum != "wgs84" and not stem.endswith(f"_{datum}"):
+        stem = f"{stem}_{datum}"
+    if part:
+        stem = f"{stem}.{part}"
+    return f"{stem}.{suffix.lstrip('.')}"
+
+
+def output_path(path: str | Path, *, datum: Datum = "wgs84", part: str = "",
+                suffix: str | None = None) -> Path:
+    """:func:`output_name` applied to a path (its suffix kept unless given)."""
     path = Path(path)
-    datum = parse_datum(datum)
-    if datum == "wgs84" or path.stem.endswith(f"_{datum}"):
-        return path
-    return path.with_name(f"{path.stem}_{datum}{path.suffix}")
+    name = output_name(path.stem, suffix=suffix or path.suffix, datum=datum, part=part)
+    return path.with_name(name)
 
 
 #: Rows serialised per chunk by the streaming writers (bounded memory).
 CHUNK_ROWS = 20_000
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, datum: str = "wgs84", name: str = "",
+def _moved(gdf: gpd.GeoDataFrame, datum: Datum) -> gpd.GeoDataFrame:
+    """The frame in ``datum`` (no copy of a WGS84 frame: the writers only read it)."""
+    return gdf if datum == "wgs84" else in_datum(gdf, datum)
+
+
+def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", name: str = "",
                metadata: dict | None = None) -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
     buf = io.StringIO()
@@ -87,7 +106,8 @@ def to_geojson(gdf: gpd.GeoDataFrame, datum: str = "wgs84", name: str = "",
     return buf.getvalue()
 
 
-def _geojson_head(datum: str, name: str, metadata: dict | None) -> str:
+def _geojson_head(datum: Datum, name: str, metadata: dict | None) -> str:
+    """The collection's members up to and including ``"features":[``."""
     doc: dict = {"type": "FeatureCollection"}
     if name:
         doc["name"] = name
@@ -98,16 +118,15 @@ def _geojson_head(datum: str, name: str, metadata: dict | None) -> str:
     if metadata:
         doc["metadata"] = metadata
     doc["features"] = []
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))[:-2]  # open "features":[
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))[:-2]
 
 
-def write_geojson(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: str = "wgs84", name: str = "",
+def write_geojson(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84", name: str = "",
                   metadata: dict | None = None) -> None:
     """Write :func:`to_geojson`'s text to a text handle, :data:`CHUNK_ROWS` features at a
     time, so memory stays bounded by one chunk rather than the whole document."""
     require_storage_crs(gdf, what="export")
-    datum = parse_datum(datum)
-    moved = gdf if datum == "wgs84" else in_datum(gdf, datum)  # no copy of a WGS84 frame
+    moved = _moved(gdf, datum)
     props = [c for c in moved.columns if c != moved.geometry.name]
     fh.write(_geojson_head(datum, name, metadata))
     for start in range(0, len(moved), CHUNK_ROWS):
@@ -131,18 +150,17 @@ def neutralise_cell(value):
     return value
 
 
-def to_csv(gdf: gpd.GeoDataFrame, datum: str = "wgs84") -> str:
+def to_csv(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84") -> str:
     """CSV text: attributes, ``lon``/``lat`` of a representative point, and ``wkt``."""
     buf = io.StringIO()
     write_csv(gdf, buf, datum=datum)
     return buf.getvalue()
 
 
-def write_csv(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: str = "wgs84") -> None:
+def write_csv(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84") -> None:
     """Write :func:`to_csv`'s text to a text handle, :data:`CHUNK_ROWS` rows at a time."""
     require_storage_crs(gdf, what="export")
-    datum = parse_datum(datum)
-    moved = gdf if datum == "wgs84" else in_datum(gdf, datum)
+    moved = _moved(gdf, datum)
     for start in range(0, max(len(moved), 1), CHUNK_ROWS):
         part = moved.iloc[start:start + CHUNK_ROWS]
         geoms = _round_coords(part.geometry.values)
@@ -174,7 +192,7 @@ def write_table_csv(table: pd.DataFrame, fh: TextIO, *, header: bool = True) -> 
                          else neutralise_cell(v) for v in row])
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: str = "wgs84") -> None:
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: Datum = "wgs84") -> None:
     """Write each frame as a table of one GeoPackage (SRS EPSG:4326), whole or not at
     all: an earlier file at ``path`` stays as it was if any layer fails."""
     with replacing_path(path) as tmp:

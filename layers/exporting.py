@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
-from geo.export import datum_file_name, to_csv, to_geojson, write_gpkg
+from geo.export import output_name, to_csv, to_geojson, write_gpkg
 from layers.schema import split_list
 
 FORMATS = ("geojson", "gpkg", "csv")
@@ -39,8 +39,8 @@ def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wg
     table per frame) or CSV (one table). A non-WGS84 datum is named in the file name."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use geojson, gpkg or csv")
-    datum = parse_datum(datum)
-    name = datum_file_name(f"{stem}.{fmt}", datum).name
+    datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
+    name = output_name(stem, suffix=fmt, datum=datum)
     if fmt == "geojson":
         return name, to_geojson(combined(frames), datum=datum, name="+".join(frames)).encode()
     if fmt == "csv":

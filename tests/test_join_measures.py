@@ -14,6 +14,7 @@ from firms.synth import synthetic_file_name, synthetic_firms
 from firms.zones import (
     firm_points,
     join_all,
+    join_and_count,
     join_layer,
     layer_counts,
     layer_measures,
@@ -170,6 +171,20 @@ def test_counts_kept_once_serve_every_sector_unchanged():
         fresh = layer_measures(firms, "biomed_1_5_x", sector)
         pd.testing.assert_frame_equal(kept, fresh)
     pd.testing.assert_frame_equal(counts.counts, before)
+
+
+def test_join_and_count_is_the_join_then_the_count_in_one_call():
+    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    zones = layers.load("new_towns")
+    joined = join_and_count(firms, zones)
+    pairs = join_layer(firm_points(firms), zones)
+    pd.testing.assert_frame_equal(joined.pairs, pairs)
+    pd.testing.assert_frame_equal(joined.counts.counts, layer_counts(firms, zones, pairs).counts)
+    # conserved: every pair is counted once, in its zone and the firm's sector
+    assert int(joined.counts.counts.to_numpy().sum()) == len(joined.pairs)
+    assert int(joined.counts.city.sum()) == len(firms)
+    shared = join_and_count(firms, zones, points=firm_points(firms))
+    pd.testing.assert_frame_equal(shared.pairs, joined.pairs)
 
 
 def test_a_zones_strong_cluster_flag_does_not_depend_on_the_filter():

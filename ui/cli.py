@@ -21,7 +21,7 @@ from firms.synth import write_synthetic
 from firms.zones import layer_measures
 from geo.datum import DATUMS
 from geo.errors import ShmapError, UsageError
-from geo.export import datum_file_name, write_table_csv
+from geo.export import output_path, write_table_csv
 from geo.files import check_output, replacing, replacing_path, write_bytes
 from layers.exporting import FORMATS, export_bytes, filter_by_sectors
 from layers.io import build_and_write
@@ -62,7 +62,7 @@ def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
 
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84); returns the path."""
-    out = check_output(datum_file_name(out, datum))
+    out = check_output(output_path(out, datum=datum))
     _, content = export_bytes(frames, fmt, datum, stem=out.stem)
     write_bytes(out, content)
     return out
