@@ -25,7 +25,7 @@ from geo.errors import UnreadableFileError
 from geo.xlsx import cell_text as _cell_text
 from geo.xlsx import read_xlsx
 
-__all__ = ["MAX_HEADER_CHARS", "MAX_ROWS", "decode_csv", "encoding_warning", "read_firm_table",
+__all__ = ["MAX_FILE_BYTES", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS", "MAX_ROWS", "decode_csv", "encoding_warning", "read_firm_table",
            "table_from_bytes", "table_from_csv_text", "table_from_geojson_text",
            "table_from_xlsx_bytes"]
 
@@ -33,6 +33,10 @@ __all__ = ["MAX_HEADER_CHARS", "MAX_ROWS", "decode_csv", "encoding_warning", "re
 MAX_ROWS = 2_000_000
 #: Longest header line (characters) of a CSV file.
 MAX_HEADER_CHARS = 65_536
+#: Largest file read, in bytes. GeoJSON is parsed whole into Python objects (about
+#: 10× its size in memory: 48 MB took 600 MB), so its limit is lower; use CSV beyond.
+MAX_FILE_BYTES = 512_000_000
+MAX_GEOJSON_BYTES = 128_000_000
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
@@ -261,16 +265,27 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
         raise UnreadableFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
                            "use .csv, .xlsx or .geojson")
     try:
+        _check_size(path.stat().st_size, path.name)
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path}: cannot read ({err.strerror})") from err
     return table_from_bytes(raw, path.name, max_rows, sheet=sheet)
 
 
+def _check_size(size: int, name: str) -> None:
+    geojson = Path(name).suffix.lower() in (".geojson", ".json")
+    limit = MAX_GEOJSON_BYTES if geojson else MAX_FILE_BYTES
+    if size > limit:
+        hint = "save it as CSV (lon/lat columns)" if geojson else "split the file"
+        raise UnreadableFileError(f"{name}: {size / 1e6:,.0f} MB is over the {limit / 1e6:,.0f} MB "
+                                  f"limit for this kind of file; {hint}")
+
+
 def table_from_bytes(raw: bytes, name: str, max_rows: int = MAX_ROWS, *,
                      sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
     suffix = Path(name).suffix.lower()
+    _check_size(len(raw), name)
     if suffix == ".xlsx":
         frame, title = read_xlsx(raw, name, max_rows, sheet=sheet)
         return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": []}

@@ -258,6 +258,16 @@ def test_chinese_gb18030_text_gets_no_encoding_warning():
     assert info["encoding"] == "gb18030" and info["warnings"] == []
 
 
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from geo import readers
+
+    monkeypatch.setattr(readers, "MAX_GEOJSON_BYTES", 100)
+    path = tmp_path / "big.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature(POINT)] * 3}))
+    with pytest.raises(readers.UnreadableFileError, match="over the 0 MB limit.*save it as CSV"):
+        readers.read_firm_table(path)
+
+
 # ---------------------------------------------------------------- user columns
 
 def test_columns_named_like_output_columns_keep_their_values(tmp_path):
