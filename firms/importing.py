@@ -43,9 +43,10 @@ def load_firms(path: str | Path, datum: str = "wgs84", progress: bool = False, *
     return import_firm_table(table, datum, info, _progress if progress else None)
 
 
-def load_firm_bytes(raw: bytes, name: str, datum: str = "wgs84") -> ImportResult:
-    """Import an uploaded file's bytes."""
-    table, info = table_from_bytes(raw, name)
+def load_firm_bytes(raw: bytes, name: str, datum: str = "wgs84", *,
+                    sheet: str | None = None) -> ImportResult:
+    """Import an uploaded file's bytes (``sheet``: as for :func:`load_firms`)."""
+    table, info = table_from_bytes(raw, name, sheet=sheet)
     info["file"] = name
     return import_firm_table(table, datum, info)
 

@@ -210,7 +210,7 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
         listed = ", ".join(f"{t!r} ({len(f):,} row{'' if len(f) == 1 else 's'})"
                            for t, f in found.items())
         raise UnreadableFileError(f"{name}: data on {len(found)} sheets: {listed}; import one "
-                                  "sheet at a time (shmap firms import --sheet NAME), or copy "
+                                  "sheet at a time (the CLI's --sheet NAME), or copy "
                                   "them into one sheet")
     title, frame = next(iter(found.items()))
     return frame, title

@@ -163,7 +163,8 @@ def _cmd_measures(args) -> int:
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
-        table = layer_measures(_firms_or_error(args.firms, args.datum).accepted, args.layer, sector)
+        firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet).accepted
+        table = layer_measures(firms, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
 
@@ -172,7 +173,8 @@ def _cmd_shortlist(args) -> int:
     sector = _sector_or_error(args.sector)
     if args.output:
         check_output(args.output, inputs=[args.firms] if args.firms else [])
-    firms = _firms_or_error(args.firms, args.datum).accepted if args.firms else None
+    firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet).accepted if args.firms \
+        else None
     table = shortlist(firms, sector).head(args.top)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
@@ -223,6 +225,9 @@ def _cmd_synth(args) -> int:
     return 0
 
 
+SHEET_HELP = "the sheet of an .xlsx workbook to read (default: its only sheet with data)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
     sub = p.add_subparsers(dest="command", required=True)
@@ -254,8 +259,7 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--datum", choices=DATUMS, default="wgs84",
                    help="datum of coordinates without a 坐标系 column (default wgs84)")
     f.add_argument("-o", "--output", required=True, help=".geojson, .gpkg or .csv")
-    f.add_argument("--sheet", help="the sheet of an .xlsx workbook to import (default: its only "
-                   "sheet with data)")
+    f.add_argument("--sheet", help=SHEET_HELP)
     f.set_defaults(func=_cmd_firms_import)
 
     s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
@@ -266,6 +270,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
                    help="dask: read a large CSV in blocks with bounded memory")
     s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
+    s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
@@ -276,6 +281,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--firms", help="a firm file; without it LQ and counts are zero")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
     s.add_argument("--top", type=int, default=20)
+    s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
 
