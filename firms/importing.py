@@ -12,7 +12,9 @@ import pandas as pd
 from firms.classify import classify
 from firms.places import shanghai_places
 from geo.crs import STORAGE_CRS
-from geo.export import output_path, table_csv, to_csv, to_geojson, write_gpkg
+from geo.errors import UsageError
+from geo.export import output_path, write_csv, write_geojson, write_gpkg, write_table_csv
+from geo.files import check_output, replacing, same_file
 from geo.firms import ImportResult, Places, import_firms
 from geo.readers import read_firm_table, table_from_bytes
 from layers.settings import DATA_DIR
@@ -39,16 +41,19 @@ def import_firm_table(table: pd.DataFrame, datum: str = "wgs84", info: dict | No
     return result
 
 
-def load_firms(path: str | Path, datum: str = "wgs84", *, progress: bool = False) -> ImportResult:
-    """Read a CSV/XLSX/GeoJSON firm file and import it (see :mod:`geo.firms`)."""
-    table, info = read_firm_table(path)
+def load_firms(path: str | Path, datum: str = "wgs84", *, progress: bool = False,
+               sheet: str | None = None) -> ImportResult:
+    """Read a CSV/XLSX/GeoJSON firm file and import it (see :mod:`geo.firms`); ``sheet``
+    names the sheet of a workbook with data on several."""
+    table, info = read_firm_table(path, sheet=sheet)
     info["file"] = Path(path).name
     return import_firm_table(table, datum, info, _progress if progress else None)
 
 
-def load_firm_bytes(raw: bytes, name: str, *, datum: str = "wgs84") -> ImportResult:
-    """Import an uploaded file's bytes."""
-    table, info = table_from_bytes(raw, name)
+def load_firm_bytes(raw: bytes, name: str, *, datum: str = "wgs84",
+                    sheet: str | None = None) -> ImportResult:
+    """Import an uploaded file's bytes (``sheet``: as for :func:`load_firms`)."""
+    table, info = table_from_bytes(raw, name, sheet=sheet)
     info["file"] = name
     return import_firm_table(table, datum, info)
 
@@ -68,22 +73,46 @@ def rejected_path(out: Path) -> Path:
     return output_path(out, part="rejected", suffix="csv")
 
 
-def write_firms(firms: gpd.GeoDataFrame, out: Path) -> None:
-    """Write accepted firms; the format follows the extension."""
-    fmt = FIRM_FORMATS.get(out.suffix.lower())
+def output_format(out: Path) -> str:
+    """The firm-output format of a path by its extension (UsageError when unknown)."""
+    fmt = FIRM_FORMATS.get(Path(out).suffix.lower())
     if fmt is None:
-        raise ValueError(f"unknown output type {out.suffix!r}: use .geojson, .gpkg or .csv")
-    if fmt == "geojson":
-        out.write_text(to_geojson(firms, name=out.stem), encoding="utf-8")
-    elif fmt == "csv":
-        out.write_text(to_csv(firms), encoding="utf-8-sig")
-    else:
+        raise UsageError(f"unknown output type {Path(out).suffix or '(none)'!r} for {out}: "
+                         "use .geojson, .gpkg or .csv")
+    return fmt
+
+
+def check_import_paths(source: Path, out: Path) -> None:
+    """Refuse an output whose writing would replace the input file: ``out`` itself or its
+    report ``<stem>.rejected.csv`` being the input (e.g. importing ``x.rejected.csv`` with
+    ``-o x.csv``), or ``out`` being a folder or in a missing folder."""
+    output_format(out)
+    check_output(out, inputs=[source])
+    report = rejected_path(out)
+    if same_file(report, source):
+        raise UsageError(f"cannot write {out}: its rejected rows would go to {report}, which is "
+                         "the input file and would be lost; choose another output name "
+                         f"(e.g. {out.with_name(out.stem + '_fixed' + out.suffix)})")
+    check_output(report)
+
+
+def write_firms(firms: gpd.GeoDataFrame, out: Path) -> None:
+    """Write accepted firms, whole or not at all; the format follows the extension."""
+    fmt = output_format(out)
+    if fmt == "gpkg":
         write_gpkg({"firms": firms}, out)
+        return
+    with replacing(out, encoding="utf-8" if fmt == "geojson" else "utf-8-sig") as fh:
+        if fmt == "geojson":
+            write_geojson(firms, fh, name=Path(out).stem)
+        else:
+            write_csv(firms, fh)
 
 
 def write_import(result: ImportResult, out: Path) -> Path:
     """Write accepted rows to ``out`` and rejected rows beside it; returns the latter."""
     write_firms(result.accepted, out)
     path = rejected_path(out)
-    path.write_text(table_csv(result.rejected), encoding="utf-8-sig")
+    with replacing(path, encoding="utf-8-sig") as fh:
+        write_table_csv(result.rejected, fh)
     return path

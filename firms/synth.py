@@ -19,6 +19,7 @@ import shapely
 
 import layers
 from firms.classify import code_table
+from geo.files import replacing
 from geo.metric import area_km2
 from layers.schema import split_list
 from layers.sectors import sector_ids, taxonomy
@@ -127,5 +128,6 @@ def synthetic_firms(n: int, seed: int = 1) -> pd.DataFrame:
 def write_synthetic(n: int, seed: int, folder: Path) -> Path:
     """Write the synthetic table as UTF-8 CSV under its labelled file name."""
     path = Path(folder) / synthetic_file_name(n, seed)
-    synthetic_firms(n, seed).to_csv(path, index=False, encoding="utf-8")
+    with replacing(path) as fh:
+        synthetic_firms(n, seed).to_csv(fh, index=False)
     return path

@@ -47,20 +47,36 @@ _INVERSE_TOL_DEG = 1e-10
 _INVERSE_MAX_ROUNDS = 30
 
 
-def parse_datum(name: str) -> Datum:
-    """Return the canonical datum id for a user-facing name (``GCJ-02``, ``bd09`` …).
+_ALIASES: dict[str, Datum] = {
+    "wgs84": "wgs84", "epsg4326": "wgs84", "4326": "wgs84", "gps": "wgs84",
+    # CGCS2000 (EPSG:4490, the frame Chinese government data is delivered in) is
+    # taken as WGS84, unchanged: see parse_datum.
+    "cgcs2000": "wgs84", "epsg4490": "wgs84", "4490": "wgs84", "国家2000": "wgs84",
+    "2000国家大地坐标系": "wgs84",
+    "gcj02": "gcj02", "gcj": "gcj02", "amap": "gcj02", "高德": "gcj02", "火星": "gcj02",
+    "bd09": "bd09", "bd09ll": "bd09", "baidu": "bd09", "百度": "bd09",
+}
 
-    Raises ``ValueError`` naming the accepted values when the name is unknown.
+
+def parse_datum(name: str) -> Datum:
+    """Return the canonical datum id for a user-facing name (``GCJ-02``, ``bd09``,
+    ``EPSG:4326``, ``CGCS2000`` …).
+
+    CGCS2000 (China Geodetic Coordinate System 2000, EPSG:4490) is accepted as WGS84
+    with no shift: both are realisations of the ITRF and agree to centimetres at a
+    common epoch; CGCS2000 coordinates are fixed at epoch 2000.0, so plate motion
+    (a few cm a year in Shanghai) adds well under a metre by the 2020s. Both are far
+    below the precision of any position in this project (metres for surveyed firm
+    points, hundreds of metres for places by address). Raises ``ValueError`` naming
+    the accepted values when the name is unknown.
     """
-    key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
-    aliases = {
-        "wgs84": "wgs84", "epsg4326": "wgs84", "4326": "wgs84", "gps": "wgs84",
-        "gcj02": "gcj02", "gcj": "gcj02", "amap": "gcj02", "高德": "gcj02", "火星": "gcj02",
-        "bd09": "bd09", "bd09ll": "bd09", "baidu": "bd09", "百度": "bd09",
-    }
-    if key not in aliases:
-        raise ValueError(f"unknown datum {name!r}: use one of wgs84, gcj02, bd09")
-    return aliases[key]  # type: ignore[return-value]
+    key = str(name).strip().lower()
+    for ch in "-_ :：":
+        key = key.replace(ch, "")
+    if key not in _ALIASES:
+        raise ValueError(f"unknown datum {name!r}: use one of wgs84 (or CGCS2000, EPSG:4490, "
+                         "EPSG:4326), gcj02, bd09")
+    return _ALIASES[key]
 
 
 def in_china_box(lon, lat):

@@ -17,6 +17,7 @@ import io
 import json
 import math
 from pathlib import Path
+from typing import TextIO
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +26,7 @@ import shapely
 
 from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
+from geo.files import replacing_path
 
 __all__ = [
     "COORD_DECIMALS", "in_datum", "json_value", "neutralise_cell", "output_name",
@@ -92,20 +94,25 @@ def output_path(path: str | Path, *, datum: Datum = "wgs84", part: str = "",
     return path.with_name(name)
 
 
+#: Rows serialised per chunk by the streaming writers (bounded memory).
+CHUNK_ROWS = 20_000
+
+
+def _moved(gdf: gpd.GeoDataFrame, datum: Datum) -> gpd.GeoDataFrame:
+    """The frame in ``datum`` (no copy of a WGS84 frame: the writers only read it)."""
+    return gdf if datum == "wgs84" else in_datum(gdf, datum)
+
+
 def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", *, name: str = "",
                metadata: dict | None = None) -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
-    require_storage_crs(gdf, what="export")
-    moved = in_datum(gdf, datum)
-    geoms = rfc7946_geometry(moved.geometry.values)
-    props = [c for c in moved.columns if c != moved.geometry.name]
-    features = []
-    for values, geom in zip(moved[props].itertuples(index=False, name=None), geoms, strict=True):
-        features.append({
-            "type": "Feature",
-            "properties": {k: json_value(v) for k, v in zip(props, values, strict=True)},
-            "geometry": None if geom is None else shapely.geometry.mapping(geom),
-        })
+    buf = io.StringIO()
+    write_geojson(gdf, buf, datum=datum, name=name, metadata=metadata)
+    return buf.getvalue()
+
+
+def _geojson_head(datum: Datum, name: str, metadata: dict | None) -> str:
+    """The collection's members up to and including ``"features":[``."""
     doc: dict = {"type": "FeatureCollection"}
     if name:
         doc["name"] = name
@@ -115,8 +122,30 @@ def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", *, name: str = "",
                              "follow RFC 7946's WGS84 rule. Use it only over a basemap in the same datum.")
     if metadata:
         doc["metadata"] = metadata
-    doc["features"] = features
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    doc["features"] = []
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))[:-2]
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84", name: str = "",
+                  metadata: dict | None = None) -> None:
+    """Write :func:`to_geojson`'s text to a text handle, :data:`CHUNK_ROWS` features at a
+    time, so memory stays bounded by one chunk rather than the whole document."""
+    require_storage_crs(gdf, what="export")
+    moved = _moved(gdf, datum)
+    props = [c for c in moved.columns if c != moved.geometry.name]
+    fh.write(_geojson_head(datum, name, metadata))
+    for start in range(0, len(moved), CHUNK_ROWS):
+        part = moved.iloc[start:start + CHUNK_ROWS]
+        geoms = rfc7946_geometry(part.geometry.values)
+        features = [{
+            "type": "Feature",
+            "properties": {k: json_value(v) for k, v in zip(props, values, strict=True)},
+            "geometry": None if geom is None else shapely.geometry.mapping(geom),
+        } for values, geom in zip(part[props].itertuples(index=False, name=None), geoms,
+                                  strict=True)]
+        text = json.dumps(features, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        fh.write(("," if start else "") + text)
+    fh.write("]}")
 
 
 def neutralise_cell(value):
@@ -128,16 +157,25 @@ def neutralise_cell(value):
 
 def to_csv(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84") -> str:
     """CSV text: attributes, ``lon``/``lat`` of a representative point, and ``wkt``."""
+    buf = io.StringIO()
+    write_csv(gdf, buf, datum=datum)
+    return buf.getvalue()
+
+
+def write_csv(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84") -> None:
+    """Write :func:`to_csv`'s text to a text handle, :data:`CHUNK_ROWS` rows at a time."""
     require_storage_crs(gdf, what="export")
-    moved = in_datum(gdf, datum)
-    geoms = _round_coords(moved.geometry.values)
-    rep = shapely.point_on_surface(geoms)
-    table = pd.DataFrame(moved.drop(columns=moved.geometry.name))
-    table["lon"] = np.round(shapely.get_x(rep), COORD_DECIMALS)
-    table["lat"] = np.round(shapely.get_y(rep), COORD_DECIMALS)
-    table["datum"] = datum
-    table["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS)
-    return table_csv(table)
+    moved = _moved(gdf, datum)
+    for start in range(0, max(len(moved), 1), CHUNK_ROWS):
+        part = moved.iloc[start:start + CHUNK_ROWS]
+        geoms = _round_coords(part.geometry.values)
+        rep = shapely.point_on_surface(geoms)
+        table = pd.DataFrame(part.drop(columns=part.geometry.name))
+        table["lon"] = np.round(shapely.get_x(rep), COORD_DECIMALS)
+        table["lat"] = np.round(shapely.get_y(rep), COORD_DECIMALS)
+        table["datum"] = datum
+        table["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS)
+        write_table_csv(table, fh, header=start == 0)
 
 
 def table_csv(table: pd.DataFrame) -> str:
@@ -145,19 +183,25 @@ def table_csv(table: pd.DataFrame) -> str:
     NaN and None as empty cells; text that a spreadsheet would run as a formula
     prefixed with ``'`` (:func:`neutralise_cell`). The project's one CSV writer."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([neutralise_cell(str(c)) for c in table.columns])
-    for row in table.itertuples(index=False, name=None):
-        writer.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v))
-                         else neutralise_cell(v) for v in row])
+    write_table_csv(table, buf)
     return buf.getvalue()
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: Datum = "wgs84") -> None:
-    """Write each frame as a table of one GeoPackage (SRS EPSG:4326)."""
-    path = Path(path)
-    if path.exists():
-        path.unlink()
-    for layer_name, gdf in layers.items():
-        moved = in_datum(gdf, datum).reset_index(drop=True)
-        moved.to_file(path, layer=layer_name, driver="GPKG", engine="pyogrio")
+def write_table_csv(table: pd.DataFrame, fh: TextIO, *, header: bool = True) -> None:
+    """Write :func:`table_csv`'s text to a text handle, row by row."""
+    writer = csv.writer(fh, lineterminator="\n")
+    if header:
+        writer.writerow([neutralise_cell(str(c)) for c in table.columns])
+    for row in table.itertuples(index=False, name=None):
+        writer.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v))
+                         else neutralise_cell(v) for v in row])
+
+
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *,
+               datum: Datum = "wgs84") -> None:
+    """Write each frame as a table of one GeoPackage (SRS EPSG:4326), whole or not at
+    all: an earlier file at ``path`` stays as it was if any layer fails."""
+    with replacing_path(path) as tmp:
+        for layer_name, gdf in layers.items():
+            moved = in_datum(gdf, datum).reset_index(drop=True)
+            moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio")

@@ -15,27 +15,25 @@ whose column is absent is skipped.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo import uscc
 from geo.columns import (
     Labels,
     arrow_text,
     blank_after_fold,
-    constant_text,
-    folded_codes,
     numbers,
     text_series,
 )
 from geo.datum import convert, parse_datum
-from geo.text import fold_arrow, fold_series
+from geo.firm_rows import Places, Problems, RowWork
+from geo.text import fold_arrow
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
            "Problems", "RowWork", "check_credit_codes", "check_inside", "check_names",
@@ -47,115 +45,36 @@ __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes"
 SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
 
 
-@dataclass(frozen=True)
-class Places:
-    """Named places for address placement and the Shanghai test (all EPSG:4326).
-
-    ``towns``/``districts`` map a name to (representative point, precision in m);
-    ``district_aliases`` maps short forms (e.g. 浦东) to a district name;
-    ``shanghai`` is the area a firm must fall in.
-    """
-
-    towns: Mapping[str, tuple[BaseGeometry, float]]
-    districts: Mapping[str, tuple[BaseGeometry, float]]
-    district_aliases: Mapping[str, str]
-    shanghai: BaseGeometry
-
-
-class Problems:
-    """Collects the first problem (field, reason) of each rejected row."""
-
-    def __init__(self, n: int):
-        self.field = np.full(n, "", dtype=object)
-        self.reason = np.full(n, "", dtype=object)
-        self.rejected = np.zeros(n, dtype=bool)
-
-    def add(self, mask, fld: str, reasons) -> None:
-        mask = np.asarray(mask, dtype=bool) & ~self.rejected
-        if not mask.any():
-            return
-        self.rejected |= mask
-        self.field[mask] = fld
-        if isinstance(reasons, str):
-            self.reason[mask] = reasons
-        else:
-            self.reason[mask] = np.asarray(reasons, dtype=object)[mask]
-
-
-@dataclass
-class RowWork:
-    """One import in progress: the text table (its mapped columns as Arrow text)
-    and what the steps found so far."""
-
-    table: pd.DataFrame
-    mapping: dict[str, str]  # original header → canonical field
-    problems: Problems = field(init=False)
-    flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
-    columns: dict[str, pa.Array] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.problems = Problems(len(self.table))
-        self.columns = {canon: arrow_text(self.table[orig]) for orig, canon in self.mapping.items()}
-
-    @property
-    def n(self) -> int:
-        return len(self.table)
-
-    def arrow(self, canon: str) -> pa.Array:
-        """The text of a canonical field as Arrow ("" in every row without such a column)."""
-        return self.columns[canon] if canon in self.columns else constant_text("", self.n)
-
-    def get(self, canon: str) -> pd.Series:
-        """The text of a canonical field ("" in every row when the file has no such column)."""
-        return text_series(self.arrow(canon), self.table.index)
-
-    def folded(self, canon: str, drop: str = "") -> pd.Series:
-        """A field's text folded (NFKC, stripped), for checks and comparison keys."""
-        return fold_series(self.get(canon), drop=drop)
-
-    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array]:
-        """A field folded through its distinct values: (per-row code, folded values)."""
-        if canon not in self.columns:
-            return np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string())
-        return folded_codes(self.columns[canon])
-
-    def flag(self, mask, text: str) -> None:
-        """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            self.flags.setdefault(int(i), []).append(text)
-
-    def issue_texts(self) -> pd.Series:
-        """Per row, its notes joined by "; " ("" for the rows without any)."""
-        out = Labels(self.n)
-        for i, notes in self.flags.items():
-            out.set(i, "; ".join(notes))
-        return out.series(self.table.index)
-
-
-def check_names(work: RowWork) -> None:
+def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None:
     """A firm name is required (empty once folded: :func:`geo.columns.blank_after_fold`);
-    a GeoJSON feature that is not a Point is rejected with the reason the reader gave."""
+    a GeoJSON feature without a usable Point is rejected with the reason the reader
+    gave (``geometry_errors``, "" where fine)."""
     work.problems.add(blank_after_fold(work.arrow("name")), "name", "empty firm name")
-    if "__geometry_error" in work.table.columns:
-        geom_err = work.table["__geometry_error"].astype(str)
-        work.problems.add(geom_err != "", "geometry", geom_err.to_numpy())
+    if geometry_errors is not None:
+        work.problems.add(geometry_errors != "", "geometry", geometry_errors.to_numpy())
 
 
 def row_datums(work: RowWork, *, default: str) -> Labels:
     """Each row's datum: its 坐标系 cell if it has one, else the file's ``default``.
-    Each distinct cell value is parsed once; an unknown one rejects its rows."""
+    Each distinct cell value is parsed once and the unknown ones reject their rows in
+    one step, so the cost is linear in rows however many distinct values there are."""
     datums = Labels(work.n, default)
     if "datum" not in work.columns:
         return datums
     codes, values = work.folded_codes("datum")
-    for k, value in enumerate(values.to_pylist()):
+    texts = values.to_pylist()
+    ids = np.full(len(texts), datums.code(default), dtype=np.int32)
+    reasons = np.full(len(texts), "", dtype=object)
+    for k, value in enumerate(texts):
         if value == "":
             continue
-        rows = codes == k
         try:
-            datums.set(rows, parse_datum(value))
+            ids[k] = datums.code(parse_datum(value))
         except ValueError:
-            work.problems.add(rows, "datum", f"unknown datum {value!r}: use WGS84, GCJ-02 or BD-09")
+            reasons[k] = f"unknown datum {value!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
+    datums.codes = ids[codes]
+    problem = reasons[codes]
+    work.problems.add(problem != "", "datum", problem)
     return datums
 
 

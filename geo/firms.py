@@ -27,6 +27,9 @@ Rules, in the order they apply:
   (``uscc_valid`` false, ``uscc_problem`` says why).
 - Duplicates: the first row wins; a later row with the same valid credit code, or
   with the same name and address, is rejected as a duplicate of that row.
+- Every user column is kept, whatever its name: one named like an output column
+  (``row``, ``field``, ``reason``, ``geometry``, ``issues`` …) is renamed ``row_1``
+  and the rename listed in ``report["renamed_columns"]``.
 """
 
 from __future__ import annotations
@@ -126,6 +129,46 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
         raise TableRejectedError("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
 
 
+#: Columns of the accepted output; the rejected output puts ``row``, ``field`` and
+#: ``reason`` before the user's columns.
+ACCEPTED_COLUMNS = ("row", "name", "name_en", "uscc", "uscc_valid", "uscc_problem", "address",
+                    "industry", "industry_code", "sector", "sector_source", "employees",
+                    "datum_in", "placement", "placement_precision_m", "issues", "lon", "lat",
+                    "geometry")
+REJECTED_COLUMNS = ("row", "field", "reason")
+
+
+def _free_name(base: str, taken: set[str]) -> str:
+    i = 1
+    while f"{base}_{i}" in taken:
+        i += 1
+    return f"{base}_{i}"
+
+
+def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.Series | None]:
+    """Keep every user column, whatever its name: (table, renames, geometry errors).
+
+    A column whose name the outputs use for themselves is renamed ``row`` →
+    ``row_1`` (the next free number), so a re-imported ``x.rejected.csv`` keeps its
+    old ``row``/``field``/``reason`` as ``row_1``/``field_1``/``reason_1``. The
+    reader's geometry-error marker (``table.attrs["geometry_error_column"]``) is
+    taken out and returned; any other column, ``__``-prefixed or not, stays.
+    """
+    marker = table.attrs.get("geometry_error_column")
+    geometry_errors = table[marker].astype(str) if marker in table.columns else None
+    if geometry_errors is not None:
+        table = table.drop(columns=[marker])
+    mapped = map_headers(table.columns)
+    reserved = set(REJECTED_COLUMNS) | set(ACCEPTED_COLUMNS)
+    taken = {str(c) for c in table.columns} | reserved
+    renames: dict[str, str] = {}
+    for c in map(str, table.columns):
+        if c in reserved and (c in REJECTED_COLUMNS or c not in mapped):
+            renames[c] = _free_name(c, taken)
+            taken.add(renames[c])
+    return (table.rename(columns=renames) if renames else table), renames, geometry_errors
+
+
 def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportResult:
@@ -137,11 +180,12 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     """
     default_datum = parse_datum(default_datum)
     say = progress or (lambda _msg: None)
+    table, renamed, geometry_errors = own_columns(table)
     mapping = map_headers(table.columns)
     _check_columns(table, mapping)
     work = RowWork(table, mapping)
     say(f"checking {work.n:,} rows")
-    check_names(work)
+    check_names(work, geometry_errors)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
     if coords.need_address.any():
         say(f"placing {int(coords.need_address.sum()):,} rows by address")
@@ -156,6 +200,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     report = _report(work, coords, accepted, rejected, default_datum=default_datum,
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
                                        .sum()))
+    report["renamed_columns"] = renamed
     say(f"{report['accepted']:,} accepted, {report['rejected']:,} rejected")
     return ImportResult(accepted, rejected, report)
 
@@ -163,8 +208,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
                     employees: np.ndarray) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
-    were (an extra column whose name is taken is prefixed ``extra_``); EPSG:4326 points,
-    built from the coordinate arrays (no per-row Python objects but the points)."""
+    were (:func:`own_columns` freed their names); EPSG:4326 points, built from the
+    coordinate arrays (no per-row Python objects but the points)."""
     keep = ~work.problems.rejected
     index = work.table.index
     frame = pd.DataFrame({
@@ -184,9 +229,8 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         "lon": coords.x,
         "lat": coords.y,
     }, index=index)
-    extras = [c for c in work.table.columns if c not in work.mapping and not str(c).startswith("__")]
-    for c in extras:
-        frame[f"extra_{c}" if c in frame.columns else c] = work.table[c]
+    for c in (c for c in work.table.columns if c not in work.mapping):
+        frame[c] = work.table[c]
     if not keep.all():
         frame = frame[keep]
     points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
@@ -200,7 +244,6 @@ def _rejected_frame(work: RowWork) -> pd.DataFrame:
     rejected.insert(0, "row", np.arange(1, work.n + 1)[~keep])
     rejected.insert(1, "field", work.problems.field[~keep])
     rejected.insert(2, "reason", work.problems.reason[~keep])
-    rejected = rejected.drop(columns=[c for c in rejected.columns if str(c).startswith("__")])
     return rejected.reset_index(drop=True)
 
 

@@ -3,6 +3,10 @@
 Every cell comes back as text (``""`` when empty), so codes keep their leading
 zeros and a column of digits with a blank cell never turns into floats. The
 parsing and checking of values happens in :mod:`geo.firms`, which is pure.
+
+Work is bounded for every reader (rows, header size, XLSX cells actually present
+— see :mod:`geo.xlsx` —, GeoJSON nesting), and every refusal is one
+:class:`UnreadableFileError` saying what, where and how to fix it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import codecs
 import csv
 import io
 import json
-import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -19,18 +23,24 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from geo.errors import UnreadableFileError
+from geo.xlsx import cell_text as _cell_text
+from geo.xlsx import read_xlsx
 
 __all__ = [
-    "CSV_ENCODINGS", "MAX_ROWS", "MAX_XLSX_RATIO", "MAX_XLSX_UNCOMPRESSED_BYTES",
-    "SUFFIXES", "decode_csv", "read_firm_table", "table_from_bytes", "table_from_csv_text",
-    "table_from_geojson_text", "table_from_xlsx_bytes"
+    "CSV_ENCODINGS", "MAX_FILE_BYTES", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS", "MAX_ROWS",
+    "SUFFIXES", "decode_csv", "encoding_warning", "read_firm_table", "table_from_bytes",
+    "table_from_csv_text", "table_from_geojson_text", "table_from_utf8_csv",
+    "table_from_xlsx_bytes"
 ]
 
 #: Largest number of data rows read from one file.
 MAX_ROWS = 2_000_000
-#: XLSX safety limits: total uncompressed size, and compression ratio of any member.
-MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
-MAX_XLSX_RATIO = 200
+#: Longest header line (characters) of a CSV file.
+MAX_HEADER_CHARS = 65_536
+#: Largest file read, in bytes. GeoJSON is parsed whole into Python objects (about
+#: 10× its size in memory: 48 MB took 600 MB), so its limit is lower; use CSV beyond.
+MAX_FILE_BYTES = 512_000_000
+MAX_GEOJSON_BYTES = 128_000_000
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
@@ -53,14 +63,23 @@ def decode_csv(raw: bytes, name: str = "file") -> tuple[str, str]:
                        f"{first_error.start}); save it as UTF-8 CSV")
 
 
-def table_from_csv_text(text: str, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "file") -> pd.DataFrame:
     """Parse CSV text into a frame of strings (empty cells as "").
 
     Arrow's CSV reader does the work (about 4× faster than pandas' at a million
     rows), every column read as text; a file it cannot take (duplicate headers,
-    ragged rows) goes through pandas, whose error names the line.
+    ragged rows) goes through pandas, whose error names the line. A header line
+    longer than :data:`MAX_HEADER_CHARS` is refused.
     """
-    header = next(csv.reader(io.StringIO(text[:65536])), [])
+    first_line = text.find("\n", 0, MAX_HEADER_CHARS + 1)
+    if first_line == -1 and len(text) > MAX_HEADER_CHARS:
+        raise UnreadableFileError(f"{name}: the header line is longer than "
+                                  f"{MAX_HEADER_CHARS // 1024} KB; is this a firm table? The "
+                                  "first line should hold the column names")
+    try:
+        header = next(csv.reader(io.StringIO(text[:MAX_HEADER_CHARS])), [])
+    except csv.Error as err:
+        raise UnreadableFileError(f"{name}: the header line is not readable CSV ({err})") from err
     names = [h.strip() for h in header]
     if names and len(set(names)) == len(names) and all(names):
         try:
@@ -74,13 +93,13 @@ def table_from_csv_text(text: str, max_rows: int = MAX_ROWS) -> pd.DataFrame:
                 raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import "
                                           "a sample")
             return _cap(table.to_pandas(), max_rows)
-        except pa.ArrowInvalid:
+        except pa.ArrowException:
             pass
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                             skipinitialspace=False, nrows=max_rows + 1)
     except (pd.errors.ParserError, ValueError) as err:
-        raise UnreadableFileError(f"not a readable CSV table: {err}") from err
+        raise UnreadableFileError(f"{name}: not a readable CSV table: {err}") from err
     return _cap(frame, max_rows)
 
 
@@ -90,7 +109,9 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
     Arrow cannot take the table, so that the careful path (:func:`decode_csv`,
     :func:`table_from_csv_text`) reads it and names the problem."""
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
-    head = body[:65536]
+    head = body[:MAX_HEADER_CHARS]
+    if b"\n" not in head and len(body) > MAX_HEADER_CHARS:
+        return None  # no header line within the limit: the careful path refuses it by name
     head = head[:head.rfind(b"\n") + 1] if b"\n" in head else head
     try:
         header = next(csv.reader(io.StringIO(head.decode("utf-8"))), [])
@@ -116,116 +137,203 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
 def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     if len(frame) > max_rows:
         raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    names = [str(c).strip() for c in frame.columns]
+    twice = sorted({c for c in names if names.count(c) > 1}) if len(set(names)) < len(names) else []
+    if twice:
+        raise UnreadableFileError(f"two columns are headed {twice[0]!r}; rename one so each "
+                                  "header is unique")
+    frame.columns = names
     return frame
 
 
-def _check_xlsx_archive(raw: bytes, name: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile as err:
-        raise UnreadableFileError(f"{name}: not an .xlsx file (not a zip archive)") from err
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if ratio > MAX_XLSX_RATIO and info.file_size > 10_000_000:
-            raise UnreadableFileError(f"{name}: member {info.filename} expands {ratio:.0f}× "
-                               "(a zip bomb?); refused")
-    if total > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise UnreadableFileError(f"{name}: {total / 1e9:.1f} GB uncompressed, over the "
-                           f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e9:.0f} GB limit; export a CSV instead")
+def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx", max_rows: int = MAX_ROWS, *,
+                          sheet: str | None = None) -> pd.DataFrame:
+    """The sheet with data (or ``sheet``) of an XLSX as strings (see :func:`geo.xlsx.read_xlsx`)."""
+    return _cap(read_xlsx(raw, name, max_rows, sheet=sheet)[0], max_rows)
 
 
-def _cell_text(value) -> str:
-    if value is None:
+def _json_cell(value) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return _cell_text(value)
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+            type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
+
+
+def _point_problem(geom) -> str | None:
+    """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
+    if geom is None:
         return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value).strip()
+    if not isinstance(geom, dict):
+        return f"geometry is {_kind(geom)}, not a GeoJSON geometry object"
+    if geom.get("type") != "Point":
+        return f"geometry is a {geom.get('type')}, not a Point"
+    coords = geom.get("coordinates")
+    if not isinstance(coords, list) or len(coords) < 2:
+        return f"Point coordinates are {_kind(coords)}, expected [longitude, latitude]"
+    if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2]):
+        return "Point coordinates are not two numbers, expected [longitude, latitude]"
+    return None
 
 
-def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx",
-                          *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """The first sheet of an XLSX as strings; numbers keep their spreadsheet form
-    (a credit code stored as a number shows as ``9.14403001922038e+17``)."""
-    import openpyxl  # uses defusedxml for the XML parts when it is installed
+def _feature_row(feat, number: int, name: str, marker: str) -> dict:
+    if not isinstance(feat, dict):
+        raise UnreadableFileError(f"{name}: feature {number} is {_kind(feat)}, not a GeoJSON "
+                                  "Feature object; fix or remove it")
+    props = feat.get("properties")
+    if props is not None and not isinstance(props, dict):
+        raise UnreadableFileError(f"{name}: feature {number} has properties that are "
+                                  f"{_kind(props)}, not an object; fix or remove it")
+    row = {str(k): _json_cell(v) for k, v in (props or {}).items()}
+    geom = feat.get("geometry")
+    problem = _point_problem(geom)
+    if problem is None:
+        row["lon"], row["lat"] = (_cell_text(c) for c in geom["coordinates"][:2])
+    elif problem:
+        row[marker] = problem
+    return row
 
-    _check_xlsx_archive(raw, name)
-    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise UnreadableFileError(f"{name}: the first sheet is empty")
-        data = []
-        for i, row in enumerate(rows):
-            if i >= max_rows:
-                raise UnreadableFileError(f"{name}: more than {max_rows:,} rows: split the file")
-            data.append([_cell_text(v) for v in row])
-    finally:
-        book.close()
-    width = len(header)
-    data = [(r + [""] * width)[:width] for r in data if any(r)]
-    frame = pd.DataFrame(data, columns=[_cell_text(h) or f"column_{i + 1}"
-                                        for i, h in enumerate(header)], dtype=str)
-    return _cap(frame, max_rows)
+
+def _feature_list(doc, name: str) -> list:
+    if not isinstance(doc, dict):
+        raise UnreadableFileError(f"{name}: the top level is {_kind(doc)}, not a GeoJSON "
+                                  "FeatureCollection object")
+    if doc.get("type") != "FeatureCollection":
+        raise UnreadableFileError(f"{name}: expected a GeoJSON FeatureCollection (its type is "
+                                  f"{str(doc.get('type'))[:40]!r})")
+    features = doc.get("features", [])
+    if not isinstance(features, list):
+        raise UnreadableFileError(f"{name}: 'features' is {_kind(features)}, expected a list "
+                                  "of Feature objects")
+    return features
 
 
 def table_from_geojson_text(text: str, name: str = "file.geojson",
                             *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """Feature properties as strings, plus ``lon``/``lat`` from Point geometries.
 
-    A feature whose geometry is not a Point gets its type in ``__geometry_error``
-    so that the importer can reject that row with the reason.
+    The document's shape is checked before use (a FeatureCollection object whose
+    ``features`` is a list of objects). A feature whose geometry is not a Point
+    with two numbers gets the reason in a marker column, named in
+    ``frame.attrs["geometry_error_column"]``, so the importer rejects that row.
     """
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise UnreadableFileError(f"{name}: not valid JSON ({err.msg} at line {err.lineno})") from err
-    if doc.get("type") != "FeatureCollection":
-        raise UnreadableFileError(f"{name}: expected a GeoJSON FeatureCollection")
-    rows = []
-    for feat in doc.get("features", []):
-        props = {k: _cell_text(v) for k, v in (feat.get("properties") or {}).items()}
-        geom = feat.get("geometry") or {}
-        if geom.get("type") == "Point" and len(geom.get("coordinates", [])) >= 2:
-            props["lon"], props["lat"] = (_cell_text(c) for c in geom["coordinates"][:2])
-        elif geom:
-            props["__geometry_error"] = f"geometry is a {geom.get('type')}, not a Point"
-        rows.append(props)
-    frame = pd.DataFrame(rows, dtype=str).fillna("")
-    return _cap(frame, max_rows)
+    except RecursionError as err:
+        raise UnreadableFileError(f"{name}: JSON nested too deeply to be GeoJSON firm points; "
+                                  "check the file") from err
+    features = _feature_list(doc, name)
+    if len(features) > max_rows:
+        raise UnreadableFileError(f"{name}: more than {max_rows:,} features: split the file")
+    keys = {str(k) for f in features if isinstance(f, dict)
+            and isinstance(f.get("properties"), dict) for k in f["properties"]}
+    marker = "__geometry_error"
+    while marker in keys:
+        marker += "_"
+    rows = [_feature_row(f, i, name, marker) for i, f in enumerate(features, start=1)]
+    frame = _cap(pd.DataFrame(rows, dtype=str).fillna(""), max_rows)
+    if marker in frame.columns:
+        frame.attrs["geometry_error_column"] = marker
+    return frame
 
 
-def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
-    """Read a firm file by its extension. Returns (text frame, info about the read)."""
+#: Share of non-ASCII characters outside GB2312 above which GB18030 text is suspect.
+_RARE_SHARE = 0.5
+
+
+def encoding_warning(raw: bytes, text: str, encoding: str) -> str | None:
+    """A warning when text read as GB18030 looks like Latin-1/Windows-1252 instead.
+
+    Chinese text in GBK/GB18030 uses GB2312's common characters almost only;
+    Latin-1 letters (``Müller``: bytes ``FC 6C``) decode to rare characters outside
+    it. The first 200,000 characters are tested.
+    """
+    if encoding != "gb18030":
+        return None
+    counts = Counter(ch for ch in text[:200_000] if ord(ch) > 127)
+    if not counts:
+        return None
+    rare = sum(n for ch, n in counts.items() if not _in_gb2312(ch))
+    if rare / sum(counts.values()) < _RARE_SHARE:
+        return None
+    return (f"the text was read as GB18030 but looks like Latin-1/Windows-1252 "
+            f"(e.g. {_example(raw)}); if names look garbled, save the file as UTF-8 and import it "
+            "again")
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _example(raw: bytes) -> str:
+    """The first word with a non-ASCII byte, as Windows-1252 and as GB18030 read it."""
+    pos = next(i for i, b in enumerate(raw[:1_000_000]) if b > 127)
+    start, end = pos, pos
+    while start > 0 and raw[start - 1] > 32 and raw[start - 1] not in b",;\t\"":
+        start -= 1
+    while end < len(raw) and end - pos < 40 and raw[end] > 32 and raw[end] not in b",;\t\"":
+        end += 1
+    word = raw[start:end]
+    return (f"{word.decode('cp1252', errors='replace')!r}, read as "
+            f"{word.decode('gb18030', errors='replace')!r}")
+
+
+def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
+                    sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """Read a firm file by its extension. Returns (text frame, info about the read).
+
+    ``sheet`` names the sheet of an XLSX workbook with data on several sheets.
+    ``info["warnings"]`` lists doubts about the read (e.g. a probable wrong encoding).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
                            "use .csv, .xlsx or .geojson")
     try:
+        _check_size(path.stat().st_size, path.name)
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path}: cannot read ({err.strerror})") from err
-    return table_from_bytes(raw, path.name, max_rows=max_rows)
+    return table_from_bytes(raw, path.name, max_rows=max_rows, sheet=sheet)
 
 
-def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
+def _check_size(size: int, name: str) -> None:
+    geojson = Path(name).suffix.lower() in (".geojson", ".json")
+    limit = MAX_GEOJSON_BYTES if geojson else MAX_FILE_BYTES
+    if size > limit:
+        hint = "save it as CSV (lon/lat columns)" if geojson else "split the file"
+        raise UnreadableFileError(f"{name}: {size / 1e6:,.0f} MB is over the {limit / 1e6:,.0f} MB "
+                                  f"limit for this kind of file; {hint}")
+
+
+def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
+                     sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
     suffix = Path(name).suffix.lower()
+    _check_size(len(raw), name)
     if suffix == ".xlsx":
-        return table_from_xlsx_bytes(raw, name, max_rows=max_rows), {"format": "xlsx"}
+        frame, title = read_xlsx(raw, name, max_rows, sheet=sheet)
+        return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": []}
+    if suffix not in SUFFIXES:
+        raise UnreadableFileError(f"{name}: unsupported file type {suffix or '(none)'}; "
+                                  "use .csv, .xlsx or .geojson")
     if suffix in (".csv", ".txt"):
         fast = table_from_utf8_csv(raw, max_rows)
         if fast is not None:
-            return fast, {"format": "csv", "encoding": "utf-8-sig"}
+            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
     text, encoding = decode_csv(raw, name)
+    warning = encoding_warning(raw, text, encoding)
+    info = {"encoding": encoding, "warnings": [f"{name}: {warning}"] if warning else []}
     if suffix in (".geojson", ".json"):
-        return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson",
-                                                               "encoding": encoding}
-    if suffix in (".csv", ".txt"):
-        return table_from_csv_text(text, max_rows), {"format": "csv", "encoding": encoding}
-    raise UnreadableFileError(f"{name}: unsupported file type {suffix or '(none)'}; "
-                       "use .csv, .xlsx or .geojson")
+        return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson", **info}
+    return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info}

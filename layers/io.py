@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.crs import STORAGE_CRS, require_storage_crs
 from geo.export import to_geojson
+from geo.files import write_text
 from geo.shapes import BaseUnits
 from layers.build import layer_frame
 from layers.catalog import layer_files, read_layer_file
@@ -108,7 +109,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: Path, source: str) -> None:
                                 "attribution": "© OpenStreetMap contributors; shanghai-cluster-map",
                                 "datum": "WGS84 (EPSG:4326)",
                                 "precision": "per feature: precision_m (metres), approximate"})
-    path.write_text(text + "\n", encoding="utf-8")
+    write_text(path, text + "\n")
 
 
 def read_layer(path: Path) -> gpd.GeoDataFrame:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from geo.files import write_text
 from layers.settings import DATA_DIR, PROVENANCE_FILE
 
 __all__ = [
@@ -64,7 +65,7 @@ def read_provenance(path: Path = PROVENANCE_FILE) -> dict[str, dict]:
 def write_provenance(entries: dict[str, dict], path: Path = PROVENANCE_FILE) -> None:
     doc = {"about": "One entry per file in data/ (paths relative to data/). See data/README.md.",
            "files": dict(sorted(entries.items()))}
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
 def built_layer_entry(rel_path: str, path: Path, definition_file: str, source: str) -> dict:

@@ -45,3 +45,12 @@ def test_the_app_rerun_benchmark_times_each_interaction():
     for key in ("first_run_s", "upload_run_s", "plain_rerun_s", "sector_switch_s",
                 "measure_switch_s", "measure_sector_switch_s", "shortlist_sector_switch_s"):
         assert f[key] > 0, key
+
+
+def test_the_hostile_input_benchmark_reports_bomb_datum_and_export_figures():
+    f = bench("hostile.py", "--n", "2000", "--distinct", "1000", "--export-n", "2000", "--json")
+    assert f["bomb_bytes"] < 10_000 and f["bomb_rows"] == 1
+    for key in ("bomb_wall_s", "bomb_cpu_s", "bomb_peak_rss_mb", "datum_one_s", "datum_distinct_s",
+                "datum_ratio", "export_s", "export_peak_rss_mb"):
+        assert f[key] > 0, key
+    assert f["datum_rows"] == 2000 and f["datum_distinct"] == 1000 and f["export_n"] == 2000

@@ -81,5 +81,11 @@ def test_datum_names(name, expected):
 
 
 def test_unknown_datum_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown datum 'cgcs2000'"):
-        datum.parse_datum("cgcs2000")
+    with pytest.raises(ValueError, match="unknown datum 'beijing54'"):
+        datum.parse_datum("beijing54")
+
+
+@pytest.mark.parametrize("name", ["CGCS2000", "cgcs-2000", "EPSG:4490", "EPSG:4326", "epsg 4326",
+                                  "4490", "国家2000"])
+def test_cgcs2000_and_epsg_codes_are_wgs84_within_the_projects_precision(name):
+    assert datum.parse_datum(name) == "wgs84"

@@ -212,8 +212,17 @@ def test_declared_datum_is_converted_to_wgs84_per_file_and_per_row():
 
 
 def test_unknown_datum_in_a_row_is_rejected():
-    result = csv_import("企业名称,经度,纬度,坐标系\n甲,121.5,31.2,CGCS2000\n")
+    result = csv_import("企业名称,经度,纬度,坐标系\n甲,121.5,31.2,Beijing54\n")
     assert rejected_reason(result, 1)[0] == "datum"
+
+
+def test_cgcs2000_and_epsg_codes_are_read_as_wgs84():
+    rows = "".join(f"{n},121.5,31.2,{d}\n" for n, d in
+                   [("甲", "CGCS2000"), ("乙", "EPSG:4490"), ("丙", "EPSG:4326"), ("丁", "epsg 4326")])
+    result = csv_import("企业名称,经度,纬度,坐标系\n" + rows)
+    assert result.report["rejected"] == 0
+    assert list(result.accepted["datum_in"]) == ["wgs84"] * 4
+    assert list(result.accepted["lon"]) == [121.5] * 4  # no shift applied
 
 
 def test_rows_without_coordinates_are_placed_by_address():

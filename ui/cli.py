@@ -15,13 +15,14 @@ import geopandas as gpd
 import pandas as pd
 
 import layers
-from firms.importing import load_firms, write_import
+from firms.importing import check_import_paths, load_firms, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
 from geo.datum import DATUMS
 from geo.errors import ShmapError, UsageError
-from geo.export import output_path, table_csv
+from geo.export import output_path, write_table_csv
+from geo.files import check_output, replacing, replacing_path, write_bytes
 from layers.exporting import FORMATS, export_bytes, filter_by_sectors
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
@@ -63,14 +64,9 @@ def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
 
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84); returns the path."""
-    out = output_path(out, datum=datum)
-    if not out.parent.is_dir():
-        raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
+    out = check_output(output_path(out, datum=datum))
     _, content = export_bytes(frames, fmt, datum=datum, stem=out.stem)
-    try:
-        out.write_bytes(content)
-    except OSError as err:
-        raise UsageError(f"cannot write {out}: {err.strerror or err}") from err
+    write_bytes(out, content)
     return out
 
 
@@ -112,29 +108,32 @@ def _cmd_preview(args) -> int:
     frames = selected_layers(ids, args.sector)
     entries = {e.id: e for e in layers.catalog()}
     fig = preview_figure(frames, entries, layers.load("districts"), lang=args.lang)
-    fig.savefig(args.output, dpi=args.dpi)
+    with replacing_path(args.output) as tmp:
+        fig.savefig(tmp, dpi=args.dpi)
     print(f"wrote {args.output}")
     return 0
 
 
-def _firms_or_error(path: str, datum: str, *, progress: bool = False):
+def _firms_or_error(path: str, datum: str, *, progress: bool = False,
+                    sheet: str | None = None):
     try:
-        return load_firms(path, datum, progress=progress)
+        return load_firms(path, datum, progress=progress, sheet=sheet)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
         raise UsageError(str(err)) from err
 
 
 def _cmd_firms_import(args) -> int:
     out = Path(args.output)
-    if not out.parent.is_dir():
-        raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
-    result = _firms_or_error(args.file, args.datum, progress=True)
-    try:
-        rej = write_import(result, out)
-    except (OSError, ValueError) as err:
-        raise UsageError(f"cannot write {out}: {err}") from err
+    check_import_paths(Path(args.file), out)  # before the work: nothing the user has is replaced
+    result = _firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet)
+    rej = write_import(result, out)
     r = result.report
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
+    for warning in r.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
+    if r.get("renamed_columns"):
+        print("columns renamed (their names are output columns): "
+              + ", ".join(f"{k} → {v}" for k, v in r["renamed_columns"].items()))
     print("headers: " + ", ".join(f"{k} → {v}" for k, v in r["header_mapping"].items()))
     print(f"datum assumed where none given: {r['default_datum']}; swapped lon/lat fixed: "
           f"{r['swapped_fixed']}; placed by address: {r['placed_by_address']}; invalid credit "
@@ -155,13 +154,16 @@ def _sector_or_error(values) -> str | None:
 
 def _cmd_measures(args) -> int:
     _check_layers([args.layer])
+    if args.output:
+        check_output(args.output, inputs=[args.firms])
     sector = _sector_or_error(args.sector)
     if args.engine == "dask":
         table, tally = _dask_measures(args, sector)
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
-        table = layer_measures(_firms_or_error(args.firms, args.datum).accepted, args.layer, sector)
+        firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet).accepted
+        table = layer_measures(firms, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
 
@@ -189,7 +191,10 @@ def _dask_measures(args, sector):
 
 def _cmd_shortlist(args) -> int:
     sector = _sector_or_error(args.sector)
-    firms = _firms_or_error(args.firms, args.datum).accepted if args.firms else None
+    if args.output:
+        check_output(args.output, inputs=[args.firms] if args.firms else [])
+    firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet).accepted if args.firms \
+        else None
     table = shortlist(firms, sector).head(args.top)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
@@ -201,11 +206,9 @@ def _write_table(table: pd.DataFrame, output: str | None) -> None:
         with pd.option_context("display.width", 200, "display.max_columns", 30):
             print(table.to_string(index=False))
         return
-    out = Path(output)
-    if not out.parent.is_dir():
-        raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
-    out.write_text(table_csv(table), encoding="utf-8-sig")
-    print(f"wrote {len(table)} rows to {out}")
+    with replacing(output, encoding="utf-8-sig") as fh:
+        write_table_csv(table, fh)
+    print(f"wrote {len(table)} rows to {output}")
 
 
 def _cmd_measures_of(args) -> int:
@@ -240,6 +243,9 @@ def _cmd_synth(args) -> int:
     path = write_synthetic(args.n, args.seed, folder)
     print(f"wrote {args.n} SYNTHETIC firms (not real) to {path}")
     return 0
+
+
+SHEET_HELP = "the sheet of an .xlsx workbook to read (default: its only sheet with data)"
 
 
 def _add_layer_commands(sub) -> None:
@@ -287,6 +293,7 @@ def _add_firm_commands(sub) -> None:
     f.add_argument("--datum", choices=DATUMS, default="wgs84",
                    help="datum of coordinates without a 坐标系 column (default wgs84)")
     f.add_argument("-o", "--output", required=True, help=".geojson, .gpkg or .csv")
+    f.add_argument("--sheet", help=SHEET_HELP)
     f.set_defaults(func=_cmd_firms_import)
 
     s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
@@ -305,6 +312,7 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--workers", type=int,
                    help="with --engine dask and no --scheduler: local worker processes "
                         "(default: one per core)")
+    s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
@@ -315,6 +323,7 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--firms", help="a firm file; without it LQ and counts are zero")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
     s.add_argument("--top", type=int, default=20)
+    s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
 

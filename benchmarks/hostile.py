@@ -1,0 +1,141 @@
+"""Figures for hostile input (issue #13): the XLSX dimension bomb, junk datum values,
+and the peak memory of ``shmap firms import -o x.geojson``.
+
+    python benchmarks/hostile.py [--n 200000] [--distinct 100000] [--export-n 1000000] [--json]
+
+- bomb: a workbook written by openpyxl, then its sheet made to declare
+  ``A1:XFD1048576`` with an empty row 1,048,576; read in a child process, which
+  reports the read's CPU seconds, wall seconds and its peak RSS (MB).
+- datum: import of ``--n`` rows whose 坐标系 column holds one junk value, then
+  ``--distinct`` distinct junk values; ``datum_ratio`` = distinct / one.
+- export: ``shmap firms import`` of ``--export-n`` SYNTHETIC firms to GeoJSON in a
+  child process; its peak RSS (MB) from ``wait4``. Skipped with ``--export-n 0``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def bomb_bytes() -> bytes:
+    """An openpyxl workbook whose sheet then claims 1,048,576 × 16,384 cells."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [("企业名称", "地址"), ("甲公司", "上海市浦东新区张江镇")]:
+        book.active.append(row)
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index('<dimension ref="')
+                end = text.index("/>", start) + 2
+                text = text[:start] + '<dimension ref="A1:XFD1048576"/>' + text[end:]
+                text = text.replace("</sheetData>", '<row r="1048576"/></sheetData>')
+                data = text.encode()
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def child_figures(code: str) -> tuple[dict, float]:
+    """Run Python code in a child; (its last printed JSON line, its peak RSS in MB)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"child failed ({proc.returncode})")
+    lines = out.strip().splitlines()
+    last = lines[-1] if lines else ""
+    return (json.loads(last) if last.startswith("{") else {}), usage.ru_maxrss / 1024
+
+
+def bomb_figures(folder: Path) -> dict:
+    path = folder / "bomb.xlsx"
+    path.write_bytes(bomb_bytes())
+    code = textwrap.dedent(f"""
+        import json, resource, time
+        from geo.readers import read_firm_table
+        r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        table, _ = read_firm_table({str(path)!r})
+        r1, t1 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        print(json.dumps({{"rows": len(table), "wall_s": t1 - t0,
+                          "cpu_s": r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime}}))
+    """)
+    figures, rss = child_figures(code)
+    return {"bomb_bytes": path.stat().st_size, "bomb_rows": figures["rows"],
+            "bomb_wall_s": round(figures["wall_s"], 3), "bomb_cpu_s": round(figures["cpu_s"], 3),
+            "bomb_peak_rss_mb": round(rss, 1)}
+
+
+def datum_figures(n: int, distinct: int) -> dict:
+    from firms.importing import import_firm_table
+    from geo.readers import table_from_bytes
+
+    def timed(values) -> float:
+        body = "".join(f"f{i},121.5,31.2,{values(i)}\n" for i in range(n))
+        table, info = table_from_bytes(("企业名称,经度,纬度,坐标系\n" + body).encode(), "j.csv")
+        start = time.perf_counter()
+        result = import_firm_table(table, "wgs84", info)
+        assert result.report["rejected"] == n
+        return time.perf_counter() - start
+
+    import_firm_table(table_from_bytes("企业名称,经度,纬度\n甲,121.5,31.2\n".encode(), "w.csv")[0])
+    one = timed(lambda i: "junk")  # after a warm-up import: places and taxonomy loaded
+    many = timed(lambda i: f"junk{i % distinct}")
+    return {"datum_rows": n, "datum_distinct": distinct, "datum_one_s": round(one, 2),
+            "datum_distinct_s": round(many, 2), "datum_ratio": round(many / one, 2)}
+
+
+def export_figures(n: int, folder: Path) -> dict:
+    from firms.synth import write_synthetic
+
+    src = write_synthetic(n, 1, folder)
+    out = folder / "firms.geojson"
+    code = (f"import sys; from ui.cli import main; "
+            f"sys.exit(main(['firms', 'import', {str(src)!r}, '-o', {str(out)!r}]))")
+    start = time.perf_counter()
+    _, rss = child_figures(code)
+    return {"export_n": n, "export_s": round(time.perf_counter() - start, 1),
+            "export_bytes": out.stat().st_size, "export_peak_rss_mb": round(rss, 1)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=200_000)
+    p.add_argument("--distinct", type=int, default=100_000)
+    p.add_argument("--export-n", type=int, default=1_000_000)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = bomb_figures(Path(tmp))
+        figures.update(datum_figures(args.n, args.distinct))
+        if args.export_n:
+            figures.update(export_figures(args.export_n, Path(tmp)))
+    if not args.json:
+        for key, value in figures.items():
+            print(f"{key:>22}: {value}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
