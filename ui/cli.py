@@ -22,7 +22,7 @@ from firms.zones import layer_measures
 from geo.datum import DATUMS
 from geo.errors import ShmapError, UsageError
 from geo.export import output_path, table_csv
-from layers.exporting import FORMATS, export_bytes, filter_by_sectors
+from layers.exporting import FORMATS, export_files, filter_by_sectors
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
 from layers.sectors import parse_sector_ids
@@ -60,13 +60,17 @@ def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
 
 
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
-    """Write frames to ``out`` (name suffixed with the datum when not WGS84); returns the path."""
+    """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
+    companions (``.csvt``, ``.qml``, ``.sld``) beside it; returns the main file's path."""
     out = output_path(out, datum=datum)
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
-    _, content = export_bytes(frames, fmt, datum, stem=out.stem)
+    files = export_files(frames, fmt, datum, stem=out.stem)
     try:
-        out.write_bytes(content)
+        for name, content in files.items():
+            tmp = out.parent / f".{name}.part"
+            tmp.write_bytes(content)
+            tmp.replace(out.parent / name)
     except OSError as err:
         raise UsageError(f"cannot write {out}: {err.strerror or err}") from err
     return out
@@ -76,10 +80,26 @@ def _cmd_export(args) -> int:
     frames = selected_layers(args.layers, args.sector)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}: use --format geojson, gpkg or csv")
+        raise UsageError(f"unknown format {fmt!r}: use --format {', '.join(FORMATS)}")
     path = write_export(frames, fmt, Path(args.output), args.datum)
     n = sum(len(f) for f in frames.values())
-    print(f"wrote {n} features from {len(frames)} layers to {path} ({fmt}, {args.datum})")
+    kept = [k for k, f in frames.items() if len(f)]
+    print(f"wrote {n} features from {len(kept)} layers to {path} ({fmt}, {args.datum})")
+    empty = [k for k in frames if k not in kept]
+    if empty:
+        print(f"left out (no feature in the selection): {', '.join(empty)}")
+    return 0
+
+
+def _cmd_schema(args) -> int:
+    from layers.fieldtypes import json_schema_text
+
+    text = json_schema_text()
+    if not args.output:
+        print(text, end="")
+        return 0
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
     return 0
 
 
@@ -231,13 +251,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=_cmd_layers)
 
-    s = sub.add_parser("export", help="write layers as GeoJSON, GeoPackage or CSV")
+    s = sub.add_parser("export", help="write layers as GeoJSON, GeoPackage, CSV, FlatGeobuf or "
+                                      "GeoParquet")
     s.add_argument("layers", nargs="+", metavar="LAYER")
     s.add_argument("--sector", nargs="*", metavar="ID", help="keep features of these sectors")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
     s.add_argument("--format", choices=FORMATS, help="default: from the output's extension")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=_cmd_export)
+
+    s = sub.add_parser("schema", help="print (or write) the JSON Schema of the layer fields")
+    s.add_argument("-o", "--output", help="file to write (docs/layer-schema.json)")
+    s.set_defaults(func=_cmd_schema)
 
     s = sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions")
     s.set_defaults(func=_cmd_build)
