@@ -114,3 +114,33 @@ def test_service_is_read_only(server):
     assert err.value.code in (400, 405)
     assert len(get_json(f"{server}/collections/poles/items?f=json")["features"]) == \
         len(layers.load("poles"))
+
+
+def test_a_firm_list_is_served_beside_chosen_layers(tmp_path):
+    """`shmap serve poles --firms FILE`: two collections, the firms' accepted rows."""
+    from firms.importing import load_firms
+    from layers.settings import DATA_DIR
+
+    firm_file = DATA_DIR / "firms" / "institutions_named_in_seeds.csv"
+    accepted = load_firms(firm_file).accepted
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "poles", "--firms",
+                             str(firm_file), "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                collections = get_json(f"{url}/collections?f=json")["collections"]
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "did not start"
+                time.sleep(0.5)
+        assert {c["id"] for c in collections} == {"poles", "firms"}
+        served = pyogrio.read_dataframe(f"OAPIF:{url}", layer="firms")
+        assert sorted(served["row"]) == sorted(accepted["row"])
+        assert set(served["name"]) == set(accepted["name"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -19,15 +19,16 @@ from firms.importing import load_firms, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
-from geo.datum import DATUMS
+from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError, UsageError
-from geo.export import output_path, table_csv
+from geo.export import output_name, output_path, table_csv
 from layers.exporting import FORMATS, export_files, filter_by_sectors
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
+from ui.qgis_project import qgz_bytes
 
 
 def _cmd_layers(args) -> int:
@@ -61,11 +62,17 @@ def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
 
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
-    companions (``.csvt``, ``.qml``, ``.sld``) beside it; returns the main file's path."""
+    companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage);
+    returns the main file's path."""
     out = output_path(out, datum=datum)
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
     files = export_files(frames, fmt, datum, stem=out.stem)
+    if fmt == "gpkg":  # a QGIS project over the GeoPackage, layers grouped as in the app
+        gpkg_name = next(iter(files))
+        kept = [k for k, f in frames.items() if len(f)]
+        files[output_name(out.stem, suffix="qgz", datum=datum)] = qgz_bytes(
+            gpkg_name, kept, datum=parse_datum(datum), title=out.stem)
     try:
         for name, content in files.items():
             tmp = out.parent / f".{name}.part"
