@@ -90,7 +90,8 @@ def json_schema() -> dict:
         "description": ("Every layer and export shares these fields and types. Reals are float64 "
                         "(null where absent: a point has no area); booleans true/false (CSV: "
                         "True/False, read as Integer(Boolean) through the .csvt); lists are text "
-                        f"joined by '{SEP}'. CSV exports add lon, lat (Real), datum and wkt."),
+                        f"joined by '{SEP}'. Exports add datum (text: wgs84, gcj02 or bd09); "
+                        "CSV also lon, lat (Real), wkt and wkt_note."),
         "type": "object",
         "properties": props,
         "required": list(COLUMNS),

@@ -57,8 +57,11 @@ def all_layers():
 
 @pytest.mark.parametrize("datum", DATUMS)
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "parquet"])
-def test_all_layers_read_back_with_declared_types(all_layers, fmt, datum, tmp_path, ogrinfo):
+def test_all_layers_read_back_with_declared_types(all_layers, fmt, datum, tmp_path, ogrinfo,
+                                                  request):
     path = write(tmp_path, all_layers, fmt, datum)
+    if fmt == "gpkg":  # every table of every layer, in each datum, validates
+        assert request.getfixturevalue("validate_gpkg")(path) == ""
     tables = LAYER_IDS if fmt == "gpkg" else [None]
     for table in tables:
         got = ogr_field_types(ogrinfo, path, table)

@@ -267,6 +267,22 @@ def _cmd_synth(args) -> int:
     return 0
 
 
+def _add_gis_commands(sub) -> None:
+    """``serve`` (OGC API – Features) and ``schema`` (the fields' JSON Schema)."""
+    s = sub.add_parser("serve", help="serve the layers as OGC API – Features (pygeoapi), read-only")
+    s.add_argument("layers", nargs="*", metavar="LAYER", help="default: every layer")
+    s.add_argument("--firms", help="also serve this firm file (CSV/XLSX/GeoJSON) as `firms`")
+    s.add_argument("--datum", choices=DATUMS, default="wgs84",
+                   help="datum of the firm file's coordinates without a 坐标系 column")
+    s.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
+    s.add_argument("--port", type=int, default=5000)
+    s.set_defaults(func=_cmd_serve)
+
+    s = sub.add_parser("schema", help="print (or write) the JSON Schema of the layer fields")
+    s.add_argument("-o", "--output", help="file to write (docs/layer-schema.json)")
+    s.set_defaults(func=_cmd_schema)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
     sub = p.add_subparsers(dest="command", required=True)
@@ -284,18 +300,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=_cmd_export)
 
-    s = sub.add_parser("serve", help="serve the layers as OGC API – Features (pygeoapi), read-only")
-    s.add_argument("layers", nargs="*", metavar="LAYER", help="default: every layer")
-    s.add_argument("--firms", help="also serve this firm file (CSV/XLSX/GeoJSON) as `firms`")
-    s.add_argument("--datum", choices=DATUMS, default="wgs84",
-                   help="datum of the firm file's coordinates without a 坐标系 column")
-    s.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
-    s.add_argument("--port", type=int, default=5000)
-    s.set_defaults(func=_cmd_serve)
-
-    s = sub.add_parser("schema", help="print (or write) the JSON Schema of the layer fields")
-    s.add_argument("-o", "--output", help="file to write (docs/layer-schema.json)")
-    s.set_defaults(func=_cmd_schema)
+    _add_gis_commands(sub)
 
     s = sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions")
     s.set_defaults(func=_cmd_build)
