@@ -10,6 +10,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 import shapely
@@ -203,3 +204,19 @@ def test_short_wkt_is_kept_whole():
     gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[Point(121.5, 31.2)], crs="EPSG:4326")
     row = next(csv.DictReader(io.StringIO(to_csv(gdf))))
     assert row["wkt"] == "POINT (121.5 31.2)" and row["wkt_note"] == ""
+
+
+def test_appending_every_layer_into_one_table_keeps_numbers_numeric(gpkgs, tmp_path, ogrinfo):
+    """The PostGIS recipe of docs/gis.md, with a GeoPackage as the target database."""
+    ogr2ogr = Path(ogrinfo).with_name("ogr2ogr")
+    target = tmp_path / "one.gpkg"
+    subprocess.run([str(ogr2ogr), "-f", "GPKG", str(target), str(gpkgs["wgs84"]), "poles", "axes",
+                    "g60_cities", "-nln", "layout", "-append", "-nlt", "GEOMETRY"], check=True,
+                   capture_output=True, timeout=120)
+    info = subprocess.run([ogrinfo, "-ro", "-so", str(target), "layout"], capture_output=True,
+                          text=True, check=True).stdout
+    n = sum(len(layers.load(i)) for i in ("poles", "axes", "g60_cities"))
+    assert f"Feature Count: {n}" in info
+    for field in ("area_km2", "length_km", "official_area_km2", "area_diff_pct", "precision_m"):
+        assert f"{field}: Real" in info
+    assert "approximate: Integer(Boolean)" in info
