@@ -9,11 +9,13 @@ for a single download.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
@@ -80,14 +82,20 @@ def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
 
 
 def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: str, meta: dict) -> None:
+    """One table in ``datum`` (with a ``datum`` column and the datum's CRS) as FlatGeobuf
+    (metadata items in the header) or GeoParquet 1.1 (items as JSON under the file
+    metadata key ``shanghai_cluster_map``)."""
     moved = in_datum(gdf, datum)
     moved["datum"] = datum
     moved = moved.set_crs(datum_crs(datum), allow_override=True)
-    if fmt == "parquet":
-        moved.to_parquet(path, index=False, schema_version="1.1.0")
+    items = gpkg_metadata(meta)
+    if fmt == "fgb":
+        moved.to_file(path, driver="FlatGeobuf", engine="pyogrio", layer_metadata=items)
         return
-    items = {k: v for k, v in gpkg_metadata(meta, "").items() if k != "IDENTIFIER"}
-    moved.to_file(path, driver="FlatGeobuf", engine="pyogrio", layer_metadata=items)
+    moved.to_parquet(path, index=False, schema_version="1.1.0")
+    table = pq.read_table(path)  # the items join geopandas' `geo` metadata
+    extra = {b"shanghai_cluster_map": json.dumps(items, ensure_ascii=False).encode()}
+    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
 
 
 def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wgs84",

@@ -62,11 +62,13 @@ def export_metadata(layer_ids, *, datum: Datum) -> dict:
     }
 
 
-def gpkg_metadata(meta: dict, layer_id: str) -> dict[str, str]:
-    """The GeoPackage metadata of one table: ``DESCRIPTION`` (→ ``gpkg_contents``) and
-    the other items (→ ``gpkg_metadata``), all text."""
+def gpkg_metadata(meta: dict, layer_id: str = "") -> dict[str, str]:
+    """The GeoPackage metadata of one table (or, without ``layer_id``, of a table of all
+    the layers): ``DESCRIPTION`` (→ ``gpkg_contents``) and the other items (→
+    ``gpkg_metadata``), all text; FlatGeobuf and GeoParquet carry the same items."""
     layer = meta["layers"].get(layer_id, {})
-    title = f"{layer.get('title_en', layer_id)} / {layer.get('title_zh', layer_id)}"
+    title = (f"{layer['title_en']} / {layer['title_zh']}" if layer else
+             f"{meta['title']}: {', '.join(meta['layers'])}")
     description = (f"{title}. Datum: {meta['datum']}. Licence: {meta['licence']}. "
                    f"Attribution: {meta['attribution']}. Data version {meta['data_version']}, "
                    f"exported {meta['exported']}.")

@@ -220,3 +220,22 @@ def test_appending_every_layer_into_one_table_keeps_numbers_numeric(gpkgs, tmp_p
     for field in ("area_km2", "length_km", "official_area_km2", "area_diff_pct", "precision_m"):
         assert f"{field}: Real" in info
     assert "approximate: Integer(Boolean)" in info
+
+
+def test_flatgeobuf_and_geoparquet_carry_licence_version_and_datum(tmp_path):
+    import pyarrow.parquet as pq
+    import pyogrio
+
+    frames = {i: layers.load(i) for i in ("poles", "axes")}
+    found = {}
+    for fmt in ("fgb", "parquet"):
+        name, content = next(iter(export_files(frames, fmt, "bd09", stem="x").items()))
+        (tmp_path / name).write_bytes(content)
+        if fmt == "fgb":
+            found[fmt] = pyogrio.read_info(tmp_path / name)["layer_metadata"]
+        else:
+            found[fmt] = json.loads(pq.read_schema(tmp_path / name).metadata[b"shanghai_cluster_map"])
+    for items in found.values():
+        assert "Open Database License" in items["LICENCE"]
+        assert items["DATA_VERSION"].startswith("layers-") and items["DATUM"].startswith("BD-09")
+        assert "poles, axes" in items["DESCRIPTION"]
