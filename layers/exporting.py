@@ -99,13 +99,14 @@ def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: str, 
 
 
 def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wgs84",
-                 stem: str = "shanghai-layers") -> dict[str, bytes]:
+                 stem: str = "shanghai-layers", *, companions: bool = True) -> dict[str, bytes]:
     """File name → content of an export: the file first, then its companions (a CSV's
     ``.csvt``; for the other formats each layer's ``.qml``/``.sld`` style). GeoJSON and CSV hold the layers
     as one collection/table (a ``layer`` field tells them apart), GeoPackage one
     table per layer, FlatGeobuf and GeoParquet one table. A non-WGS84 datum is named
     in the file names. Layers with no feature in the selection are left out; an
-    empty selection raises :class:`EmptySelectionError`."""
+    empty selection raises :class:`EmptySelectionError`. ``companions=False``: the file
+    alone."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
     datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
@@ -121,6 +122,8 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wg
                  output_name(stem, suffix="csvt", datum=datum): csvt_text(table).encode()}
     else:
         files = {name: _write_binary(frames, fmt, name, datum, meta)}
+    if not companions:
+        return {name: files[name]}
     for layer_id, (qml_text, sld_text) in (layer_styles(frames) if fmt != "csv" else {}).items():
         files[output_name(stem, part=layer_id, suffix="qml", datum=datum)] = qml_text.encode()
         files[output_name(stem, part=layer_id, suffix="sld", datum=datum)] = sld_text.encode()
@@ -130,5 +133,5 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wg
 def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wgs84",
                  stem: str = "shanghai-layers") -> tuple[str, bytes]:
     """(file name, content) of the export's main file (see :func:`export_files`)."""
-    name, content = next(iter(export_files(frames, fmt, datum, stem).items()))
+    name, content = next(iter(export_files(frames, fmt, datum, stem, companions=False).items()))
     return name, content
