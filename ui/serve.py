@@ -15,6 +15,7 @@ import importlib
 import json
 import os
 import signal
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -119,6 +120,16 @@ def write_config(collections: dict[str, Collection], folder: Path, *, host: str,
     return config_path, openapi_path
 
 
+def _check_port(host: str, port: int) -> None:
+    """:class:`UsageError` unless ``host:port`` can be listened on (checked before any work)."""
+    try:
+        with socket.socket() as probe:
+            probe.bind((host, port))
+    except OSError as err:
+        raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}; choose another "
+                         "port with --port") from err
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -129,6 +140,7 @@ def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
     """Serve the collections until interrupted; ``ready(url)`` is called once listening."""
     from werkzeug.serving import make_server
 
+    _check_port(host, port)
     with tempfile.TemporaryDirectory(prefix="shmap-serve-") as tmp:
         collections = write_collections(frames, Path(tmp), titles=titles, firms=firms)
         if not collections:
@@ -139,8 +151,9 @@ def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
         app = importlib.import_module("pygeoapi.flask_app").APP  # reads the two variables
         try:
             server = make_server(host, port, app, threaded=True)
-        except OSError as err:
-            raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}") from err
+        except (OSError, SystemExit) as err:  # werkzeug exits when the port is taken
+            raise UsageError(f"cannot listen on {host}:{port}: the port is in use or not "
+                             "allowed; choose another with --port") from err
         signal.signal(signal.SIGTERM, _interrupt)  # a stop request cleans up like Ctrl-C
         if ready is not None:
             ready(f"http://{host}:{port}")
