@@ -114,7 +114,8 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wg
     meta = export_metadata(list(frames), datum=datum)
     name = output_name(stem, suffix=fmt, datum=datum)
     if fmt == "geojson":
-        files = {name: to_geojson(combined(frames), datum=datum, name="+".join(frames),
+        table = combined(frames).assign(datum=datum)  # survives conversion, unlike a member
+        files = {name: to_geojson(table, datum=datum, name="+".join(frames),
                                   metadata=meta).encode()}
     elif fmt == "csv":
         table = csv_table(combined(frames), datum=datum)

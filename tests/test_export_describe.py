@@ -239,3 +239,14 @@ def test_flatgeobuf_and_geoparquet_carry_licence_version_and_datum(tmp_path):
         assert "Open Database License" in items["LICENCE"]
         assert items["DATA_VERSION"].startswith("layers-") and items["DATUM"].startswith("BD-09")
         assert "poles, axes" in items["DESCRIPTION"]
+
+
+def test_geojson_features_say_their_datum_so_conversion_keeps_it(tmp_path, ogrinfo):
+    name, content = next(iter(export_files({"poles": layers.load("poles")}, "geojson",
+                                           "gcj02").items()))
+    (tmp_path / name).write_bytes(content)
+    converted = tmp_path / "converted.gpkg"
+    subprocess.run([str(Path(ogrinfo).with_name("ogr2ogr")), "-f", "GPKG", str(converted),
+                    str(tmp_path / name)], check=True, capture_output=True, timeout=120)
+    table = query(converted, "SELECT table_name FROM gpkg_contents")[0][0]
+    assert query(converted, f'SELECT DISTINCT datum FROM "{table}"') == [("gcj02",)]
