@@ -19,16 +19,20 @@ from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUM_LABELS, DATUMS
 from geo.errors import ShmapError
 from geo.export import output_name, table_csv
+from geo.grid import firm_grid
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
 from layers.io import display_base
-from layers.sectors import sector_ids, taxonomy
+from layers.sectors import sector_ids
 from layers.settings import PROJECT_ROOT
 from ui.basemaps import BASEMAPS, basemap
-from ui.i18n import group_label, t
+from ui.i18n import group_label, sector_labels, t
+from ui.page import standalone_html
 from ui.views import (
+    choropleth_values,
     compare,
     find_feature,
     firms_in_zone,
+    import_summary,
     layer_coverage,
     layer_measure_tables,
     policy_rows,
@@ -38,7 +42,7 @@ from ui.views import (
     zone_details,
     zone_table,
 )
-from ui.webmap import MEASURES, MapOptions, build_map, firm_grid, firm_mode, standalone_html
+from ui.webmap import MEASURES, MapOptions, build_map, firm_mode
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -66,7 +70,7 @@ def cached_demo_firms():
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def uploaded_firms(digest: str, name: str, datum: str, _raw: bytes):
-    return load_firm_bytes(_raw, name, datum)
+    return load_firm_bytes(_raw, name, datum=datum)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -125,7 +129,7 @@ for group in dict.fromkeys(e.group for e in entries.values()):
         if st.sidebar.checkbox(e.title(lang), value=e.id in DEFAULT_LAYERS, key=f"layer_{e.id}"):
             chosen_layers.append(e.id)
 
-labels = {s.id: s.label(lang) for s in taxonomy()}
+labels = sector_labels(lang)
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
                                         key="sectors", format_func=lambda s: labels[s])
 if chosen_sectors:
@@ -179,13 +183,10 @@ joined = {lid: cached_join(firms_key, lid, firms) for lid in chosen_layers
           if entries[lid].kind == "polygon"} if firms is not None and len(firms) else {}
 pairs = {lid: j.pairs for lid, j in joined.items()}
 counts = {lid: j.counts for lid, j in joined.items()}
-table = zone_table(frames, entries, layer_measure_tables(frames_all, counts, measure_sector), lang)
-
-values = strong = None
-if measure and measure_layer in frames and measure in table.columns:
-    layer_rows = table.loc[table.index.isin(frames[measure_layer].index)]
-    values = layer_rows[measure].astype(float)
-    strong = layer_rows["strong_cluster"].astype(bool) if "strong_cluster" in layer_rows else None
+measure_tables = layer_measure_tables(frames_all, counts, measure_sector)
+table = zone_table(frames, entries, measure_tables, lang)
+values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
+firm_view = firm_mode(len(firms)) if firms is not None and len(firms) else None
 
 if "selected" not in st.session_state:
     st.session_state["selected"] = None
@@ -194,13 +195,12 @@ if "selected" not in st.session_state:
 
 col_map, col_panel = st.columns([3, 2])
 with col_map:
-    grid = cached_grid(firms_key, firms) if firms is not None and firm_mode(len(firms)) == "grid" \
-        else None
+    grid = cached_grid(firms_key, firms) if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state.get("focus"), firm_grid=grid)
+                      focus=st.session_state.get("focus"), firm_grid=grid, firm_mode=firm_view)
     fmap = build_map(frames, entries, firms, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
@@ -213,17 +213,17 @@ with col_map:
         st.session_state["selected"] = click_id
         st.rerun()
     st.caption(t("datum_note", lang, datum=DATUM_LABELS[fmap.scm_datum]))
-    if firms is not None:
-        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_mode(len(firms))}", lang),
+    if firm_view is not None:
+        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang),
                      n=f"{len(firms):,}") + " · " + t("synthetic_note", lang))
 
 with col_panel:
     query = st.text_input(t("search", lang), key="search")
     hits = search(query, frames, firms)
     if hits:
-        pick = st.selectbox("→", range(len(hits)), key="search_pick",
+        pick = st.selectbox(t("search_pick", lang), range(len(hits)), key="search_pick",
                             format_func=lambda i: f"{'▣' if hits[i][0] == 'zone' else '•'} {hits[i][2]}")
-        if st.button("定位 / Go", key="go"):
+        if st.button(t("go", lang), key="go"):
             kind, ref, _ = hits[pick]
             if kind == "zone":
                 st.session_state["selected"], st.session_state["focus"] = ref, None
@@ -288,11 +288,7 @@ with tab_report:
         r = report.report
         st.write(t("rows_summary", lang, rows_in=r["rows_in"], accepted=r["accepted"],
                    rejected=r["rejected"]))
-        st.json({t("header_mapping", lang): r["header_mapping"],
-                 "rejected_by_field": r["rejected_by_field"],
-                 "swapped_fixed": r["swapped_fixed"], "placed_by_address": r["placed_by_address"],
-                 "invalid_uscc_flagged": r["invalid_uscc_flagged"],
-                 "unclassified": r["unclassified"]})
+        st.dataframe(import_summary(r, lang), hide_index=True, key="import_summary")
         st.dataframe(report.rejected, width="stretch", key="rejected_table")
         st.download_button(t("download_rejected", lang),
                            table_csv(report.rejected).encode("utf-8-sig"),
@@ -301,8 +297,8 @@ with tab_report:
 with tab_export:
     export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
                                 format_func=lambda d: DATUM_LABELS[d])
-    export_format = st.radio("Format", FORMATS, horizontal=True, key="export_format")
-    name, content = export_bytes(frames, export_format, export_datum)
+    export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format")
+    name, content = export_bytes(frames, export_format, datum=export_datum)
     st.download_button(t("download", lang, fmt=name), content, file_name=name,
                        mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s

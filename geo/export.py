@@ -104,7 +104,7 @@ def output_path(path: str | Path, *, datum: Datum = "wgs84", part: str = "",
     return path.with_name(name)
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", name: str = "",
+def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", *, name: str = "",
                metadata: dict | None = None) -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
     require_storage_crs(gdf, what="export")
@@ -198,7 +198,7 @@ def table_csv(table: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: Datum = "wgs84", *,
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: Datum = "wgs84",
                metadata: dict[str, dict[str, str]] | None = None,
                styles: dict[str, tuple[str, str]] | None = None) -> None:
     """Write each frame as a table of one GeoPackage 1.2, whole or not at all.

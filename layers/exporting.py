@@ -98,8 +98,8 @@ def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: str, 
     pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
 
 
-def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wgs84",
-                 stem: str = "shanghai-layers", *, companions: bool = True) -> dict[str, bytes]:
+def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
+                 stem: str = "shanghai-layers", companions: bool = True) -> dict[str, bytes]:
     """File name → content of an export: the file first, then its companions (a CSV's
     ``.csvt``; for the other formats each layer's ``.qml``/``.sld`` style). GeoJSON and CSV hold the layers
     as one collection/table (a ``layer`` field tells them apart), GeoPackage one
@@ -131,8 +131,8 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wg
     return files
 
 
-def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wgs84",
+def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
                  stem: str = "shanghai-layers") -> tuple[str, bytes]:
     """(file name, content) of the export's main file (see :func:`export_files`)."""
-    name, content = next(iter(export_files(frames, fmt, datum, stem, companions=False).items()))
+    name, content = next(iter(export_files(frames, fmt, datum=datum, stem=stem, companions=False).items()))
     return name, content

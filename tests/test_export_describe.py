@@ -38,7 +38,7 @@ def gpkgs(tmp_path_factory):
     frames = {i: layers.load(i) for i in ("poles", "axes", "g60_cities")}
     out = {}
     for datum in DATUMS:
-        name, content = next(iter(export_files(frames, "gpkg", datum, stem="layout").items()))
+        name, content = next(iter(export_files(frames, "gpkg", datum=datum, stem="layout").items()))
         (tmp / name).write_bytes(content)
         out[datum] = tmp / name
     return out
@@ -229,7 +229,7 @@ def test_flatgeobuf_and_geoparquet_carry_licence_version_and_datum(tmp_path):
     frames = {i: layers.load(i) for i in ("poles", "axes")}
     found = {}
     for fmt in ("fgb", "parquet"):
-        name, content = next(iter(export_files(frames, fmt, "bd09", stem="x").items()))
+        name, content = next(iter(export_files(frames, fmt, datum="bd09", stem="x").items()))
         (tmp_path / name).write_bytes(content)
         if fmt == "fgb":
             found[fmt] = pyogrio.read_info(tmp_path / name)["layer_metadata"]
@@ -243,7 +243,7 @@ def test_flatgeobuf_and_geoparquet_carry_licence_version_and_datum(tmp_path):
 
 def test_geojson_features_say_their_datum_so_conversion_keeps_it(tmp_path, ogrinfo):
     name, content = next(iter(export_files({"poles": layers.load("poles")}, "geojson",
-                                           "gcj02").items()))
+                                           datum="gcj02").items()))
     (tmp_path / name).write_bytes(content)
     converted = tmp_path / "converted.gpkg"
     subprocess.run([str(Path(ogrinfo).with_name("ogr2ogr")), "-f", "GPKG", str(converted),

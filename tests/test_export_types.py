@@ -25,8 +25,8 @@ ARROW_TYPES = {"real": "double", "boolean": "bool", "text": "string"}
 LAYER_IDS = [e.id for e in layers.catalog()]
 
 
-def write(tmp: Path, frames, fmt, datum, stem="all") -> Path:
-    files = export_files(frames, fmt, datum, stem=stem)
+def write(tmp: Path, frames, fmt, datum, *, stem="all") -> Path:
+    files = export_files(frames, fmt, datum=datum, stem=stem)
     for name, content in files.items():
         (tmp / name).write_bytes(content)
     return tmp / next(iter(files))

@@ -13,17 +13,16 @@ from shapely.geometry import Point
 import layers
 from geo.breaks import class_breaks
 from geo.datum import wgs84_to_gcj02
+from geo.grid import firm_grid, grid_counts
 from layers.io import display_base
+from ui.page import map_html
 from ui.webmap import (
     CLUSTER_LIMIT,
     MARKER_LIMIT,
     FrameGeoJson,
     MapOptions,
     build_map,
-    firm_grid,
     firm_mode,
-    grid_counts,
-    map_html,
     safe_text,
 )
 
@@ -199,7 +198,7 @@ def test_selected_zone_is_fitted_and_outlined(frames):
 
 def test_standalone_html_inlines_every_asset(frames):
     from layers.settings import PROJECT_ROOT
-    from ui.webmap import standalone_html
+    from ui.page import standalone_html
 
     firms = firms_at([(121.5, 31.2)] * 5000)
     html = standalone_html(build_map(frames, ENTRIES, firms, MapOptions()), PROJECT_ROOT / "static")

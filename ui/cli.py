@@ -28,7 +28,10 @@ from layers.policy import measures_for_feature, measures_for_sector, provenance,
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
+from ui.cli_gis import add_gis_commands
 from ui.qgis_project import qgz_bytes
+
+__all__ = ["main", "parser", "selected_layers", "write_export"]
 
 
 def _cmd_layers(args) -> int:
@@ -67,7 +70,7 @@ def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum
     out = output_path(out, datum=datum)
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: folder {out.parent} does not exist")
-    files = export_files(frames, fmt, datum, stem=out.stem)
+    files = export_files(frames, fmt, datum=datum, stem=out.stem)
     if fmt == "gpkg":  # a QGIS project over the GeoPackage, layers grouped as in the app
         gpkg_name = next(iter(files))
         kept = [k for k, f in frames.items() if len(f)]
@@ -95,35 +98,6 @@ def _cmd_export(args) -> int:
     empty = [k for k in frames if k not in kept]
     if empty:
         print(f"left out (no feature in the selection): {', '.join(empty)}")
-    return 0
-
-
-def _cmd_schema(args) -> int:
-    from layers.fieldtypes import json_schema_text
-
-    text = json_schema_text()
-    if not args.output:
-        print(text, end="")
-        return 0
-    Path(args.output).write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
-    return 0
-
-
-def _cmd_serve(args) -> int:
-    from ui.serve import serve  # pygeoapi is imported only on this path
-
-    ids = args.layers or [e.id for e in layers.catalog()]
-    frames = selected_layers(ids, None)
-    titles = {e.id: f"{e.title_en} / {e.title_zh}" for e in layers.catalog()}
-    firms = _firms_or_error(args.firms, args.datum).accepted if args.firms else None
-
-    def ready(url: str) -> None:
-        extra = " and the firms" if firms is not None else ""
-        print(f"serving {len(frames)} layers{extra} as OGC API – Features at {url} "
-              "(read-only; Ctrl-C stops)", flush=True)
-
-    serve(frames, titles=titles, firms=firms, host=args.host, port=args.port, ready=ready)
     return 0
 
 
@@ -159,7 +133,7 @@ def _cmd_preview(args) -> int:
     return 0
 
 
-def _firms_or_error(path: str, datum: str, progress: bool = False):
+def _firms_or_error(path: str, datum: str, *, progress: bool = False):
     try:
         return load_firms(path, datum, progress=progress)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
@@ -199,17 +173,34 @@ def _cmd_measures(args) -> int:
     _check_layers([args.layer])
     sector = _sector_or_error(args.sector)
     if args.engine == "dask":
-        from firms.scale import measures_dask_layers, measures_dask_spatial  # only on this path
-
-        run = measures_dask_spatial if args.spatial else measures_dask_layers
-        tables, tally = run(args.firms, [args.layer], sector, args.datum, args.blocksize)
-        table = tables[args.layer]
+        table, tally = _dask_measures(args, sector)
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
         table = layer_measures(_firms_or_error(args.firms, args.datum).accepted, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
+
+
+def _dask_measures(args, sector):
+    """Measures of one layer on the dask engine: in this process's threads
+    (``--scheduler threads``), on the cluster at ``--scheduler tcp://…``, or on a
+    LocalCluster of processes started here."""
+    from firms.cluster import dask_client  # only on this path
+    from firms.scale import measures_dask_layers, measures_dask_spatial
+
+    run = measures_dask_spatial if args.spatial else measures_dask_layers
+    if args.scheduler == "threads":
+        tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
+                            blocksize=args.blocksize)
+    else:
+        def say(msg):
+            print(msg, file=sys.stderr, flush=True)
+
+        with dask_client(args.scheduler, workers=args.workers, say=say) as client:
+            tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
+                                blocksize=args.blocksize, scheduler=client)
+    return tables[args.layer], tally
 
 
 def _cmd_shortlist(args) -> int:
@@ -267,26 +258,8 @@ def _cmd_synth(args) -> int:
     return 0
 
 
-def _add_gis_commands(sub) -> None:
-    """``serve`` (OGC API – Features) and ``schema`` (the fields' JSON Schema)."""
-    s = sub.add_parser("serve", help="serve the layers as OGC API – Features (pygeoapi), read-only")
-    s.add_argument("layers", nargs="*", metavar="LAYER", help="default: every layer")
-    s.add_argument("--firms", help="also serve this firm file (CSV/XLSX/GeoJSON) as `firms`")
-    s.add_argument("--datum", choices=DATUMS, default="wgs84",
-                   help="datum of the firm file's coordinates without a 坐标系 column")
-    s.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
-    s.add_argument("--port", type=int, default=5000)
-    s.set_defaults(func=_cmd_serve)
-
-    s = sub.add_parser("schema", help="print (or write) the JSON Schema of the layer fields")
-    s.add_argument("-o", "--output", help="file to write (docs/layer-schema.json)")
-    s.set_defaults(func=_cmd_schema)
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_layer_commands(sub) -> None:
+    """``layers``, ``export``, ``build``, ``validate``, ``measures-of`` and ``preview``."""
     s = sub.add_parser("layers", help="list the layers with feature counts")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=_cmd_layers)
@@ -300,8 +273,6 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=_cmd_export)
 
-    _add_gis_commands(sub)
-
     s = sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions")
     s.set_defaults(func=_cmd_build)
 
@@ -310,6 +281,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--data", default=str(DATA_DIR), help="the data folder to check")
     s.set_defaults(func=_cmd_validate)
 
+    s = sub.add_parser("measures-of", help="policy measures and targets of a feature or sector")
+    s.add_argument("feature", nargs="?", help="a feature id (e.g. pole_zhangjiang)")
+    s.add_argument("--sector", help="a sector id or name instead")
+    s.set_defaults(func=_cmd_measures_of)
+
+    s = sub.add_parser("preview", help="draw layers over the districts to a PNG")
+    s.add_argument("layers", nargs="*", metavar="LAYER")
+    s.add_argument("--sector", nargs="*", metavar="ID")
+    s.add_argument("--lang", choices=("zh", "en"), default="zh")
+    s.add_argument("--dpi", type=int, default=110)
+    s.add_argument("-o", "--output", required=True)
+    s.set_defaults(func=_cmd_preview)
+
+
+def _add_firm_commands(sub) -> None:
+    """``firms import``, ``measures``, ``shortlist`` and ``synth``."""
     s = sub.add_parser("firms", help="firm lists")
     firms_sub = s.add_subparsers(dest="firms_command", required=True)
     f = firms_sub.add_parser("import", help="check, place and classify a CSV/XLSX/GeoJSON firm list")
@@ -320,13 +307,21 @@ def parser() -> argparse.ArgumentParser:
     f.set_defaults(func=_cmd_firms_import)
 
     s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
-    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON)")
+    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON; with --engine dask CSV or "
+                                 "Parquet, a path every worker sees)")
     s.add_argument("--layer", required=True)
     s.add_argument("--sector", help="sector id or name for share, LQ and strong clusters")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
-                   help="dask: read a large CSV in blocks with bounded memory")
+                   help="dask: read a large CSV/Parquet in blocks with bounded memory, on a "
+                        "cluster")
     s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: a dask scheduler (tcp://host:8786), or 'threads' "
+                        "for this process only; default: a local cluster of processes")
+    s.add_argument("--workers", type=int,
+                   help="with --engine dask and no --scheduler: local worker processes "
+                        "(default: one per core)")
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
@@ -340,24 +335,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
 
-    s = sub.add_parser("measures-of", help="policy measures and targets of a feature or sector")
-    s.add_argument("feature", nargs="?", help="a feature id (e.g. pole_zhangjiang)")
-    s.add_argument("--sector", help="a sector id or name instead")
-    s.set_defaults(func=_cmd_measures_of)
-
     s = sub.add_parser("synth", help="write a labelled SYNTHETIC firm file for demos and benchmarks")
     s.add_argument("--n", type=int, required=True)
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("-o", "--output-dir", default=".")
     s.set_defaults(func=_cmd_synth)
 
-    s = sub.add_parser("preview", help="draw layers over the districts to a PNG")
-    s.add_argument("layers", nargs="*", metavar="LAYER")
-    s.add_argument("--sector", nargs="*", metavar="ID")
-    s.add_argument("--lang", choices=("zh", "en"), default="zh")
-    s.add_argument("--dpi", type=int, default=110)
-    s.add_argument("-o", "--output", required=True)
-    s.set_defaults(func=_cmd_preview)
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
+    sub = p.add_subparsers(dest="command", required=True)
+    _add_layer_commands(sub)
+    add_gis_commands(sub)
+    _add_firm_commands(sub)
     return p
 
 

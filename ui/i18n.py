@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from firms.classify import UNCLASSIFIED
+from layers.schema import split_list
+from layers.sectors import taxonomy
+
+__all__ = ["GROUPS", "LABELS", "group_label", "sector_label", "sector_labels", "sector_list_label",
+           "t"]
+
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("上海战略性新兴产业空间布局地图", "Shanghai strategic-industry cluster map"),
     "subtitle": ("依据沪府办发〔2021〕10号等规划文本；近似或示意边界以虚线表示。",
@@ -75,8 +84,39 @@ LABELS: dict[str, tuple[str, str]] = {
     "citation": ("规划原文", "Plan text"),
     "layer": ("图层", "Layer"),
     "yes": ("是", "yes"),
+    "unclassified": ("未分类", "unclassified"),
+    "search_pick": ("搜索结果", "Matches"),
+    "go": ("定位", "Go"),
+    "format": ("格式", "Format"),
+    "item": ("项目", "Item"),
+    "value": ("数值", "Value"),
+    "indicator": ("指标", "Indicator"),
+    "year": ("年份", "Year"),
+    "source": ("来源", "Source"),
+    "rejected_for": ("因“{field}”被拒绝", "Rejected for {field}"),
+    "r_rows_in": ("读入行数", "Rows read"),
+    "r_accepted": ("接受", "Accepted"),
+    "r_rejected": ("拒绝", "Rejected"),
+    "r_swapped_fixed": ("经纬度互换已修正", "Swapped lon/lat fixed"),
+    "r_placed_by_address": ("按地址定位", "Placed by address"),
+    "r_invalid_uscc_flagged": ("信用代码无效（已标注）", "Invalid credit codes (flagged)"),
+    "r_unclassified": ("未能归入产业", "Unclassified"),
+    "f_name": ("企业名称", "firm name"),
+    "f_name_en": ("英文名称", "English name"),
+    "f_uscc": ("统一社会信用代码", "credit code"),
+    "f_lon": ("经度", "longitude"),
+    "f_lat": ("纬度", "latitude"),
+    "f_address": ("地址", "address"),
+    "f_industry": ("行业", "industry"),
+    "f_industry_code": ("行业代码", "industry code"),
+    "f_employees": ("从业人员", "employees"),
+    "f_datum": ("坐标系", "datum"),
+    "f_precision_m": ("定位精度", "placement precision"),
+    "f_geometry": ("几何", "geometry"),
+    "f_duplicate": ("重复", "duplicate"),
     "no": ("否", "no"),
     "legend": ("图例", "Legend"),
+    "vector_base": ("底图：行政区与地铁", "Base: districts and metro"),
     "dashed_note": ("虚线：近似或示意边界", "Dashed: approximate or schematic"),
     "synthetic_note": ("合成企业为演示数据，并非真实企业。", "Synthetic firms are demo data, not real firms."),
     "policy": ("规划措施、目标与数据", "What the plans say here"),
@@ -99,6 +139,28 @@ def t(key: str, lang: str = "zh", **values) -> str:
     zh, en = LABELS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+@cache
+def _sector_labels(lang: str) -> tuple[tuple[str, str], ...]:
+    return (*((s.id, s.label(lang)) for s in taxonomy()), (UNCLASSIFIED, t("unclassified", lang)))
+
+
+def sector_labels(lang: str = "zh") -> dict[str, str]:
+    """Sector id → its name in ``lang``, including ``unclassified`` (未分类)."""
+    return dict(_sector_labels(lang))
+
+
+def sector_label(sector_id: str, lang: str = "zh") -> str:
+    """One sector's name in ``lang`` (the id itself only for an id the taxonomy lacks)."""
+    return sector_labels(lang).get(sector_id, sector_id)
+
+
+def sector_list_label(sectors, lang: str = "zh") -> str:
+    """``"ic;ai"`` (or a list of ids) as names joined by 、, or — when empty."""
+    ids = split_list(sectors) if isinstance(sectors, str) or sectors is None else list(sectors)
+    labels = sector_labels(lang)
+    return "、".join(labels.get(s, s) for s in ids) or "—"
 
 
 def group_label(group: str, lang: str = "zh") -> str:

@@ -14,9 +14,13 @@ from geo.text import fold
 from layers.catalog import LayerEntry
 from layers.exporting import filter_by_sectors
 from layers.policy import measures_for_feature, provenance, sector_targets
-from layers.schema import split_list
-from layers.sectors import taxonomy
-from ui.i18n import t
+from ui.i18n import sector_labels, sector_list_label, t
+
+__all__ = [
+    "REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
+    "firms_in_zone", "import_summary", "layer_coverage", "layer_measure_tables",
+    "policy_rows", "search", "targets_table", "visible_frames", "zone_details", "zone_table"
+]
 
 #: Columns of the zone table, in order.
 ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",
@@ -39,12 +43,6 @@ def visible_frames(all_frames: Mapping[str, gpd.GeoDataFrame], layer_ids: Sequen
     return out
 
 
-def sector_labels(lang: str) -> dict[str, str]:
-    labels = {s.id: s.label(lang) for s in taxonomy()}
-    labels["unclassified"] = "未分类" if lang == "zh" else "unclassified"
-    return labels
-
-
 def layer_measure_tables(all_frames: Mapping[str, gpd.GeoDataFrame],
                          counts: Mapping[str, LayerCounts], sector: str | None
                          ) -> dict[str, pd.DataFrame]:
@@ -54,12 +52,26 @@ def layer_measure_tables(all_frames: Mapping[str, gpd.GeoDataFrame],
     return {lid: measures_of(c, all_frames[lid], sector) for lid, c in counts.items()}
 
 
+def choropleth_values(measures: Mapping[str, pd.DataFrame],
+                      frames: Mapping[str, gpd.GeoDataFrame], *, measure: str | None,
+                      layer: str | None) -> tuple[pd.Series | None, pd.Series | None]:
+    """(values, strong-cluster flags) of ``measure`` for the visible zones of ``layer``,
+    from the layers' measure tables (:func:`layer_measure_tables`); (None, None) when
+    there is nothing to colour (no measure, the layer hidden or not counted)."""
+    if not measure or layer not in frames or layer not in measures:
+        return None, None
+    rows = measures[layer].reindex(frames[layer].index)
+    if measure not in rows:
+        return None, None
+    strong = rows["strong_cluster"].fillna(False).astype(bool) if "strong_cluster" in rows else None
+    return rows[measure].astype(float), strong
+
+
 def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
                measures: Mapping[str, pd.DataFrame], lang: str) -> pd.DataFrame:
     """One row per visible polygon zone with its key measures from ``measures``
     (per layer id, as from :func:`layer_measure_tables`); no measure columns for a
     layer without them."""
-    labels = sector_labels(lang)
     rows = []
     for lid, gdf in frames.items():
         polys = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
@@ -69,8 +81,7 @@ def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Lay
         part["layer"] = entries[lid].title(lang)
         part["name"] = polys["name_zh"] if lang == "zh" else polys["name_en"]
         part["role"] = polys["role"]
-        part["sectors"] = polys["sectors"].map(
-            lambda s: "、".join(labels.get(x, x) for x in split_list(s)))
+        part["sectors"] = polys["sectors"].map(lambda s: sector_list_label(s, lang))
         part["area_km2"] = polys["area_km2"].round(2)
         if lid in measures:
             m = measures[lid].reindex(polys.index)
@@ -110,14 +121,13 @@ def find_feature(frames: Mapping[str, gpd.GeoDataFrame], feature_id: str):
 
 def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str, str]]:
     """(label, text) pairs describing one zone for the side panel (plain text)."""
-    labels = sector_labels(lang)
     official = row["official_area_km2"]
     official_text = "—" if pd.isna(official) else f"{official:g} km² ({row['official_area_source']})"
     return [
         (t("name", lang), f"{row['name_zh']} / {row['name_en']}"),
         (t("layer", lang), entry.title(lang)),
         (t("role", lang), row["role"]),
-        (t("sectors", lang), "、".join(labels.get(s, s) for s in split_list(row["sectors"])) or "—"),
+        (t("sectors", lang), sector_list_label(row["sectors"], lang)),
         (t("area", lang), "—" if pd.isna(row["area_km2"]) else f"{row['area_km2']:,.2f} km² (EPSG:32651)"),
         (t("official_area", lang), official_text),
         (t("method", lang), row["method"]),
@@ -138,7 +148,7 @@ def _key(text: str) -> str:
 
 
 def search(query: str, frames: Mapping[str, gpd.GeoDataFrame],
-           firms: gpd.GeoDataFrame | None, limit: int = 20) -> list[tuple[str, str, str]]:
+           firms: gpd.GeoDataFrame | None, *, limit: int = 20) -> list[tuple[str, str, str]]:
     """Zones and firms whose Chinese or English name contains ``query``:
     (kind "zone"/"firm", id or firm row, label)."""
     q = _key(query)
@@ -174,6 +184,22 @@ def policy_rows(feature_id: str, lang: str) -> list[tuple[str, str]]:
         figure = f" — {row['value']} {row['unit']} ({row['year']})" if row["value"] else ""
         rows.append((f"[{row['kind']}] {text}{figure}", provenance(row)))
     return rows
+
+
+#: The counts of an import report a person reads, in order.
+REPORT_COUNTS = ("rows_in", "accepted", "rejected", "swapped_fixed", "placed_by_address",
+                 "invalid_uscc_flagged", "unclassified")
+
+
+def import_summary(report: Mapping, lang: str) -> pd.DataFrame:
+    """An import report as a two-column table in ``lang``: each count, each header
+    mapping (file header → field) and the rejections per field."""
+    rows = [(t(f"r_{k}", lang), f"{report[k]:,}") for k in REPORT_COUNTS if k in report]
+    rows += [(t("header_mapping", lang) + f": {orig}", t(f"f_{canon}", lang))
+             for orig, canon in report.get("header_mapping", {}).items()]
+    rows += [(t("rejected_for", lang, field=t(f"f_{fld}", lang)), f"{n:,}")
+             for fld, n in report.get("rejected_by_field", {}).items()]
+    return pd.DataFrame(rows, columns=[t("item", lang), t("value", lang)])
 
 
 def targets_table(sector_ids: Sequence[str], lang: str) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,26 +27,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
-from jinja2 import Template
 
 from geo.breaks import class_breaks, class_of
-from geo.crs import STORAGE_CRS
 from geo.datum import convert
 from geo.export import in_datum, json_value
-from geo.metric import from_metric, lonlat_to_xy
+from geo.grid import firm_grid
 from layers.catalog import LayerEntry
 from layers.sectors import taxonomy
 from ui.basemaps import basemap
-from ui.i18n import t
+from ui.i18n import sector_labels, t
+from ui.legend import Legend, swatch
+
+__all__ = [
+    "ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "MARKER_LIMIT", "MEASURES",
+    "STRONG_COLOUR", "FrameGeoJson", "Legend", "MapOptions", "build_map", "firm_mode",
+    "safe_text"
+]
 
 ASSET_BASE = "/app/static"
 MARKER_LIMIT = 3_000
 CLUSTER_LIMIT = 60_000
-GRID_M = 1000.0
-#: At most this many grid cells are sent; beyond it the cell size doubles.
-MAX_GRID_CELLS = 6000
 CENTER = (31.18, 121.48)
 MEASURES = ("firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
 CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
@@ -79,6 +79,7 @@ class MapOptions:
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
+    firm_mode: str | None = None         # firm_mode(len(firms)) decided by the caller, if it did
     height: int = 640
 
 
@@ -99,36 +100,6 @@ def _cluster_assets(base: str):
     return ([("markercluster", f"{folder}/leaflet.markercluster.js")],
             [("markercluster_css", f"{folder}/MarkerCluster.css"),
              ("markercluster_default_css", f"{folder}/MarkerCluster.Default.css")])
-
-
-class Legend(MacroElement):
-    """A Leaflet control holding legend HTML (built here from escaped text)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "scm-legend");
-                div.innerHTML = {{ this.markup|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, markup: str):
-        super().__init__()
-        self._name = "Legend"
-        self.markup = markup
-
-
-def _swatch(fill: str, stroke: str, dashed: bool = False, opacity: float = 0.6) -> str:
-    dash = "dashed" if dashed else "solid"
-    return (f'<span class="scm-swatch" style="background:{fill};opacity:{opacity};'
-            f'border:2px {dash} {stroke}"></span>')
 
 
 def _feature_collection(gdf: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict:
@@ -221,8 +192,7 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
 
 
 def _vector_base(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=safe_text("底图：行政区与地铁" if lang == "zh"
-                                               else "Base: districts and metro"), show=True)
+    group = folium.FeatureGroup(name=safe_text(t("vector_base", lang)), show=True)
     d = _round(base["districts"], 4)
     FrameGeoJson(d, {"name": d["district"].map(safe_text)},
                  style_function=lambda _f: {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea",
@@ -250,37 +220,10 @@ def _sector_colours() -> dict[str, str]:
     return {s.id: s.color for s in taxonomy()} | {"unclassified": "#999999"}
 
 
-def grid_counts(lon: np.ndarray, lat: np.ndarray, cell_m: float = GRID_M) -> gpd.GeoDataFrame:
-    """Counts of points per square cell of ``cell_m`` metres (EPSG:32651), as WGS84 polygons."""
-    x, y = lonlat_to_xy(lon, lat)
-    ix = np.floor(x / cell_m).astype(np.int64)
-    iy = np.floor(y / cell_m).astype(np.int64)
-    cells = pd.DataFrame({"ix": ix, "iy": iy}).value_counts().rename("count").reset_index()
-    x0 = cells["ix"].to_numpy() * cell_m
-    y0 = cells["iy"].to_numpy() * cell_m
-    boxes = shapely.box(x0, y0, x0 + cell_m, y0 + cell_m)
-    boxes = from_metric(boxes)
-    return gpd.GeoDataFrame({"count": cells["count"].to_numpy()}, geometry=boxes, crs=STORAGE_CRS)
-
-
-def firm_grid(firms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Firm counts per square cell of ``GRID_M`` metres (EPSG:32651), the cell doubled
-    until there are at most ``MAX_GRID_CELLS`` cells; WGS84 polygons."""
-    lon = firms.geometry.x.to_numpy()
-    lat = firms.geometry.y.to_numpy()
-    cell = GRID_M
-    grid = grid_counts(lon, lat, cell)
-    while len(grid) > MAX_GRID_CELLS:
-        cell *= 2
-        grid = grid_counts(lon, lat, cell)
-    return grid
-
-
-def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label,
+def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label, *, mode: str,
                 grid: gpd.GeoDataFrame | None = None) -> folium.Layer:
     """Firms as markers, clusters or (``grid``, already in the drawing datum) a grid."""
     lang = opts.lang
-    mode = firm_mode(len(firms))
     colours = _sector_colours()
     name = safe_text(t("firm_mode", lang, mode=t(f"mode_{mode}", lang), n=f"{len(firms):,}"))
     if mode == "markers":
@@ -325,16 +268,8 @@ def _firm_layer(firms: gpd.GeoDataFrame, opts: MapOptions, sector_label,
         tooltip=folium.GeoJsonTooltip(fields=["count"], aliases=[t("firms", lang)]))
 
 
-def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
-              firms: gpd.GeoDataFrame | None, opts: MapOptions,
-              base: Mapping[str, gpd.GeoDataFrame] | None = None) -> folium.Map:
-    """The map: basemap, vector base, each layer in ``frames`` (already filtered), an
-    optional choropleth of ``opts.measure`` on ``opts.measure_layer``, the firms,
-    and a legend. Inputs are WGS84; over a GCJ-02 basemap everything is moved to
-    GCJ-02 first."""
-    bm = basemap(opts.basemap)
-    lang = opts.lang
-    shift = bm.datum != "wgs84"
+def _base_map(bm, opts: MapOptions) -> folium.Map:
+    """The empty map: view, zoom range, offline assets and the basemap's tiles."""
     # maxZoom/minZoom go into the map's own options: with no tile layer, Leaflet (and
     # the marker-cluster plugin) would otherwise have no zoom range at all.
     m = folium.Map(location=CENTER, zoom_start=10, tiles=None, control_scale=True,
@@ -343,89 +278,98 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     if bm.tiles and (opts.tiles_key or not bm.needs_key):
         for i, url in enumerate(bm.tiles):
             folium.TileLayer(tiles=url.replace("{key}", opts.tiles_key), attr=bm.attribution,
-                             name=safe_text(bm.label(lang)) + ("" if i == 0 else " +"),
+                             name=safe_text(bm.label(opts.lang)) + ("" if i == 0 else " +"),
                              subdomains=bm.subdomains, max_zoom=bm.max_zoom,
                              overlay=i > 0, control=False).add_to(m)
-    if base is not None and (opts.show_vector_base or not bm.tiles):
-        vb = {k: in_datum(v, bm.datum) if shift else v for k, v in base.items()}
-        _vector_base(vb, lang).add_to(m)
+    return m
 
-    legend = [f"<b>{safe_text(t('legend', lang))}</b>"]
+
+def _choropleth_legend(opts: MapOptions, breaks: list[float]) -> list[str]:
+    """Legend lines of the choropleth classes (none without at least one class)."""
+    if len(breaks) < 2:
+        return []
+    lang = opts.lang
+    lines = [f"<b>{safe_text(t('m_' + opts.measure, lang))}</b> · "
+             + safe_text(t("cls_" + opts.classes, lang))]
+    lines += [swatch(CLASS_COLOURS[i], "#999999", opacity=0.9)
+              + f"{breaks[i]:,.3g} – {breaks[i + 1]:,.3g}" for i in range(len(breaks) - 1)]
+    lines.append(swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
+    return lines
+
+
+def _add_zones(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame],
+               entries: Mapping[str, LayerEntry], opts: MapOptions, datum: str) -> list[str]:
+    """Each layer of ``frames`` drawn in ``datum``, the choropleth on its layer; returns
+    the legend lines."""
+    lang = opts.lang
     breaks: list[float] = []
     if opts.measure and opts.measure_values is not None:
         breaks = class_breaks(opts.measure_values.astype(float), method=opts.classes)
+    legend = []
     for layer_id, gdf in frames.items():
         if gdf.empty:
             continue
         entry = entries[layer_id]
-        drawn = in_datum(gdf, bm.datum) if shift else gdf
+        drawn = in_datum(gdf, datum) if datum != "wgs84" else gdf
         choropleth = opts.measure is not None and layer_id == opts.measure_layer
         _zone_layer(_round(drawn), entry, opts, choropleth, breaks).add_to(m)
-        legend.append(_swatch(entry.style.fill_color, entry.style.color) + safe_text(entry.title(lang)))
-    legend.append(_swatch("#ffffff", "#555555", dashed=True) + safe_text(t("dashed_note", lang)))
-    if breaks and len(breaks) > 1:
-        legend.append(f"<b>{safe_text(t('m_' + opts.measure, lang))}</b> · "
-                      + safe_text(t("cls_" + opts.classes, lang)))
-        for i in range(len(breaks) - 1):
-            legend.append(_swatch(CLASS_COLOURS[i], "#999999", opacity=0.9)
-                          + f"{breaks[i]:,.3g} – {breaks[i + 1]:,.3g}")
-        legend.append(_swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
+        legend.append(swatch(entry.style.fill_color, entry.style.color) + safe_text(entry.title(lang)))
+    legend.append(swatch("#ffffff", "#555555", dashed=True) + safe_text(t("dashed_note", lang)))
+    return legend + _choropleth_legend(opts, breaks)
 
-    if firms is not None and len(firms):
-        labels = {s.id: s.label(lang) for s in taxonomy()}
-        grid = None
-        if firm_mode(len(firms)) == "grid":  # counted in WGS84 cells, drawn in the basemap's datum
-            grid = opts.firm_grid if opts.firm_grid is not None else firm_grid(firms)
-            grid = in_datum(grid, bm.datum) if shift else grid
-        drawn = in_datum(firms, bm.datum) if shift and grid is None else firms
-        _firm_layer(drawn, opts, lambda s: labels.get(s, s), grid).add_to(m)
-        legend.append(f"<b>{safe_text(t('firms', lang))}</b> "
-                      + safe_text(t(f"mode_{firm_mode(len(firms))}", lang)))
 
-    if opts.selected is not None:
-        for gdf in frames.values():
-            if opts.selected in gdf.index:
-                geom = gdf.loc[opts.selected].geometry
-                geom = in_datum(gdf.loc[[opts.selected]], bm.datum).geometry.iloc[0] if shift else geom
-                x0, y0, x1, y1 = geom.bounds
-                m.fit_bounds([[y0, x0], [y1, x1]])
-                break
+def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: str) -> list[str]:
+    """The firms drawn as markers, clusters or grid (decided once, by :func:`firm_mode`);
+    returns the legend lines."""
+    lang = opts.lang
+    mode = opts.firm_mode or firm_mode(len(firms))
+    shift = datum != "wgs84"
+    grid = None
+    if mode == "grid":  # counted in WGS84 cells, drawn in the basemap's datum
+        grid = opts.firm_grid if opts.firm_grid is not None else firm_grid(firms)
+        grid = in_datum(grid, datum) if shift else grid
+    drawn = in_datum(firms, datum) if shift and grid is None else firms
+    labels = sector_labels(lang)
+    _firm_layer(drawn, opts, lambda s: labels.get(s, s), mode=mode, grid=grid).add_to(m)
+    return [f"<b>{safe_text(t('firms', lang))}</b> " + safe_text(t(f"mode_{mode}", lang))]
+
+
+def _fit_selection(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame], opts: MapOptions,
+                   datum: str) -> None:
+    """Fit the view to the selected feature, or centre it on a focused firm."""
+    for gdf in frames.values():
+        if opts.selected is not None and opts.selected in gdf.index:
+            one = gdf.loc[[opts.selected]]
+            x0, y0, x1, y1 = (in_datum(one, datum) if datum != "wgs84" else one).total_bounds
+            m.fit_bounds([[y0, x0], [y1, x1]])
+            break
     if opts.focus is not None:
         fx, fy = opts.focus
-        if shift:
-            fx, fy = convert(fx, fy, "wgs84", bm.datum)
+        if datum != "wgs84":
+            fx, fy = convert(fx, fy, "wgs84", datum)
         m.location = [fy, fx]
         m.options["zoom"] = 15
         folium.CircleMarker([fy, fx], radius=10, color="#000000", weight=3, fill=False).add_to(m)
+
+
+def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
+              firms: gpd.GeoDataFrame | None, opts: MapOptions,
+              base: Mapping[str, gpd.GeoDataFrame] | None = None) -> folium.Map:
+    """The map: basemap, vector base, each layer in ``frames`` (already filtered), an
+    optional choropleth of ``opts.measure`` on ``opts.measure_layer``, the firms,
+    and a legend. Inputs are WGS84; over a GCJ-02 basemap everything is moved to
+    GCJ-02 first."""
+    bm = basemap(opts.basemap)
+    m = _base_map(bm, opts)
+    if base is not None and (opts.show_vector_base or not bm.tiles):
+        vb = {k: in_datum(v, bm.datum) if bm.datum != "wgs84" else v for k, v in base.items()}
+        _vector_base(vb, opts.lang).add_to(m)
+    legend = [f"<b>{safe_text(t('legend', opts.lang))}</b>"]
+    legend += _add_zones(m, frames, entries, opts, bm.datum)
+    if firms is not None and len(firms):
+        legend += _add_firms(m, firms, opts, bm.datum)
+    _fit_selection(m, frames, opts, bm.datum)
     Legend("<br>".join(legend)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.scm_datum = bm.datum  # the datum the overlays are drawn in, for callers and tests
     return m
-
-
-def map_html(m: folium.Map) -> str:
-    """The map as one HTML page (assets still referenced at ``asset_base``)."""
-    return m.get_root().render()
-
-
-def standalone_html(m: folium.Map, static_dir, asset_base: str = ASSET_BASE) -> str:
-    """The map as one self-contained HTML file: every script and stylesheet served
-    from ``asset_base`` is inlined from ``static_dir``, so the file opens offline."""
-    from pathlib import Path
-
-    page = map_html(m)
-    root = Path(static_dir)
-
-    def local(url: str) -> Path:
-        return root / url.removeprefix(asset_base + "/")
-
-    def script(match) -> str:
-        code = local(match.group(1)).read_text(encoding="utf-8").replace("</script", "<\\/script")
-        return f"<script>{code}</script>"
-
-    def style(match) -> str:
-        return f"<style>{local(match.group(1)).read_text(encoding='utf-8')}</style>"
-
-    prefix = re.escape(asset_base)
-    page = re.sub(rf'<script src="({prefix}/[^"]+)"></script>', script, page)
-    return re.sub(rf'<link rel="stylesheet" href="({prefix}/[^"]+)"/>', style, page)
