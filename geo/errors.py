@@ -8,8 +8,8 @@ that caught ``ValueError`` keep working.
 
 from __future__ import annotations
 
-__all__ = ["CrsError", "EmptySelectionError", "LayerError", "ShmapError", "TableRejectedError", "UnreadableFileError",
-           "UsageError"]
+__all__ = ["CrsError", "EmptySelectionError", "LayerError", "ShmapError", "TableRejectedError",
+           "UnreadableFileError", "UsageError"]
 
 
 class ShmapError(ValueError):

@@ -29,8 +29,8 @@ _DATUM_NAMES = {"gcj02": "GCJ-02 obfuscation of World Geodetic System 1984",
 _DESCRIPTIONS = {
     "gcj02": ("GCJ-02 ('Mars coordinates', 火星坐标): WGS 84 longitude/latitude shifted by the "
               "obfuscation required for published maps in China (≈ 500 m in Shanghai); it is not a "
-              "true coordinate reference system: no EPSG code, no PROJ transformation. Do not reproject "
-              "or overlay on WGS 84 data; use only over a GCJ-02 basemap (高德, 腾讯)."),
+              "true coordinate reference system: no EPSG code, no PROJ transformation. Do not "
+              "reproject or overlay on WGS 84 data; use only over a GCJ-02 basemap (高德, 腾讯)."),
     "bd09": ("BD-09: GCJ-02 shifted again by Baidu's own offset. WGS 84 longitude/latitude "
              "obfuscated twice; not a true coordinate reference system (no EPSG code, no PROJ "
              "transformation). Use only over a Baidu basemap."),
