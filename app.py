@@ -32,9 +32,11 @@ from ui.views import (
     compare,
     find_feature,
     firms_in_zone,
+    firms_of_sectors,
     import_summary,
     layer_coverage,
     layer_measure_tables,
+    pairs_of_sectors,
     policy_rows,
     search,
     targets_table,
@@ -85,8 +87,22 @@ def cached_join(firms_key: str, layer_id: str, _firms):
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def cached_grid(firms_key: str, _firms):
+def cached_grid(shown_key: str, _firms):
+    """The grid of the firms shown: keyed by the firm list and the sector selection."""
     return firm_grid(_firms)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_sector_firms(shown_key: str, _firms, sectors: tuple[str, ...]):
+    return firms_of_sectors(_firms, sectors)
+
+
+def follow_sidebar_sector():
+    """The sidebar's sector is the measure's and the shortlist's too (each still changeable)."""
+    chosen = st.session_state.get("sectors") or []
+    if chosen:
+        st.session_state["measure_sector"] = chosen[0]
+        st.session_state["short_sector"] = chosen[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -131,7 +147,8 @@ for group in dict.fromkeys(e.group for e in entries.values()):
 
 labels = sector_labels(lang)
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
-                                        key="sectors", format_func=lambda s: labels[s])
+                                        key="sectors", format_func=lambda s: labels[s],
+                                        on_change=follow_sidebar_sector)
 if chosen_sectors:
     with st.sidebar.expander(t("targets", lang)):
         st.dataframe(targets_table(chosen_sectors, lang), hide_index=True)
@@ -170,9 +187,7 @@ measure_layer = st.sidebar.selectbox(t("measure_layer", lang), polygon_layers or
                                      key="measure_layer",
                                      format_func=lambda i: entries[i].title(lang) if i in entries else i)
 measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids()),
-                                      key="measure_sector", format_func=lambda s: labels[s],
-                                      index=list(sector_ids()).index(chosen_sectors[0])
-                                      if chosen_sectors else 0)
+                                      key="measure_sector", format_func=lambda s: labels[s])
 
 # --- computed views ------------------------------------------------------------------
 
@@ -181,12 +196,16 @@ frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
 # are made from the counts in milliseconds.
 joined = {lid: cached_join(firms_key, lid, firms) for lid in chosen_layers
           if entries[lid].kind == "polygon"} if firms is not None and len(firms) else {}
-pairs = {lid: j.pairs for lid, j in joined.items()}
+sector_key = tuple(sorted(chosen_sectors))
+shown_key = f"{firms_key}|{','.join(sector_key)}"
+shown = cached_sector_firms(shown_key, firms, sector_key)  # the firms of the chosen sectors
+pairs = pairs_of_sectors({lid: j.pairs for lid, j in joined.items()}, firms, sector_key) \
+    if joined else {}
 counts = {lid: j.counts for lid, j in joined.items()}
 measure_tables = layer_measure_tables(frames_all, counts, measure_sector)
 table = zone_table(frames, entries, measure_tables, lang)
 values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
-firm_view = firm_mode(len(firms)) if firms is not None and len(firms) else None
+firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
 
 if "selected" not in st.session_state:
     st.session_state["selected"] = None
@@ -195,13 +214,13 @@ if "selected" not in st.session_state:
 
 col_map, col_panel = st.columns([3, 2])
 with col_map:
-    grid = cached_grid(firms_key, firms) if firm_view == "grid" else None
+    grid = cached_grid(shown_key, shown) if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state.get("focus"), firm_grid=grid)
-    fmap = build_map(frames, entries, firms, opts, vector_base())
+    fmap = build_map(frames, entries, shown, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
@@ -215,11 +234,11 @@ with col_map:
     st.caption(t("datum_note", lang, datum=DATUM_LABELS[fmap.scm_datum]))
     if firm_view is not None:
         st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang),
-                     n=f"{len(firms):,}") + " · " + t("synthetic_note", lang))
+                     n=f"{len(shown):,}") + " · " + t("synthetic_note", lang))
 
 with col_panel:
     query = st.text_input(t("search", lang), key="search")
-    hits = search(query, frames, firms)
+    hits = search(query, frames, shown)
     if hits:
         pick = st.selectbox(t("search_pick", lang), range(len(hits)), key="search_pick",
                             format_func=lambda i: f"{'▣' if hits[i][0] == 'zone' else '•'} {hits[i][2]}")
@@ -228,7 +247,7 @@ with col_panel:
             if kind == "zone":
                 st.session_state["selected"], st.session_state["focus"] = ref, None
             else:
-                point = firms.loc[int(ref)].geometry
+                point = shown.loc[int(ref)].geometry
                 st.session_state["focus"] = (point.x, point.y)
             st.rerun()
     st.subheader(t("details", lang))
@@ -266,7 +285,7 @@ with tab_zones:
     st.dataframe(table, width="stretch", key="zones_table")
     if pairs:
         st.caption(t("coverage", lang))
-        st.dataframe(layer_coverage(pairs, len(firms), entries, lang), hide_index=True,
+        st.dataframe(layer_coverage(pairs, len(shown), entries, lang), hide_index=True,
                      key="coverage_table")
 with tab_compare:
     picks = st.multiselect(t("compare", lang), list(table.index), max_selections=5,
@@ -276,7 +295,7 @@ with tab_compare:
 with tab_short:
     short_sector = st.selectbox(t("shortlist_sector", lang), list(sector_ids()), key="short_sector",
                                 format_func=lambda s: labels[s])
-    ranked = cached_shortlist(firms_key, firms, short_sector)
+    ranked = cached_shortlist(firms_key, firms, short_sector)  # LQ needs the whole list
     st.dataframe(ranked, width="stretch")
     st.download_button(t("download", lang, fmt="CSV"),
                        table_csv(ranked.reset_index(names="id")).encode("utf-8-sig"),

@@ -154,3 +154,17 @@ def test_search_flies_to_a_firm_and_the_map_downloads_as_html(app):
     assert app.session_state["focus"] == pytest.approx((121.6035, 31.2085), abs=1e-6)
     app.button(key="prepare_map").click().run()
     assert any(b.label == "下载当前地图（离线 HTML）" for b in app.download_button)
+
+
+def test_the_sector_filter_narrows_the_firms_on_the_map_and_in_the_counts(app):
+    app.multiselect(key="sectors").set_value(["ic"]).run()
+    assert not app.exception
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "（591 家）" in shown  # the demo's 591 IC firms, not all 5,021
+    cov = table_with(app, "在任一区域内", "不在任何区域内")
+    assert ((cov["在任一区域内"] + cov["不在任何区域内"]) == 591).all()
+    # the measure and the shortlist follow the sidebar's sector
+    assert app.selectbox(key="measure_sector").value == "ic"
+    assert app.selectbox(key="short_sector").value == "ic"
+    app.selectbox(key="short_sector").set_value("ai").run()  # still changeable
+    assert app.selectbox(key="short_sector").value == "ai"

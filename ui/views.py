@@ -131,8 +131,31 @@ def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str
     ]
 
 
+def sector_mask(firms: gpd.GeoDataFrame, sector_ids: Sequence[str]) -> np.ndarray:
+    """True for each firm (row position) in one of ``sector_ids``; all True when none is chosen."""
+    if not sector_ids:
+        return np.ones(len(firms), dtype=bool)
+    return firms["sector"].isin(list(sector_ids)).to_numpy()
+
+
+def firms_of_sectors(firms: gpd.GeoDataFrame | None, sector_ids: Sequence[str]):
+    """The firms of the chosen sectors (all of them when none is chosen; None stays None)."""
+    if firms is None or not sector_ids:
+        return firms
+    return firms[sector_mask(firms, sector_ids)]
+
+
+def pairs_of_sectors(pairs: Mapping[str, pd.DataFrame], firms: gpd.GeoDataFrame,
+                     sector_ids: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The join's (point, zone) pairs kept only for firms of the chosen sectors."""
+    if not sector_ids:
+        return dict(pairs)
+    mask = sector_mask(firms, sector_ids)
+    return {lid: p[mask[p["point"].to_numpy()]] for lid, p in pairs.items()}
+
+
 def firms_in_zone(firms: gpd.GeoDataFrame, pairs: pd.DataFrame, zone_id: str) -> gpd.GeoDataFrame:
-    """The firms the join placed in one zone (rows of ``firms``)."""
+    """The firms the join placed in one zone (rows of ``firms``; ``pairs`` index its rows by position)."""
     idx = pairs.loc[pairs["zone"] == zone_id, "point"].to_numpy()
     return firms.iloc[np.sort(idx)]
 
