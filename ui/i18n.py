@@ -9,7 +9,7 @@ from layers.schema import split_list
 from layers.sectors import taxonomy
 
 __all__ = ["COLUMNS", "GROUPS", "KINDS", "LABELS", "ROLES", "column_label", "group_label", "headers",
-           "datum_label", "format_label", "kind_label", "role_label", "sector_label", "sector_labels", "sector_list_label",
+           "datum_label", "format_label", "kind_label", "role_label", "unit_label", "sector_label", "sector_labels", "sector_list_label",
            "t"]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -236,10 +236,10 @@ def sector_label(sector_id: str, lang: str = "zh") -> str:
 
 
 def sector_list_label(sectors, lang: str = "zh") -> str:
-    """``"ic;ai"`` (or a list of ids) as names joined by 、, or — when empty."""
+    """``"ic;ai"`` (or a list of ids) as names joined by 、 (", " in English), or — when empty."""
     ids = split_list(sectors) if isinstance(sectors, str) or sectors is None else list(sectors)
     labels = sector_labels(lang)
-    return "、".join(labels.get(s, s) for s in ids) or "—"
+    return ("、" if lang == "zh" else ", ").join(labels.get(s, s) for s in ids) or "—"
 
 
 def group_label(group: str, lang: str = "zh") -> str:
@@ -293,3 +293,14 @@ def datum_label(datum: str, lang: str = "zh") -> str:
 def format_label(fmt: str) -> str:
     """An export format's name (GeoJSON, GeoPackage, CSV)."""
     return FORMAT_NAMES.get(fmt, fmt.upper())
+
+
+#: Units of the plans' figures (data/policy_measures.csv, sector_targets.csv) in English.
+UNITS_EN = {"家": "firms", "亿元": "× 100 million yuan", "个": "", "%/年": "% a year", "倍": "times",
+            "位": "places", "人": "people", "年": "years", "月": "months", "万人": "× 10,000 people",
+            "城市": "cities", "园": "parks", "项": "items", "件/亿元": "per 100 million yuan"}
+
+
+def unit_label(unit: str, lang: str = "zh") -> str:
+    """A figure's unit in ``lang`` (the plans write it in Chinese)."""
+    return unit if lang == "zh" else UNITS_EN.get(unit, unit)

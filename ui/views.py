@@ -23,6 +23,7 @@ from ui.i18n import (
     sector_labels,
     sector_list_label,
     t,
+    unit_label,
 )
 from ui.phrases import phrase
 
@@ -253,7 +254,8 @@ def policy_groups(feature_id: str, lang: str) -> dict[str, list[tuple[str, str]]
     groups: dict[str, list[tuple[str, str]]] = {}
     for row in measures_for_feature(feature_id).to_dict("records"):
         text = row["text_zh"] if lang == "zh" else row["text_en"]
-        figure = f" — {row['value']} {row['unit']} ({row['year']})" if row["value"] else ""
+        figure = f" — {row['value']} {unit_label(row['unit'], lang)} ({row['year']})".replace("  ", " ") \
+            if row["value"] else ""
         source = document_citation(row["source_file"], row["section"], row["quote"], lang)
         groups.setdefault(kind_label(row["kind"], lang), []).append((f"{text}{figure}", source))
     return groups
@@ -283,7 +285,7 @@ def targets_table(sector_ids: Sequence[str], lang: str) -> pd.DataFrame:
     return headers(pd.DataFrame({
         "sector": table["sector"].map(lambda s: labels.get(s, "—") if s else "—"),
         "indicator": table["indicator_zh"] if lang == "zh" else table["indicator_en"],
-        "value": table["value"] + " " + table["unit"],
+        "value": table["value"] + " " + table["unit"].map(lambda u: unit_label(u, lang)),
         "year": table["year"],
         "source": [document_citation(f, sec, "", lang)
                    for f, sec in zip(table["source_file"], table["section"], strict=True)],
