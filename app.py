@@ -17,7 +17,7 @@ from firms.importing import demo_firms
 from firms.shortlist import CANDIDATE_LAYERS, shortlist
 from firms.zones import firm_points, join_and_count
 from geo.breaks import METHODS as BREAK_METHODS
-from geo.datum import DATUMS
+from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
 from geo.export import output_name, table_csv
 from geo.grid import firm_grid
@@ -166,7 +166,8 @@ chosen_layers = []
 for group in dict.fromkeys(e.group for e in entries.values()):
     st.sidebar.caption(group_label(group, lang))
     for e in (e for e in entries.values() if e.group == group):
-        if st.sidebar.checkbox(e.title(lang), value=e.id in DEFAULT_LAYERS, key=f"layer_{e.id}"):
+        st.session_state.setdefault(f"layer_{e.id}", e.id in DEFAULT_LAYERS)  # search may set it
+        if st.sidebar.checkbox(e.title(lang), key=f"layer_{e.id}"):
             chosen_layers.append(e.id)
 polygon_layers = [i for i in chosen_layers if entries[i].kind == "polygon"]
 
@@ -211,8 +212,9 @@ measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids
 
 # --- computed views ------------------------------------------------------------------
 
-frames = with_selected(visible_frames(frames_all, chosen_layers, chosen_sectors), frames_all,
-                       st.session_state["selected"])
+visible = visible_frames(frames_all, chosen_layers, chosen_sectors)
+frames = with_selected(visible, frames_all, st.session_state["selected"])
+added = st.session_state["selected"] if any(frames[k] is not v for k, v in visible.items()) else None
 # The join and the counts are kept per firm list and layer; a sector's measures are
 # made from the counts in milliseconds. The sector filter narrows what is shown.
 has_firms = firms is not None and len(firms) > 0
@@ -223,8 +225,11 @@ shown = cached_sector_firms(shown_key, firms, sector_key)  # the firms of the ch
 pairs = pairs_of_sectors({lid: j.pairs for lid, j in joined.items()}, firms, sector_key) \
     if joined else {}
 counts = {lid: j.counts for lid, j in joined.items()}
-measure_tables = layer_measure_tables(frames_all, counts, measure_sector)
-table = zone_table(frames, entries, measure_tables, lang)
+view_key = (firms_key, tuple(chosen_layers), sector_key, added)
+measure_tables = store().get(("measures", firms_key, tuple(counts), measure_sector),
+                             lambda: layer_measure_tables(frames_all, counts, measure_sector))
+table = store().get(("table", *view_key, measure_sector, lang),
+                    lambda: zone_table(frames, entries, measure_tables, lang))
 values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
 firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
 keys = store().get(("keys", firms_key), lambda: firm_keys(firms),
@@ -305,7 +310,7 @@ with col_panel:
                     sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
                 st.dataframe(headers(view, lang), hide_index=True)
                 st.download_button(t("download_firms", lang),
-                                   table_csv(inside.drop(columns="geometry")).encode("utf-8-sig"),
+                                   lambda d=inside: table_csv(d.drop(columns="geometry")).encode("utf-8-sig"),
                                    file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
                                    mime="text/csv", key="dl_inside")
             else:
@@ -368,7 +373,7 @@ with tab_report:
         st.dataframe(rejected_view(report.rejected, lang), width="stretch", key="rejected_table",
                      hide_index=True)
         st.download_button(t("download_rejected", lang),
-                           table_csv(report.rejected).encode("utf-8-sig"),
+                           lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),
                            file_name=output_name(upload_stem, part="rejected", suffix="csv"),
                            mime="text/csv", key="dl_rejected")
 with tab_export:
@@ -376,8 +381,10 @@ with tab_export:
                                 format_func=lambda d: datum_label(d, lang))
     export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format",
                              format_func=format_label)
-    name, content = export_bytes(frames, export_format, export_datum)
-    st.download_button(t("download", lang, fmt=name), content, file_name=name,
+    name = output_name("shanghai-layers", suffix=export_format, datum=parse_datum(export_datum))
+    st.download_button(t("download", lang, fmt=name),  # made when clicked, not on every rerun
+                       lambda f=frames, fmt=export_format, d=export_datum: export_bytes(f, fmt, d)[1],
+                       file_name=name,
                        mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
         st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
