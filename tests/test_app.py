@@ -189,3 +189,51 @@ def test_the_sector_filter_narrows_the_firms_on_the_map_and_in_the_counts(app):
     assert app.selectbox(key="short_sector").value == "ic"
     app.selectbox(key="short_sector").set_value("ai").run()  # still changeable
     assert app.selectbox(key="short_sector").value == "ai"
+
+
+def upload(at: AppTest, name: str, content: bytes) -> None:
+    at.radio(key="firm_source").set_value("upload").run()
+    at.file_uploader(key="upload").upload(name, content, "text/csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_an_upload_is_imported_in_stages_and_not_called_synthetic(app):
+    upload(app, "real.csv", "企业名称,经度,纬度\n甲公司,121.50,31.20\n乙公司,121.45,31.22\n".encode())
+    status = app.sidebar.status[0]
+    assert status.label == "导入完成"
+    stages = "\n".join(m.value for m in status.markdown)
+    assert "读取文件 real\\.csv" in stages and "检查各行" in stages and "与图层区域空间连接" in stages
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "（2 家）" in shown and "合成企业为演示数据" not in captions(app)
+    assert "数据依据：上传的企业名单（2 家）。" in captions(app)
+
+
+def test_markdown_in_a_refused_files_header_is_shown_literally(app):
+    upload(app, "x.csv", b"![beacon](http://10.0.0.1/b.png),[link](http://evil.example)\n1,2\n")
+    error = app.sidebar.error[0].value
+    assert "\\!\\[beacon\\]\\(http\\:" in error and "\\[link\\]\\(http\\:" in error
+    assert "](" not in error  # nothing Markdown would turn into an image or a link
+
+
+def test_the_shortlist_shows_the_top_ten_with_reasons_and_its_data_basis(app):
+    short = next(df.value for df in app.dataframe if "理由" in df.value.columns)
+    assert len(short) == 10 and short.index.name == "名称"
+    assert list(short["名次"]) == list(range(1, 11))
+    assert (short["得分"] == short["得分"].round(2)).all()
+    assert "数据依据：合成演示企业（非真实企业）" in captions(app)
+    app.number_input(key="short_top").set_value(3).run()
+    short = next(df.value for df in app.dataframe if "理由" in df.value.columns)
+    assert len(short) == 3
+
+
+def test_no_match_says_so_and_the_whole_city_button_clears_the_selection(app):
+    app.text_input(key="search").input("无此地名").run()
+    assert "无匹配结果" in captions(app)
+    search_for(app, "东方美谷")  # off by default: its layer is turned on
+    assert app.session_state["selected"] == "biomed_dongfang_meigu"
+    assert app.checkbox(key="layer_biomed_1_5_x").value
+    assert [t.label for t in app.tabs][:4] == ["概况", "规划措施", "企业", "来源"]
+    app.button(key="whole_city").click().run()
+    assert app.session_state["selected"] is None and app.session_state["search"] == ""
+    assert any(i.value == "点击地图上的区域，或用上方搜索。" for i in app.info)
