@@ -63,8 +63,9 @@ def test_a_picked_firm_is_focused_and_described(zones, firms):
     open_hit(state, hits, firms)
     assert state["focus"] == pytest.approx((121.6035, 31.2085)) and state["search_pick"] is None
     details = dict(firm_details(firms.loc[int(state["firm"])], "en"))
-    assert details["Sectors"] == "Integrated circuits"
-    assert details["placement precision"] == "coordinates (WGS84) · ±1,500 m"
+    assert details["Sector"] == "Integrated circuits"
+    assert details["Placement"] == "coordinates (WGS84) · ±1,500 m"
+    assert details["Credit code"] == "—"  # the demo's institutions carry none
 
 
 def test_pairs_keep_only_firms_of_the_chosen_sectors(firms):

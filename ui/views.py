@@ -224,9 +224,9 @@ def firm_details(row: pd.Series, lang: str) -> list[tuple[str, str]]:
     placed = phrase(text("placement"), lang)
     if precision is not None and not pd.isna(precision):
         placed += f" · ±{float(precision):,.0f} m"
-    return [(t("name", lang), name), (t("f_uscc", lang), text("uscc")),
-            (t("sectors", lang), sector_list_label(text("sector").replace("—", ""), lang)),
-            (t("f_address", lang), text("address")), (t("f_precision_m", lang), placed)]
+    return [(t("name", lang), name), (column_label("uscc", lang), text("uscc")),
+            (column_label("sector", lang), sector_list_label(text("sector").replace("—", ""), lang)),
+            (column_label("address", lang), text("address")), (column_label("placement", lang), placed)]
 
 
 def _cell(v, lang: str) -> str:
