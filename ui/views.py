@@ -27,6 +27,12 @@ from ui.i18n import (
 )
 from ui.phrases import phrase
 
+__all__ = ["REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
+           "firm_details", "firm_row", "firms_in_zone", "firms_of_sectors", "import_summary",
+           "layer_coverage", "layer_measure_tables", "pairs_of_sectors", "pick_state",
+           "plain_markdown", "policy_groups", "sector_mask", "targets_table", "visible_frames",
+           "with_selected", "zone_details", "zone_sources", "zone_table"]
+
 #: Columns of the zone table, in order.
 ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",
                 "sector_firms", "sector_share", "lq", "strong_cluster", "plan_fit")
