@@ -297,8 +297,9 @@ with col_panel:
             groups = policy_groups(row.name, lang)
             if not groups:
                 st.caption(t("policy_none", lang))
-            for kind, items in groups.items():
-                with st.expander(f"{kind}（{len(items)}）" if lang == "zh" else f"{kind} ({len(items)})"):
+            for n, (kind, items) in enumerate(groups.items()):
+                with st.expander(f"{kind}（{len(items)}）" if lang == "zh" else f"{kind} ({len(items)})",
+                                 expanded=n == 0):
                     for headline, cite in items:
                         st.text(headline)
                         st.caption(cite)

@@ -124,3 +124,13 @@ def test_the_cache_is_bounded_by_bytes_and_drops_the_oldest():
     huge = cache.get("h", lambda: np.zeros(1_000))  # larger than the budget: returned, not kept
     assert len(huge) == 1_000 and "h" not in cache
     assert approx_bytes(pd.DataFrame({"x": np.zeros(10)})) >= 80
+
+
+def test_a_zone_found_by_search_is_shown_even_when_the_sector_filter_hides_it():
+    from ui.views import visible_frames, with_selected
+    all_frames = layers.load_all()
+    visible = visible_frames(all_frames, ["biomed_1_5_x"], ["ic"])  # no IC zone in 1+5+X
+    assert "biomed_dongfang_meigu" not in visible["biomed_1_5_x"].index
+    shown = with_selected(visible, all_frames, "biomed_dongfang_meigu")
+    assert "biomed_dongfang_meigu" in shown["biomed_1_5_x"].index
+    assert with_selected(visible, all_frames, None) == visible
