@@ -270,7 +270,8 @@ with col_panel:
     elif len(hits) > 1:
         st.selectbox(t("search_pick", lang, n=len(hits)), range(len(hits)), index=None,
                      key="search_pick", placeholder=t("search_choose", lang),
-                     format_func=lambda i: f"{'▣' if hits[i].kind == 'zone' else '•'} {hits[i].label}",
+                     format_func=lambda i: f"▣ {hits[i].label} · {entries[hits[i].layer].title(lang)}"
+                     if hits[i].kind == "zone" else f"• {hits[i].label}",
                      on_change=open_hit, args=(st.session_state, hits, shown))
     st.button(t("whole_city", lang), key="whole_city", on_click=whole_city, args=(st.session_state,))
     firm = firm_row(shown, st.session_state["firm"])
