@@ -120,7 +120,7 @@ def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], la
         return kept, f"{key[1]}:{datum}"
     with st.sidebar.status(t("importing", lang, name=plain_markdown(name)), expanded=True) as box:
         try:
-            result = import_upload(raw, name, datum, stage=lambda k, **v: box.write(
+            result = import_upload(raw, name, datum=datum, stage=lambda k, **v: box.write(
                 t(k, lang, **{n: plain_markdown(x) for n, x in v.items()})))
         except ShmapError:
             box.update(label=t("stage_failed", lang), state="error")
@@ -244,7 +244,7 @@ with col_map:
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state["focus"], firm_grid=grid)
+                      focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view)
     fmap = build_map(frames, entries, shown, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
@@ -293,7 +293,7 @@ with col_panel:
                 st.markdown(f"**{label}**")
                 st.text(text)
             if row.name in table.index:
-                st.dataframe(compare(table, [row.name], lang), width="stretch")
+                st.dataframe(compare(table, [row.name], lang=lang), width="stretch")
         with p_plans:
             groups = policy_groups(row.name, lang)
             if not groups:
@@ -338,7 +338,7 @@ with tab_compare:
     picks = st.multiselect(t("compare_pick", lang), list(table.index), max_selections=5,
                            key="compare", format_func=lambda i: str(table.loc[i, "name"]))
     if picks:
-        st.dataframe(compare(table, picks, lang), width="stretch")
+        st.dataframe(compare(table, picks, lang=lang), width="stretch")
         st.caption(t("compare_measure", lang, sector=labels[measure_sector]))
         chosen = table.loc[picks].set_index("name")
         for col in (c for c in dict.fromkeys((*MEASURES, "sector_firms")) if c in chosen):
@@ -385,7 +385,7 @@ with tab_export:
                              format_func=format_label)
     name = output_name("shanghai-layers", suffix=export_format, datum=parse_datum(export_datum))
     st.download_button(t("download", lang, fmt=name),  # made when clicked, not on every rerun
-                       lambda f=frames, fmt=export_format, d=export_datum: export_bytes(f, fmt, d)[1],
+                       lambda f=frames, fmt=export_format, d=export_datum: export_bytes(f, fmt, datum=d)[1],
                        file_name=name,
                        mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s

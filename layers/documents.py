@@ -27,7 +27,7 @@ def documents(path: Path = DOCUMENTS_FILE) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("file")
 
 
-def document_label(file: str, lang: str = "zh") -> str:
+def document_label(file: str, *, lang: str = "zh") -> str:
     """The document a seed file holds, e.g. ``沪府办发〔2021〕10号《…规划》（上海市人民政府办公厅，
     2021-06-23）``; in English the title and issuer are translated, the number kept.
     A file the table lacks is named as it is."""
@@ -42,7 +42,7 @@ def document_label(file: str, lang: str = "zh") -> str:
     return f"{who}“{d['title_en']}” ({d['issuer_en']}, {d['date']})"
 
 
-def document_citation(file: str, section: str, quote: str = "", lang: str = "zh") -> str:
+def document_citation(file: str, section: str, *, quote: str = "", lang: str = "zh") -> str:
     """A citation as a reader reads it: the document, its section and the quote."""
-    text = f"{document_label(file, lang)} {section}".strip()
+    text = f"{document_label(file, lang=lang)} {section}".strip()
     return f"{text}：“{quote}”" if quote and lang == "zh" else (f"{text}: “{quote}”" if quote else text)

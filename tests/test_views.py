@@ -100,7 +100,7 @@ def test_every_cited_seed_file_is_a_known_document():
     cited = set(policy_measures()["source_file"]) | set(sector_targets()["source_file"])
     cited |= {f for g in layers.load_all().values() for f in g["cite_file"]}
     assert cited <= set(documents().index)
-    text = document_citation("003_6b82db74c365b8ba.txt", "§五(一)", "加快建设张江科学城")
+    text = document_citation("003_6b82db74c365b8ba.txt", "§五(一)", quote="加快建设张江科学城")
     assert text == ("沪府办发〔2021〕10号《上海市战略性新兴产业和先导产业发展“十四五”规划》"
                     "（上海市人民政府办公厅，2021-06-23） §五(一)：“加快建设张江科学城”")
 

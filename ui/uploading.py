@@ -16,7 +16,7 @@ from ui.phrases import phrase
 __all__ = ["import_upload", "rejected_view"]
 
 
-def import_upload(raw: bytes, name: str, datum: str, *,
+def import_upload(raw: bytes, name: str, *, datum: str,
                   stage: Callable[..., None] = lambda key, **values: None) -> ImportResult:
     """Import an upload's bytes, calling ``stage(label_key, **values)`` as each stage
     starts: ``stage_read``, ``stage_check``, ``stage_place`` (only when some rows are

@@ -152,7 +152,7 @@ def zone_sources(row: pd.Series, lang: str) -> list[tuple[str, str]]:
     official = row["official_area_km2"]
     return [
         (t("citation", lang), document_citation(row["cite_file"], row["cite_section"],
-                                                row["cite_quote"], lang)),
+                                                quote=row["cite_quote"], lang=lang)),
         (t("official_area", lang), "—" if pd.isna(official) else
          f"{official:g} km² · {row['official_area_source'] or '—'}"),
         (t("method", lang), row["method"]),
@@ -243,7 +243,7 @@ def _cell(v, lang: str) -> str:
     return f"{v:,.4g}" if isinstance(v, float) else str(v)
 
 
-def compare(table: pd.DataFrame, zone_ids: Sequence[str], lang: str = "zh") -> pd.DataFrame:
+def compare(table: pd.DataFrame, zone_ids: Sequence[str], *, lang: str = "zh") -> pd.DataFrame:
     """Zones side by side (measures as rows in words, zones as columns by name, as
     display text); at most five."""
     ids = [z for z in zone_ids if z in table.index][:5]
@@ -262,7 +262,7 @@ def policy_groups(feature_id: str, lang: str) -> dict[str, list[tuple[str, str]]
         text = row["text_zh"] if lang == "zh" else row["text_en"]
         figure = f" — {row['value']} {unit_label(row['unit'], lang)} ({row['year']})".replace("  ", " ") \
             if row["value"] else ""
-        source = document_citation(row["source_file"], row["section"], row["quote"], lang)
+        source = document_citation(row["source_file"], row["section"], quote=row["quote"], lang=lang)
         groups.setdefault(kind_label(row["kind"], lang), []).append((f"{text}{figure}", source))
     return groups
 
@@ -293,7 +293,7 @@ def targets_table(sector_ids: Sequence[str], lang: str) -> pd.DataFrame:
         "indicator": table["indicator_zh"] if lang == "zh" else table["indicator_en"],
         "value": table["value"] + " " + table["unit"].map(lambda u: unit_label(u, lang)),
         "year": table["year"],
-        "source": [document_citation(f, sec, "", lang)
+        "source": [document_citation(f, sec, lang=lang)
                    for f, sec in zip(table["source_file"], table["section"], strict=True)],
     }).reset_index(drop=True), lang)
 
