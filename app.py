@@ -193,12 +193,13 @@ if "selected" not in st.session_state:
 
 # --- map and side panel ------------------------------------------------------------
 
-col_map, col_panel = st.columns([3, 2])
+# map (issue 14b): the map spans the page width, the panel below it (first on a phone too)
+col_map, col_panel = st.container(), st.container()
 with col_map:
     grid = cached_grid(firms_key, firms) if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
-                      measure_values=values,
+                      measure_values=values, measure_sector_label=labels[measure_sector],
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state.get("focus"), firm_grid=grid)
     fmap = build_map(frames, entries, firms, opts, vector_base())

@@ -179,12 +179,16 @@ def test_the_class_break_method_changes_the_classes_and_is_named_in_the_legend(f
         opts = MapOptions(measure="firms", measure_layer="new_towns", measure_values=values,
                           classes=method, lang="en")
         html = map_html(build_map({"new_towns": towns}, ENTRIES, None, opts))
-        return {f["properties"]["id"]: f["properties"]["cls"] for f in drawn_features(html)}, html
+        props = {f["properties"]["id"]: f["properties"] for f in drawn_features(html)}
+        return {k: p["cls"] for k, p in props.items()}, {k: p["fill"] for k, p in props.items()}, html
 
-    quantile, _ = drawn("quantile")
-    equal, html = drawn("equal")
+    quantile, _, _ = drawn("quantile")
+    equal, fills, html = drawn("equal")
     assert sorted(quantile.values()) == [0, 1, 2, 3, 4]  # a class each
-    assert sorted(equal.values()) == [0, 0, 0, 0, 4]     # the outlier alone at the top
+    # the three empty equal intervals between are merged: two classes, the outlier alone
+    # at the top and drawn in the top colour
+    assert sorted(equal.values()) == [0, 0, 0, 0, 1]
+    assert sorted(fills.values()) == ["#7f2704"] + ["#fff5eb"] * 4
     assert "Equal intervals" in html
 
 
@@ -205,3 +209,84 @@ def test_standalone_html_inlines_every_asset(frames):
     assert "/app/static" not in html
     assert not re.search(r"<script[^>]+src=", html) and 'rel="stylesheet" href' not in html
     assert "L.MarkerClusterGroup" in html and ".scm-legend" in html
+
+
+# --- issue 14b: the map that fills the page, its legend, labels --------------------------
+
+def legend_markup(html: str) -> str:
+    from html import unescape
+    m = re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");', html)
+    assert m, "no legend on the page"
+    return unescape(json.loads(m.group(1)))
+
+
+def test_the_map_opens_fitted_to_the_drawn_layers(frames):
+    html = map_html(build_map(frames, ENTRIES, None, MapOptions()))
+    m = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), ([\d.]+)\]\]", html)
+    assert m, "no fitBounds on load"
+    south, west, north, east = (float(v) for v in m.groups())
+    boxes = np.array([g.total_bounds for g in frames.values()])
+    assert (west, south) == pytest.approx((boxes[:, 0].min(), boxes[:, 1].min()), abs=1e-4)
+    assert (east, north) == pytest.approx((boxes[:, 2].max(), boxes[:, 3].max()), abs=1e-4)
+    # a view given (from the URL) is kept instead
+    given = map_html(build_map(frames, ENTRIES, None, MapOptions(view=(31.3, 121.2, 12))))
+    assert "fitBounds" not in given and "[31.3, 121.2]" in given and '"zoom": 12' in given
+
+
+def test_the_legend_folds_away_and_keys_the_firm_colours_of_present_sectors(frames):
+    firms = pd.concat([firms_at([(121.5, 31.2)] * 3, sector="ic"),
+                       firms_at([(121.4, 31.1)] * 2, sector="biomed")])
+    html = map_html(build_map(frames, ENTRIES, firms, MapOptions(lang="en")))
+    legend = legend_markup(html)
+    assert 'class="scm-legend-toggle"' in legend and "Fold or unfold the legend" in legend
+    assert "scm-collapsed" in html and "map.getSize().x < 600" in html  # folded on narrow maps
+    from layers.sectors import taxonomy
+    colours = {s.id: s.color for s in taxonomy()}
+    names = {s.id: s.label("en") for s in taxonomy()}
+    for present in ("ic", "biomed"):
+        assert colours[present] in legend and names[present] in legend
+    assert names["ai"] not in legend  # a sector with no firm drawn has no key
+
+
+def test_choropleth_legend_names_measure_and_sector_and_merges_classes(frames):
+    towns = frames["new_towns"]
+    values = pd.Series([2.15, 2.15, 2.15, 2.15, 9.0], index=towns.index)
+    opts = MapOptions(measure="lq", measure_layer="new_towns", measure_values=values, lang="en",
+                      measure_sector_label="Integrated circuits")
+    legend = legend_markup(map_html(build_map({"new_towns": towns}, ENTRIES, None, opts)))
+    assert "Location quotient" in legend or "LQ" in legend
+    assert "sector: Integrated circuits" in legend
+    assert "2.15 – 2.15" not in legend
+    ranges = re.findall(r"([\d.,]+) – ([\d.,]+)", legend)
+    assert ranges and all(lo != hi for lo, hi in ranges)
+
+
+def test_a_hidden_choropleth_says_why(frames):
+    opts = MapOptions(measure="lq", measure_layer="new_towns", measure_values=None, lang="en")
+    legend = legend_markup(map_html(build_map(frames, ENTRIES, None, opts)))
+    assert "colouring not shown: it needs firms" in legend
+
+
+def test_firms_are_hidden_beneath_a_choropleth(frames):
+    towns = frames["new_towns"]
+    firms = firms_at([(121.5, 31.2)] * 10)
+    values = pd.Series(np.arange(len(towns), dtype=float), index=towns.index)
+    plain = build_map({"new_towns": towns}, ENTRIES, firms, MapOptions(lang="en"))
+    under = build_map({"new_towns": towns}, ENTRIES, firms,
+                      MapOptions(lang="en", measure="firms", measure_layer="new_towns",
+                                 measure_values=values))
+
+    def firm_layer_shown(m):
+        layer = next(c for c in m._children.values() if "Firms shown as" in getattr(c, "layer_name", ""))
+        return layer.show
+
+    assert firm_layer_shown(plain) is True and firm_layer_shown(under) is False
+    assert "Firms hidden under the colouring" in legend_markup(map_html(under))
+
+
+def test_merged_breaks_keep_classes_that_hold_values():
+    from ui.legend import merged_breaks
+    assert merged_breaks(pd.Series([1.0, 1.0, 1.0])) == [1.0, 1.0]
+    assert merged_breaks(pd.Series([], dtype=float)) == []
+    edges = merged_breaks(pd.Series([1.0, 2.0, 3.0, 4.0, 100.0]), method="equal")
+    assert edges == [1.0, 20.8, 100.0]

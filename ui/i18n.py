@@ -122,6 +122,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "policy": ("规划措施、目标与数据", "What the plans say here"),
     "policy_none": ("规划文本未对本区域单独列出措施。", "The texts list no measure for this zone itself."),
     "targets": ("2025 年产业目标", "2025 sector targets"),
+    # map (issue 14b)
+    "legend_toggle": ("收起或展开图例", "Fold or unfold the legend"),
+    "legend_for_sector": ("产业：{sector}", "sector: {sector}"),
+    "choropleth_no_firms": ("未显示“{measure}”分级着色：需要企业数据（请选择示例企业或上传名单）。",
+                            "“{measure}” colouring not shown: it needs firms (choose the demo or upload a list)."),
+    "choropleth_no_values": ("未显示“{measure}”分级着色：所选图层中没有可计算的区域。",
+                             "“{measure}” colouring not shown: no zone of the chosen layer has a value."),
+    "firms_by_view": ("随缩放显示：全市为网格，放大后为聚合点，再放大为单个企业",
+                      "By zoom: a grid for the city, clusters nearer, single firms closer still"),
+    "firms_under_choropleth": ("企业图层已隐藏在分级着色之下（可在图层控件中打开）",
+                               "Firms hidden under the colouring (switch on in the layer control)"),
 }
 
 GROUPS: dict[str, tuple[str, str]] = {

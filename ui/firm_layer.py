@@ -1,0 +1,162 @@
+"""Firms on the map: points, clusters or a grid, chosen for the whole city or for the view.
+
+Individual points up to ``MARKER_LIMIT``, client-side clusters up to
+``CLUSTER_LIMIT``, and above that a server-side grid of counts (see
+:mod:`geo.grid`), so the page stays light at any N. Above ``CLUSTER_LIMIT`` the
+app asks :func:`firms_in_view` what to draw for the map's current view: zoomed in
+far enough, the firms inside the view are few enough for clusters, then points.
+
+Coordinates are WGS84 lon/lat unless a caller has moved them to the basemap's datum.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+from folium.plugins import FastMarkerCluster
+
+from geo.breaks import class_breaks, class_of
+from geo.datum import convert
+from geo.grid import firm_grid
+from geo.join import SortedPoints
+from layers.sectors import taxonomy
+from ui.i18n import t
+from ui.mapbase import FrameGeoJson, cluster_assets, offline, round_coords, safe_text
+
+__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "MARKER_LIMIT", "FirmView", "component_box", "firm_layer",
+           "firm_mode", "firms_in_view", "sector_colours"]
+
+MARKER_LIMIT = 3_000
+CLUSTER_LIMIT = 60_000
+VIEW_PAD = 0.2  # the view's box grown by this share on each side: a small pan needs no new points
+CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+
+
+def firm_mode(n: int) -> str:
+    """How ``n`` firms are drawn: markers, clusters or grid."""
+    if n <= MARKER_LIMIT:
+        return "markers"
+    return "clusters" if n <= CLUSTER_LIMIT else "grid"
+
+
+def sector_colours() -> dict[str, str]:
+    """Sector id → the colour its firms are drawn in (grey for unclassified)."""
+    return {s.id: s.color for s in taxonomy()} | {"unclassified": "#999999"}
+
+
+@dataclass(frozen=True)
+class FirmView:
+    """What to draw for one view: ``mode`` and the rows (positions in the firm frame)."""
+
+    mode: str
+    rows: np.ndarray | None  # None: every firm (the whole-city decision)
+
+    @property
+    def n(self) -> int:
+        return -1 if self.rows is None else len(self.rows)
+
+
+def component_box(bounds: Mapping | None, datum: str = "wgs84") -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) in WGS84 from the bounds st_folium returns
+    (``{"_southWest": {"lat", "lng"}, "_northEast": {...}}``, in the drawn ``datum``);
+    None when the component has not reported a view yet."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        x0, y0, x1, y1 = float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(np.isfinite([x0, y0, x1, y1])) or x1 <= x0 or y1 <= y0:
+        return None
+    if datum != "wgs84":
+        (x0, x1), (y0, y1) = convert(np.array([x0, x1]), np.array([y0, y1]), datum, "wgs84")
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: int | None, *,
+                  points: SortedPoints | None = None) -> FirmView:
+    """What to draw of ``firms`` for the view ``bounds`` (west, south, east, north; WGS84)
+    at ``zoom``: every firm by :func:`firm_mode` when the view is unknown or the city
+    holds few enough, else the firms inside the (padded) view as points
+    (≤ ``MARKER_LIMIT``) or clusters (≤ ``CLUSTER_LIMIT``), else the city's grid.
+
+    ``points`` (the firms sorted by longitude, :class:`geo.join.SortedPoints`) makes
+    this a binary search plus a mask over the view's slice: milliseconds at 1M firms.
+    """
+    if bounds is None or zoom is None or len(firms) <= CLUSTER_LIMIT:
+        return FirmView(firm_mode(len(firms)), None)
+    pts = points if points is not None else SortedPoints(firms.geometry.x.to_numpy(),
+                                                         firms.geometry.y.to_numpy())
+    x0, y0, x1, y1 = bounds
+    dx, dy = (x1 - x0) * VIEW_PAD, (y1 - y0) * VIEW_PAD
+    i0 = np.searchsorted(pts.xs, x0 - dx, side="left")
+    i1 = np.searchsorted(pts.xs, x1 + dx, side="right")
+    ys = pts.ys[i0:i1]
+    inside = (ys >= y0 - dy) & (ys <= y1 + dy)
+    n = int(np.count_nonzero(inside))
+    if n > CLUSTER_LIMIT:
+        return FirmView("grid", None)
+    return FirmView(firm_mode(n), np.sort(pts.order[i0:i1][inside]))
+
+
+def _markers(firms, name, sector_label, lang, colours, show):
+    f = round_coords(firms[["name", "sector", "geometry"]], 6)
+    props = {
+        "name": f["name"].map(safe_text),
+        "sector": f["sector"].map(lambda s: safe_text(sector_label(s))),
+        "color": f["sector"].map(lambda s: colours.get(s, "#999999")),
+    }
+    return FrameGeoJson(
+        f, props, name=name, show=show,
+        marker=folium.CircleMarker(radius=4, fill=True, fill_opacity=0.85, weight=1),
+        style_function=lambda feat: {"color": feat["properties"]["color"],
+                                     "fillColor": feat["properties"]["color"]},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "sector"],
+                                      aliases=[t("name", lang), t("sectors", lang)]))
+
+
+def _clusters(firms, name, asset_base, colours, show):
+    lon = firms.geometry.x.to_numpy()
+    lat = firms.geometry.y.to_numpy()
+    order = [s.id for s in taxonomy()] + ["unclassified"]
+    idx = {s: i for i, s in enumerate(order)}
+    codes = firms["sector"].map(lambda s: idx.get(s, len(order) - 1)).to_numpy()
+    data = np.column_stack([np.round(lat, 5), np.round(lon, 5), codes]).tolist()
+    palette = json.dumps([colours.get(s, "#999999") for s in order])
+    callback = (f"function (row) {{ var c = {palette}[row[2]] || '#999999';"
+                " return L.circleMarker(new L.LatLng(row[0], row[1]),"
+                " {radius: 4, color: c, fillColor: c, fillOpacity: 0.85, weight: 1}); }")
+    cluster = FastMarkerCluster(data, callback=callback, name=name, show=show)
+    offline(cluster, *cluster_assets(asset_base))
+    return cluster
+
+
+def _grid(grid, name, lang, show):
+    grid = round_coords(grid, 5)
+    breaks = class_breaks(grid["count"].astype(float))
+    props = {
+        "count": grid["count"].astype(int),
+        "cls": grid["count"].map(lambda v: class_of(float(v), breaks)),
+    }
+    return FrameGeoJson(
+        grid, props, name=name, show=show,
+        style_function=lambda feat: {"stroke": False, "fillOpacity": 0.7,
+                                     "fillColor": CLASS_COLOURS[feat["properties"]["cls"] or 0]},
+        tooltip=folium.GeoJsonTooltip(fields=["count"], aliases=[t("firms", lang)]))
+
+
+def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str, sector_label,
+               grid: gpd.GeoDataFrame | None = None, show: bool = True) -> folium.Layer:
+    """Firms as markers, clusters or (``grid``, already in the drawing datum) a grid;
+    hidden at first (but in the layer control) when ``show`` is false."""
+    colours = sector_colours()
+    name = safe_text(t("firm_mode", lang, mode=t(f"mode_{mode}", lang), n=f"{len(firms):,}"))
+    if mode == "markers":
+        return _markers(firms, name, sector_label, lang, colours, show)
+    if mode == "clusters":
+        return _clusters(firms, name, asset_base, colours, show)
+    return _grid(grid if grid is not None else firm_grid(firms), name, lang, show)

@@ -1,0 +1,79 @@
+"""Map furniture beyond layers: zone names as labels, and the polygon drawing tool.
+
+Labels are Leaflet DivIcon markers at each zone's representative point, shown
+from ``LABEL_ZOOM`` up; their text is escaped (:func:`ui.mapbase.safe_text`) and
+reaches the page only as JSON. The drawing tool is folium's ``Draw`` plugin with
+its script and styles served by the app (``static/vendor/leaflet-draw``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from folium.plugins import Draw
+from jinja2 import Template
+
+from ui.mapbase import draw_assets, offline, safe_text
+
+__all__ = ["LABEL_ZOOM", "ZoneLabels", "draw_control", "label_points"]
+
+LABEL_ZOOM = 11
+
+
+def label_points(frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list[list]:
+    """``[lat, lon, name]`` per polygon zone: a point inside it and its escaped name."""
+    out = []
+    for gdf in frames.values():
+        polys = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+        if polys.empty:
+            continue
+        names = polys["name_zh"] if lang == "zh" else polys["name_en"]
+        pts = shapely.point_on_surface(polys.geometry.values)
+        xs, ys = np.round(shapely.get_x(pts), 5), np.round(shapely.get_y(pts), 5)
+        out += [[float(y), float(x), safe_text(n)] for x, y, n in zip(xs, ys, names, strict=True)]
+    return out
+
+
+class ZoneLabels(MacroElement):
+    """Zone names on the map from zoom ``LABEL_ZOOM`` up (non-interactive DivIcons)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var group = L.layerGroup();
+            {{ this.points|tojson }}.forEach(function (p) {
+                L.marker([p[0], p[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+                    className: "scm-zone-label", html: "<span>" + p[2] + "</span>",
+                    iconSize: null})}).addTo(group);
+            });
+            function update() {
+                if (map.getZoom() >= {{ this.min_zoom }}) { group.addTo(map); }
+                else { map.removeLayer(group); }
+            }
+            map.on("zoomend", update);
+            update();
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: list[list], *, min_zoom: int = LABEL_ZOOM):
+        super().__init__()
+        self._name = "ZoneLabels"
+        self.points = points
+        self.min_zoom = int(min_zoom)
+
+
+def draw_control(asset_base: str) -> Draw:
+    """Folium's drawing tool for polygons and rectangles, served offline."""
+    draw = Draw(export=False, position="topleft",
+                draw_options={"polyline": False, "circle": False, "marker": False,
+                              "circlemarker": False, "polygon": {"allowIntersection": False},
+                              "rectangle": True},
+                edit_options={"edit": False})
+    offline(draw, *draw_assets(asset_base))
+    return draw
