@@ -42,7 +42,7 @@ from ui.views import (
     zone_details,
     zone_table,
 )
-from ui.webmap import MEASURES, MapOptions, build_map, firm_mode
+from ui.webmap import MEASURES, MapOptions, build_map, firm_mode, firms_for_view
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -201,12 +201,17 @@ with col_map:
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values, measure_sector_label=labels[measure_sector],
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state.get("focus"), firm_grid=grid)
+                      focus=st.session_state.get("focus"), firm_grid=grid,
+                      dynamic_firms=True)  # map (issue 14b): firms per view above the cluster limit
     fmap = build_map(frames, entries, firms, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
+    # map (issue 14b): the firms in view, swapped in without redrawing the map
+    in_view = firms_for_view(firms, st.session_state.get("map"), opts, grid=grid,
+                             points=cached_points(firms_key, firms) if grid is not None else None)
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
-                        returned_objects=["last_active_drawing"])
+                        feature_group_to_add=in_view,
+                        returned_objects=["last_active_drawing", "all_drawings", "bounds", "zoom"])
     drawing = (clicked or {}).get("last_active_drawing") or {}
     click_id = (drawing.get("properties") or {}).get("id")
     if click_id and click_id != st.session_state.get("last_click"):

@@ -290,3 +290,77 @@ def test_merged_breaks_keep_classes_that_hold_values():
     assert merged_breaks(pd.Series([], dtype=float)) == []
     edges = merged_breaks(pd.Series([1.0, 2.0, 3.0, 4.0, 100.0]), method="equal")
     assert edges == [1.0, 20.8, 100.0]
+
+
+def test_zone_names_are_labels_from_zoom_11_escaped(frames):
+    towns = frames["new_towns"].copy()
+    towns.loc[towns.index[0], "name_zh"] = "<b>${x}</b>"
+    html = map_html(build_map({"new_towns": towns}, ENTRIES, None, MapOptions()))
+    from ui.map_extras import label_points
+    points = label_points({"new_towns": towns}, "zh")
+    assert [p[2] for p in points] == [safe_text(n) for n in towns["name_zh"]]
+    drawn = json.loads(re.search(r"(\[\[[^\n]*\]\])\.forEach", html).group(1))
+    assert [p[2] for p in drawn] == [p[2] for p in points]
+    assert np.allclose([p[:2] for p in drawn], [p[:2] for p in points], atol=1e-4)
+    assert "map.getZoom() >= 11" in html and "<b>${x}" not in html
+    for (lat, lon, _), geom in zip(points, towns.geometry, strict=True):
+        assert geom.covers(Point(lon, lat))  # each label sits inside its zone
+
+
+def city_firms(n, seed=5):
+    rng = np.random.default_rng(seed)
+    lon, lat = rng.normal(121.47, 0.15, n), rng.normal(31.23, 0.12, n)
+    return gpd.GeoDataFrame({"name": [f"f{i}" for i in range(n)], "sector": "ic"},
+                            geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+
+
+def box_around(lon, lat, half):
+    return (lon - half, lat - half * 0.6, lon + half, lat + half * 0.6)
+
+
+def test_zooming_in_hands_over_from_grid_to_clusters_to_points():
+    from geo.join import SortedPoints
+    from ui.firm_layer import VIEW_PAD, firms_in_view
+    firms = city_firms(200_000)
+    pts = SortedPoints(firms.geometry.x, firms.geometry.y)
+    assert firms_in_view(firms, None, None).mode == "grid"  # no view reported yet
+    assert firms_in_view(firms, box_around(121.47, 31.23, 0.5), 10, points=pts).mode == "grid"
+    views = {half: firms_in_view(firms, box_around(121.47, 31.23, half), 13, points=pts)
+             for half in (0.05, 0.01)}
+    assert views[0.05].mode == "clusters" and MARKER_LIMIT < views[0.05].n <= CLUSTER_LIMIT
+    assert views[0.01].mode == "markers" and 0 < views[0.01].n <= MARKER_LIMIT
+    # exactly the firms inside the padded view, whatever the index
+    x0, y0, x1, y1 = box_around(121.47, 31.23, 0.05)
+    dx, dy = (x1 - x0) * VIEW_PAD, (y1 - y0) * VIEW_PAD
+    x, y = firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy()
+    expected = np.flatnonzero((x >= x0 - dx) & (x <= x1 + dx) & (y >= y0 - dy) & (y <= y1 + dy))
+    assert np.array_equal(views[0.05].rows, expected)
+    assert np.array_equal(firms_in_view(firms, (x0, y0, x1, y1), 13).rows, expected)  # no index given
+
+
+def test_a_small_city_is_drawn_whole_whatever_the_view():
+    from ui.firm_layer import firms_in_view
+    firms = city_firms(5_000)
+    assert firms_in_view(firms, box_around(121.47, 31.23, 0.01), 16) == firms_in_view(firms, None, None)
+
+
+def test_the_app_gets_a_feature_group_of_the_firms_in_view():
+    from ui.firm_layer import component_box
+    from ui.webmap import firms_for_view
+    firms = city_firms(CLUSTER_LIMIT + 10_000)
+    x0, y0, x1, y1 = box_around(121.47, 31.23, 0.01)
+    value = {"bounds": {"_southWest": {"lat": y0, "lng": x0}, "_northEast": {"lat": y1, "lng": x1}},
+             "zoom": 16}
+    assert component_box(value["bounds"]) == pytest.approx((x0, y0, x1, y1))
+    assert component_box({"_southWest": {"lat": None}}) is None
+    opts = MapOptions(dynamic_firms=True, lang="en")
+    group = firms_for_view(firms, value, opts)
+    layer = next(iter(group._children.values()))
+    assert isinstance(layer, FrameGeoJson) and 0 < len(layer.data["features"]) <= MARKER_LIMIT
+    whole = next(iter(firms_for_view(firms, None, opts)._children.values()))
+    assert sum(f["properties"]["count"] for f in whole.data["features"]) == len(firms)  # the grid
+    assert firms_for_view(firms, value, MapOptions()) is None  # not asked for
+    # the page itself then carries no firm layer, but the cluster plugin for later views
+    html = map_html(build_map({}, ENTRIES, firms, opts))
+    assert "leaflet.markercluster.js" in html and '"count"' not in html
+    assert "a grid for the city, clusters nearer" in legend_markup(html)

@@ -29,7 +29,16 @@ from geo.export import in_datum
 from geo.grid import firm_grid
 from layers.catalog import LayerEntry
 from ui.basemaps import basemap
-from ui.firm_layer import CLUSTER_LIMIT, MARKER_LIMIT, FirmView, firm_layer, firm_mode
+from geo.join import SortedPoints
+from ui.firm_layer import (
+    CLUSTER_LIMIT,
+    MARKER_LIMIT,
+    FirmView,
+    component_box,
+    firm_layer,
+    firm_mode,
+    firms_in_view,
+)
 from ui.i18n import sector_labels, t
 from ui.legend import (
     STRONG_COLOUR,
@@ -52,7 +61,7 @@ from ui.mapbase import (
 from ui.mapbase import cluster_assets as _cluster_assets
 
 __all__ = ["ASSET_BASE", "CENTER", "CLUSTER_LIMIT", "MARKER_LIMIT", "MEASURES", "FrameGeoJson",
-           "MapOptions", "build_map", "firm_mode", "firm_view_group", "safe_text"]
+           "MapOptions", "build_map", "firm_mode", "firm_view_group", "firms_for_view", "safe_text"]
 
 CENTER = (31.18, 121.48)
 MEASURES = ("firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
@@ -259,6 +268,22 @@ def firm_view_group(firms: gpd.GeoDataFrame, view: FirmView, opts: MapOptions, *
     firm_layer(shown, mode=view.mode, lang=opts.lang, asset_base=opts.asset_base, grid=grid,
                sector_label=lambda s: labels.get(s, s)).add_to(group)
     return group
+
+
+def firms_for_view(firms: gpd.GeoDataFrame | None, component: Mapping | None, opts: MapOptions, *,
+                   points: SortedPoints | None = None,
+                   grid: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup | None:
+    """The feature group of firms for the view st_folium last reported (``component``:
+    its value, with ``bounds`` and ``zoom``), when the map draws firms per view
+    (``opts.dynamic_firms`` and more than ``CLUSTER_LIMIT`` firms, no choropleth over
+    them); else None."""
+    if not opts.dynamic_firms or firms is None or len(firms) <= CLUSTER_LIMIT or _choropleth_on(opts):
+        return None
+    component = component or {}
+    box = component_box(component.get("bounds"), basemap(opts.basemap).datum)
+    zoom = component.get("zoom")
+    view = firms_in_view(firms, box, zoom if isinstance(zoom, int | float) else None, points=points)
+    return firm_view_group(firms, view, opts, grid=grid)
 
 
 def _fit(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame], opts: MapOptions,
