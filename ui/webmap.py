@@ -27,9 +27,9 @@ from geo.breaks import class_of
 from geo.datum import convert
 from geo.export import in_datum
 from geo.grid import firm_grid
+from geo.join import SortedPoints
 from layers.catalog import LayerEntry
 from ui.basemaps import basemap
-from geo.join import SortedPoints
 from ui.firm_layer import (
     CLUSTER_LIMIT,
     MARKER_LIMIT,
