@@ -25,6 +25,7 @@ from layers.io import display_base
 from layers.sectors import sector_ids
 from layers.settings import PROJECT_ROOT
 from ui.basemaps import BASEMAPS, basemap
+from ui.drawn import drawn_polygon, measures_for_polygon, polygon_tables
 from ui.i18n import group_label, sector_labels, t
 from ui.page import standalone_html
 from ui.views import (
@@ -218,6 +219,18 @@ with col_map:
         st.session_state["last_click"] = click_id
         st.session_state["selected"] = click_id
         st.rerun()
+    # map (issue 14b): a polygon drawn on the map, measured as a zone is
+    site = drawn_polygon(clicked, fmap.scm_datum)
+    if site is None:
+        st.caption(t("drawn_hint", lang))
+    else:
+        pm = measures_for_polygon(firms, site, frames_all, points=cached_points(firms_key, firms)
+                                  if firms is not None and len(firms) else None)
+        summary, sector_table, overlap_table = polygon_tables(pm, entries, lang)
+        st.markdown(f"**{t('drawn_title', lang)}** · {summary}")
+        st.dataframe(sector_table, hide_index=True, key="drawn_sectors")
+        st.markdown(f"**{t('drawn_overlaps', lang)}**")
+        st.dataframe(overlap_table, hide_index=True, key="drawn_overlaps")
     st.caption(t("datum_note", lang, datum=DATUM_LABELS[fmap.scm_datum]))
     if firm_view is not None:
         st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang),

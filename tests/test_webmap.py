@@ -364,3 +364,14 @@ def test_the_app_gets_a_feature_group_of_the_firms_in_view():
     html = map_html(build_map({}, ENTRIES, firms, opts))
     assert "leaflet.markercluster.js" in html and '"count"' not in html
     assert "a grid for the city, clusters nearer" in legend_markup(html)
+
+
+def test_the_drawing_tool_is_served_by_the_app_and_speaks_the_language(frames):
+    from ui.map_extras import DRAW_TEXTS
+    html = map_html(build_map(frames, ENTRIES, None, MapOptions(lang="zh")))
+    assert "/app/static/vendor/leaflet-draw/leaflet.draw.js" in html
+    assert "/app/static/vendor/leaflet-draw/leaflet.draw.css" in html
+    assert "L.Control.Draw" in html and not [h for h in CDN_HOSTS if h in html]
+    texts = json.loads(re.search(r"var texts = (\{.*?\});", html).group(1))
+    assert set(texts) == set(DRAW_TEXTS) and texts["draw.toolbar.buttons.rectangle"] == "画矩形（候选地块）"
+    assert html.index("var texts = ") < html.index("new L.Control.Draw")  # set before the tool is made

@@ -17,9 +17,10 @@ from branca.element import MacroElement
 from folium.plugins import Draw
 from jinja2 import Template
 
+from ui.i18n import t
 from ui.mapbase import draw_assets, offline, safe_text
 
-__all__ = ["LABEL_ZOOM", "ZoneLabels", "draw_control", "label_points"]
+__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "ZoneLabels", "draw_control", "label_points"]
 
 LABEL_ZOOM = 11
 
@@ -66,6 +67,55 @@ class ZoneLabels(MacroElement):
         self._name = "ZoneLabels"
         self.points = points
         self.min_zoom = int(min_zoom)
+
+
+# L.drawLocal path → i18n key: the drawing tool's words in the user's language
+DRAW_TEXTS = {
+    "draw.toolbar.buttons.polygon": "draw_polygon",
+    "draw.toolbar.buttons.rectangle": "draw_rectangle",
+    "draw.toolbar.actions.title": "draw_cancel_title",
+    "draw.toolbar.actions.text": "draw_cancel",
+    "draw.toolbar.finish.title": "draw_finish_title",
+    "draw.toolbar.finish.text": "draw_finish",
+    "draw.toolbar.undo.title": "draw_undo_title",
+    "draw.toolbar.undo.text": "draw_undo",
+    "draw.handlers.polygon.tooltip.start": "draw_poly_start",
+    "draw.handlers.polygon.tooltip.cont": "draw_poly_cont",
+    "draw.handlers.polygon.tooltip.end": "draw_poly_end",
+    "draw.handlers.rectangle.tooltip.start": "draw_rect_start",
+    "draw.handlers.simpleshape.tooltip.end": "draw_rect_end",
+    "edit.toolbar.buttons.remove": "draw_remove",
+    "edit.toolbar.buttons.removeDisabled": "draw_remove_none",
+    "edit.toolbar.actions.save.title": "draw_save_title",
+    "edit.toolbar.actions.save.text": "draw_save",
+    "edit.toolbar.actions.cancel.title": "draw_cancel_title",
+    "edit.toolbar.actions.cancel.text": "draw_cancel",
+    "edit.toolbar.actions.clearAll.title": "draw_clear_title",
+    "edit.toolbar.actions.clearAll.text": "draw_clear",
+    "edit.handlers.remove.tooltip.text": "draw_remove_hint",
+}
+
+
+class DrawTexts(MacroElement):
+    """Sets ``L.drawLocal`` (the drawing tool's words) before the tool is made."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var texts = {{ this.texts|tojson }};
+            Object.keys(texts).forEach(function (path) {
+                var keys = path.split("."), node = L.drawLocal;
+                for (var i = 0; i < keys.length - 1; i++) { node = node[keys[i]]; }
+                node[keys[keys.length - 1]] = texts[path];
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "DrawTexts"
+        self.texts = {path: t(key, lang) for path, key in DRAW_TEXTS.items()}
 
 
 def draw_control(asset_base: str) -> Draw:

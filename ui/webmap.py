@@ -48,7 +48,7 @@ from ui.legend import (
     firm_key_lines,
     merged_breaks,
 )
-from ui.map_extras import ZoneLabels, draw_control, label_points
+from ui.map_extras import DrawTexts, ZoneLabels, draw_control, label_points
 from ui.mapbase import (
     ASSET_BASE,
     FrameGeoJson,
@@ -330,6 +330,7 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     if opts.labels and drawn:
         ZoneLabels(label_points(drawn, opts.lang)).add_to(m)
     if opts.draw:
+        DrawTexts(opts.lang).add_to(m)
         draw_control(opts.asset_base).add_to(m)
     Legend(t("legend", opts.lang), legend, toggle_label=t("legend_toggle", opts.lang)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
