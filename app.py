@@ -27,7 +27,9 @@ from layers.settings import PROJECT_ROOT
 from ui.basemaps import BASEMAPS, basemap
 from ui.drawn import drawn_polygon, measures_for_polygon, polygon_tables
 from ui.i18n import group_label, sector_labels, t
+from ui.mapview import MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
+from ui.snapshot import view_png
 from ui.views import (
     choropleth_values,
     compare,
@@ -114,6 +116,15 @@ st.caption(t("subtitle", lang))
 
 entries = {e.id: e for e in layers.catalog()}
 frames_all = all_layers()
+
+# map (issue 14b): the view in the address, read once per session (written after the map)
+if "url_view" not in st.session_state:
+    st.session_state["url_view"] = params_to_view(st.query_params.to_dict(), layer_ids=entries,
+                                                  sector_ids=sector_ids())
+    st.session_state.setdefault("sectors", list(st.session_state["url_view"].sectors))
+    st.session_state.setdefault("selected", st.session_state["url_view"].zone)
+url_view = st.session_state["url_view"]
+DEFAULT_LAYERS = url_view.layers if url_view.layers is not None else DEFAULT_LAYERS
 
 bm_id = st.sidebar.selectbox(t("basemap", lang), [b.id for b in BASEMAPS], key="basemap",
                              format_func=lambda b: basemap(b).label(lang))
@@ -203,7 +214,8 @@ with col_map:
                       measure_values=values, measure_sector_label=labels[measure_sector],
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state.get("focus"), firm_grid=grid,
-                      dynamic_firms=True)  # map (issue 14b): firms per view above the cluster limit
+                      dynamic_firms=True,  # map (issue 14b): the address's view until another zone is picked
+                      view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
     fmap = build_map(frames, entries, firms, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
@@ -219,7 +231,18 @@ with col_map:
         st.session_state["last_click"] = click_id
         st.session_state["selected"] = click_id
         st.rerun()
-    # map (issue 14b): a polygon drawn on the map, measured as a zone is
+    # map (issue 14b): the view into the address; a PNG of it; a drawn polygon measured
+    sync_params(st.query_params, MapView(
+        layers=tuple(chosen_layers), sectors=tuple(chosen_sectors), zone=st.session_state["selected"],
+        zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds"))))
+    if st.button(t("prepare_png", lang), key="prepare_png"):
+        try:
+            png = view_png(frames, entries, firms, opts, static_dir=STATIC_DIR, component=clicked,
+                           base=vector_base())
+            st.download_button(t("download_png", lang), png, mime="image/png", key="dl_png",
+                               file_name=output_name("shanghai-cluster-map", suffix="png"))
+        except ShmapError as err:
+            st.error(t("png_failed", lang, error=str(err)))
     site = drawn_polygon(clicked, fmap.scm_datum)
     if site is None:
         st.caption(t("drawn_hint", lang))

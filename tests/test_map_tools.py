@@ -93,3 +93,77 @@ def test_measuring_a_site_among_a_million_firms_takes_well_under_a_second():
     assert time.perf_counter() - t0 < 1.0
     x, y = firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy()
     assert pm.firms == int(((x >= 121.45) & (x <= 121.5) & (y >= 31.2) & (y <= 31.25)).sum())
+
+
+# --- the view in the URL -------------------------------------------------------------
+
+LAYER_IDS = {e.id for e in layers.catalog()}
+SECTOR_IDS = {"ic", "ai", "biomed"}
+
+
+def test_a_view_survives_the_round_trip_through_the_address():
+    from ui.mapview import MapView, params_to_view, view_to_params
+    view = MapView(layers=("poles", "new_towns"), sectors=("ic", "ai"), zone="newtown_songjiang",
+                   zoom=12, center=(31.03, 121.22))
+    params = view_to_params(view)
+    assert params == {"layers": "poles,new_towns", "sector": "ic,ai", "zone": "newtown_songjiang",
+                      "zoom": "12", "center": "31.03000,121.22000"}
+    assert params_to_view(params, layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == view
+    assert view.map_view() == (31.03, 121.22, 12)
+    half = MapView(zoom=10.5, center=(31.2, 121.4))
+    assert view_to_params(half)["zoom"] == "10.5"
+    assert params_to_view(view_to_params(half), layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == half
+    assert params_to_view(view_to_params(MapView()), layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == MapView()
+    # no layer at all is a view too (and differs from "the default layers")
+    none = MapView(layers=())
+    assert params_to_view(view_to_params(none), layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == none
+
+
+@pytest.mark.parametrize("params", [
+    {"layers": "poles,<script>,nope", "sector": "ic,xx"},
+    {"zoom": "99", "center": "31.2,121.5"},
+    {"zoom": "12", "center": "0,0"},
+    {"zoom": "twelve", "center": "31.2"},
+    {"zoom": "nan", "center": "31.2,121.5"},
+    {"zoom": "1e999", "center": "31.2,nan"},
+    {"zone": "not_a_zone"},
+])
+def test_a_mistyped_address_opens_the_default_parts(params):
+    from ui.mapview import params_to_view
+    view = params_to_view(params, layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS,
+                          zone_ids={"newtown_songjiang"})
+    assert view.layers in (None, ("poles",))
+    assert set(view.sectors) <= {"ic"}
+    assert view.zone is None and view.zoom is None and view.center is None
+
+
+def test_syncing_the_address_touches_only_the_view_keys():
+    from ui.mapview import MapView, center_of, sync_params
+    query = {"lang": "en", "zone": "old", "zoom": "9", "center": "31,121"}
+    sync_params(query, MapView(layers=("poles",), sectors=("ic",)))
+    assert query == {"lang": "en", "layers": "poles", "sector": "ic"}
+    bounds = {"_southWest": {"lat": 31.0, "lng": 121.0}, "_northEast": {"lat": 31.4, "lng": 121.6}}
+    assert center_of(bounds) == pytest.approx((31.2, 121.3))
+    assert center_of({}) is None
+
+
+def test_a_png_of_the_map_view(tmp_path):
+    import shutil
+
+    from layers.settings import PROJECT_ROOT
+    from ui.page import standalone_html
+    from ui.snapshot import map_png
+    from ui.webmap import MapOptions, build_map
+    if not shutil.which("chromium"):
+        pytest.skip("chromium not installed")
+    m = build_map({"new_towns": layers.load("new_towns")}, ENTRIES, None,
+                  MapOptions(view=(31.1, 121.4, 10), draw=False))
+    png = map_png(standalone_html(m, PROJECT_ROOT / "static"), width=800, height=600, timeout=60)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    import io
+
+    from PIL import Image
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    assert img.size == (800, 600)
+    colours = {c for _, c in img.getcolors(maxcolors=1 << 20)}
+    assert len(colours) > 50  # a drawn map, not a blank page

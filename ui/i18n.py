@@ -163,6 +163,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "draw_clear_title": ("清除所有所画图形", "Clear every drawn shape"),
     "draw_clear": ("全部清除", "Clear all"),
     "draw_remove_hint": ("点击要删除的图形。", "Click a shape to delete it."),
+    "prepare_png": ("生成当前地图视图的 PNG 图片", "Make a PNG of this map view"),
+    "download_png": ("下载地图 PNG", "Download the map PNG"),
+    "png_failed": ("无法生成 PNG：{error}", "Cannot make the PNG: {error}"),
 }
 
 GROUPS: dict[str, tuple[str, str]] = {

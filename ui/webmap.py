@@ -83,7 +83,7 @@ class MapOptions:
     strong: pd.Series | None = None           # bool per feature id (strong clusters)
     selected: str | None = None          # a feature id to highlight and fit
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
-    view: tuple[float, float, int] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
+    view: tuple[float, float, float] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
     dynamic_firms: bool = False  # above CLUSTER_LIMIT the app draws the firms per view
@@ -178,10 +178,11 @@ def _vector_base(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.Feat
 def _base_map(bm, opts: MapOptions) -> folium.Map:
     """The empty map: view, zoom range, offline assets and the basemap's tiles."""
     # maxZoom/minZoom go into the map's own options: with no tile layer, Leaflet (and
-    # the marker-cluster plugin) would otherwise have no zoom range at all.
+    # the marker-cluster plugin) would otherwise have no zoom range at all. Half zoom
+    # steps let the first view fit the city more closely.
     lat, lon, zoom = opts.view if opts.view is not None else (*CENTER, 10)
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True,
-                   prefer_canvas=False, maxZoom=bm.max_zoom, minZoom=7)
+                   prefer_canvas=False, maxZoom=bm.max_zoom, minZoom=7, zoomSnap=0.5)
     offline(m, *leaflet_assets(opts.asset_base))
     if bm.tiles and (opts.tiles_key or not bm.needs_key):
         for i, url in enumerate(bm.tiles):
@@ -288,8 +289,8 @@ def firms_for_view(firms: gpd.GeoDataFrame | None, component: Mapping | None, op
 
 def _fit(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame], opts: MapOptions,
          datum: str) -> None:
-    """Fit the view to the selected feature, else centre on a focused firm, else (with
-    no view given) fit the drawn layers. ``frames`` are already in ``datum``."""
+    """Centre on a focused firm; else keep a given view (``opts.view``); else fit the
+    selected feature, or the drawn layers. ``frames`` are already in ``datum``."""
     selected = [gdf.loc[[opts.selected]] for gdf in frames.values()
                 if opts.selected is not None and opts.selected in gdf.index]
     if opts.focus is not None:
@@ -299,7 +300,7 @@ def _fit(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame], opts: MapOptions
         m.location = [fy, fx]
         m.options["zoom"] = 15
         folium.CircleMarker([fy, fx], radius=10, color="#000000", weight=3, fill=False).add_to(m)
-    elif selected or (opts.view is None and frames):
+    elif opts.view is None and (selected or frames):
         boxes = pd.DataFrame([g.total_bounds for g in (selected[:1] or frames.values())])
         x0, y0 = boxes[0].min(), boxes[1].min()
         x1, y1 = boxes[2].max(), boxes[3].max()
