@@ -234,3 +234,15 @@ def test_on_a_phone_the_map_comes_first(app_url, browser):
     assert box["width"] >= 340 and box["x"] < 30
     assert tabs["y"] > box["y"] + box["height"] - 1
     assert collapsed  # the legend starts folded on a narrow map
+
+
+def test_a_png_of_the_map_view_for_reports(app_url, browser):
+    page, _ = open_map(browser, app_url)
+    page.get_by_text("生成当前地图视图的 PNG 图片").click()
+    button = page.get_by_text("下载地图 PNG")
+    button.wait_for(timeout=90_000)
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    data = Path(info.value.path()).read_bytes()
+    page.close()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

@@ -358,7 +358,7 @@ def test_the_app_gets_a_feature_group_of_the_firms_in_view():
     layer = next(iter(group._children.values()))
     assert isinstance(layer, FrameGeoJson) and 0 < len(layer.data["features"]) <= MARKER_LIMIT
     whole = next(iter(firms_for_view(firms, None, opts)._children.values()))
-    assert sum(f["properties"]["count"] for f in whole.data["features"]) == len(firms)  # the grid
+    assert sum(f["properties"]["count"] for f in json.loads(whole.data_json)["features"]) == len(firms)
     assert firms_for_view(firms, value, MapOptions()) is None  # not asked for
     # the page itself then carries no firm layer, but the cluster plugin for later views
     html = map_html(build_map({}, ENTRIES, firms, opts))

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import numpy as np
+import shapely
 from folium.plugins import FastMarkerCluster
+from jinja2 import Template
 
 from geo.breaks import class_breaks, class_of
 from geo.datum import convert
@@ -28,7 +30,7 @@ from layers.sectors import taxonomy
 from ui.i18n import t
 from ui.mapbase import FrameGeoJson, cluster_assets, offline, round_coords, safe_text
 
-__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "MARKER_LIMIT", "FirmView", "component_box", "firm_layer",
+__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "MARKER_LIMIT", "FirmView", "GridLayer", "component_box", "firm_layer",
            "firm_mode", "firms_in_view", "sector_colours"]
 
 MARKER_LIMIT = 3_000
@@ -135,18 +137,48 @@ def _clusters(firms, name, asset_base, colours, show):
     return cluster
 
 
-def _grid(grid, name, lang, show):
-    grid = round_coords(grid, 5)
-    breaks = class_breaks(grid["count"].astype(float))
-    props = {
-        "count": grid["count"].astype(int),
-        "cls": grid["count"].map(lambda v: class_of(float(v), breaks)),
-    }
-    return FrameGeoJson(
-        grid, props, name=name, show=show,
-        style_function=lambda feat: {"stroke": False, "fillOpacity": 0.7,
-                                     "fillColor": CLASS_COLOURS[feat["properties"]["cls"] or 0]},
-        tooltip=folium.GeoJsonTooltip(fields=["count"], aliases=[t("firms", lang)]))
+class GridLayer(folium.map.Layer):
+    """The firm grid as one Leaflet GeoJSON layer whose style and tooltip are JavaScript
+    functions of each cell's properties: the page carries the cells once, as plain JSON
+    (counts and colours only, no user text), and building it stays cheap at any N."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(null, {
+            style: function (f) { return {stroke: false, fillOpacity: 0.7, fillColor: f.properties.fill}; }
+        });
+        function {{ this.get_name() }}_add(data) { {{ this.get_name() }}.addData(data); }
+        {{ this.get_name() }}_add({{ this.data_json }});
+        {{ this.get_name() }}.bindTooltip(function (layer) {
+            return {{ this.alias|tojson }} + ": " + layer.feature.properties.count.toLocaleString();
+        }, {sticky: true});
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, grid: gpd.GeoDataFrame, *, name: str, alias: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "GridLayer"
+        counts = grid["count"].astype(int).to_numpy()
+        breaks = class_breaks(counts.astype(float))
+        fills = [CLASS_COLOURS[class_of(float(v), breaks) or 0] for v in counts]
+        self.data_json = json.dumps(_cells(grid, counts, fills), sort_keys=True, separators=(",", ":"))
+        self.alias = alias
+        x0, y0, x1, y1 = (float(v) for v in grid.total_bounds) if len(grid) else (None,) * 4
+        self._frame_bounds = [[y0, x0], [y1, x1]]
+
+    def _get_self_bounds(self):
+        return self._frame_bounds
+
+
+def _cells(grid: gpd.GeoDataFrame, counts: np.ndarray, fills: list[str]) -> dict:
+    """GeoJSON of the grid's cells (rings read as arrays, coordinates to ~1 m)."""
+    rings = [np.round(shapely.get_coordinates(shapely.get_exterior_ring(g)), 5).tolist()
+             for g in grid.geometry.values]
+    feats = [{"type": "Feature", "properties": {"count": int(c), "fill": f},
+              "geometry": {"type": "Polygon", "coordinates": [r]}}
+             for r, c, f in zip(rings, counts, fills, strict=True)]
+    return {"features": feats, "type": "FeatureCollection"}
 
 
 def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str, sector_label,
@@ -159,4 +191,5 @@ def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str
         return _markers(firms, name, sector_label, lang, colours, show)
     if mode == "clusters":
         return _clusters(firms, name, asset_base, colours, show)
-    return _grid(grid if grid is not None else firm_grid(firms), name, lang, show)
+    return GridLayer(grid if grid is not None else firm_grid(firms), name=name, alias=t("firms", lang),
+                     show=show)
