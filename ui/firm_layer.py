@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
-from folium.plugins import FastMarkerCluster
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.breaks import class_breaks, class_of
@@ -30,7 +31,7 @@ from layers.sectors import taxonomy
 from ui.i18n import t
 from ui.mapbase import FrameGeoJson, cluster_assets, offline, round_coords, safe_text
 
-__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "MARKER_LIMIT", "FirmView", "GridLayer", "component_box", "firm_layer",
+__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "MARKER_LIMIT", "ClusterLayer", "FirmView", "GridLayer", "component_box", "firm_layer",
            "firm_mode", "firms_in_view", "sector_colours"]
 
 MARKER_LIMIT = 3_000
@@ -121,20 +122,47 @@ def _markers(firms, name, sector_label, lang, colours, show):
                                       aliases=[t("name", lang), t("sectors", lang)]))
 
 
-def _clusters(firms, name, asset_base, colours, show):
-    lon = firms.geometry.x.to_numpy()
-    lat = firms.geometry.y.to_numpy()
-    order = [s.id for s in taxonomy()] + ["unclassified"]
-    idx = {s: i for i, s in enumerate(order)}
-    codes = firms["sector"].map(lambda s: idx.get(s, len(order) - 1)).to_numpy()
-    data = np.column_stack([np.round(lat, 5), np.round(lon, 5), codes]).tolist()
-    palette = json.dumps([colours.get(s, "#999999") for s in order])
-    callback = (f"function (row) {{ var c = {palette}[row[2]] || '#999999';"
-                " return L.circleMarker(new L.LatLng(row[0], row[1]),"
-                " {radius: 4, color: c, fillColor: c, fillOpacity: 0.85, weight: 1}); }")
-    cluster = FastMarkerCluster(data, callback=callback, name=name, show=show)
-    offline(cluster, *cluster_assets(asset_base))
-    return cluster
+class ClusterLayer(JSCSSMixin, folium.map.Layer):
+    """Firms as client-side clusters (Leaflet.markercluster), each a dot in its sector's
+    colour. The rows go to the page once as a JSON array ``[lat, lon, sector code]``
+    (no user text), built with numpy: ~0.1 s for 60,000 firms, where folium's
+    ``FastMarkerCluster`` checks every location in Python (~0.7 s for 18,000)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.markerClusterGroup({chunkedLoading: true});
+        (function () {
+            var palette = {{ this.palette|tojson }};
+            var rows = {{ this.data_json }};
+            var markers = new Array(rows.length);
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i], c = palette[r[2]] || "#999999";
+                markers[i] = L.circleMarker([r[0], r[1]],
+                    {radius: 4, color: c, fillColor: c, fillOpacity: 0.85, weight: 1});
+            }
+            {{ this.get_name() }}.addLayers(markers);
+        })();
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, firms: gpd.GeoDataFrame, *, name: str, asset_base: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "ClusterLayer"
+        colours = sector_colours()
+        order = [s.id for s in taxonomy()] + ["unclassified"]
+        codes = pd.Categorical(firms["sector"], categories=order).codes.astype(int)
+        codes[codes < 0] = len(order) - 1
+        lon, lat = firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy()
+        rows = np.column_stack([np.round(lat, 5), np.round(lon, 5), codes]).tolist()
+        self.data_json = json.dumps(rows, separators=(",", ":"))
+        self.palette = [colours.get(s, "#999999") for s in order]
+        offline(self, *cluster_assets(asset_base))
+        x0, y0, x1, y1 = (float(v) for v in firms.total_bounds) if len(firms) else (None,) * 4
+        self._frame_bounds = [[y0, x0], [y1, x1]]
+
+    def _get_self_bounds(self):
+        return self._frame_bounds
 
 
 class GridLayer(folium.map.Layer):
@@ -190,6 +218,6 @@ def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str
     if mode == "markers":
         return _markers(firms, name, sector_label, lang, colours, show)
     if mode == "clusters":
-        return _clusters(firms, name, asset_base, colours, show)
+        return ClusterLayer(firms, name=name, asset_base=asset_base, show=show)
     return GridLayer(grid if grid is not None else firm_grid(firms), name=name, alias=t("firms", lang),
                      show=show)
