@@ -75,11 +75,12 @@ def app_reruns(path: Path) -> dict:
     at.file_uploader(key="upload").upload(path.name, path.read_bytes(), "text/csv")
     at.run()
     out = {}
-    for zoom in VIEWS:
-        at.session_state["map"] = component(zoom)
-        out[f"rerun_zoom_{zoom}_s"], _ = timed(at.run)
-        if at.exception:
-            raise RuntimeError([e.value for e in at.exception])
+    for rnd in ("first", "again"):  # the first pass includes warming up
+        for zoom in VIEWS:
+            at.session_state["map"] = component(zoom)
+            out[f"rerun_zoom_{zoom}_{rnd}_s"], _ = timed(at.run)
+            if at.exception:
+                raise RuntimeError([e.value for e in at.exception])
     return out
 
 
