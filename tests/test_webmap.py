@@ -299,12 +299,15 @@ def test_zone_names_are_labels_from_zoom_11_escaped(frames):
     from ui.map_extras import label_points
     points = label_points({"new_towns": towns}, "zh")
     assert [p[2] for p in points] == [safe_text(n) for n in towns["name_zh"]]
-    drawn = json.loads(re.search(r"(\[\[[^\n]*\]\])\.forEach", html).group(1))
-    assert [p[2] for p in drawn] == [p[2] for p in points]
+    drawn = json.loads(re.search(r"(\[\[[^\n]*\]\])\.map", html).group(1))
+    assert [p[2:] for p in drawn] == [p[2:] for p in points]
     assert np.allclose([p[:2] for p in drawn], [p[:2] for p in points], atol=1e-4)
-    assert "map.getZoom() >= 11" in html and "<b>${x}" not in html
-    for (lat, lon, _), geom in zip(points, towns.geometry, strict=True):
+    assert "zoom >= 11" in html and "<b>${x}" not in html
+    for (lat, lon, _, min_zoom), geom in zip(points, towns.geometry, strict=True):
         assert geom.covers(Point(lon, lat))  # each label sits inside its zone
+        assert min_zoom == 11  # the new towns are large: named from zoom 11
+    parks = label_points({"parks": layers.load("parks")}, "zh")
+    assert {p[3] for p in parks} <= {11, 13} and 13 in {p[3] for p in parks}  # small parks later
 
 
 def city_firms(n, seed=5):

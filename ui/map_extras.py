@@ -17,16 +17,20 @@ from branca.element import MacroElement
 from folium.plugins import Draw
 from jinja2 import Template
 
+from geo.metric import area_km2
 from ui.i18n import t
 from ui.mapbase import draw_assets, offline, safe_text
 
 __all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "ZoneLabels", "draw_control", "label_points"]
 
 LABEL_ZOOM = 11
+BIG_KM2 = 10.0  # zones at least this large are named from LABEL_ZOOM, smaller ones two steps later
 
 
 def label_points(frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list[list]:
-    """``[lat, lon, name]`` per polygon zone: a point inside it and its escaped name."""
+    """``[lat, lon, name, min_zoom]`` per polygon zone: a point inside it, its escaped
+    name, and the zoom its label shows from (``LABEL_ZOOM`` for zones of at least
+    ``BIG_KM2``, two steps later for smaller ones, so the city view is not crowded)."""
     out = []
     for gdf in frames.values():
         polys = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
@@ -35,26 +39,32 @@ def label_points(frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list[list
         names = polys["name_zh"] if lang == "zh" else polys["name_en"]
         pts = shapely.point_on_surface(polys.geometry.values)
         xs, ys = np.round(shapely.get_x(pts), 5), np.round(shapely.get_y(pts), 5)
-        out += [[float(y), float(x), safe_text(n)] for x, y, n in zip(xs, ys, names, strict=True)]
+        zooms = np.where(np.asarray(area_km2(polys.geometry.values)) >= BIG_KM2, LABEL_ZOOM, LABEL_ZOOM + 2)
+        out += [[float(y), float(x), safe_text(n), int(z)]
+                for x, y, n, z in zip(xs, ys, names, zooms, strict=True)]
     return out
 
 
 class ZoneLabels(MacroElement):
-    """Zone names on the map from zoom ``LABEL_ZOOM`` up (non-interactive DivIcons)."""
+    """Zone names on the map from zoom ``LABEL_ZOOM`` up (non-interactive DivIcons),
+    each from its own zoom (see :func:`label_points`)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
             var group = L.layerGroup();
-            {{ this.points|tojson }}.forEach(function (p) {
-                L.marker([p[0], p[1]], {interactive: false, keyboard: false, icon: L.divIcon({
-                    className: "scm-zone-label", html: "<span>" + p[2] + "</span>",
-                    iconSize: null})}).addTo(group);
+            var labels = {{ this.points|tojson }}.map(function (p) {
+                return [p[3], L.marker([p[0], p[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "scm-zone-label", html: "<span>" + p[2] + "</span>",
+                                     iconSize: null})})];
             });
             function update() {
-                if (map.getZoom() >= {{ this.min_zoom }}) { group.addTo(map); }
-                else { map.removeLayer(group); }
+                var zoom = map.getZoom();
+                labels.forEach(function (l) {
+                    if (zoom >= l[0]) { group.addLayer(l[1]); } else { group.removeLayer(l[1]); }
+                });
+                if (zoom >= {{ this.min_zoom }}) { group.addTo(map); } else { map.removeLayer(group); }
             }
             map.on("zoomend", update);
             update();
