@@ -26,6 +26,11 @@ import shapely
 from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
 
+__all__ = [
+    "COORD_DECIMALS", "in_datum", "json_value", "neutralise_cell", "output_name",
+    "output_path", "rfc7946_geometry", "table_csv", "to_csv", "to_geojson", "write_gpkg"
+]
+
 COORD_DECIMALS = 7
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -87,7 +92,7 @@ def output_path(path: str | Path, *, datum: Datum = "wgs84", part: str = "",
     return path.with_name(name)
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", name: str = "",
+def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", *, name: str = "",
                metadata: dict | None = None) -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
     require_storage_crs(gdf, what="export")
@@ -148,7 +153,7 @@ def table_csv(table: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: Datum = "wgs84") -> None:
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: Datum = "wgs84") -> None:
     """Write each frame as a table of one GeoPackage (SRS EPSG:4326)."""
     path = Path(path)
     if path.exists():

@@ -37,14 +37,18 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
+from geo.columns import text_series
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
 from geo.errors import TableRejectedError
 from geo.firm_steps import (
     SHANGHAI_BOX,
+    Classes,
     Classifier,
     Coordinates,
+    CreditCodes,
     Places,
     RowWork,
     check_credit_codes,
@@ -122,7 +126,7 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
         raise TableRejectedError("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
 
 
-def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs84",
+def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
@@ -137,56 +141,56 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     _check_columns(table, mapping)
     work = RowWork(table, mapping)
     say(f"checking {work.n:,} rows")
-    names = check_names(work)
+    check_names(work)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
-    addresses = work.folded("address")
     if coords.need_address.any():
         say(f"placing {int(coords.need_address.sum()):,} rows by address")
-    place_by_address(work, coords, addresses, places)
+    place_by_address(work, coords, places)
     check_inside(work, coords, places)
-    codes, valid, code_problem = check_credit_codes(work)
+    credit = check_credit_codes(work)
     employees = read_employees(work)
-    mark_duplicates(work, codes=codes, valid=valid, names=names, addresses=addresses)
-    industry, industry_code, sector, source = classify_rows(work, names, classify)
-    columns = {"uscc": codes, "uscc_valid": valid,
-               "uscc_problem": np.where(code_problem == None, "", code_problem),  # noqa: E711
-               "industry": industry, "industry_code": industry_code,
-               "sector": np.asarray(sector), "sector_source": np.asarray(source),
-               "employees": employees.to_numpy()}
-    accepted = _accepted_frame(work, coords, columns)
+    mark_duplicates(work, credit)
+    classes = classify_rows(work, classify)
+    accepted = _accepted_frame(work, coords, credit, classes, employees)
     rejected = _rejected_frame(work)
-    report = _report(work, coords, accepted, rejected, default_datum=default_datum)
+    report = _report(work, coords, accepted, rejected, default_datum=default_datum,
+                     invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
+                                       .sum()))
     say(f"{report['accepted']:,} accepted, {report['rejected']:,} rejected")
     return ImportResult(accepted, rejected, report)
 
 
-def _accepted_frame(work: RowWork, coords: Coordinates, columns: dict) -> gpd.GeoDataFrame:
+def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
+                    employees: np.ndarray) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
-    were (an extra column whose name is taken is prefixed ``extra_``); EPSG:4326 points."""
+    were (an extra column whose name is taken is prefixed ``extra_``); EPSG:4326 points,
+    built from the coordinate arrays (no per-row Python objects but the points)."""
     keep = ~work.problems.rejected
+    index = work.table.index
     frame = pd.DataFrame({
         "row": np.arange(1, work.n + 1),
         "name": fold_series(work.get("name"), normalise=False),
         "name_en": fold_series(work.get("name_en"), normalise=False),
-        "uscc": columns["uscc"], "uscc_valid": columns["uscc_valid"],
-        "uscc_problem": columns["uscc_problem"],
+        "uscc": credit.codes, "uscc_valid": credit.valid_column(),
+        "uscc_problem": text_series(credit.problem_column(), index),
         "address": fold_series(work.get("address"), normalise=False),
-        "industry": columns["industry"], "industry_code": columns["industry_code"],
-        "sector": columns["sector"], "sector_source": columns["sector_source"],
-        "employees": columns["employees"],
-        "datum_in": coords.datums,
-        "placement": coords.placement,
+        "industry": classes.industry, "industry_code": classes.industry_code,
+        "sector": classes.sector.series(index), "sector_source": classes.source.series(index),
+        "employees": employees,
+        "datum_in": coords.datums.series(index),
+        "placement": coords.placement.series(index),
         "placement_precision_m": coords.precision,
         "issues": work.issue_texts(),
         "lon": coords.x,
         "lat": coords.y,
-    }, index=work.table.index)
+    }, index=index)
     extras = [c for c in work.table.columns if c not in work.mapping and not str(c).startswith("__")]
     for c in extras:
-        frame[f"extra_{c}" if c in frame.columns else c] = work.table[c].to_numpy()
-    frame = frame[keep]
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
-                            crs=STORAGE_CRS).reset_index(drop=True)
+        frame[f"extra_{c}" if c in frame.columns else c] = work.table[c]
+    if not keep.all():
+        frame = frame[keep]
+    points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=points, crs=STORAGE_CRS)
 
 
 def _rejected_frame(work: RowWork) -> pd.DataFrame:
@@ -201,7 +205,7 @@ def _rejected_frame(work: RowWork) -> pd.DataFrame:
 
 
 def _report(work: RowWork, coords: Coordinates, accepted: gpd.GeoDataFrame,
-            rejected: pd.DataFrame, *, default_datum: str) -> dict:
+            rejected: pd.DataFrame, *, default_datum: str, invalid_codes: int) -> dict:
     """What the import did, in numbers; ``rows_in == accepted + rejected`` always."""
     keep = ~work.problems.rejected
     report = {
@@ -213,7 +217,7 @@ def _report(work: RowWork, coords: Coordinates, accepted: gpd.GeoDataFrame,
         "rejected_by_field": rejected["field"].value_counts().to_dict(),
         "swapped_fixed": int(coords.swapped[keep].sum()),
         "placed_by_address": int((coords.need_address & keep).sum()),
-        "invalid_uscc_flagged": int(sum(1 for v in accepted["uscc_valid"] if v is False)),
+        "invalid_uscc_flagged": invalid_codes,
         "unclassified": int((accepted["sector"] == "unclassified").sum()),
     }
     if report["rows_in"] != report["accepted"] + report["rejected"]:

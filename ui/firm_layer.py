@@ -107,7 +107,7 @@ def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: int | None, *,
 
 
 def _markers(firms, name, sector_label, lang, colours, show):
-    f = round_coords(firms[["name", "sector", "geometry"]], 6)
+    f = round_coords(firms[["name", "sector", "geometry"]], decimals=6)
     props = {
         "name": f["name"].map(safe_text),
         "sector": f["sector"].map(lambda s: safe_text(sector_label(s))),

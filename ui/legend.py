@@ -20,7 +20,7 @@ from ui.i18n import sector_labels, t
 from ui.mapbase import safe_text, swatch
 
 __all__ = ["STRONG_COLOUR", "Legend", "choropleth_lines", "class_colour", "firm_key_lines",
-           "merged_breaks"]
+           "merged_breaks", "swatch"]
 
 STRONG_COLOUR = "#d7191c"
 NARROW_PX = 600  # maps narrower than this open with the legend collapsed
@@ -70,7 +70,7 @@ class Legend(MacroElement):
             f'<div class="scm-legend-body">{"<br>".join(lines)}</div>')
 
 
-def merged_breaks(values: pd.Series, method: str = "quantile") -> list[float]:
+def merged_breaks(values: pd.Series, *, method: str = "quantile") -> list[float]:
     """Class edges of ``values`` with repeated edges and empty classes merged away.
 
     One distinct value gives one class ``[v, v]``; no values give no class."""

@@ -59,7 +59,7 @@ def draw_assets(base: str):
     return [("leaflet_draw_js", f"{folder}/leaflet.draw.js")], [("leaflet_draw_css", f"{folder}/leaflet.draw.css")]
 
 
-def swatch(fill: str, stroke: str, dashed: bool = False, opacity: float = 0.6) -> str:
+def swatch(fill: str, stroke: str, *, dashed: bool = False, opacity: float = 0.6) -> str:
     """A legend swatch (colours come from the catalog and code, never from users)."""
     dash = "dashed" if dashed else "solid"
     return (f'<span class="scm-swatch" style="background:{fill};opacity:{opacity};'
@@ -92,7 +92,7 @@ class FrameGeoJson(folium.GeoJson):
         return self._frame_bounds
 
 
-def round_coords(gdf: gpd.GeoDataFrame, decimals: int = 5) -> gpd.GeoDataFrame:
+def round_coords(gdf: gpd.GeoDataFrame, *, decimals: int = 5) -> gpd.GeoDataFrame:
     """A copy of ``gdf`` with coordinates rounded (5 decimals ≈ 1 m): a lighter page."""
     out = gdf.copy()
     out.geometry = shapely.transform(gdf.geometry.values, lambda c: np.round(c, decimals))

@@ -31,6 +31,7 @@ from geo.join import SortedPoints
 from layers.catalog import LayerEntry
 from ui.basemaps import basemap
 from ui.firm_layer import (
+    CLASS_COLOURS,
     CLUSTER_LIMIT,
     MARKER_LIMIT,
     FirmView,
@@ -60,8 +61,9 @@ from ui.mapbase import (
 )
 from ui.mapbase import cluster_assets as _cluster_assets
 
-__all__ = ["ASSET_BASE", "CENTER", "CLUSTER_LIMIT", "MARKER_LIMIT", "MEASURES", "FrameGeoJson",
-           "MapOptions", "build_map", "firm_mode", "firm_view_group", "firms_for_view", "safe_text"]
+__all__ = ["ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "MARKER_LIMIT", "MEASURES",
+           "STRONG_COLOUR", "FrameGeoJson", "Legend", "MapOptions", "build_map", "firm_mode",
+           "firm_view_group", "firms_for_view", "safe_text"]
 
 CENTER = (31.18, 121.48)
 MEASURES = ("firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
@@ -86,6 +88,7 @@ class MapOptions:
     view: tuple[float, float, float] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
+    firm_mode: str | None = None         # firm_mode(len(firms)) decided by the caller, if it did
     dynamic_firms: bool = False  # above CLUSTER_LIMIT the app draws the firms per view
     labels: bool = True          # zone names from zoom 11
     draw: bool = True            # the polygon drawing tool
@@ -159,14 +162,14 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
 
 def _vector_base(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=safe_text(t("vector_base", lang)), show=True)
-    d = round_coords(base["districts"], 4)
+    d = round_coords(base["districts"], decimals=4)
     FrameGeoJson(d, {"name": d["district"].map(safe_text)},
                  style_function=lambda _f: {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea",
                                             "fillOpacity": 0.5},
                  tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[""]),
                  ).add_to(group)
     if "lines" in base:
-        lines = round_coords(base["lines"], 5)
+        lines = round_coords(base["lines"], decimals=5)
         FrameGeoJson(lines, {"name": lines["line_name_zh"].map(safe_text),
                              "color": lines["color"].map(safe_text)},
                      style_function=lambda f: {"color": f["properties"]["color"], "weight": 2,
@@ -238,7 +241,7 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
                 m.default_css + _cluster_assets(opts.asset_base)[1])
         lines.append(safe_text(t("firms_by_view", lang)))
     else:
-        mode = firm_mode(len(firms))
+        mode = opts.firm_mode or firm_mode(len(firms))
         grid = None
         if mode == "grid":  # counted in WGS84 cells, drawn in the basemap's datum
             grid = opts.firm_grid if opts.firm_grid is not None else firm_grid(firms)
@@ -320,7 +323,7 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     if base is not None and (opts.show_vector_base or not bm.tiles):
         vb = {k: in_datum(v, bm.datum) if bm.datum != "wgs84" else v for k, v in base.items()}
         _vector_base(vb, opts.lang).add_to(m)
-    breaks = merged_breaks(opts.measure_values, opts.classes) if _choropleth_on(opts) else None
+    breaks = merged_breaks(opts.measure_values, method=opts.classes) if _choropleth_on(opts) else None
     drawn = _add_zones(m, frames, entries, opts, bm.datum, breaks)
     legend = _zone_legend(frames, entries, opts)
     has_firms = firms is not None and len(firms) > 0
