@@ -253,7 +253,10 @@ with col_map:
         st.markdown(f"**{t('drawn_title', lang)}** · {summary}")
         st.dataframe(sector_table, hide_index=True, key="drawn_sectors")
         st.markdown(f"**{t('drawn_overlaps', lang)}**")
-        st.dataframe(overlap_table, hide_index=True, key="drawn_overlaps")
+        if overlap_table.empty:
+            st.caption(t("drawn_none", lang))
+        else:
+            st.dataframe(overlap_table, hide_index=True, key="drawn_overlaps")
     st.caption(t("datum_note", lang, datum=DATUM_LABELS[fmap.scm_datum]))
     if firm_view is not None:
         st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang),
