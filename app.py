@@ -6,33 +6,43 @@ Run with ``make run`` (or ``streamlit run app.py``).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
-from firms.importing import demo_firms
-from firms.shortlist import CANDIDATE_LAYERS, shortlist
-from firms.zones import firm_points, join_and_count
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
 from geo.export import output_name, table_csv
 from geo.grid import firm_grid
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
-from layers.io import display_base
 from layers.sectors import sector_ids
 from layers.settings import PROJECT_ROOT
+from ui.app_data import (
+    all_layers,
+    cached_demo_firms,
+    cached_join,
+    cached_points,
+    cached_sector_firms,
+    cached_shortlist,
+    search_zones,
+    secret,
+    store,
+    uploaded_firms,
+    vector_base,
+)
 from ui.basemaps import BASEMAPS, basemap
-from ui.cache import SizedCache, approx_bytes
+from ui.cache import approx_bytes
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
+from ui.mapview import MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
-from ui.search import firm_keys, search, zone_index
+from ui.search import firm_keys, search
 from ui.session import follow_sidebar_sector, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
-from ui.uploading import import_upload, rejected_view
+from ui.site_panel import drawn_site_panel, png_button
+from ui.uploading import rejected_view
 from ui.views import (
     choropleth_values,
     compare,
@@ -40,7 +50,6 @@ from ui.views import (
     firm_details,
     firm_row,
     firms_in_zone,
-    firms_of_sectors,
     import_summary,
     layer_coverage,
     layer_measure_tables,
@@ -54,91 +63,11 @@ from ui.views import (
     zone_sources,
     zone_table,
 )
-from ui.webmap import MEASURES, MapOptions, build_map, firm_mode
+from ui.webmap import MEASURES, MapOptions, build_map, firm_mode, firms_for_view
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
-CACHE_MB = 1_500  # all firm lists and what is made from them, across sessions
 STATIC_DIR = PROJECT_ROOT / "static"
 DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
-
-
-# --- cached data (the app boundary) -------------------------------------------------
-# cache_resource, not cache_data: these objects are read-only here, and handing out
-# the cached object itself saves unpickling 100k-row copies on every rerun. Firm lists
-# and everything made from them share one store bounded in bytes (ui/cache.py).
-
-@st.cache_resource(show_spinner=False)
-def all_layers():
-    return layers.load_all()
-
-
-@st.cache_resource(show_spinner=False)
-def vector_base():
-    return display_base()
-
-
-@st.cache_resource(show_spinner=False)
-def cached_demo_firms():
-    return demo_firms()
-
-
-@st.cache_resource(show_spinner=False)
-def search_zones():
-    return zone_index(all_layers(), {e.id: e for e in layers.catalog()})
-
-
-@st.cache_resource(show_spinner=False)
-def store() -> SizedCache:
-    return SizedCache(CACHE_MB * 2**20)
-
-
-def cached_join(firms_key: str, layer_id: str, firms):
-    """One layer joined and counted, once per firm list, whatever is toggled."""
-    points = store().get(("points", firms_key), lambda: firm_points(firms))
-    return store().get(("join", firms_key, layer_id),
-                       lambda: join_and_count(firms, all_layers()[layer_id], points=points))
-
-
-def cached_sector_firms(shown_key: str, firms, sectors: tuple[str, ...]):
-    if firms is None or not sectors:
-        return firms
-    return store().get(("sector", shown_key), lambda: firms_of_sectors(firms, sectors))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def cached_shortlist(firms_key: str, _firms, sector: str):
-    counts = {lid: cached_join(firms_key, lid, _firms).counts for lid in CANDIDATE_LAYERS} \
-        if _firms is not None and len(_firms) else None
-    return shortlist(_firms, sector, counts=counts)
-
-
-def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str):
-    """An upload imported once per content and datum, with its stages shown."""
-    key = ("upload", hashlib.sha256(raw).hexdigest(), datum)  # the content is the cache key
-    kept = store().get(key, lambda: None, size=lambda _: 0) if key in store() else None
-    if kept is not None:
-        return kept, f"{key[1]}:{datum}"
-    with st.sidebar.status(t("importing", lang, name=plain_markdown(name)), expanded=True) as box:
-        try:
-            result = import_upload(raw, name, datum=datum, stage=lambda k, **v: box.write(
-                t(k, lang, **{n: plain_markdown(x) for n, x in v.items()})))
-        except ShmapError:
-            box.update(label=t("stage_failed", lang), state="error")
-            raise
-        store().put(key, result, approx_bytes(result.accepted, deep=True)
-                    + approx_bytes(result.rejected, deep=True))
-        box.write(t("stage_join", lang))
-        for lid in join_layers:
-            cached_join(f"{key[1]}:{datum}", lid, result.accepted)
-        box.update(label=t("stage_done", lang), state="complete", expanded=False)
-    return result, f"{key[1]}:{datum}"
-
-
-def secret(name: str) -> str:
-    try:
-        return str(st.secrets.get(name, ""))
-    except FileNotFoundError:
-        return ""
 
 
 # --- sidebar ------------------------------------------------------------------------
@@ -153,6 +82,16 @@ st.caption(t("subtitle", lang))
 
 entries = {e.id: e for e in layers.catalog()}
 frames_all = all_layers()
+
+# the view in the address, read once per session (written after the map)
+if "url_view" not in st.session_state:
+    st.session_state["url_view"] = params_to_view(st.query_params.to_dict(), layer_ids=entries,
+                                                  sector_ids=sector_ids())
+    st.session_state.setdefault("sectors", list(st.session_state["url_view"].sectors))
+    if st.session_state["selected"] is None:  # the address's zone, on the session's first run
+        st.session_state["selected"] = st.session_state["url_view"].zone
+url_view = st.session_state["url_view"]
+DEFAULT_LAYERS = url_view.layers if url_view.layers is not None else DEFAULT_LAYERS
 
 bm_id = st.sidebar.selectbox(t("basemap", lang), [b.id for b in BASEMAPS], key="basemap",
                              format_func=lambda b: basemap(b).label(lang))
@@ -237,24 +176,39 @@ keys = store().get(("keys", firms_key), lambda: firm_keys(firms),
 
 # --- map and side panel ------------------------------------------------------------
 
-col_map, col_panel = st.columns([3, 2])
+# the map spans the page width, the panel below it (first on a phone too)
+col_map, col_panel = st.container(), st.container()
 with col_map:
     grid = store().get(("grid", shown_key), lambda: firm_grid(shown)) if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
-                      measure_values=values,
+                      measure_values=values, measure_sector_label=labels[measure_sector],
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view)
+                      focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
+                      dynamic_firms=True,  # the address's view until another zone is picked
+                      view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
     fmap = build_map(frames, entries, shown, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
+    # the firms in view, swapped in without redrawing the map
+    in_view = firms_for_view(shown, st.session_state.get("map"), opts, grid=grid,
+                             points=cached_points(shown_key, shown) if grid is not None else None)
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
-                        returned_objects=["last_active_drawing"])
+                        feature_group_to_add=in_view,
+                        returned_objects=["last_active_drawing", "all_drawings", "bounds", "zoom"])
     drawing = (clicked or {}).get("last_active_drawing") or {}
     click_id = (drawing.get("properties") or {}).get("id")
     if click_id and click_id != st.session_state.get("last_click"):
         st.session_state.update(last_click=click_id, selected=click_id, firm=None)
         st.rerun()
+    # the view into the address; a PNG of it; a drawn polygon measured like a zone
+    sync_params(st.query_params, MapView(
+        layers=tuple(chosen_layers), sectors=tuple(chosen_sectors), zone=st.session_state["selected"],
+        zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds"))))
+    png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang)
+    drawn_site_panel(clicked, fmap.scm_datum, firms=firms, frames=frames_all, entries=entries,
+                     points=cached_points(firms_key, firms) if firms is not None and len(firms)
+                     else None, lang=lang)
     st.caption(t("datum_note", lang, datum=datum_label(fmap.scm_datum, lang)))
     if firm_view is not None:
         st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang), n=f"{len(shown):,}")

@@ -8,6 +8,7 @@ Screenshots go to ``artifacts/``.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -62,7 +63,9 @@ def app_url():
 
 def test_static_assets_are_served_by_the_app(app_url):
     for path in ("/app/static/vendor/leaflet/leaflet.js", "/app/static/map.css",
-                 "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js"):
+                 "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
+                 "/app/static/vendor/leaflet-draw/leaflet.draw.js",
+                 "/app/static/vendor/leaflet-draw/images/spritesheet.svg"):
         with urllib.request.urlopen(app_url + path, timeout=10) as r:
             assert r.status == 200
 
@@ -97,7 +100,8 @@ def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
         # a person clicks a pole (drawn in the poles layer's fill colour) …
         pole_fill = layers.entry("poles").style.fill_color
         pole = next(paths.nth(i) for i in range(count) if paths.nth(i).get_attribute("fill") == pole_fill)
-        pole.click(force=True)
+        # (dispatched on the path itself: a firm cluster drawn over it would take a pointer click)
+        pole.dispatch_event("click")
         # … and the side panel names it
         page.get_by_text("张江科技创新极（张江科学城） / Zhangjiang").first.wait_for(timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "app-clicked.png"))
@@ -105,3 +109,141 @@ def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
     assert count > 20
     assert "两极" in legend and "虚线" in legend
     assert not [u for u in outside if "/app/static" in u or "leaflet" in u]
+
+
+# --- issue 14b: the map that fills the page, its legend, labels, drawing, address, phone ---
+
+DOCS = ROOT / "docs"
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_map(browser, url, *, width=1440, height=900):
+    """A new page at ``url`` with no network but the app; returns (page, map frame)."""
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    page.route("**/*", lambda route: route.continue_() if route.request.url.split("/")[2]
+               .startswith("127.0.0.1") else route.abort())
+    page.goto(url, wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator(".scm-legend").wait_for(timeout=120_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+    time.sleep(2)
+    return page, frame
+
+
+def map_frame(page):
+    return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+
+
+def test_the_map_fills_the_width_and_most_of_the_height_at_1440(app_url, browser):
+    page, frame = open_map(browser, app_url)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    inner = page.locator("[data-testid='stMainBlockContainer']").evaluate(
+        "el => { const s = getComputedStyle(el);"
+        " return el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }")
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "app-1440.png"))
+    legend = frame.locator(".scm-legend").bounding_box()
+    page.close()
+    assert box["width"] >= 0.95 * inner and box["width"] > 900
+    assert box["height"] >= 0.7 * 900
+    # the legend keeps to a corner: at most 40 % of the map's width and height
+    assert legend["width"] <= 0.4 * box["width"] + 1 and legend["height"] <= 0.4 * box["height"] + 1
+
+
+def test_the_legend_folds_away(app_url, browser):
+    page, frame = open_map(browser, app_url)
+    body = frame.locator(".scm-legend-body")
+    assert body.is_visible()
+    frame.locator(".scm-legend-toggle").click()
+    assert not body.is_visible()
+    assert frame.locator(".scm-legend-toggle").get_attribute("aria-expanded") == "false"
+    frame.locator(".scm-legend-toggle").click()
+    assert body.is_visible()
+    page.close()
+
+
+def test_zone_names_show_from_zoom_11(app_url, browser):
+    page, frame = open_map(browser, app_url)
+    inner = map_frame(page)
+    inner.evaluate("window.map.setView([31.03, 121.22], 10)")
+    time.sleep(1)
+    at_10 = frame.locator(".scm-zone-label").count()
+    inner.evaluate("window.map.setView([31.03, 121.22], 12)")
+    frame.locator(".scm-zone-label").first.wait_for(timeout=10_000)
+    names = frame.locator(".scm-zone-label").all_inner_texts()
+    page.close()
+    assert at_10 == 0
+    assert "松江新城" in names
+
+
+def test_drawing_a_site_shows_its_measures(app_url, browser):
+    page, frame = open_map(browser, app_url)
+    frame.locator("a.leaflet-draw-draw-rectangle").click()
+    box = page.locator(MAP_IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=5)
+    page.mouse.move(x + 120, y + 90, steps=5)
+    page.mouse.up()
+    page.get_by_text("所画区域").first.wait_for(timeout=60_000)
+    summary = page.get_by_text("EPSG:32651").first.inner_text()
+    tables = page.locator("[data-testid='stDataFrame']").count()
+    page.close()
+    assert re.search(r"面积 [\d.,]+ km².*区内企业 [\d,]+ 家", summary)
+    assert tables >= 2
+
+
+def test_the_view_travels_in_the_address(app_url, browser):
+    query = "?layers=new_towns,poles&zone=newtown_songjiang&zoom=12&center=31.03000,121.22000"
+    page, frame = open_map(browser, app_url + query)
+    # the zone's panel (its name as text; the zone table's grid cells are hidden DOM)
+    page.locator("[data-testid='stText']", has_text="松江新城").first.wait_for(timeout=60_000)
+    inner = map_frame(page)
+    zoom = inner.evaluate("window.map.getZoom()")
+    centre = inner.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    checked = page.locator("[data-testid='stSidebar'] input[type='checkbox']:checked").count()
+    time.sleep(2)
+    address = page.url
+    page.close()
+    assert zoom == 12 and abs(centre[0] - 31.03) < 0.01 and abs(centre[1] - 121.22) < 0.01
+    assert checked == 2  # exactly the address's layers
+    from urllib.parse import parse_qs, urlparse
+    params = {k: v[0] for k, v in parse_qs(urlparse(address).query).items()}
+    assert params["zone"] == "newtown_songjiang" and set(params["layers"].split(",")) == {"new_towns", "poles"}
+    assert params["zoom"] == "12"
+
+
+def test_on_a_phone_the_map_comes_first(app_url, browser):
+    page, frame = open_map(browser, app_url, width=390, height=844)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    tabs = page.locator("[data-testid='stTabs']").first.bounding_box()
+    collapsed = "scm-collapsed" in (frame.locator(".scm-legend").get_attribute("class") or "")
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "app-390.png"))
+    page.close()
+    assert box["width"] >= 340 and box["x"] < 30
+    assert tabs["y"] > box["y"] + box["height"] - 1
+    assert collapsed  # the legend starts folded on a narrow map
+
+
+def test_a_png_of_the_map_view_for_reports(app_url, browser):
+    page, _ = open_map(browser, app_url)
+    page.get_by_text("生成当前地图视图的 PNG 图片").click()
+    button = page.get_by_text("下载地图 PNG")
+    button.wait_for(timeout=90_000)
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    data = Path(info.value.path()).read_bytes()
+    page.close()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

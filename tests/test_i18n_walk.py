@@ -18,7 +18,7 @@ Exceptions — texts that stay as they are in both languages, removed before the
   may use for its datum (坐标系);
 - file names (``shanghai-layers_wgs84.geojson``);
 - in Chinese: acronyms, units and product names (WGS84, EPSG, GCJ-02, BD-09, CGCS2000,
-  LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
+  LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
   G60, 9+X).
 """
 
@@ -44,7 +44,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|geojson|gpkg|html|json|xlsx|toml|txt)\b")
 SECTION = re.compile(r"§[^\s:：,，;；)）]+")
 LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", "GeoJSON", "GeoPackage",
-                 "FlatGeobuf", "GeoParquet",
+                 "FlatGeobuf", "GeoParquet", "PNG",
                  "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English"}
 ALWAYS = ("语言 / Language", "中文", "English", "坐标系")
 #: Columns of proper names and addresses (data), by header in either language.

@@ -1,0 +1,107 @@
+"""The app's cached data: the boundary between Streamlit's process-wide caches and
+the pure functions below. Layers, the base map and the demo firms are cached whole;
+firm lists and everything made from them (sorted points, joins, sector subsets,
+grids) share one store bounded in bytes (:class:`ui.cache.SizedCache`)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+import layers
+from firms.importing import demo_firms
+from firms.shortlist import CANDIDATE_LAYERS, shortlist
+from firms.zones import firm_points, join_and_count
+from geo.errors import ShmapError
+from layers.io import display_base
+from ui.cache import SizedCache, approx_bytes
+from ui.i18n import t
+from ui.search import zone_index
+from ui.uploading import import_upload
+from ui.views import firms_of_sectors, plain_markdown
+
+__all__ = ["CACHE_MB", "all_layers", "cached_demo_firms", "cached_join", "cached_points",
+           "cached_sector_firms", "cached_shortlist", "search_zones", "secret", "store",
+           "uploaded_firms", "vector_base"]
+
+CACHE_MB = 1_500  # all firm lists and what is made from them, across sessions
+
+
+@st.cache_resource(show_spinner=False)
+def all_layers():
+    return layers.load_all()
+
+
+@st.cache_resource(show_spinner=False)
+def vector_base():
+    return display_base()
+
+
+@st.cache_resource(show_spinner=False)
+def cached_demo_firms():
+    return demo_firms()
+
+
+@st.cache_resource(show_spinner=False)
+def search_zones():
+    return zone_index(all_layers(), {e.id: e for e in layers.catalog()})
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> SizedCache:
+    return SizedCache(CACHE_MB * 2**20)
+
+
+def cached_points(firms_key: str, firms):
+    """The firms sorted for the join and the view, once per firm list."""
+    return store().get(("points", firms_key), lambda: firm_points(firms))
+
+
+def cached_join(firms_key: str, layer_id: str, firms):
+    """One layer joined and counted, once per firm list, whatever is toggled."""
+    points = cached_points(firms_key, firms)
+    return store().get(("join", firms_key, layer_id),
+                       lambda: join_and_count(firms, all_layers()[layer_id], points=points))
+
+
+def cached_sector_firms(shown_key: str, firms, sectors: tuple[str, ...]):
+    if firms is None or not sectors:
+        return firms
+    return store().get(("sector", shown_key), lambda: firms_of_sectors(firms, sectors))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_shortlist(firms_key: str, _firms, sector: str):
+    counts = {lid: cached_join(firms_key, lid, _firms).counts for lid in CANDIDATE_LAYERS} \
+        if _firms is not None and len(_firms) else None
+    return shortlist(_firms, sector, counts=counts)
+
+
+def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str):
+    """An upload imported once per content and datum, with its stages shown."""
+    key = ("upload", hashlib.sha256(raw).hexdigest(), datum)  # the content is the cache key
+    kept = store().get(key, lambda: None, size=lambda _: 0) if key in store() else None
+    if kept is not None:
+        return kept, f"{key[1]}:{datum}"
+    with st.sidebar.status(t("importing", lang, name=plain_markdown(name)), expanded=True) as box:
+        try:
+            result = import_upload(raw, name, datum=datum, stage=lambda k, **v: box.write(
+                t(k, lang, **{n: plain_markdown(x) for n, x in v.items()})))
+        except ShmapError:
+            box.update(label=t("stage_failed", lang), state="error")
+            raise
+        store().put(key, result, approx_bytes(result.accepted, deep=True)
+                    + approx_bytes(result.rejected, deep=True))
+        box.write(t("stage_join", lang))
+        for lid in join_layers:
+            cached_join(f"{key[1]}:{datum}", lid, result.accepted)
+        box.update(label=t("stage_done", lang), state="complete", expanded=False)
+    return result, f"{key[1]}:{datum}"
+
+
+def secret(name: str) -> str:
+    try:
+        return str(st.secrets.get(name, ""))
+    except FileNotFoundError:
+        return ""

@@ -1,0 +1,139 @@
+"""Map furniture beyond layers: zone names as labels, and the polygon drawing tool.
+
+Labels are Leaflet DivIcon markers at each zone's representative point, shown
+from ``LABEL_ZOOM`` up; their text is escaped (:func:`ui.mapbase.safe_text`) and
+reaches the page only as JSON. The drawing tool is folium's ``Draw`` plugin with
+its script and styles served by the app (``static/vendor/leaflet-draw``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from folium.plugins import Draw
+from jinja2 import Template
+
+from geo.metric import area_km2
+from ui.i18n import t
+from ui.mapbase import draw_assets, offline, safe_text
+
+__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "ZoneLabels", "draw_control", "label_points"]
+
+LABEL_ZOOM = 11
+BIG_KM2 = 10.0  # zones at least this large are named from LABEL_ZOOM, smaller ones two steps later
+
+
+def label_points(frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list[list]:
+    """``[lat, lon, name, min_zoom]`` per polygon zone: a point inside it, its escaped
+    name, and the zoom its label shows from (``LABEL_ZOOM`` for zones of at least
+    ``BIG_KM2``, two steps later for smaller ones, so the city view is not crowded)."""
+    out = []
+    for gdf in frames.values():
+        polys = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+        if polys.empty:
+            continue
+        names = polys["name_zh"] if lang == "zh" else polys["name_en"]
+        pts = shapely.point_on_surface(polys.geometry.values)
+        xs, ys = np.round(shapely.get_x(pts), 5), np.round(shapely.get_y(pts), 5)
+        zooms = np.where(np.asarray(area_km2(polys.geometry.values)) >= BIG_KM2, LABEL_ZOOM, LABEL_ZOOM + 2)
+        out += [[float(y), float(x), safe_text(n), int(z)]
+                for x, y, n, z in zip(xs, ys, names, zooms, strict=True)]
+    return out
+
+
+class ZoneLabels(MacroElement):
+    """Zone names on the map from zoom ``LABEL_ZOOM`` up (non-interactive DivIcons),
+    each from its own zoom (see :func:`label_points`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var group = L.layerGroup();
+            var labels = {{ this.points|tojson }}.map(function (p) {
+                return [p[3], L.marker([p[0], p[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "scm-zone-label", html: "<span>" + p[2] + "</span>",
+                                     iconSize: null})})];
+            });
+            function update() {
+                var zoom = map.getZoom();
+                labels.forEach(function (l) {
+                    if (zoom >= l[0]) { group.addLayer(l[1]); } else { group.removeLayer(l[1]); }
+                });
+                if (zoom >= {{ this.min_zoom }}) { group.addTo(map); } else { map.removeLayer(group); }
+            }
+            map.on("zoomend", update);
+            update();
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: list[list], *, min_zoom: int = LABEL_ZOOM):
+        super().__init__()
+        self._name = "ZoneLabels"
+        self.points = points
+        self.min_zoom = int(min_zoom)
+
+
+# L.drawLocal path → i18n key: the drawing tool's words in the user's language
+DRAW_TEXTS = {
+    "draw.toolbar.buttons.polygon": "draw_polygon",
+    "draw.toolbar.buttons.rectangle": "draw_rectangle",
+    "draw.toolbar.actions.title": "draw_cancel_title",
+    "draw.toolbar.actions.text": "draw_cancel",
+    "draw.toolbar.finish.title": "draw_finish_title",
+    "draw.toolbar.finish.text": "draw_finish",
+    "draw.toolbar.undo.title": "draw_undo_title",
+    "draw.toolbar.undo.text": "draw_undo",
+    "draw.handlers.polygon.tooltip.start": "draw_poly_start",
+    "draw.handlers.polygon.tooltip.cont": "draw_poly_cont",
+    "draw.handlers.polygon.tooltip.end": "draw_poly_end",
+    "draw.handlers.rectangle.tooltip.start": "draw_rect_start",
+    "draw.handlers.simpleshape.tooltip.end": "draw_rect_end",
+    "edit.toolbar.buttons.remove": "draw_remove",
+    "edit.toolbar.buttons.removeDisabled": "draw_remove_none",
+    "edit.toolbar.actions.save.title": "draw_save_title",
+    "edit.toolbar.actions.save.text": "draw_save",
+    "edit.toolbar.actions.cancel.title": "draw_cancel_title",
+    "edit.toolbar.actions.cancel.text": "draw_cancel",
+    "edit.toolbar.actions.clearAll.title": "draw_clear_title",
+    "edit.toolbar.actions.clearAll.text": "draw_clear",
+    "edit.handlers.remove.tooltip.text": "draw_remove_hint",
+}
+
+
+class DrawTexts(MacroElement):
+    """Sets ``L.drawLocal`` (the drawing tool's words) before the tool is made."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var texts = {{ this.texts|tojson }};
+            Object.keys(texts).forEach(function (path) {
+                var keys = path.split("."), node = L.drawLocal;
+                for (var i = 0; i < keys.length - 1; i++) { node = node[keys[i]]; }
+                node[keys[keys.length - 1]] = texts[path];
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "DrawTexts"
+        self.texts = {path: t(key, lang) for path, key in DRAW_TEXTS.items()}
+
+
+def draw_control(asset_base: str) -> Draw:
+    """Folium's drawing tool for polygons and rectangles, served offline."""
+    draw = Draw(export=False, position="topleft",
+                draw_options={"polyline": False, "circle": False, "marker": False,
+                              "circlemarker": False, "polygon": {"allowIntersection": False},
+                              "rectangle": True},
+                edit_options={"edit": False})
+    offline(draw, *draw_assets(asset_base))
+    return draw
