@@ -62,7 +62,8 @@ from geo.firm_steps import (
 )
 from geo.text import fold, fold_series
 
-__all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers"]
+__all__ = ["ACCEPTED_COLUMNS", "HEADER_ALIASES", "REJECTED_COLUMNS", "SHANGHAI_BOX", "ImportResult", "Places",
+           "import_firms", "map_headers", "own_columns"]
 
 #: Canonical field → header spellings accepted (compared after NFKC, lower-case,
 #: and removing spaces, underscores, hyphens and brackets).
