@@ -70,7 +70,7 @@ def cached_demo_firms():
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def uploaded_firms(digest: str, name: str, datum: str, _raw: bytes):
-    return load_firm_bytes(_raw, name, datum)
+    return load_firm_bytes(_raw, name, datum=datum)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -200,7 +200,7 @@ with col_map:
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state.get("focus"), firm_grid=grid)
+                      focus=st.session_state.get("focus"), firm_grid=grid, firm_mode=firm_view)
     fmap = build_map(frames, entries, firms, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
@@ -298,7 +298,7 @@ with tab_export:
     export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
                                 format_func=lambda d: DATUM_LABELS[d])
     export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format")
-    name, content = export_bytes(frames, export_format, export_datum)
+    name, content = export_bytes(frames, export_format, datum=export_datum)
     st.download_button(t("download", lang, fmt=name), content, file_name=name,
                        mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s

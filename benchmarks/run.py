@@ -129,7 +129,7 @@ def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False) -> dict:
         size_mb = path.stat().st_size / 1e6
         t = time.perf_counter()
         run = measures_dask_spatial if spatial else measures_dask_layers
-        tables, tally = run(path, ids, "ic", blocksize=blocksize)
+        tables, tally = run(path, ids, sector="ic", blocksize=blocksize)
         dask_s = time.perf_counter() - t
     return {"n": n, "engine": "dask", "spatial": spatial, "blocksize": blocksize,
             "file_mb": round(size_mb, 1), "generate_s": round(generate_s, 3),

@@ -14,10 +14,17 @@ import re
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from geo.columns import arrow_text
 from layers.sectors import first_sectors, sector_ids
 from layers.settings import DATA_DIR
+
+__all__ = [
+    "CODE_TABLE", "UNCLASSIFIED", "classify", "code_table", "normalise_code",
+    "sector_of_code"
+]
 
 CODE_TABLE = DATA_DIR / "gbt4754_sectors.csv"
 UNCLASSIFIED = "unclassified"
@@ -49,8 +56,9 @@ def sector_of_code(code: str) -> str | None:
 
 def _first_sector(texts: pd.Series) -> pd.Series:
     """First (longest) alias hit per text, matched once per distinct string."""
-    unique = texts.unique()
-    return texts.map(dict(zip(unique, first_sectors(unique), strict=True)))
+    codes, unique = pd.factorize(texts)
+    hits = np.asarray(first_sectors(arrow_text(unique)), dtype=object)
+    return pd.Series(hits[codes], index=texts.index)
 
 
 def classify(codes: pd.Series, industries: pd.Series,

@@ -15,9 +15,15 @@ from geo.crs import STORAGE_CRS
 from geo.errors import UsageError
 from geo.export import output_path, write_csv, write_geojson, write_gpkg, write_table_csv
 from geo.files import check_output, replacing, same_file
-from geo.firms import ImportResult, import_firms
+from geo.firms import ImportResult, Places, import_firms
 from geo.readers import read_firm_table, table_from_bytes
 from layers.settings import DATA_DIR
+
+__all__ = [
+    "DEMO_FILES", "FIRM_FORMATS", "demo_firms", "import_firm_table", "load_firm_bytes",
+    "load_firms", "check_import_paths", "output_format", "rejected_path", "write_firms",
+    "write_import"
+]
 
 FIRM_FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 
@@ -27,14 +33,16 @@ def _progress(msg: str) -> None:
 
 
 def import_firm_table(table: pd.DataFrame, datum: str = "wgs84", info: dict | None = None,
-                      progress=None) -> ImportResult:
-    result = import_firms(table, shanghai_places(), default_datum=datum, classify=classify,
-                          progress=progress)
+                      progress=None, *, places: Places | None = None) -> ImportResult:
+    """Import a text table with Shanghai's places (or ``places``: a thread's own copy,
+    see :func:`firms.scale.thread_places`) and the taxonomy's classifier."""
+    result = import_firms(table, places or shanghai_places(), default_datum=datum,
+                          classify=classify, progress=progress)
     result.report.update(info or {})
     return result
 
 
-def load_firms(path: str | Path, datum: str = "wgs84", progress: bool = False, *,
+def load_firms(path: str | Path, datum: str = "wgs84", *, progress: bool = False,
                sheet: str | None = None) -> ImportResult:
     """Read a CSV/XLSX/GeoJSON firm file and import it (see :mod:`geo.firms`); ``sheet``
     names the sheet of a workbook with data on several."""
@@ -43,7 +51,7 @@ def load_firms(path: str | Path, datum: str = "wgs84", progress: bool = False, *
     return import_firm_table(table, datum, info, _progress if progress else None)
 
 
-def load_firm_bytes(raw: bytes, name: str, datum: str = "wgs84", *,
+def load_firm_bytes(raw: bytes, name: str, *, datum: str = "wgs84",
                     sheet: str | None = None) -> ImportResult:
     """Import an uploaded file's bytes (``sheet``: as for :func:`load_firms`)."""
     table, info = table_from_bytes(raw, name, sheet=sheet)

@@ -12,6 +12,8 @@ from geo.firms import Places
 from geo.metric import area_km2, buffer_m
 from layers.io import base_units
 
+__all__ = ["SHANGHAI_MARGIN_M", "shanghai_places"]
+
 #: Firms must fall within the districts plus this margin (coastline and datum slop).
 SHANGHAI_MARGIN_M = 1000.0
 

@@ -11,24 +11,41 @@ Differences from the single-machine import, by design: duplicates are removed
 within a block, not across blocks (a registry export has none across; run
 ``shmap firms import`` for a full duplicate and rejected-rows report), and
 address placement and row numbers are per block.
+
+Threads: GEOS prepared geometries are not thread-safe (libgeos/geos#825: two
+threads querying one prepared polygon can abort the process), and the join and
+the Shanghai test prepare their polygons. So each thread that runs a block works
+on its own copies of the zone polygons and of the Shanghai outline
+(:func:`thread_frames`, :func:`thread_places`); nothing prepared is shared.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
+import threading
 from pathlib import Path
 
 import dask
 import dask.dataframe as dd
 import dask_geopandas
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 import layers
 from firms.importing import import_firm_table
+from firms.places import shanghai_places
 from firms.zones import firm_points, join_layer, zones_for_measures
 from geo.crs import STORAGE_CRS
+from geo.firms import Places
 from geo.measures import measures_from_counts
+
+__all__ = [
+    "DEFAULT_BLOCKSIZE", "firm_partitions", "measures_dask", "measures_dask_layers",
+    "measures_dask_spatial"
+]
 
 DEFAULT_BLOCKSIZE = "32MB"
 _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
@@ -36,6 +53,43 @@ _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "in
 
 
 _EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
+
+
+_LOCAL = threading.local()
+_MAX_CACHED_FRAMES = 4
+
+
+def own_geometries(geoms) -> np.ndarray:
+    """Copies of ``geoms`` (new GEOS objects, same coordinates) for one thread alone."""
+    return shapely.from_wkb(shapely.to_wkb(np.asarray(geoms, dtype=object)))
+
+
+def thread_places() -> Places:
+    """Shanghai's places with this thread's own copy of the outline (the import's
+    Shanghai test prepares it), made once per thread."""
+    places = getattr(_LOCAL, "places", None)
+    if places is None:
+        shared = shanghai_places()
+        places = _LOCAL.places = dataclasses.replace(
+            shared, shanghai=own_geometries([shared.shanghai])[0])
+    return places
+
+
+def thread_frames(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """``frames`` with this thread's own copies of the zone geometries (the join
+    prepares them), made once per thread and set of zones."""
+    cache = _LOCAL.__dict__.setdefault("frames", {})
+    key = tuple((lid, tuple(f.index)) for lid, f in frames.items())
+    if key not in cache:
+        if len(cache) >= _MAX_CACHED_FRAMES:
+            cache.clear()
+        own = {}
+        for lid, f in frames.items():
+            own[lid] = f.copy()
+            own[lid]["geometry"] = gpd.GeoSeries(own_geometries(f.geometry.to_numpy()),
+                                                 index=f.index, crs=f.crs)
+        cache[key] = own
+    return cache[key]
 
 
 def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
@@ -46,7 +100,7 @@ def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
 
 def _points(block: pd.DataFrame, datum: str) -> gpd.GeoDataFrame:
     """One block of raw rows → accepted firms (sector, employees, point), plus the tally."""
-    result = import_firm_table(block.astype(str), datum)
+    result = import_firm_table(block.astype(str), datum, places=thread_places())
     firms = result.accepted[["sector", "employees", "geometry"]].copy()
     firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
                             result.report["rejected"])
@@ -64,14 +118,32 @@ def _summary(block: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame],
                      ignore_index=True)
 
 
+def _as_text(block: pd.DataFrame) -> pd.DataFrame:
+    """A block's cells as text, "" where empty (Parquet columns may be typed)."""
+    return pd.DataFrame({c: block[c].astype("string").fillna("").astype(object)
+                         for c in block.columns}, index=block.index)
+
+
+def is_parquet(path: str | Path) -> bool:
+    """A Parquet file, or a folder of them (a dataset)."""
+    text = str(path).rstrip("/")
+    return text.endswith((".parquet", ".pq")) or (Path(text).is_dir() and any(
+        p.suffix in (".parquet", ".pq") for p in Path(text).iterdir()))
+
+
 def _raw_blocks(path: str | Path, blocksize: str) -> dd.DataFrame:
-    """The CSV file's rows as text, one partition per ``blocksize`` bytes."""
+    """The file's rows as text: a CSV file one partition per ``blocksize`` bytes, a
+    Parquet file or dataset one partition per row group. ``path`` may be any URL
+    fsspec reads (``s3://…`` with s3fs installed), or a path every worker sees."""
+    if is_parquet(path):
+        raw = dd.read_parquet(str(path), split_row_groups=True)
+        return raw.map_partitions(_as_text, meta=dict.fromkeys(raw.columns, "object"))
     return dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
                        blocksize=blocksize, encoding="utf-8-sig")
 
 
 def firm_partitions(path: str | Path, datum: str = "wgs84",
-                    blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
+                    *, blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
     """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
     raw = _raw_blocks(path, blocksize)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
@@ -89,7 +161,7 @@ def _zone_counts(firms: gpd.GeoDataFrame, zone_frames: dict[str, gpd.GeoDataFram
         firms=("sector", "size"), employees=("employees", "sum")).reset_index()
         .assign(kind="city", zone="")]
     points = firm_points(firms)
-    for layer_id, zones in zone_frames.items():
+    for layer_id, zones in thread_frames(zone_frames).items():
         pairs = join_layer(points, zones)
         joined = pd.DataFrame({"zone": pairs["zone"].astype(str).to_numpy(),
                                "sector": firms["sector"].to_numpy()[pairs["point"].to_numpy()],
@@ -101,7 +173,7 @@ def _zone_counts(firms: gpd.GeoDataFrame, zone_frames: dict[str, gpd.GeoDataFram
 
 
 def _stage_block(block: pd.DataFrame, datum: str, folder: str,
-                 partition_info: dict | None = None) -> pd.DataFrame:
+                 *, partition_info: dict | None = None) -> pd.DataFrame:
     """Import one block of raw rows and write its accepted firms to ``folder`` as
     GeoParquet; return the block's row tally."""
     firms = _points(block, datum)
@@ -116,8 +188,8 @@ def _stage_block(block: pd.DataFrame, datum: str, folder: str,
 
 def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None,
                           datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                          npartitions: int | None = None, scheduler: str = "threads",
-                          workdir: str | Path | None = None
+                          npartitions: int | None = None, scheduler="threads",
+                          workdir: str | Path | None = None, *, num_workers: int | None = None
                           ) -> tuple[dict[str, pd.DataFrame], dict]:
     """Like :func:`measures_dask_layers`, but the accepted firms are re-partitioned by a
     spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
@@ -130,7 +202,7 @@ def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None
     frames = _polygon_layers(layer_ids)
     raw = _raw_blocks(path, blocksize)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="shmap-firms-") as stage, \
-            dask.config.set(scheduler=scheduler):
+            dask.config.set(_compute_options(scheduler, num_workers)):
         rows = (raw.map_partitions(_stage_block, datum, stage, meta=_EMPTY_SUMMARY)
                 .groupby("sector")["firms"].sum().compute())
         table = _EMPTY_SUMMARY
@@ -144,6 +216,11 @@ def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None
     return _tables_from_counts(table, frames, sector), tally
 
 
+def _compute_options(scheduler, num_workers: int | None) -> dict:
+    """dask settings for ``scheduler`` (a name or a distributed Client)."""
+    return {"scheduler": scheduler, **({"num_workers": num_workers} if num_workers else {})}
+
+
 def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame],
                         sector: str | None) -> dict[str, pd.DataFrame]:
     city = table[table["kind"] == "city"].set_index("sector")["firms"]
@@ -155,30 +232,37 @@ def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame]
         emp_rows = zone_rows[zone_rows["employees"] > 0]
         emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
                                    aggfunc="sum") if len(emp_rows) else None
-        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector)
+        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector=sector)
         out[lid] = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], measures], axis=1)
     return out
 
 
 def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
                   datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                  scheduler: str = "threads") -> tuple[pd.DataFrame, dict]:
+                  scheduler="threads", *, num_workers: int | None = None
+                  ) -> tuple[pd.DataFrame, dict]:
     """Measures of one layer's zones from a CSV firm file read in blocks.
 
     Returns (the table :func:`firms.zones.layer_measures` returns, the row tally).
     """
-    tables, tally = measures_dask_layers(path, [layer_id], sector, datum, blocksize, scheduler)
+    tables, tally = measures_dask_layers(path, [layer_id], sector=sector, datum=datum,
+                                         blocksize=blocksize, scheduler=scheduler,
+                                         num_workers=num_workers)
     return tables[layer_id], tally
 
 
 def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
                          datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                         scheduler: str = "threads") -> tuple[dict[str, pd.DataFrame], dict]:
-    """Measures of several layers in one pass over the file (one read, one import)."""
+                         scheduler="threads", num_workers: int | None = None
+                         ) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Measures of several layers in one pass over the file (one read, one import).
+
+    ``scheduler``: a local dask scheduler ("threads", "processes", "sync"; with
+    ``num_workers``) or a :class:`distributed.Client` (:func:`firms.cluster.dask_client`)."""
     frames = _polygon_layers(layer_ids)
     raw = _raw_blocks(path, blocksize)
     summary = raw.map_partitions(_summary, frames, datum, meta=_EMPTY_SUMMARY)
-    with dask.config.set(scheduler=scheduler):
+    with dask.config.set(_compute_options(scheduler, num_workers)):
         table = summary.groupby(["kind", "zone", "sector"]).sum().compute().reset_index()
     rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
     out = _tables_from_counts(table, frames, sector)

@@ -32,6 +32,8 @@ from geo.metric import to_metric
 from layers.io import read_base
 from layers.schema import split_list
 
+__all__ = ["CANDIDATE_LAYERS", "METRO_RANGE_KM", "POLE_RANGE_KM", "WEIGHTS", "shortlist"]
+
 WEIGHTS = {"designated": 0.35, "lq": 0.25, "count": 0.20, "pole": 0.10, "metro": 0.10}
 POLE_RANGE_KM = 30.0
 METRO_RANGE_KM = 5.0
@@ -46,7 +48,7 @@ def _nearest_km(geoms_m, targets_m) -> np.ndarray:
     return np.asarray(dist) / 1000.0
 
 
-def shortlist(firms: gpd.GeoDataFrame | None, sector: str, layer_ids=CANDIDATE_LAYERS,
+def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDATE_LAYERS,
               counts: Mapping[str, LayerCounts] | None = None) -> pd.DataFrame:
     """Candidate zones ranked by score for ``sector``, each score part shown.
 

@@ -24,6 +24,12 @@ from geo.metric import area_km2
 from layers.schema import split_list
 from layers.sectors import sector_ids, taxonomy
 
+__all__ = [
+    "CENTRAL", "CLUSTER_LAYERS", "CLUSTER_SHARE", "DESIGNATED_SHARE", "OTHER_INDUSTRIES",
+    "UNCLASSIFIED_SHARE", "points_in", "synthetic_file_name", "synthetic_firms",
+    "write_synthetic"
+]
+
 CLUSTER_SHARE = 0.55
 DESIGNATED_SHARE = 0.7
 UNCLASSIFIED_SHARE = 0.35

@@ -14,6 +14,11 @@ from geo.join import SortedPoints, zone_pairs
 from geo.measures import count_tables, measures_from_counts
 from layers.schema import split_list
 
+__all__ = [
+    "LayerCounts", "LayerJoin", "firm_points", "firm_table", "join_all", "join_and_count",
+    "join_layer", "layer_counts", "layer_measures", "measures_of", "zones_for_measures"
+]
+
 
 def firm_points(firms: gpd.GeoDataFrame) -> SortedPoints:
     require_storage_crs(firms, what="the join")
@@ -75,7 +80,7 @@ def measures_of(counts: LayerCounts, zones: gpd.GeoDataFrame,
     """Measures of ``zones`` (with their names) for ``sector`` from counted tables.
     Strong clusters compare the zones given with each other."""
     table = measures_from_counts(zones_for_measures(zones), counts.counts, counts.employees,
-                                 counts.city, sector)
+                                 counts.city, sector=sector)
     return pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], table], axis=1)
 
 

@@ -11,6 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "METHODS", "class_breaks", "class_of", "equal_breaks", "natural_breaks",
+    "quantile_breaks"
+]
+
 METHODS = ("quantile", "equal", "natural")
 
 

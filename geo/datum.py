@@ -26,6 +26,12 @@ import shapely
 
 from geo.crs import require_storage_crs
 
+__all__ = [
+    "DATUMS", "DATUM_LABELS", "Datum", "bd09_to_gcj02", "bd09_to_wgs84", "convert",
+    "convert_frame", "convert_geometry", "gcj02_to_bd09", "gcj02_to_wgs84", "in_china_box",
+    "parse_datum", "wgs84_to_bd09", "wgs84_to_gcj02"
+]
+
 Datum = Literal["wgs84", "gcj02", "bd09"]
 DATUMS: tuple[Datum, ...] = ("wgs84", "gcj02", "bd09")
 DATUM_LABELS = {"wgs84": "WGS84 (EPSG:4326)", "gcj02": "GCJ-02 (国测局)", "bd09": "BD-09 (百度)"}

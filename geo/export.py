@@ -28,6 +28,12 @@ from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
 from geo.files import replacing_path
 
+__all__ = [
+    "CHUNK_ROWS", "COORD_DECIMALS", "in_datum", "json_value", "neutralise_cell", "output_name",
+    "output_path", "rfc7946_geometry", "table_csv", "to_csv", "to_geojson", "write_csv",
+    "write_geojson", "write_gpkg", "write_table_csv"
+]
+
 COORD_DECIMALS = 7
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -98,7 +104,7 @@ def _moved(gdf: gpd.GeoDataFrame, datum: Datum) -> gpd.GeoDataFrame:
     return gdf if datum == "wgs84" else in_datum(gdf, datum)
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", name: str = "",
+def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", *, name: str = "",
                metadata: dict | None = None) -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
     buf = io.StringIO()
@@ -192,7 +198,8 @@ def write_table_csv(table: pd.DataFrame, fh: TextIO, *, header: bool = True) -> 
                          else neutralise_cell(v) for v in row])
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, datum: Datum = "wgs84") -> None:
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *,
+               datum: Datum = "wgs84") -> None:
     """Write each frame as a table of one GeoPackage (SRS EPSG:4326), whole or not at
     all: an earlier file at ``path`` stays as it was if any layer fails."""
     with replacing_path(path) as tmp:

@@ -5,6 +5,11 @@ text table, its mapped columns, the first problem of each rejected row and the
 notes of flagged rows. Each step states its rule in its docstring; a step only
 adds problems to rows that have none yet, so a rejected row keeps its first reason.
 All coordinates are WGS84 lon/lat (EPSG:4326) once :func:`read_coordinates` is done.
+
+Columns are Arrow text and per-row labels integer codes (:mod:`geo.columns`): a
+column with few distinct values is folded and decided once per value, numbers are
+cast by Arrow with the careful path only for cells it cannot read, and a step
+whose column is absent is skipped.
 """
 
 from __future__ import annotations
@@ -15,16 +20,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import uscc
+from geo.columns import (
+    Labels,
+    arrow_text,
+    blank_after_fold,
+    constant_text,
+    folded_codes,
+    numbers,
+    text_series,
+)
 from geo.datum import convert, parse_datum
-from geo.text import fold, fold_series
+from geo.text import fold_arrow, fold_series
 
-__all__ = ["SHANGHAI_BOX", "Classifier", "Coordinates", "Places", "Problems", "RowWork", "check_credit_codes",
-           "check_inside", "check_names", "classify_rows", "mark_duplicates", "place_by_address",
-           "read_coordinates", "read_employees", "row_datums"]
+__all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
+           "Problems", "RowWork", "check_credit_codes", "check_inside", "check_names",
+           "classify_rows", "mark_duplicates", "place_by_address", "read_coordinates",
+           "read_employees", "row_datums"]
 
 #: The box that Shanghai's coordinates fall in (lon0, lat0, lon1, lat1), used to
 #: recognise swapped pairs.
@@ -52,99 +68,95 @@ class Problems:
     def __init__(self, n: int):
         self.field = np.full(n, "", dtype=object)
         self.reason = np.full(n, "", dtype=object)
+        self.rejected = np.zeros(n, dtype=bool)
 
     def add(self, mask, fld: str, reasons) -> None:
-        mask = np.asarray(mask, dtype=bool) & (self.field == "")
+        mask = np.asarray(mask, dtype=bool) & ~self.rejected
+        if not mask.any():
+            return
+        self.rejected |= mask
         self.field[mask] = fld
         if isinstance(reasons, str):
             self.reason[mask] = reasons
         else:
             self.reason[mask] = np.asarray(reasons, dtype=object)[mask]
 
-    @property
-    def rejected(self) -> np.ndarray:
-        return self.field != ""
-
 
 @dataclass
 class RowWork:
-    """One import in progress: the text table and what the steps found so far."""
+    """One import in progress: the text table (its mapped columns as Arrow text)
+    and what the steps found so far."""
 
     table: pd.DataFrame
     mapping: dict[str, str]  # original header → canonical field
     problems: Problems = field(init=False)
     flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
-    columns: dict[str, pd.Series] = field(init=False)
+    columns: dict[str, pa.Array] = field(init=False)
 
     def __post_init__(self) -> None:
         self.problems = Problems(len(self.table))
-        self.columns = {canon: self.table[orig].astype(str) for orig, canon in self.mapping.items()}
+        self.columns = {canon: arrow_text(self.table[orig]) for orig, canon in self.mapping.items()}
 
     @property
     def n(self) -> int:
         return len(self.table)
 
+    def arrow(self, canon: str) -> pa.Array:
+        """The text of a canonical field as Arrow ("" in every row without such a column)."""
+        return self.columns[canon] if canon in self.columns else constant_text("", self.n)
+
     def get(self, canon: str) -> pd.Series:
         """The text of a canonical field ("" in every row when the file has no such column)."""
-        if canon in self.columns:
-            return self.columns[canon]
-        return pd.Series("", index=self.table.index, dtype=object)
+        return text_series(self.arrow(canon), self.table.index)
 
     def folded(self, canon: str, drop: str = "") -> pd.Series:
         """A field's text folded (NFKC, stripped), for checks and comparison keys."""
         return fold_series(self.get(canon), drop=drop)
+
+    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array]:
+        """A field folded through its distinct values: (per-row code, folded values)."""
+        if canon not in self.columns:
+            return np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string())
+        return folded_codes(self.columns[canon])
 
     def flag(self, mask, text: str) -> None:
         """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
             self.flags.setdefault(int(i), []).append(text)
 
-    def issue_texts(self) -> np.ndarray:
+    def issue_texts(self) -> pd.Series:
         """Per row, its notes joined by "; " ("" for the rows without any)."""
-        out = np.full(self.n, "", dtype=object)
+        out = Labels(self.n)
         for i, notes in self.flags.items():
-            out[i] = "; ".join(notes)
-        return out
+            out.set(i, "; ".join(notes))
+        return out.series(self.table.index)
 
 
-def numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(values as float, mask of cells that are non-empty but not numbers).
-
-    Thousands separators are dropped; full-width digits count (NFKC)."""
-    clean = fold_series(series, drop=r",")
-    values = pd.to_numeric(clean, errors="coerce")
-    bad = (clean != "") & (values.isna() | ~np.isfinite(values.fillna(0)))
-    return values.astype(float), bad
-
-
-def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> pd.Series:
-    """A firm name is required; a GeoJSON feature without a usable Point is rejected
-    with the reason the reader gave (``geometry_errors``, "" where fine). Returns the
-    folded names (duplicate keys)."""
-    names = work.folded("name")
-    work.problems.add(names == "", "name", "empty firm name")
+def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None:
+    """A firm name is required (empty once folded: :func:`geo.columns.blank_after_fold`);
+    a GeoJSON feature without a usable Point is rejected with the reason the reader
+    gave (``geometry_errors``, "" where fine)."""
+    work.problems.add(blank_after_fold(work.arrow("name")), "name", "empty firm name")
     if geometry_errors is not None:
         work.problems.add(geometry_errors != "", "geometry", geometry_errors.to_numpy())
-    return names
 
 
-def row_datums(work: RowWork, *, default: str) -> np.ndarray:
+def row_datums(work: RowWork, *, default: str) -> Labels:
     """Each row's datum: its 坐标系 cell if it has one, else the file's ``default``.
-    Each distinct cell value is parsed once and the unknown ones reject their rows in
-    one step, so the cost is linear in rows however many distinct values there are."""
-    codes, uniques = pd.factorize(work.folded("datum").to_numpy(), use_na_sentinel=False)
-    ids = np.full(len(uniques), default, dtype=object)
-    reasons = np.full(len(uniques), "", dtype=object)
-    for k, value in enumerate(uniques):
-        if value == "":
-            continue
+    Each distinct value is parsed once and the unknown ones reject their rows in one
+    step: linear in rows however many distinct values there are."""
+    datums = Labels(work.n, default)
+    codes, values = work.folded_codes("datum")  # one "" value when there is no column
+    label = np.full(len(values), datums.code(default), dtype=np.int32)
+    reasons = np.full(len(values), "", dtype=object)
+    for k, value in ((k, v) for k, v in enumerate(values.to_pylist()) if v):
         try:
-            ids[k] = parse_datum(value)
+            label[k] = datums.code(parse_datum(value))
         except ValueError:
-            reasons[k] = f"unknown datum {value!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
-    problem = reasons[codes]
+            reasons[k] = f"unknown datum {value!r}: use WGS84, GCJ-02 or BD-09"
+    datums.codes, problem = label[codes], reasons[codes]
     work.problems.add(problem != "", "datum", problem)
-    return ids[codes]
+    return datums
 
 
 @dataclass
@@ -156,17 +168,17 @@ class Coordinates:
     given: np.ndarray       # both lon and lat are numbers
     need_address: np.ndarray  # neither lon nor lat given (nor bad): place by address
     swapped: np.ndarray
-    placement: np.ndarray
+    placement: Labels
     precision: np.ndarray
-    datums: np.ndarray        # the datum each row's coordinates were given in
+    datums: Labels            # the datum each row's coordinates were given in
 
 
-def _given_numbers(work: RowWork) -> tuple[pd.Series, pd.Series, np.ndarray]:
+def _given_numbers(work: RowWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Longitude and latitude as numbers; a cell that is not a number, or one given
     without its partner, rejects the row. Returns (lon, lat, neither given)."""
-    lon, bad_lon = numbers(work.get("lon"))
-    lat, bad_lat = numbers(work.get("lat"))
-    has_lon, has_lat = lon.notna().to_numpy(), lat.notna().to_numpy()
+    lon, bad_lon = numbers(work.arrow("lon"))
+    lat, bad_lat = numbers(work.arrow("lat"))
+    has_lon, has_lat = ~np.isnan(lon), ~np.isnan(lat)
     if bad_lon.any():  # reasons quote the cell; built only when some cell is bad
         work.problems.add(bad_lon, "lon", "longitude is not a number: " + work.get("lon"))
     if bad_lat.any():
@@ -176,46 +188,47 @@ def _given_numbers(work: RowWork) -> tuple[pd.Series, pd.Series, np.ndarray]:
     return lon, lat, ~has_lon & ~has_lat & ~bad_lon & ~bad_lat
 
 
-def read_coordinates(work: RowWork, datums: np.ndarray) -> Coordinates:
+def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
     """Coordinates as given, checked and moved to WGS84.
 
     (0, 0) is a placeholder and out-of-range degrees are rejected; a pair that only
     makes sense swapped for Shanghai is swapped and flagged; GCJ-02/BD-09 rows are
     converted. ``placement_precision_m`` is the file's declared precision (a 定位精度
     column) for rows with coordinates, else empty."""
-    lon, lat, need_address = _given_numbers(work)
-    x, y = lon.to_numpy(copy=True), lat.to_numpy(copy=True)
-    both = lon.notna().to_numpy() & lat.notna().to_numpy()
+    x, y, need_address = _given_numbers(work)
+    both = ~np.isnan(x) & ~np.isnan(y)
     work.problems.add(both & (x == 0) & (y == 0), "lon", "(0, 0) is a placeholder, not a location")
     x0, y0, x1, y1 = SHANGHAI_BOX
     looks_right = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
     looks_swapped = (y >= x0) & (y <= x1) & (x >= y0) & (x <= y1)
     swap = both & ~looks_right & looks_swapped
-    x[swap], y[swap] = y[swap], x[swap].copy()
-    work.flag(swap, "lon/lat were swapped; fixed")
+    if swap.any():
+        x[swap], y[swap] = y[swap], x[swap].copy()
+        work.flag(swap, "lon/lat were swapped; fixed")
     out_of_range = both & ((np.abs(x) > 180) | (np.abs(y) > 90))
     work.problems.add(out_of_range, "lon", "coordinates out of range for degrees")
     for d in ("gcj02", "bd09"):
-        m = both & ~out_of_range & (datums == d)
+        m = both & ~out_of_range & datums.is_(d)
         if m.any():
             x[m], y[m] = convert(x[m], y[m], d, "wgs84")
-    placement = np.full(work.n, "", dtype=object)  # shared strings, not n fixed-width copies
-    for d in np.unique(datums[both]):
-        placement[both & (datums == d)] = "coordinates (WGS84)" if d == "wgs84" \
-            else f"coordinates ({d} → WGS84)"
-    declared, bad_precision = numbers(work.get("precision_m"))
-    work.flag(bad_precision, "precision_m not a number; left empty")
-    precision = np.where(both, declared.to_numpy(), np.nan)
+    placement = Labels(work.n)
+    for d in datums.present(both):
+        placement.set(both & datums.is_(d), "coordinates (WGS84)" if d == "wgs84"
+                      else f"coordinates ({d} → WGS84)")
+    precision = np.full(work.n, np.nan)
+    if "precision_m" in work.columns:
+        declared, bad_precision = numbers(work.arrow("precision_m"))
+        work.flag(bad_precision, "precision_m not a number; left empty")
+        precision = np.where(both, declared, np.nan)
     return Coordinates(x, y, both, need_address, swap, placement, precision, datums)
 
 
-def _address_places(addresses: pd.Series, places: Places):
+def _address_places(addresses: list[str], places: Places):
     """For each address: (lon, lat, placement, precision_m) or NaNs when nothing matches."""
     towns = sorted(places.towns, key=len, reverse=True)
     aliases = sorted(places.district_aliases, key=len, reverse=True)
     out = []
-    for text in addresses:
-        norm = fold(text, strip=False)
+    for norm in addresses:
         hit = next((t for t in towns if t in norm), None)
         if hit:
             pt, prec = places.towns[hit]
@@ -231,20 +244,23 @@ def _address_places(addresses: pd.Series, places: Places):
     return out
 
 
-def place_by_address(work: RowWork, coords: Coordinates, addresses: pd.Series,
-                     places: Places) -> None:
+def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None:
     """A row with neither coordinate is placed at the representative point of the
     most precise unit its address names: a 街道/镇 of the base data, else a 区
     (``placement`` and ``placement_precision_m`` say so); otherwise it is rejected."""
     need = coords.need_address
     if not need.any():
         return
-    placed = _address_places(addresses[need], places)
-    for i, (px, py, how, prec) in zip(np.flatnonzero(need), placed, strict=True):
-        coords.x[i], coords.y[i], coords.placement[i], coords.precision[i] = px, py, how, prec
+    rows = np.flatnonzero(need)
+    addresses = fold_arrow(work.arrow("address").take(pa.array(rows))).to_pylist()
+    placed = _address_places(addresses, places)
+    for i, (px, py, how, prec) in zip(rows, placed, strict=True):
+        coords.x[i], coords.y[i], coords.precision[i] = px, py, prec
+        coords.placement.set(i, how)
     unplaced = need & np.isnan(coords.x)
-    work.problems.add(unplaced & (addresses == "").to_numpy(), "address",
-                      "no coordinates and no address")
+    no_address = np.zeros(work.n, dtype=bool)
+    no_address[rows] = [a == "" for a in addresses]
+    work.problems.add(unplaced & no_address, "address", "no coordinates and no address")
     work.problems.add(unplaced, "address",
                       "no coordinates, and the address names no 街道/镇 or 区 of Shanghai")
 
@@ -259,65 +275,125 @@ def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
     work.problems.add(located & ~inside, "lon", "point lies outside Shanghai")
 
 
-def check_credit_codes(work: RowWork) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+@dataclass
+class CreditCodes:
+    """Per row: the normalised 统一社会信用代码 ("" when none), whether it is valid,
+    and why not (None when valid or empty)."""
+
+    codes: pd.Series
+    valid: np.ndarray
+    empty: np.ndarray
+    problem: np.ndarray
+
+    def valid_column(self) -> np.ndarray:
+        """True/False per code, None where there is none (the ``uscc_valid`` column)."""
+        return np.where(self.empty, None, self.valid)
+
+    def problem_column(self) -> pa.Array:
+        """The problem text per row, "" where none (the ``uscc_problem`` column)."""
+        out = Labels(len(self.problem))
+        for i in np.flatnonzero(self.problem != None):  # noqa: E711
+            out.set(i, self.problem[i])
+        return out.arrow()
+
+
+def check_credit_codes(work: RowWork) -> CreditCodes:
     """统一社会信用代码 are text. A number mangled by a spreadsheet (``9.14E+17``)
-    rejects the row; any other invalid code is kept and flagged. Returns (codes,
-    valid: True/False/None when empty, problem text or None)."""
+    rejects the row; any other invalid code is kept and flagged. Valid codes are
+    recognised vectorised (:func:`geo.uscc.problems_many`)."""
+    n = work.n
+    if "uscc" not in work.columns:
+        return CreditCodes(work.get("uscc"), np.zeros(n, bool), np.ones(n, bool),
+                           np.full(n, None, dtype=object))
     codes = uscc.normalise_many(work.get("uscc"))
-    problem = np.full(work.n, None, dtype=object)
-    mangled = np.zeros(work.n, dtype=bool)
-    for i in np.flatnonzero((codes != "").to_numpy()):
-        problem[i] = uscc.problem(codes.iat[i])
-        mangled[i] = uscc.is_mangled_number(codes.iat[i])
+    problem, mangled = uscc.problems_many(arrow_text(codes))
     work.problems.add(mangled, "uscc", problem)
-    valid = np.where(codes == "", None, problem == None)  # noqa: E711
-    return codes, valid, problem
+    empty = (codes == "").to_numpy()
+    return CreditCodes(codes, ~empty & (problem == None), empty, problem)  # noqa: E711
 
 
-def read_employees(work: RowWork) -> pd.Series:
+def read_employees(work: RowWork) -> np.ndarray:
     """Employees as numbers; a cell that is not a non-negative number is flagged and
     left empty (the row is kept)."""
-    employees, bad = numbers(work.get("employees"))
-    negative = (employees < 0).to_numpy()
+    if "employees" not in work.columns:
+        return np.full(work.n, np.nan)
+    employees, bad = numbers(work.arrow("employees"))
+    negative = employees < 0
     work.flag(bad | negative, "employees not a non-negative number; left empty")
-    return employees.where(~(bad | negative))
+    return np.where(bad | negative, np.nan, employees)
 
 
-def mark_duplicates(work: RowWork, *, codes: pd.Series, valid: np.ndarray, names: pd.Series,
-                    addresses: pd.Series) -> None:
+def _first_of_groups(keys: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
+    """For rows grouped by ``keys``: the first position of each row's group."""
+    return pd.Series(pos).groupby([keys[c].to_numpy() for c in keys]).transform("min").to_numpy()
+
+
+def mark_duplicates(work: RowWork, credit: CreditCodes) -> None:
     """Among rows still accepted the first wins: a later row with the same valid
-    credit code, or (for the rest) the same name and non-empty address, is rejected
-    as a duplicate of that row."""
+    credit code, or (for the rest) the same folded name and non-empty address, is
+    rejected as a duplicate of that row. A part whose column is absent is skipped."""
     alive = ~work.problems.rejected
-    frame = pd.DataFrame({"code": codes.to_numpy(), "valid": valid == True,  # noqa: E712
-                          "name": names.to_numpy(), "addr": addresses.to_numpy(),
-                          "pos": np.arange(work.n)})[alive]
     reasons = np.full(work.n, "", dtype=object)
-    by_code = frame[frame["valid"] & (frame["code"] != "")]
-    first = by_code.groupby("code")["pos"].transform("min")
-    dup = by_code[by_code["pos"] != first]
-    reasons[dup["pos"].to_numpy()] = [f"duplicate of row {f + 1} (same 统一社会信用代码)"
-                                      for f in first[dup.index]]
-    rest = frame[(frame["addr"] != "") & ~np.isin(frame["pos"], dup["pos"])]
-    first = rest.groupby(["name", "addr"])["pos"].transform("min")
-    dup = rest[rest["pos"] != first]
-    reasons[dup["pos"].to_numpy()] = [f"duplicate of row {f + 1} (same name and address)"
-                                      for f in first[dup.index]]
+    by_code = np.flatnonzero(alive & credit.valid)
+    if len(by_code):
+        first = _first_of_groups(pd.DataFrame({"code": credit.codes.to_numpy()[by_code]}),
+                                 by_code)
+        dup = first != by_code
+        reasons[by_code[dup]] = [f"duplicate of row {f + 1} (same 统一社会信用代码)"
+                                 for f in first[dup]]
+    if "address" in work.columns:
+        address = work.arrow("address")
+        rest = np.flatnonzero(alive & (reasons == "") & ~blank_after_fold(address))
+        take = pa.array(rest)
+        keys = pd.DataFrame({"name": fold_arrow(work.arrow("name").take(take)).to_pandas(),
+                             "addr": fold_arrow(address.take(take)).to_pandas()})
+        first = _first_of_groups(keys, rest)
+        dup = first != rest
+        reasons[rest[dup]] = [f"duplicate of row {f + 1} (same name and address)"
+                              for f in first[dup]]
     work.problems.add(reasons != "", "duplicate", reasons)
 
 
 Classifier = Callable[..., tuple[pd.Series, pd.Series]]
 
 
-def classify_rows(work: RowWork, names: pd.Series,
-                  classify: Classifier | None) -> tuple[pd.Series, pd.Series, object, object]:
-    """(industry, industry code, sector, how) per row: ``classify(codes, industries,
-    names)`` decides; without it every firm is ``unclassified``."""
-    industry = work.folded("industry")
-    code = work.folded("industry_code")
-    if classify is not None:
-        sector, source = classify(code, industry, names)
-    else:
-        sector = pd.Series(["unclassified"] * work.n, index=work.table.index)
-        source = pd.Series(["none"] * work.n, index=work.table.index)
-    return industry, code, sector, source
+@dataclass
+class Classes:
+    """Per row: folded industry text and code, and the sector and how it was found."""
+
+    industry: pd.Series
+    industry_code: pd.Series
+    sector: Labels
+    source: Labels
+
+
+def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
+    """Industry, industry code, sector and how, per row: ``classify(codes, industries,
+    names)`` decides, once per distinct (code, industry) pair; the rows it leaves
+    unclassified are tried again by their folded firm names. Without ``classify``
+    every firm is ``unclassified`` (how: ``none``)."""
+    ind_codes, industries = work.folded_codes("industry")
+    code_codes, codes = work.folded_codes("industry_code")
+    index = work.table.index
+    out = Classes(text_series(industries.take(pa.array(ind_codes)), index),
+                  text_series(codes.take(pa.array(code_codes)), index),
+                  Labels(work.n, "unclassified"), Labels(work.n, "none"))
+    if classify is None:
+        return out
+    inverse, pair = pd.factorize(code_codes.astype(np.int64) * len(industries) + ind_codes)
+    sector, source = classify(pd.Series(codes.take(pa.array(pair // len(industries))).to_pandas()),
+                              pd.Series(industries.take(pa.array(pair % len(industries)))
+                                        .to_pandas()))
+    pair_sector = np.array([out.sector.code(s) for s in sector], dtype=np.int32)
+    pair_source = np.array([out.source.code(s) for s in source], dtype=np.int32)
+    out.sector.codes, out.source.codes = pair_sector[inverse], pair_source[inverse]
+    rows = np.flatnonzero(out.source.is_("none"))
+    if len(rows):
+        names = pd.Series(fold_arrow(work.arrow("name").take(pa.array(rows))).to_pandas())
+        blank = pd.Series("", index=names.index)
+        sector, source = classify(blank, blank, names)
+        found = (source != "none").to_numpy()
+        for s in pd.unique(sector[found]):
+            out.sector.set(rows[found & (sector == s).to_numpy()], s)
+        out.source.set(rows[found], "text")
+    return out

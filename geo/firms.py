@@ -27,9 +27,10 @@ Rules, in the order they apply:
   (``uscc_valid`` false, ``uscc_problem`` says why).
 - Duplicates: the first row wins; a later row with the same valid credit code, or
   with the same name and address, is rejected as a duplicate of that row.
-- Every user column is kept, whatever its name: one named like an output column
-  (``row``, ``field``, ``reason``, ``geometry``, ``issues`` …) is renamed ``row_1``
-  and the rename listed in ``report["renamed_columns"]``.
+- Every user column is kept, whatever its name: ``row``, ``field``, ``reason`` and
+  ``geometry`` are renamed ``row_1`` … and the renames listed in
+  ``report["renamed_columns"]``; another unmapped column named like an accepted
+  column (``sector``, ``issues`` …) is kept there as ``extra_sector``.
 """
 
 from __future__ import annotations
@@ -40,14 +41,18 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
+from geo.columns import text_series
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
 from geo.errors import TableRejectedError
 from geo.firm_steps import (
     SHANGHAI_BOX,
+    Classes,
     Classifier,
     Coordinates,
+    CreditCodes,
     Places,
     RowWork,
     check_credit_codes,
@@ -62,7 +67,7 @@ from geo.firm_steps import (
 )
 from geo.text import fold, fold_series
 
-__all__ = ["ACCEPTED_COLUMNS", "HEADER_ALIASES", "REJECTED_COLUMNS", "SHANGHAI_BOX", "ImportResult", "Places",
+__all__ = ["HEADER_ALIASES", "RESERVED_COLUMNS", "SHANGHAI_BOX", "ImportResult", "Places",
            "import_firms", "map_headers", "own_columns"]
 
 #: Canonical field → header spellings accepted (compared after NFKC, lower-case,
@@ -126,13 +131,11 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
         raise TableRejectedError("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
 
 
-#: Columns of the accepted output; the rejected output puts ``row``, ``field`` and
-#: ``reason`` before the user's columns.
-ACCEPTED_COLUMNS = ("row", "name", "name_en", "uscc", "uscc_valid", "uscc_problem", "address",
-                    "industry", "industry_code", "sector", "sector_source", "employees",
-                    "datum_in", "placement", "placement_precision_m", "issues", "lon", "lat",
-                    "geometry")
-REJECTED_COLUMNS = ("row", "field", "reason")
+#: Names the outputs take for themselves whatever the file holds: the rejected rows
+#: start with ``row``, ``field`` and ``reason``; the accepted ones have ``row`` and
+#: their points in ``geometry``. (Another clash in the accepted output, e.g. an
+#: unmapped ``sector`` column, keeps its values as ``extra_sector``.)
+RESERVED_COLUMNS = ("row", "field", "reason", "geometry")
 
 
 def _free_name(base: str, taken: set[str]) -> str:
@@ -145,7 +148,7 @@ def _free_name(base: str, taken: set[str]) -> str:
 def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.Series | None]:
     """Keep every user column, whatever its name: (table, renames, geometry errors).
 
-    A column whose name the outputs use for themselves is renamed ``row`` →
+    A column named as one of :data:`RESERVED_COLUMNS` is renamed ``row`` →
     ``row_1`` (the next free number), so a re-imported ``x.rejected.csv`` keeps its
     old ``row``/``field``/``reason`` as ``row_1``/``field_1``/``reason_1``. The
     reader's geometry-error marker (``table.attrs["geometry_error_column"]``) is
@@ -155,18 +158,16 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
     geometry_errors = table[marker].astype(str) if marker in table.columns else None
     if geometry_errors is not None:
         table = table.drop(columns=[marker])
-    mapped = map_headers(table.columns)
-    reserved = set(REJECTED_COLUMNS) | set(ACCEPTED_COLUMNS)
-    taken = {str(c) for c in table.columns} | reserved
+    taken = {str(c) for c in table.columns} | set(RESERVED_COLUMNS)
     renames: dict[str, str] = {}
     for c in map(str, table.columns):
-        if c in reserved and (c in REJECTED_COLUMNS or c not in mapped):
+        if c in RESERVED_COLUMNS:
             renames[c] = _free_name(c, taken)
             taken.add(renames[c])
     return (table.rename(columns=renames) if renames else table), renames, geometry_errors
 
 
-def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs84",
+def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
@@ -182,56 +183,57 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     _check_columns(table, mapping)
     work = RowWork(table, mapping)
     say(f"checking {work.n:,} rows")
-    names = check_names(work, geometry_errors)
+    check_names(work, geometry_errors)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
-    addresses = work.folded("address")
     if coords.need_address.any():
         say(f"placing {int(coords.need_address.sum()):,} rows by address")
-    place_by_address(work, coords, addresses, places)
+    place_by_address(work, coords, places)
     check_inside(work, coords, places)
-    codes, valid, code_problem = check_credit_codes(work)
+    credit = check_credit_codes(work)
     employees = read_employees(work)
-    mark_duplicates(work, codes=codes, valid=valid, names=names, addresses=addresses)
-    industry, industry_code, sector, source = classify_rows(work, names, classify)
-    columns = {"uscc": codes, "uscc_valid": valid,
-               "uscc_problem": np.where(code_problem == None, "", code_problem),  # noqa: E711
-               "industry": industry, "industry_code": industry_code,
-               "sector": np.asarray(sector), "sector_source": np.asarray(source),
-               "employees": employees.to_numpy()}
-    accepted = _accepted_frame(work, coords, columns)
+    mark_duplicates(work, credit)
+    classes = classify_rows(work, classify)
+    accepted = _accepted_frame(work, coords, credit, classes, employees)
     rejected = _rejected_frame(work)
-    report = _report(work, coords, accepted, rejected, default_datum=default_datum)
-    report["renamed_columns"] = renamed
+    report = _report(work, coords, accepted, rejected, default_datum=default_datum,
+                     invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
+                                       .sum()))
+    if renamed:  # the key only when a column was renamed
+        report["renamed_columns"] = renamed
     say(f"{report['accepted']:,} accepted, {report['rejected']:,} rejected")
     return ImportResult(accepted, rejected, report)
 
 
-def _accepted_frame(work: RowWork, coords: Coordinates, columns: dict) -> gpd.GeoDataFrame:
+def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
+                    employees: np.ndarray) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
-    were (:func:`own_columns` freed their names); EPSG:4326 points."""
+    were (one whose name is taken is prefixed ``extra_``); EPSG:4326 points,
+    built from the coordinate arrays (no per-row Python objects but the points)."""
     keep = ~work.problems.rejected
+    index = work.table.index
     frame = pd.DataFrame({
         "row": np.arange(1, work.n + 1),
         "name": fold_series(work.get("name"), normalise=False),
         "name_en": fold_series(work.get("name_en"), normalise=False),
-        "uscc": columns["uscc"], "uscc_valid": columns["uscc_valid"],
-        "uscc_problem": columns["uscc_problem"],
+        "uscc": credit.codes, "uscc_valid": credit.valid_column(),
+        "uscc_problem": text_series(credit.problem_column(), index),
         "address": fold_series(work.get("address"), normalise=False),
-        "industry": columns["industry"], "industry_code": columns["industry_code"],
-        "sector": columns["sector"], "sector_source": columns["sector_source"],
-        "employees": columns["employees"],
-        "datum_in": coords.datums,
-        "placement": coords.placement,
+        "industry": classes.industry, "industry_code": classes.industry_code,
+        "sector": classes.sector.series(index), "sector_source": classes.source.series(index),
+        "employees": employees,
+        "datum_in": coords.datums.series(index),
+        "placement": coords.placement.series(index),
         "placement_precision_m": coords.precision,
         "issues": work.issue_texts(),
         "lon": coords.x,
         "lat": coords.y,
-    }, index=work.table.index)
+    }, index=index)
     for c in (c for c in work.table.columns if c not in work.mapping):
-        frame[c] = work.table[c].to_numpy()
-    frame = frame[keep]
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
-                            crs=STORAGE_CRS).reset_index(drop=True)
+        frame[f"extra_{c}" if c in frame.columns else c] = work.table[c]
+    if not keep.all():
+        frame = frame[keep]
+    points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=points, crs=STORAGE_CRS)
 
 
 def _rejected_frame(work: RowWork) -> pd.DataFrame:
@@ -245,7 +247,7 @@ def _rejected_frame(work: RowWork) -> pd.DataFrame:
 
 
 def _report(work: RowWork, coords: Coordinates, accepted: gpd.GeoDataFrame,
-            rejected: pd.DataFrame, *, default_datum: str) -> dict:
+            rejected: pd.DataFrame, *, default_datum: str, invalid_codes: int) -> dict:
     """What the import did, in numbers; ``rows_in == accepted + rejected`` always."""
     keep = ~work.problems.rejected
     report = {
@@ -257,7 +259,7 @@ def _report(work: RowWork, coords: Coordinates, accepted: gpd.GeoDataFrame,
         "rejected_by_field": rejected["field"].value_counts().to_dict(),
         "swapped_fixed": int(coords.swapped[keep].sum()),
         "placed_by_address": int((coords.need_address & keep).sum()),
-        "invalid_uscc_flagged": int(sum(1 for v in accepted["uscc_valid"] if v is False)),
+        "invalid_uscc_flagged": invalid_codes,
         "unclassified": int((accepted["sector"] == "unclassified").sum()),
     }
     if report["rows_in"] != report["accepted"] + report["rejected"]:

@@ -24,7 +24,7 @@ GRID_M = 1000.0
 MAX_GRID_CELLS = 6000
 
 
-def grid_counts(lon: np.ndarray, lat: np.ndarray, cell_m: float = GRID_M) -> gpd.GeoDataFrame:
+def grid_counts(lon: np.ndarray, lat: np.ndarray, *, cell_m: float = GRID_M) -> gpd.GeoDataFrame:
     """Counts of points (WGS84 lon/lat) per square cell of ``cell_m`` metres
     (EPSG:32651), as WGS84 polygons with a ``count`` column."""
     x, y = lonlat_to_xy(lon, lat)
@@ -43,8 +43,8 @@ def firm_grid(firms: gpd.GeoDataFrame, *, max_cells: int = MAX_GRID_CELLS) -> gp
     lon = firms.geometry.x.to_numpy()
     lat = firms.geometry.y.to_numpy()
     cell = GRID_M
-    grid = grid_counts(lon, lat, cell)
+    grid = grid_counts(lon, lat, cell_m=cell)
     while len(grid) > max_cells:
         cell *= 2
-        grid = grid_counts(lon, lat, cell)
+        grid = grid_counts(lon, lat, cell_m=cell)
     return grid

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+__all__ = ["SortedPoints", "ancestors", "bound_contains", "zone_pairs"]
+
 
 def ancestors(zone: str, parent: Mapping[str, str]) -> set[str]:
     """Every zone ``zone`` lies within, following ``parent`` (zone → the zone it is part of)."""

@@ -14,11 +14,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "UNCLASSIFIED", "count_tables", "location_quotients", "measures_from_counts",
+    "plan_fit", "strong_cluster_flags", "zone_measures", "zone_sector_counts",
+    "zone_sector_table"
+]
+
 UNCLASSIFIED = "unclassified"
 
 
 def zone_sector_counts(pairs: pd.DataFrame, firm_sector: pd.Series, zone_index: pd.Index,
-                       values: pd.Series | None = None) -> pd.DataFrame:
+                       *, values: pd.Series | None = None) -> pd.DataFrame:
     """Zones × sectors table of firm counts (or sums of ``values``, e.g. employees).
 
     ``firm_sector`` and ``values`` are indexed by firm position (0..n-1). Rows
@@ -85,7 +91,7 @@ def plan_fit(counts: pd.DataFrame, designated: pd.Series) -> pd.Series:
 
 
 def zone_measures(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFrame,
-                  sector: str | None = None, sectors: Sequence[str] = ()) -> pd.DataFrame:
+                  *, sector: str | None = None, sectors: Sequence[str] = ()) -> pd.DataFrame:
     """Measures for each zone, indexed like ``zones``.
 
     ``zones`` needs ``area_km2`` and ``sectors`` (a list of designated sector ids
@@ -94,7 +100,8 @@ def zone_measures(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFrame,
     plan_fit; and with ``sector``: sector_firms, sector_employees, sector_share,
     lq, strong_cluster, designated.
     """
-    return measures_from_counts(zones, *count_tables(zones.index, pairs, firms), sector, sectors)
+    return measures_from_counts(zones, *count_tables(zones.index, pairs, firms), sector=sector,
+                                sectors=sectors)
 
 
 def count_tables(zone_index: pd.Index, pairs: pd.DataFrame, firms: pd.DataFrame
@@ -104,13 +111,13 @@ def count_tables(zone_index: pd.Index, pairs: pd.DataFrame, firms: pd.DataFrame
     city's firms per sector. Small (zones × sectors), so callers may keep them."""
     counts = zone_sector_counts(pairs, firms["sector"], zone_index)
     has_emp = "employees" in firms and firms["employees"].notna().any()
-    emp = zone_sector_counts(pairs, firms["sector"], zone_index, firms["employees"]) \
+    emp = zone_sector_counts(pairs, firms["sector"], zone_index, values=firms["employees"]) \
         if has_emp else None
     return counts, emp, firms["sector"].value_counts()
 
 
 def measures_from_counts(zones: pd.DataFrame, counts: pd.DataFrame, emp: pd.DataFrame | None,
-                         city_counts: pd.Series, sector: str | None = None,
+                         city_counts: pd.Series, *, sector: str | None = None,
                          sectors: Sequence[str] = ()) -> pd.DataFrame:
     """:func:`zone_measures` from tables already counted: zones × sectors firm
     counts (``counts``), employee sums (``emp``, or None) and the city's firms per

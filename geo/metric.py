@@ -14,6 +14,11 @@ from pyproj import Transformer
 
 from geo.crs import STORAGE_CRS, require_storage_crs
 
+__all__ = [
+    "METRIC_CRS", "area_km2", "buffer_m", "distance_m", "frame_area_km2", "from_metric",
+    "length_km", "lonlat_to_xy", "to_metric"
+]
+
 METRIC_CRS = "EPSG:32651"
 _TO_METRIC = Transformer.from_crs(STORAGE_CRS, METRIC_CRS, always_xy=True)
 _FROM_METRIC = Transformer.from_crs(METRIC_CRS, STORAGE_CRS, always_xy=True)
@@ -49,7 +54,7 @@ def length_km(geom) -> np.ndarray | float:
     return shapely.length(to_metric(geom)) / 1e3
 
 
-def buffer_m(geom, distance_m: float, quad_segs: int = 16):
+def buffer_m(geom, distance_m: float, *, quad_segs: int = 16):
     """Buffer lon/lat geometry by ``distance_m`` metres; returns lon/lat."""
     return from_metric(shapely.buffer(to_metric(geom), distance_m, quad_segs=quad_segs))
 

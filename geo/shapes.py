@@ -33,6 +33,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.metric import buffer_m
 
+__all__ = [
+    "CONSTRUCTIONS", "MODIFIERS", "PARAMS", "BaseUnits", "RefResolver", "build_geometry",
+    "describe"
+]
+
 CONSTRUCTIONS = ("towns", "districts", "polygon", "line", "point", "ref", "parts")
 MODIFIERS = ("clip", "minus", "clip_to")
 PARAMS = ("buffer_m", "radius_m", "area_km2")

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.text import fold, fold_series
+
+__all__ = [
+    "CHARSET", "WEIGHTS", "check_character", "is_mangled_number", "normalise",
+    "normalise_many", "problem"
+]
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -59,3 +67,43 @@ def problem(code: str) -> str | None:
 def is_mangled_number(code: str) -> bool:
     """True for codes a spreadsheet turned into a number (digits unrecoverable)."""
     return bool(_SCIENTIFIC.match(code)) or (code.endswith(".0") and code[:-2].isdigit())
+
+
+_BYTE_VALUE = np.full(256, -1, dtype=np.int64)
+for _c, _v in _VALUE.items():
+    _BYTE_VALUE[ord(_c)] = _v
+_WEIGHT_ARRAY = np.array(WEIGHTS, dtype=np.int64)
+
+
+def valid_many(codes: pa.Array) -> np.ndarray:
+    """Mask of the valid codes among many normalised ones, vectorised (length,
+    character set and check character over the bytes at once)."""
+    arr = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
+    valid = np.zeros(len(arr), dtype=bool)
+    cand = np.flatnonzero(np.asarray(pc.equal(pc.binary_length(arr), 18).to_numpy(
+        zero_copy_only=False), dtype=bool))
+    if not len(cand):
+        return valid
+    sub = arr.take(pa.array(cand))
+    offsets = np.frombuffer(sub.buffers()[1], dtype=np.int32)[sub.offset:sub.offset + len(sub) + 1]
+    data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)
+    start = offsets[0]
+    values = _BYTE_VALUE[data[start:start + 18 * len(sub)].reshape(len(sub), 18)]
+    check = (31 - (values[:, :17] @ _WEIGHT_ARRAY) % 31) % 31
+    valid[cand] = (values >= 0).all(axis=1) & (values[:, 17] == check)
+    return valid
+
+
+def problems_many(codes: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(:func:`problem` per code — None when valid or empty —, mask of
+    :func:`is_mangled_number`) for many normalised codes. Valid codes are found by
+    :func:`valid_many`; only the others are looked at one by one for their message."""
+    n = len(codes)
+    problem_of = np.full(n, None, dtype=object)
+    mangled = np.zeros(n, dtype=bool)
+    empty = np.asarray(pc.equal(codes, "").to_numpy(zero_copy_only=False), dtype=bool)
+    for i in np.flatnonzero(~empty & ~valid_many(codes)):
+        code = codes[int(i)].as_py()
+        problem_of[i] = problem(code)
+        mangled[i] = is_mangled_number(code)
+    return problem_of, mangled

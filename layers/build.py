@@ -25,6 +25,8 @@ from layers.catalog import entry_from_table
 from layers.citations import citation_text
 from layers.schema import COLUMNS, join_list
 
+__all__ = ["FEATURE_KEYS", "GeometryLookup", "layer_frame"]
+
 FEATURE_KEYS = {
     "id", "name_zh", "name_en", "role", "sectors", "districts", "precision_m", "basis",
     "approximate", "official_area_km2", "official_area_source", "part_of", "method_note",
@@ -86,7 +88,7 @@ def _district_features(definition: Mapping, base: BaseUnits, english: Mapping[st
 
 
 def layer_frame(definition: Mapping, base: BaseUnits, lookup: GeometryLookup,
-                district_en: Mapping[str, str] | None = None) -> gpd.GeoDataFrame:
+                *, district_en: Mapping[str, str] | None = None) -> gpd.GeoDataFrame:
     """The layer's GeoDataFrame (EPSG:4326, schema columns in order).
 
     ``lookup("layer/feature")`` returns another layer's feature geometry, for

@@ -13,6 +13,11 @@ from pathlib import Path
 
 from layers.settings import LAYERS_DIR
 
+__all__ = [
+    "GEOM_TYPES", "KINDS", "LayerEntry", "Style", "catalog", "entry", "entry_from_table",
+    "layer_files", "read_layer_file"
+]
+
 KINDS = ("polygon", "line", "point")
 GEOM_TYPES = {
     "polygon": {"Polygon", "MultiPolygon"},

@@ -17,6 +17,11 @@ from geo.metric import area_km2
 from layers.citations import quote_problems
 from layers.schema import split_list
 
+__all__ = [
+    "DISTRICT_TOLERANCE_M", "OVERLAP_TOLERANCE_KM2", "area_problems", "citation_problems",
+    "district_problems", "overlap_problems", "part_of_problems"
+]
+
 #: Overlaps smaller than this (km²) are slivers from shared edges, not overlaps.
 OVERLAP_TOLERANCE_KM2 = 0.05
 #: How far (m) a feature's representative point may lie outside its named districts.

@@ -13,6 +13,8 @@ from geo.datum import parse_datum
 from geo.export import output_name, to_csv, to_geojson, write_gpkg
 from layers.schema import split_list
 
+__all__ = ["FORMATS", "MEDIA_TYPES", "combined", "export_bytes", "filter_by_sectors"]
+
 FORMATS = ("geojson", "gpkg", "csv")
 MEDIA_TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
                "csv": "text/csv"}
@@ -33,7 +35,7 @@ def combined(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry="geometry", crs=STORAGE_CRS)
 
 
-def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, datum: str = "wgs84",
+def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
                  stem: str = "shanghai-layers") -> tuple[str, bytes]:
     """(file name, content) of the frames as GeoJSON (one collection), GeoPackage (one
     table per frame) or CSV (one table). A non-WGS84 datum is named in the file name."""

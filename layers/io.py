@@ -29,6 +29,11 @@ from layers.provenance import (
 from layers.schema import COLUMNS
 from layers.settings import BASE_DIR, DATA_DIR, LAYERS_DIR, PROVENANCE_FILE
 
+__all__ = [
+    "BASE_FILES", "base_units", "build_and_write", "build_layers", "display_base",
+    "district_english", "layer_path", "read_base", "read_layer", "write_layer"
+]
+
 BASE_FILES = {
     "districts": "districts_osm.geojson",
     "towns": "towns_osm_central8.geojson",
@@ -80,7 +85,8 @@ def build_layers(files: dict[str, Path], base_dir: Path = BASE_DIR) -> dict[str,
             if layer_id not in files:
                 raise ValueError(f"reference to unknown layer {layer_id!r}")
             in_progress.add(layer_id)
-            built[layer_id] = layer_frame(read_layer_file(files[layer_id]), base, lookup, english)
+            built[layer_id] = layer_frame(read_layer_file(files[layer_id]), base, lookup,
+                                           district_en=english)
             in_progress.discard(layer_id)
         return built[layer_id]
 

@@ -19,6 +19,12 @@ from layers.citations import citation_text, quote_problems
 from layers.schema import split_list
 from layers.settings import DATA_DIR
 
+__all__ = [
+    "KINDS", "MEASURES_FILE", "TARGETS_FILE", "measure_problems", "measures_for_feature",
+    "measures_for_features", "measures_for_sector", "policy_measures", "provenance",
+    "sector_targets"
+]
+
 MEASURES_FILE = DATA_DIR / "policy_measures.csv"
 TARGETS_FILE = DATA_DIR / "sector_targets.csv"
 KINDS = ("status", "target", "measure", "platform")

@@ -14,6 +14,12 @@ from pathlib import Path
 from geo.files import write_text
 from layers.settings import DATA_DIR, PROVENANCE_FILE
 
+__all__ = [
+    "AUTHORED", "OSM_DERIVED_LICENCE", "REQUIRED", "SELF_DESCRIBING", "authored_entry",
+    "built_layer_entry", "entry_problems", "feature_count", "read_provenance",
+    "refreshed_entry", "sha256_of", "unlisted_files", "write_provenance"
+]
+
 REQUIRED = ("source", "licence", "datum", "precision", "sha256")
 #: Files in data/ that describe the others and need no entry of their own.
 SELF_DESCRIBING = {"README.md", "provenance.json"}
@@ -98,7 +104,7 @@ def refreshed_entry(old: dict | None, path: Path, source: str) -> dict:
     return {**old, "sha256": fresh["sha256"], "features": fresh["features"]}
 
 
-def entry_problems(rel_path: str, entry: dict, data_dir: Path = DATA_DIR) -> list[str]:
+def entry_problems(rel_path: str, entry: dict, *, data_dir: Path = DATA_DIR) -> list[str]:
     """How one provenance entry disagrees with its file (empty when it agrees)."""
     path = data_dir / rel_path
     if not path.is_file():

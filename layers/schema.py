@@ -17,6 +17,8 @@ from geo.errors import CrsError
 from layers.catalog import GEOM_TYPES, LayerEntry
 from layers.sectors import sector_ids
 
+__all__ = ["BASES", "COLUMNS", "SEP", "TEXT_REQUIRED", "frame_problems", "join_list", "split_list"]
+
 SEP = ";"
 
 #: Column → what it holds. Areas in km² (EPSG:32651), precision in metres.

@@ -15,6 +15,11 @@ import pyarrow.compute as pc
 from geo.text import fold, fold_arrow
 from layers.settings import SECTORS_FILE
 
+__all__ = [
+    "GROUPS", "Sector", "first_sectors", "match_sectors", "normalise_text",
+    "parse_sector_ids", "sector", "sector_ids", "sectors_from_toml", "taxonomy"
+]
+
 
 @dataclass(frozen=True)
 class Sector:
@@ -115,7 +120,8 @@ def first_sectors(texts) -> list[str | None]:
     The same as ``(match_sectors(t) or (None,))[0]`` per text, computed alias by
     alias over the whole column in Arrow's kernels (fast at a million rows).
     """
-    arr = fold_arrow(list(texts), case="lower", strip=False)
+    arr = fold_arrow(texts if isinstance(texts, pa.Array) else list(texts), case="lower",
+                     strip=False)
     out = np.full(len(arr), None, dtype=object)
     any_alias, aliases = _aliases()
     # One pass with all aliases finds the texts worth a closer look: most firm

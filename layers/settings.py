@@ -6,6 +6,11 @@ from pathlib import Path
 
 from geo.crs import STORAGE_CRS as _STORAGE_CRS
 
+__all__ = [
+    "BASE_DIR", "DATA_DIR", "LAYERS_DIR", "PROJECT_ROOT", "PROVENANCE_FILE", "SECTORS_FILE",
+    "SEEDS_DIR", "STORAGE_CRS"
+]
+
 #: The project checkout (this file is ``<root>/layers/settings.py``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"

@@ -28,6 +28,8 @@ from layers.provenance import entry_problems, read_provenance, unlisted_files
 from layers.sectors import sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 
+__all__ = ["validation_problems"]
+
 
 def _policy_problems(data_dir: Path, layers_dir: Path, seeds_dir: Path | None) -> list[str]:
     measures_file = data_dir / "policy_measures.csv"
@@ -76,6 +78,6 @@ def validation_problems(data_dir: Path = DATA_DIR, seeds_dir: Path | None = SEED
         return [*problems, "provenance.json is missing"]
     record = read_provenance(provenance)
     for rel, entry in record.items():
-        problems += entry_problems(rel, entry, data_dir)
+        problems += entry_problems(rel, entry, data_dir=data_dir)
     problems += [f"{f}: no provenance entry" for f in unlisted_files(record, data_dir)]
     return problems

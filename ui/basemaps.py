@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["BASEMAPS", "Basemap", "basemap"]
+
 
 @dataclass(frozen=True)
 class Basemap:

@@ -30,6 +30,8 @@ from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
 
+__all__ = ["main", "parser", "selected_layers", "write_export"]
+
 
 def _cmd_layers(args) -> int:
     rows = [{"id": e.id, "title_zh": e.title_zh, "title_en": e.title_en, "kind": e.kind,
@@ -63,7 +65,7 @@ def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84); returns the path."""
     out = check_output(output_path(out, datum=datum))
-    _, content = export_bytes(frames, fmt, datum, stem=out.stem)
+    _, content = export_bytes(frames, fmt, datum=datum, stem=out.stem)
     write_bytes(out, content)
     return out
 
@@ -112,7 +114,7 @@ def _cmd_preview(args) -> int:
     return 0
 
 
-def _firms_or_error(path: str, datum: str, progress: bool = False, sheet: str | None = None):
+def _firms_or_error(path: str, datum: str, *, progress: bool = False, sheet: str | None = None):
     try:
         return load_firms(path, datum, progress=progress, sheet=sheet)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
@@ -155,11 +157,7 @@ def _cmd_measures(args) -> int:
         check_output(args.output, inputs=[args.firms])
     sector = _sector_or_error(args.sector)
     if args.engine == "dask":
-        from firms.scale import measures_dask_layers, measures_dask_spatial  # only on this path
-
-        run = measures_dask_spatial if args.spatial else measures_dask_layers
-        tables, tally = run(args.firms, [args.layer], sector, args.datum, args.blocksize)
-        table = tables[args.layer]
+        table, tally = _dask_measures(args, sector)
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
@@ -167,6 +165,27 @@ def _cmd_measures(args) -> int:
         table = layer_measures(firms, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
+
+
+def _dask_measures(args, sector):
+    """Measures of one layer on the dask engine: in this process's threads
+    (``--scheduler threads``), on the cluster at ``--scheduler tcp://…``, or on a
+    LocalCluster of processes started here."""
+    from firms.cluster import dask_client  # only on this path
+    from firms.scale import measures_dask_layers, measures_dask_spatial
+
+    run = measures_dask_spatial if args.spatial else measures_dask_layers
+    if args.scheduler == "threads":
+        tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
+                            blocksize=args.blocksize)
+    else:
+        def say(msg):
+            print(msg, file=sys.stderr, flush=True)
+
+        with dask_client(args.scheduler, workers=args.workers, say=say) as client:
+            tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
+                                blocksize=args.blocksize, scheduler=client)
+    return tables[args.layer], tally
 
 
 def _cmd_shortlist(args) -> int:
@@ -228,10 +247,8 @@ def _cmd_synth(args) -> int:
 SHEET_HELP = "the sheet of an .xlsx workbook to read (default: its only sheet with data)"
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_layer_commands(sub) -> None:
+    """``layers``, ``export``, ``build``, ``validate``, ``measures-of`` and ``preview``."""
     s = sub.add_parser("layers", help="list the layers with feature counts")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=_cmd_layers)
@@ -252,6 +269,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--data", default=str(DATA_DIR), help="the data folder to check")
     s.set_defaults(func=_cmd_validate)
 
+    s = sub.add_parser("measures-of", help="policy measures and targets of a feature or sector")
+    s.add_argument("feature", nargs="?", help="a feature id (e.g. pole_zhangjiang)")
+    s.add_argument("--sector", help="a sector id or name instead")
+    s.set_defaults(func=_cmd_measures_of)
+
+    s = sub.add_parser("preview", help="draw layers over the districts to a PNG")
+    s.add_argument("layers", nargs="*", metavar="LAYER")
+    s.add_argument("--sector", nargs="*", metavar="ID")
+    s.add_argument("--lang", choices=("zh", "en"), default="zh")
+    s.add_argument("--dpi", type=int, default=110)
+    s.add_argument("-o", "--output", required=True)
+    s.set_defaults(func=_cmd_preview)
+
+
+def _add_firm_commands(sub) -> None:
+    """``firms import``, ``measures``, ``shortlist`` and ``synth``."""
     s = sub.add_parser("firms", help="firm lists")
     firms_sub = s.add_subparsers(dest="firms_command", required=True)
     f = firms_sub.add_parser("import", help="check, place and classify a CSV/XLSX/GeoJSON firm list")
@@ -263,14 +296,22 @@ def parser() -> argparse.ArgumentParser:
     f.set_defaults(func=_cmd_firms_import)
 
     s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
-    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON)")
+    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON; with --engine dask CSV or "
+                                 "Parquet, a path every worker sees)")
     s.add_argument("--layer", required=True)
     s.add_argument("--sector", help="sector id or name for share, LQ and strong clusters")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
-                   help="dask: read a large CSV in blocks with bounded memory")
+                   help="dask: read a large CSV/Parquet in blocks with bounded memory, on a "
+                        "cluster")
     s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
     s.add_argument("--sheet", help=SHEET_HELP)
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: a dask scheduler (tcp://host:8786), or 'threads' "
+                        "for this process only; default: a local cluster of processes")
+    s.add_argument("--workers", type=int,
+                   help="with --engine dask and no --scheduler: local worker processes "
+                        "(default: one per core)")
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
@@ -285,24 +326,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
 
-    s = sub.add_parser("measures-of", help="policy measures and targets of a feature or sector")
-    s.add_argument("feature", nargs="?", help="a feature id (e.g. pole_zhangjiang)")
-    s.add_argument("--sector", help="a sector id or name instead")
-    s.set_defaults(func=_cmd_measures_of)
-
     s = sub.add_parser("synth", help="write a labelled SYNTHETIC firm file for demos and benchmarks")
     s.add_argument("--n", type=int, required=True)
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("-o", "--output-dir", default=".")
     s.set_defaults(func=_cmd_synth)
 
-    s = sub.add_parser("preview", help="draw layers over the districts to a PNG")
-    s.add_argument("layers", nargs="*", metavar="LAYER")
-    s.add_argument("--sector", nargs="*", metavar="ID")
-    s.add_argument("--lang", choices=("zh", "en"), default="zh")
-    s.add_argument("--dpi", type=int, default=110)
-    s.add_argument("-o", "--output", required=True)
-    s.set_defaults(func=_cmd_preview)
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
+    sub = p.add_subparsers(dest="command", required=True)
+    _add_layer_commands(sub)
+    _add_firm_commands(sub)
     return p
 
 

@@ -18,7 +18,7 @@ def map_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
-def standalone_html(m: folium.Map, static_dir, asset_base: str = ASSET_BASE) -> str:
+def standalone_html(m: folium.Map, static_dir, *, asset_base: str = ASSET_BASE) -> str:
     """The map as one self-contained HTML file: every script and stylesheet served
     from ``asset_base`` is inlined from ``static_dir``, so the file opens offline."""
     page = map_html(m)

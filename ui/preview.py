@@ -15,6 +15,8 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from layers.catalog import LayerEntry  # noqa: E402
 
+__all__ = ["CJK_FONTS", "PANELS", "preview_figure"]
+
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
 
 
@@ -46,7 +48,7 @@ def _draw_layer(ax, gdf: gpd.GeoDataFrame, e: LayerEntry, lang: str, handles: li
 
 
 def preview_figure(frames: dict[str, gpd.GeoDataFrame], entries: dict[str, LayerEntry],
-                   districts: gpd.GeoDataFrame, lang: str = "zh",
+                   districts: gpd.GeoDataFrame, *, lang: str = "zh",
                    bounds=(120.85, 30.68, 122.0, 31.52)) -> Figure:
     """Draw the layers in panels (see ``PANELS``) over the district outlines.
 

@@ -16,6 +16,12 @@ from layers.exporting import filter_by_sectors
 from layers.policy import measures_for_feature, provenance, sector_targets
 from ui.i18n import sector_labels, sector_list_label, t
 
+__all__ = [
+    "REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
+    "firms_in_zone", "import_summary", "layer_coverage", "layer_measure_tables",
+    "policy_rows", "search", "targets_table", "visible_frames", "zone_details", "zone_table"
+]
+
 #: Columns of the zone table, in order.
 ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",
                 "sector_firms", "sector_share", "lq", "strong_cluster", "plan_fit")
@@ -142,7 +148,7 @@ def _key(text: str) -> str:
 
 
 def search(query: str, frames: Mapping[str, gpd.GeoDataFrame],
-           firms: gpd.GeoDataFrame | None, limit: int = 20) -> list[tuple[str, str, str]]:
+           firms: gpd.GeoDataFrame | None, *, limit: int = 20) -> list[tuple[str, str, str]]:
     """Zones and firms whose Chinese or English name contains ``query``:
     (kind "zone"/"firm", id or firm row, label)."""
     q = _key(query)

@@ -27,9 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
-from jinja2 import Template
 
 from geo.breaks import class_breaks, class_of
 from geo.datum import convert
@@ -39,6 +37,13 @@ from layers.catalog import LayerEntry
 from layers.sectors import taxonomy
 from ui.basemaps import basemap
 from ui.i18n import sector_labels, t
+from ui.legend import Legend, swatch
+
+__all__ = [
+    "ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "MARKER_LIMIT", "MEASURES",
+    "STRONG_COLOUR", "FrameGeoJson", "Legend", "MapOptions", "build_map", "firm_mode",
+    "safe_text"
+]
 
 ASSET_BASE = "/app/static"
 MARKER_LIMIT = 3_000
@@ -74,6 +79,7 @@ class MapOptions:
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
+    firm_mode: str | None = None         # firm_mode(len(firms)) decided by the caller, if it did
     height: int = 640
 
 
@@ -94,36 +100,6 @@ def _cluster_assets(base: str):
     return ([("markercluster", f"{folder}/leaflet.markercluster.js")],
             [("markercluster_css", f"{folder}/MarkerCluster.css"),
              ("markercluster_default_css", f"{folder}/MarkerCluster.Default.css")])
-
-
-class Legend(MacroElement):
-    """A Leaflet control holding legend HTML (built here from escaped text)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "scm-legend");
-                div.innerHTML = {{ this.markup|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, markup: str):
-        super().__init__()
-        self._name = "Legend"
-        self.markup = markup
-
-
-def _swatch(fill: str, stroke: str, dashed: bool = False, opacity: float = 0.6) -> str:
-    dash = "dashed" if dashed else "solid"
-    return (f'<span class="scm-swatch" style="background:{fill};opacity:{opacity};'
-            f'border:2px {dash} {stroke}"></span>')
 
 
 def _feature_collection(gdf: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict:
@@ -315,9 +291,9 @@ def _choropleth_legend(opts: MapOptions, breaks: list[float]) -> list[str]:
     lang = opts.lang
     lines = [f"<b>{safe_text(t('m_' + opts.measure, lang))}</b> · "
              + safe_text(t("cls_" + opts.classes, lang))]
-    lines += [_swatch(CLASS_COLOURS[i], "#999999", opacity=0.9)
+    lines += [swatch(CLASS_COLOURS[i], "#999999", opacity=0.9)
               + f"{breaks[i]:,.3g} – {breaks[i + 1]:,.3g}" for i in range(len(breaks) - 1)]
-    lines.append(_swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
+    lines.append(swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
     return lines
 
 
@@ -337,8 +313,8 @@ def _add_zones(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame],
         drawn = in_datum(gdf, datum) if datum != "wgs84" else gdf
         choropleth = opts.measure is not None and layer_id == opts.measure_layer
         _zone_layer(_round(drawn), entry, opts, choropleth, breaks).add_to(m)
-        legend.append(_swatch(entry.style.fill_color, entry.style.color) + safe_text(entry.title(lang)))
-    legend.append(_swatch("#ffffff", "#555555", dashed=True) + safe_text(t("dashed_note", lang)))
+        legend.append(swatch(entry.style.fill_color, entry.style.color) + safe_text(entry.title(lang)))
+    legend.append(swatch("#ffffff", "#555555", dashed=True) + safe_text(t("dashed_note", lang)))
     return legend + _choropleth_legend(opts, breaks)
 
 
@@ -346,7 +322,7 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
     """The firms drawn as markers, clusters or grid (decided once, by :func:`firm_mode`);
     returns the legend lines."""
     lang = opts.lang
-    mode = firm_mode(len(firms))
+    mode = opts.firm_mode or firm_mode(len(firms))
     shift = datum != "wgs84"
     grid = None
     if mode == "grid":  # counted in WGS84 cells, drawn in the basemap's datum
