@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -34,7 +35,7 @@ from geo.columns import (
     numbers,
     text_series,
 )
-from geo.datum import convert, parse_datum
+from geo.datum import DATUMS, convert, parse_datums
 from geo.text import fold_arrow, fold_series
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
@@ -142,18 +143,18 @@ def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None
 
 
 def row_datums(work: RowWork, *, default: str) -> Labels:
-    """Each row's datum: its 坐标系 cell if it has one, else the file's ``default``.
-    Each distinct value is parsed once and the unknown ones reject their rows in one
-    step: linear in rows however many distinct values there are."""
+    """Each row's datum: its 坐标系 cell if it has one, else the file's ``default``. The
+    distinct values are parsed at once and unknown ones reject their rows (linear in rows)."""
     datums = Labels(work.n, default)
     codes, values = work.folded_codes("datum")  # one "" value when there is no column
-    label = np.full(len(values), datums.code(default), dtype=np.int32)
-    reasons = np.full(len(values), "", dtype=object)
-    for k, value in ((k, v) for k, v in enumerate(values.to_pylist()) if v):
-        try:
-            label[k] = datums.code(parse_datum(value))
-        except ValueError:
-            reasons[k] = f"unknown datum {value!r}: use WGS84, GCJ-02 or BD-09"
+    ids = parse_datums(values)
+    unknown = np.flatnonzero((ids == "") & ~pc.equal(values, "").to_numpy(zero_copy_only=False))
+    label = np.full(len(ids), datums.code(default), dtype=np.int32)  # blank and unknown
+    for d in DATUMS:
+        label[ids == d] = datums.code(d)
+    reasons = np.full(len(ids), "", dtype=object)
+    reasons[unknown] = [f"unknown datum {v!r}: use WGS84, GCJ-02 or BD-09"
+                        for v in values.take(pa.array(unknown)).to_pylist()]
     datums.codes, problem = label[codes], reasons[codes]
     work.problems.add(problem != "", "datum", problem)
     return datums
