@@ -19,11 +19,13 @@ $(VENV)/.installed: pyproject.toml
 assets:
 	@python3 scripts/fetch_web_assets.py
 
-# ogrinfo (gdal-bin) reads exports back in the tests; Noto CJK draws Chinese labels;
+# ogrinfo (gdal-bin) reads exports back in the tests; python3-gdal brings GDAL's
+# validate_gpkg.py, which the tests run on every GeoPackage; Noto CJK draws Chinese labels;
 # chromium runs the browser test; npm fetches the map's libraries once.
 sysdeps:
 	@missing=""; \
 	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
+	[ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] || missing="$$missing python3-gdal"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \

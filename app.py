@@ -1,4 +1,5 @@
-"""Streamlit app: widgets and layout only. Everything computed lives in layers/ and geo/.
+"""Streamlit app: widgets and layout only. Everything computed lives in layers/, firms/,
+geo/ and ui/ (views, search, shortlist_view, uploading — pure and tested).
 
 Run with ``make run`` (or ``streamlit run app.py``).
 """
@@ -12,11 +13,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
-from firms.importing import demo_firms, load_firm_bytes
+from firms.importing import demo_firms
 from firms.shortlist import CANDIDATE_LAYERS, shortlist
 from firms.zones import firm_points, join_and_count
 from geo.breaks import METHODS as BREAK_METHODS
-from geo.datum import DATUM_LABELS, DATUMS
+from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
 from geo.export import output_name, table_csv
 from geo.grid import firm_grid
@@ -25,33 +26,46 @@ from layers.io import display_base
 from layers.sectors import sector_ids
 from layers.settings import PROJECT_ROOT
 from ui.basemaps import BASEMAPS, basemap
-from ui.i18n import group_label, sector_labels, t
+from ui.cache import SizedCache, approx_bytes
+from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.page import standalone_html
+from ui.search import firm_keys, search, zone_index
+from ui.session import follow_sidebar_sector, on_query, open_hit, whole_city
+from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
+from ui.uploading import import_upload, rejected_view
 from ui.views import (
     choropleth_values,
     compare,
     find_feature,
+    firm_details,
+    firm_row,
     firms_in_zone,
+    firms_of_sectors,
     import_summary,
     layer_coverage,
     layer_measure_tables,
-    policy_rows,
-    search,
+    pairs_of_sectors,
+    plain_markdown,
+    policy_groups,
     targets_table,
     visible_frames,
+    with_selected,
     zone_details,
+    zone_sources,
     zone_table,
 )
 from ui.webmap import MEASURES, MapOptions, build_map, firm_mode
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
+CACHE_MB = 1_500  # all firm lists and what is made from them, across sessions
 STATIC_DIR = PROJECT_ROOT / "static"
 DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 
 
 # --- cached data (the app boundary) -------------------------------------------------
-# cache_resource, not cache_data: these frames are read-only here, and handing out
-# the cached object itself saves unpickling 100k-row copies on every rerun.
+# cache_resource, not cache_data: these objects are read-only here, and handing out
+# the cached object itself saves unpickling 100k-row copies on every rerun. Firm lists
+# and everything made from them share one store bounded in bytes (ui/cache.py).
 
 @st.cache_resource(show_spinner=False)
 def all_layers():
@@ -68,25 +82,27 @@ def cached_demo_firms():
     return demo_firms()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def uploaded_firms(digest: str, name: str, datum: str, _raw: bytes):
-    return load_firm_bytes(_raw, name, datum=datum)
+@st.cache_resource(show_spinner=False)
+def search_zones():
+    return zone_index(all_layers(), {e.id: e for e in layers.catalog()})
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def cached_points(firms_key: str, _firms):
-    return firm_points(_firms)
+@st.cache_resource(show_spinner=False)
+def store() -> SizedCache:
+    return SizedCache(CACHE_MB * 2**20)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def cached_join(firms_key: str, layer_id: str, _firms):
+def cached_join(firms_key: str, layer_id: str, firms):
     """One layer joined and counted, once per firm list, whatever is toggled."""
-    return join_and_count(_firms, all_layers()[layer_id], points=cached_points(firms_key, _firms))
+    points = store().get(("points", firms_key), lambda: firm_points(firms))
+    return store().get(("join", firms_key, layer_id),
+                       lambda: join_and_count(firms, all_layers()[layer_id], points=points))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def cached_grid(firms_key: str, _firms):
-    return firm_grid(_firms)
+def cached_sector_firms(shown_key: str, firms, sectors: tuple[str, ...]):
+    if firms is None or not sectors:
+        return firms
+    return store().get(("sector", shown_key), lambda: firms_of_sectors(firms, sectors))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -94,6 +110,28 @@ def cached_shortlist(firms_key: str, _firms, sector: str):
     counts = {lid: cached_join(firms_key, lid, _firms).counts for lid in CANDIDATE_LAYERS} \
         if _firms is not None and len(_firms) else None
     return shortlist(_firms, sector, counts=counts)
+
+
+def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str):
+    """An upload imported once per content and datum, with its stages shown."""
+    key = ("upload", hashlib.sha256(raw).hexdigest(), datum)  # the content is the cache key
+    kept = store().get(key, lambda: None, size=lambda _: 0) if key in store() else None
+    if kept is not None:
+        return kept, f"{key[1]}:{datum}"
+    with st.sidebar.status(t("importing", lang, name=plain_markdown(name)), expanded=True) as box:
+        try:
+            result = import_upload(raw, name, datum=datum, stage=lambda k, **v: box.write(
+                t(k, lang, **{n: plain_markdown(x) for n, x in v.items()})))
+        except ShmapError:
+            box.update(label=t("stage_failed", lang), state="error")
+            raise
+        store().put(key, result, approx_bytes(result.accepted, deep=True)
+                    + approx_bytes(result.rejected, deep=True))
+        box.write(t("stage_join", lang))
+        for lid in join_layers:
+            cached_join(f"{key[1]}:{datum}", lid, result.accepted)
+        box.update(label=t("stage_done", lang), state="complete", expanded=False)
+    return result, f"{key[1]}:{datum}"
 
 
 def secret(name: str) -> str:
@@ -106,6 +144,8 @@ def secret(name: str) -> str:
 # --- sidebar ------------------------------------------------------------------------
 
 st.set_page_config(page_title="shanghai-cluster-map", layout="wide")
+for k in ("selected", "firm", "focus"):
+    st.session_state.setdefault(k, None)
 lang = st.sidebar.radio("语言 / Language", ["zh", "en"], horizontal=True, key="lang",
                         format_func=lambda v: "中文" if v == "zh" else "English")
 st.title(t("title", lang))
@@ -126,12 +166,15 @@ chosen_layers = []
 for group in dict.fromkeys(e.group for e in entries.values()):
     st.sidebar.caption(group_label(group, lang))
     for e in (e for e in entries.values() if e.group == group):
-        if st.sidebar.checkbox(e.title(lang), value=e.id in DEFAULT_LAYERS, key=f"layer_{e.id}"):
+        st.session_state.setdefault(f"layer_{e.id}", e.id in DEFAULT_LAYERS)  # search may set it
+        if st.sidebar.checkbox(e.title(lang), key=f"layer_{e.id}"):
             chosen_layers.append(e.id)
+polygon_layers = [i for i in chosen_layers if entries[i].kind == "polygon"]
 
 labels = sector_labels(lang)
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
-                                        key="sectors", format_func=lambda s: labels[s])
+                                        key="sectors", format_func=lambda s: labels[s],
+                                        on_change=follow_sidebar_sector, args=(st.session_state,))
 if chosen_sectors:
     with st.sidebar.expander(t("targets", lang)):
         st.dataframe(targets_table(chosen_sectors, lang), hide_index=True)
@@ -139,69 +182,70 @@ if chosen_sectors:
 st.sidebar.subheader(t("firms", lang))
 source = st.sidebar.radio(t("firms_source", lang), ["demo", "upload", "none"], key="firm_source",
                           format_func=lambda v: t(f"firms_{v}", lang))
-firms = None
-report = None
-firms_key = "none"
-upload_stem = "firms"
+firms, report, firms_key, upload_stem = None, None, "none", "firms"
 if source == "demo":
     firms, firms_key = cached_demo_firms(), "demo"
 elif source == "upload":
     datum = st.sidebar.selectbox(t("upload_datum", lang), list(DATUMS), key="upload_datum",
-                                 format_func=lambda d: DATUM_LABELS[d])
+                                 format_func=lambda d: datum_label(d, lang))
     upload = st.sidebar.file_uploader(t("upload", lang, mb=UPLOAD_MB), key="upload",
                                       type=["csv", "xlsx", "geojson", "json"])
     if upload is not None:
-        raw = upload.getvalue()
         upload_stem = Path(upload.name).stem
-        digest = hashlib.sha256(raw).hexdigest()  # the upload's content is the cache key
         try:
-            result = uploaded_firms(digest, upload.name, datum, raw)
-            firms, report, firms_key = result.accepted, result, f"{digest}:{datum}"
-        except ShmapError as err:
-            st.sidebar.error(t("import_failed", lang, error=str(err)))
+            report, firms_key = uploaded_firms(upload.getvalue(), upload.name, datum,
+                                               polygon_layers, lang)
+            firms = report.accepted
+        except ShmapError as err:  # the file's words escaped: no link or image from it
+            st.sidebar.error(t("import_failed", lang, error=plain_markdown(err)))
 
 measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
 measure = None if measure == "none" else measure
 classes = st.sidebar.selectbox(t("classes", lang), list(BREAK_METHODS), key="classes",
                                format_func=lambda c: t(f"cls_{c}", lang), disabled=measure is None)
-polygon_layers = [i for i in chosen_layers if entries[i].kind == "polygon"]
 measure_layer = st.sidebar.selectbox(t("measure_layer", lang), polygon_layers or ["—"],
                                      key="measure_layer",
                                      format_func=lambda i: entries[i].title(lang) if i in entries else i)
 measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids()),
-                                      key="measure_sector", format_func=lambda s: labels[s],
-                                      index=list(sector_ids()).index(chosen_sectors[0])
-                                      if chosen_sectors else 0)
+                                      key="measure_sector", format_func=lambda s: labels[s])
 
 # --- computed views ------------------------------------------------------------------
 
-frames = visible_frames(frames_all, chosen_layers, chosen_sectors)
-# The join and the counts are cached per firm list and layer; a sector's measures
-# are made from the counts in milliseconds.
-joined = {lid: cached_join(firms_key, lid, firms) for lid in chosen_layers
-          if entries[lid].kind == "polygon"} if firms is not None and len(firms) else {}
-pairs = {lid: j.pairs for lid, j in joined.items()}
+visible = visible_frames(frames_all, chosen_layers, chosen_sectors)
+frames = with_selected(visible, frames_all, st.session_state["selected"])
+added = st.session_state["selected"] if any(frames[k] is not v for k, v in visible.items()) else None
+# The join and the counts are kept per firm list and layer; a sector's measures are
+# made from the counts in milliseconds. The sector filter narrows what is shown.
+has_firms = firms is not None and len(firms) > 0
+joined = {lid: cached_join(firms_key, lid, firms) for lid in polygon_layers} if has_firms else {}
+sector_key = tuple(sorted(chosen_sectors))
+shown_key = f"{firms_key}|{','.join(sector_key)}"
+shown = cached_sector_firms(shown_key, firms, sector_key)  # the firms of the chosen sectors
+pairs = pairs_of_sectors({lid: j.pairs for lid, j in joined.items()}, firms, sector_key) \
+    if joined else {}
 counts = {lid: j.counts for lid, j in joined.items()}
-measure_tables = layer_measure_tables(frames_all, counts, measure_sector)
-table = zone_table(frames, entries, measure_tables, lang)
+view_key = (firms_key, tuple(chosen_layers), sector_key, added)
+measure_tables = store().get(("measures", firms_key, tuple(counts), measure_sector),
+                             lambda: layer_measure_tables(frames_all, counts, measure_sector))
+table = store().get(("table", *view_key, measure_sector, lang),
+                    lambda: zone_table(frames, entries, measure_tables, lang))
 values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
-firm_view = firm_mode(len(firms)) if firms is not None and len(firms) else None
-
-if "selected" not in st.session_state:
-    st.session_state["selected"] = None
+firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
+keys = store().get(("keys", firms_key), lambda: firm_keys(firms),
+                   size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
 
 # --- map and side panel ------------------------------------------------------------
 
 col_map, col_panel = st.columns([3, 2])
 with col_map:
-    grid = cached_grid(firms_key, firms) if firm_view == "grid" else None
+    grid = store().get(("grid", shown_key), lambda: firm_grid(shown)) if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values,
                       strong=strong, selected=st.session_state["selected"],
-                      focus=st.session_state.get("focus"), firm_grid=grid, firm_mode=firm_view)
-    fmap = build_map(frames, entries, firms, opts, vector_base())
+                      focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view)
+    fmap = build_map(frames, entries, shown, opts, vector_base())
     # render=False: st_folium renders the map itself once; a whole-page render first
     # would only repeat that work.
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
@@ -209,53 +253,74 @@ with col_map:
     drawing = (clicked or {}).get("last_active_drawing") or {}
     click_id = (drawing.get("properties") or {}).get("id")
     if click_id and click_id != st.session_state.get("last_click"):
-        st.session_state["last_click"] = click_id
-        st.session_state["selected"] = click_id
+        st.session_state.update(last_click=click_id, selected=click_id, firm=None)
         st.rerun()
-    st.caption(t("datum_note", lang, datum=DATUM_LABELS[fmap.scm_datum]))
+    st.caption(t("datum_note", lang, datum=datum_label(fmap.scm_datum, lang)))
     if firm_view is not None:
-        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang),
-                     n=f"{len(firms):,}") + " · " + t("synthetic_note", lang))
+        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang), n=f"{len(shown):,}")
+                   + (" · " + t("synthetic_note", lang) if source == "demo" else ""))
 
 with col_panel:
-    query = st.text_input(t("search", lang), key="search")
-    hits = search(query, frames, firms)
-    if hits:
-        pick = st.selectbox(t("search_pick", lang), range(len(hits)), key="search_pick",
-                            format_func=lambda i: f"{'▣' if hits[i][0] == 'zone' else '•'} {hits[i][2]}")
-        if st.button(t("go", lang), key="go"):
-            kind, ref, _ = hits[pick]
-            if kind == "zone":
-                st.session_state["selected"], st.session_state["focus"] = ref, None
-            else:
-                point = firms.loc[int(ref)].geometry
-                st.session_state["focus"] = (point.x, point.y)
-            st.rerun()
-    st.subheader(t("details", lang))
+    st.text_input(t("search", lang), key="search", placeholder=t("search_hint", lang),
+                  on_change=on_query, args=(st.session_state, search_zones(), shown, keys))
+    query = st.session_state.get("search", "")
+    hits = search(query, search_zones(), shown, keys)
+    if query.strip() and not hits:
+        st.caption(t("no_match", lang))
+    elif len(hits) > 1:
+        st.selectbox(t("search_pick", lang, n=len(hits)), range(len(hits)), index=None,
+                     key="search_pick", placeholder=t("search_choose", lang),
+                     format_func=lambda i: f"▣ {hits[i].label} · {entries[hits[i].layer].title(lang)}"
+                     if hits[i].kind == "zone" else f"• {hits[i].label}",
+                     on_change=open_hit, args=(st.session_state, hits, shown))
+    st.button(t("whole_city", lang), key="whole_city", on_click=whole_city, args=(st.session_state,))
+    firm = firm_row(shown, st.session_state["firm"])
     layer_id, row = find_feature(frames, st.session_state["selected"] or "")
-    if row is None:
-        st.info(t("click_hint", lang))
-    else:
-        for label, text in zone_details(row, entries[layer_id], lang):
+    if firm is not None:
+        st.subheader(t("firm_details", lang))
+        for label, text in firm_details(firm, lang):
             st.markdown(f"**{label}**")
             st.text(text)
-        if row.name in table.index:
-            st.dataframe(compare(table, [row.name]), width="stretch")
-        st.markdown(f"**{t('policy', lang)}**")
-        measures = policy_rows(row.name, lang)
-        if not measures:
-            st.caption(t("policy_none", lang))
-        for headline, source in measures:
-            st.text(headline)
-            st.caption(source)
-        if firms is not None and layer_id in pairs:
-            inside = firms_in_zone(firms, pairs[layer_id], row.name)
-            st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
-            st.dataframe(inside[["name", "sector", "address"]].head(200), hide_index=True)
-            st.download_button(t("download_firms", lang),
-                               table_csv(inside.drop(columns="geometry")).encode("utf-8-sig"),
-                               file_name=output_name(f"firms_in_{row.name}", suffix="csv"), mime="text/csv",
-                               key="dl_inside")
+    elif row is None:
+        st.subheader(t("details", lang))
+        st.info(t("click_hint", lang))
+    else:
+        st.subheader(t("details", lang))
+        p_over, p_plans, p_firms, p_sources = st.tabs(
+            [t("tab_overview", lang), t("tab_plans", lang), t("tab_firms", lang), t("tab_sources", lang)])
+        with p_over:
+            for label, text in zone_details(row, entries[layer_id], lang):
+                st.markdown(f"**{label}**")
+                st.text(text)
+            if row.name in table.index:
+                st.dataframe(compare(table, [row.name], lang=lang), width="stretch")
+        with p_plans:
+            groups = policy_groups(row.name, lang)
+            if not groups:
+                st.caption(t("policy_none", lang))
+            for n, (kind, items) in enumerate(groups.items()):
+                with st.expander(f"{kind}（{len(items)}）" if lang == "zh" else f"{kind} ({len(items)})",
+                                 expanded=n == 0):
+                    for headline, cite in items:
+                        st.text(headline)
+                        st.caption(cite)
+        with p_firms:
+            if shown is not None and layer_id in pairs:
+                inside = firms_in_zone(firms, pairs[layer_id], row.name)
+                st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
+                view = inside[["name", "sector", "address"]].head(200).assign(
+                    sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
+                st.dataframe(headers(view, lang), hide_index=True)
+                st.download_button(t("download_firms", lang),
+                                   lambda d=inside: table_csv(d.drop(columns="geometry")).encode("utf-8-sig"),
+                                   file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
+                                   mime="text/csv", key="dl_inside")
+            else:
+                st.caption(t("firms_none", lang))
+        with p_sources:
+            for label, text in zone_sources(row, lang):
+                st.markdown(f"**{label}**")
+                st.text(text)
 
 # --- tables ---------------------------------------------------------------------------
 
@@ -263,44 +328,69 @@ tab_zones, tab_compare, tab_short, tab_report, tab_export = st.tabs(
     [t("zones_table", lang), t("compare", lang), t("shortlist", lang), t("import_report", lang),
      t("export", lang)])
 with tab_zones:
-    st.dataframe(table, width="stretch", key="zones_table")
+    st.dataframe(headers(table, lang), width="stretch", key="zones_table", hide_index=True,
+                 column_config={column_label("name", lang): st.column_config.TextColumn(pinned=True)})
     if pairs:
         st.caption(t("coverage", lang))
-        st.dataframe(layer_coverage(pairs, len(firms), entries, lang), hide_index=True,
+        st.dataframe(layer_coverage(pairs, len(shown), entries, lang), hide_index=True,
                      key="coverage_table")
 with tab_compare:
-    picks = st.multiselect(t("compare", lang), list(table.index), max_selections=5,
+    picks = st.multiselect(t("compare_pick", lang), list(table.index), max_selections=5,
                            key="compare", format_func=lambda i: str(table.loc[i, "name"]))
     if picks:
-        st.dataframe(compare(table, picks), width="stretch")
+        st.dataframe(compare(table, picks, lang=lang), width="stretch")
+        st.caption(t("compare_measure", lang, sector=labels[measure_sector]))
+        chosen = table.loc[picks].set_index("name")
+        for col in (c for c in dict.fromkeys((*MEASURES, "sector_firms")) if c in chosen):
+            if chosen[col].notna().any():
+                st.markdown(f"**{column_label(col, lang)}**")
+                st.bar_chart(chosen[col].astype(float).rename(column_label(col, lang)),
+                             horizontal=True, x_label=column_label(col, lang), y_label="")
+    else:
+        st.caption(t("compare_hint", lang))
 with tab_short:
     short_sector = st.selectbox(t("shortlist_sector", lang), list(sector_ids()), key="short_sector",
                                 format_func=lambda s: labels[s])
-    ranked = cached_shortlist(firms_key, firms, short_sector)
-    st.dataframe(ranked, width="stretch")
+    top = st.number_input(t("short_top", lang), min_value=1, max_value=200, value=10, step=1,
+                          key="short_top")
+    ranked = cached_shortlist(firms_key, firms, short_sector)  # LQ needs the whole list
+    basis = data_basis(source, len(firms) if has_firms else 0)
+    st.caption(t(f"basis_{basis}", lang, n=f"{len(firms):,}" if has_firms else "0"))
+    st.caption(t("short_formula", lang))
+    st.dataframe(shortlist_table(ranked, entries, top=top, lang=lang), width="stretch",
+                 key="shortlist_table")
     st.download_button(t("download", lang, fmt="CSV"),
-                       table_csv(ranked.reset_index(names="id")).encode("utf-8-sig"),
-                       file_name=output_name(f"shortlist_{short_sector}", suffix="csv"), mime="text/csv", key="dl_short")
+                       table_csv(shortlist_csv_frame(ranked, top=top, basis=basis, sector=short_sector,
+                                                     lang=lang)).encode("utf-8-sig"),
+                       file_name=output_name(f"shortlist_{short_sector}", suffix="csv"),
+                       mime="text/csv", key="dl_short")
 with tab_report:
     if report is None:
-        st.caption("—")
+        st.caption(t("no_report", lang))
     else:
         r = report.report
-        st.write(t("rows_summary", lang, rows_in=r["rows_in"], accepted=r["accepted"],
-                   rejected=r["rejected"]))
+        st.write(t("rows_summary", lang, rows_in=f"{r['rows_in']:,}", accepted=f"{r['accepted']:,}",
+                   rejected=f"{r['rejected']:,}"))
         st.dataframe(import_summary(r, lang), hide_index=True, key="import_summary")
-        st.dataframe(report.rejected, width="stretch", key="rejected_table")
+        st.dataframe(rejected_view(report.rejected, lang), width="stretch", key="rejected_table",
+                     hide_index=True)
         st.download_button(t("download_rejected", lang),
-                           table_csv(report.rejected).encode("utf-8-sig"),
+                           lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),
                            file_name=output_name(upload_stem, part="rejected", suffix="csv"),
                            mime="text/csv", key="dl_rejected")
 with tab_export:
     export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
-                                format_func=lambda d: DATUM_LABELS[d])
-    export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format")
-    name, content = export_bytes(frames, export_format, datum=export_datum)
-    st.download_button(t("download", lang, fmt=name), content, file_name=name,
-                       mime=MEDIA_TYPES[export_format], key="dl_export")
+                                format_func=lambda d: datum_label(d, lang))
+    export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format",
+                             format_func=format_label)
+    name = output_name("shanghai-layers", suffix=export_format, datum=parse_datum(export_datum))
+    if not any(len(f) for f in frames.values()):  # an empty selection is refused, not written
+        st.info(t("export_nothing", lang))
+    else:
+        st.download_button(t("download", lang, fmt=name),  # made when clicked, not each rerun
+                           lambda f=frames, fmt=export_format, d=export_datum:
+                           export_bytes(f, fmt, datum=d)[1],
+                           file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
         st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
                            file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")

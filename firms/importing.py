@@ -21,8 +21,7 @@ from layers.settings import DATA_DIR
 
 __all__ = [
     "DEMO_FILES", "FIRM_FORMATS", "demo_firms", "import_firm_table", "load_firm_bytes",
-    "load_firms", "check_import_paths", "output_format", "rejected_path", "write_firms",
-    "write_import"
+    "load_firms", "rejected_path", "write_firms", "write_import"
 ]
 
 FIRM_FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}

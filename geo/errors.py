@@ -8,8 +8,8 @@ that caught ``ValueError`` keep working.
 
 from __future__ import annotations
 
-__all__ = ["CrsError", "LayerError", "ShmapError", "TableRejectedError", "UnreadableFileError",
-           "UsageError"]
+__all__ = ["CrsError", "EmptySelectionError", "LayerError", "ShmapError", "TableRejectedError",
+           "UnreadableFileError", "UsageError"]
 
 
 class ShmapError(ValueError):
@@ -34,3 +34,7 @@ class CrsError(ShmapError):
 
 class UsageError(ShmapError):
     """A command was asked for something it cannot do (unknown id, unwritable output …)."""
+
+
+class EmptySelectionError(ShmapError):
+    """An export was asked for a selection with no feature (nothing would be written)."""

@@ -7,7 +7,13 @@ top-level ``datum`` member and in its file name (see :func:`output_name`).
 
 CSV: one row per feature, geometry as WKT plus a representative lon/lat; text
 cells that begin with ``= + - @``, tab or CR are prefixed with ``'`` so that
-spreadsheet programs do not run them as formulas.
+spreadsheet programs do not run them as formulas. A WKT longer than Excel's
+32,767-character cell limit is replaced by the feature's centroid as a WKT point
+and a note in ``wkt_note``. :func:`csvt_text` gives the ``.csvt`` line that tells
+GDAL and QGIS each column's type.
+
+GeoPackage: version 1.2, one table per frame with a ``datum`` column; see
+:mod:`geo.gpkg` for the SRS of GCJ-02/BD-09 files and the QGIS styles.
 """
 
 from __future__ import annotations
@@ -27,14 +33,18 @@ import shapely
 from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
 from geo.files import replacing_path
+from geo.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_description
 
-__all__ = [
-    "CHUNK_ROWS", "COORD_DECIMALS", "in_datum", "json_value", "neutralise_cell", "output_name",
-    "output_path", "rfc7946_geometry", "table_csv", "to_csv", "to_geojson", "write_csv",
-    "write_geojson", "write_gpkg", "write_table_csv"
-]
+__all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "csv_table", "csvt_text", "in_datum",
+           "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
+           "table_csv", "to_csv", "to_geojson", "write_gpkg"]
 
 COORD_DECIMALS = 7
+#: Characters Excel keeps in one cell; longer WKT is replaced in CSV exports.
+EXCEL_CELL_LIMIT = 32_767
+WKT_NOTE = ("outline longer than Excel's 32,767-character cell limit: wkt is its centroid; the "
+            "full geometry is in the GeoPackage/GeoJSON export / 轮廓超过 Excel 单元格 32767 字符"
+            "上限：wkt 为其质心，完整几何见 GeoPackage/GeoJSON 导出")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -156,27 +166,62 @@ def neutralise_cell(value):
     return value
 
 
+def csv_table(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84") -> pd.DataFrame:
+    """The table a CSV export holds: attributes, ``lon``/``lat`` of a representative
+    point (degrees in ``datum``), ``datum``, ``wkt`` and ``wkt_note`` (empty unless the
+    WKT was too long for a spreadsheet cell and was replaced by the centroid)."""
+    require_storage_crs(gdf, what="export")
+    moved = in_datum(gdf, datum)
+    geoms = _round_coords(moved.geometry.values)
+    rep = shapely.point_on_surface(geoms)
+    table = pd.DataFrame(moved.drop(columns=moved.geometry.name))
+    table["lon"] = np.round(shapely.get_x(rep), COORD_DECIMALS)
+    table["lat"] = np.round(shapely.get_y(rep), COORD_DECIMALS)
+    table["datum"] = datum
+    wkt = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS).astype(object)
+    too_long = np.array([w is not None and len(w) > EXCEL_CELL_LIMIT for w in wkt], dtype=bool)
+    if too_long.any():
+        centroids = _round_coords(shapely.centroid(geoms[too_long]))
+        wkt[too_long] = shapely.to_wkt(centroids, rounding_precision=COORD_DECIMALS)
+    table["wkt"] = wkt
+    table["wkt_note"] = np.where(too_long, WKT_NOTE, "")
+    return table
+
+
 def to_csv(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84") -> str:
-    """CSV text: attributes, ``lon``/``lat`` of a representative point, and ``wkt``."""
+    """CSV text of :func:`csv_table` (formula-safe, see :func:`table_csv`)."""
     buf = io.StringIO()
     write_csv(gdf, buf, datum=datum)
     return buf.getvalue()
 
 
 def write_csv(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84") -> None:
-    """Write :func:`to_csv`'s text to a text handle, :data:`CHUNK_ROWS` rows at a time."""
+    """Write :func:`to_csv`'s text to a text handle, :data:`CHUNK_ROWS` rows at a time
+    (bounded memory at any N)."""
     require_storage_crs(gdf, what="export")
-    moved = _moved(gdf, datum)
-    for start in range(0, max(len(moved), 1), CHUNK_ROWS):
-        part = moved.iloc[start:start + CHUNK_ROWS]
-        geoms = _round_coords(part.geometry.values)
-        rep = shapely.point_on_surface(geoms)
-        table = pd.DataFrame(part.drop(columns=part.geometry.name))
-        table["lon"] = np.round(shapely.get_x(rep), COORD_DECIMALS)
-        table["lat"] = np.round(shapely.get_y(rep), COORD_DECIMALS)
-        table["datum"] = datum
-        table["wkt"] = shapely.to_wkt(geoms, rounding_precision=COORD_DECIMALS)
-        write_table_csv(table, fh, header=start == 0)
+    for start in range(0, max(len(gdf), 1), CHUNK_ROWS):
+        part = gdf.iloc[start:start + CHUNK_ROWS]
+        write_table_csv(csv_table(part, datum), fh, header=start == 0)
+
+
+def csvt_text(table: pd.DataFrame) -> str:
+    """The ``.csvt`` line of a CSV table: one OGR type per column (``Real``, ``Integer``,
+    ``Integer(Boolean)``, ``String``; ``WKT`` for the ``wkt`` column), read by GDAL's
+    CSV driver and QGIS so numbers arrive as numbers."""
+    types = []
+    for col in table.columns:
+        dtype = table[col].dtype
+        if col == "wkt":
+            types.append("WKT")
+        elif pd.api.types.is_bool_dtype(dtype):
+            types.append("Integer(Boolean)")
+        elif pd.api.types.is_integer_dtype(dtype):
+            types.append("Integer64")
+        elif pd.api.types.is_float_dtype(dtype):
+            types.append("Real")
+        else:
+            types.append("String")
+    return ",".join(f'"{t}"' for t in types) + "\n"
 
 
 def table_csv(table: pd.DataFrame) -> str:
@@ -198,11 +243,23 @@ def write_table_csv(table: pd.DataFrame, fh: TextIO, *, header: bool = True) -> 
                          else neutralise_cell(v) for v in row])
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *,
-               datum: Datum = "wgs84") -> None:
-    """Write each frame as a table of one GeoPackage (SRS EPSG:4326), whole or not at
-    all: an earlier file at ``path`` stays as it was if any layer fails."""
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: Datum = "wgs84",
+               metadata: dict[str, dict[str, str]] | None = None,
+               styles: dict[str, tuple[str, str]] | None = None) -> None:
+    """Write each frame as a table of one GeoPackage 1.2, whole or not at all.
+
+    Each table gets a ``datum`` column; its SRS is EPSG:4326 for WGS84 and the
+    project's own SRS for GCJ-02/BD-09 (:func:`geo.gpkg.datum_crs`). ``metadata``
+    (table → key → text) goes to ``gpkg_metadata``, its ``DESCRIPTION`` to
+    ``gpkg_contents.description``; ``styles`` (table → (QML, SLD)) to ``layer_styles``.
+    """
     with replacing_path(path) as tmp:
-        for layer_name, gdf in layers.items():
+        for i, (layer_name, gdf) in enumerate(layers.items()):
             moved = in_datum(gdf, datum).reset_index(drop=True)
-            moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio")
+            moved["datum"] = datum
+            moved = moved.set_crs(datum_crs(datum), allow_override=True)
+            options = {"VERSION": GPKG_VERSION} if i == 0 else {}
+            moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio",
+                          layer_metadata=(metadata or {}).get(layer_name), **options)
+        write_srs_description(tmp, datum)
+        write_layer_styles(tmp, styles or {})

@@ -15,28 +15,25 @@ whose column is absent is skipped.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo import uscc
 from geo.columns import (
     Labels,
     arrow_text,
     blank_after_fold,
-    constant_text,
-    folded_codes,
     numbers,
     text_series,
 )
-from geo.datum import DATUMS, convert, parse_datums
-from geo.text import fold_arrow, fold_series
+from geo.datum import convert, parse_datum
+from geo.firm_rows import Places, Problems, RowWork
+from geo.text import fold_arrow
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
            "Problems", "RowWork", "check_credit_codes", "check_inside", "check_names",
@@ -46,91 +43,6 @@ __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes"
 #: The box that Shanghai's coordinates fall in (lon0, lat0, lon1, lat1), used to
 #: recognise swapped pairs.
 SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
-
-
-@dataclass(frozen=True)
-class Places:
-    """Named places for address placement and the Shanghai test (all EPSG:4326).
-
-    ``towns``/``districts`` map a name to (representative point, precision in m);
-    ``district_aliases`` maps short forms (e.g. 浦东) to a district name;
-    ``shanghai`` is the area a firm must fall in.
-    """
-
-    towns: Mapping[str, tuple[BaseGeometry, float]]
-    districts: Mapping[str, tuple[BaseGeometry, float]]
-    district_aliases: Mapping[str, str]
-    shanghai: BaseGeometry
-
-
-class Problems:
-    """Collects the first problem (field, reason) of each rejected row."""
-
-    def __init__(self, n: int):
-        self.field = np.full(n, "", dtype=object)
-        self.reason = np.full(n, "", dtype=object)
-        self.rejected = np.zeros(n, dtype=bool)
-
-    def add(self, mask, fld: str, reasons) -> None:
-        mask = np.asarray(mask, dtype=bool) & ~self.rejected
-        if not mask.any():
-            return
-        self.rejected |= mask
-        self.field[mask] = fld
-        if isinstance(reasons, str):
-            self.reason[mask] = reasons
-        else:
-            self.reason[mask] = np.asarray(reasons, dtype=object)[mask]
-
-
-@dataclass
-class RowWork:
-    """One import in progress: the text table (its mapped columns as Arrow text)
-    and what the steps found so far."""
-
-    table: pd.DataFrame
-    mapping: dict[str, str]  # original header → canonical field
-    problems: Problems = field(init=False)
-    flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
-    columns: dict[str, pa.Array] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.problems = Problems(len(self.table))
-        self.columns = {canon: arrow_text(self.table[orig]) for orig, canon in self.mapping.items()}
-
-    @property
-    def n(self) -> int:
-        return len(self.table)
-
-    def arrow(self, canon: str) -> pa.Array:
-        """The text of a canonical field as Arrow ("" in every row without such a column)."""
-        return self.columns[canon] if canon in self.columns else constant_text("", self.n)
-
-    def get(self, canon: str) -> pd.Series:
-        """The text of a canonical field ("" in every row when the file has no such column)."""
-        return text_series(self.arrow(canon), self.table.index)
-
-    def folded(self, canon: str, drop: str = "") -> pd.Series:
-        """A field's text folded (NFKC, stripped), for checks and comparison keys."""
-        return fold_series(self.get(canon), drop=drop)
-
-    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array]:
-        """A field folded through its distinct values: (per-row code, folded values)."""
-        if canon not in self.columns:
-            return np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string())
-        return folded_codes(self.columns[canon])
-
-    def flag(self, mask, text: str) -> None:
-        """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            self.flags.setdefault(int(i), []).append(text)
-
-    def issue_texts(self) -> pd.Series:
-        """Per row, its notes joined by "; " ("" for the rows without any)."""
-        out = Labels(self.n)
-        for i, notes in self.flags.items():
-            out.set(i, "; ".join(notes))
-        return out.series(self.table.index)
 
 
 def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None:
@@ -143,19 +55,25 @@ def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None
 
 
 def row_datums(work: RowWork, *, default: str) -> Labels:
-    """Each row's datum: its 坐标系 cell if it has one, else the file's ``default``. The
-    distinct values are parsed at once and unknown ones reject their rows (linear in rows)."""
+    """Each row's datum: its 坐标系 cell if it has one, else the file's ``default``.
+    Each distinct cell value is parsed once and the unknown ones reject their rows in
+    one step, so the cost is linear in rows however many distinct values there are."""
     datums = Labels(work.n, default)
-    codes, values = work.folded_codes("datum")  # one "" value when there is no column
-    ids = parse_datums(values)
-    unknown = np.flatnonzero((ids == "") & ~pc.equal(values, "").to_numpy(zero_copy_only=False))
-    label = np.full(len(ids), datums.code(default), dtype=np.int32)  # blank and unknown
-    for d in DATUMS:
-        label[ids == d] = datums.code(d)
-    reasons = np.full(len(ids), "", dtype=object)
-    reasons[unknown] = [f"unknown datum {v!r}: use WGS84, GCJ-02 or BD-09"
-                        for v in values.take(pa.array(unknown)).to_pylist()]
-    datums.codes, problem = label[codes], reasons[codes]
+    if "datum" not in work.columns:
+        return datums
+    codes, values = work.folded_codes("datum")
+    texts = values.to_pylist()
+    ids = np.full(len(texts), datums.code(default), dtype=np.int32)
+    reasons = np.full(len(texts), "", dtype=object)
+    for k, value in enumerate(texts):
+        if value == "":
+            continue
+        try:
+            ids[k] = datums.code(parse_datum(value))
+        except ValueError:
+            reasons[k] = f"unknown datum {value!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
+    datums.codes = ids[codes]
+    problem = reasons[codes]
     work.problems.add(problem != "", "datum", problem)
     return datums
 

@@ -27,10 +27,9 @@ Rules, in the order they apply:
   (``uscc_valid`` false, ``uscc_problem`` says why).
 - Duplicates: the first row wins; a later row with the same valid credit code, or
   with the same name and address, is rejected as a duplicate of that row.
-- Every user column is kept, whatever its name: ``row``, ``field``, ``reason`` and
-  ``geometry`` are renamed ``row_1`` … and the renames listed in
-  ``report["renamed_columns"]``; another unmapped column named like an accepted
-  column (``sector``, ``issues`` …) is kept there as ``extra_sector``.
+- Every user column is kept, whatever its name: one named like an output column
+  (``row``, ``field``, ``reason``, ``geometry``, ``issues`` …) is renamed ``row_1``
+  and the rename listed in ``report["renamed_columns"]``.
 """
 
 from __future__ import annotations
@@ -67,8 +66,7 @@ from geo.firm_steps import (
 )
 from geo.text import fold, fold_series
 
-__all__ = ["HEADER_ALIASES", "RESERVED_COLUMNS", "SHANGHAI_BOX", "ImportResult", "Places",
-           "import_firms", "map_headers", "own_columns"]
+__all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers"]
 
 #: Canonical field → header spellings accepted (compared after NFKC, lower-case,
 #: and removing spaces, underscores, hyphens and brackets).
@@ -131,11 +129,13 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
         raise TableRejectedError("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
 
 
-#: Names the outputs take for themselves whatever the file holds: the rejected rows
-#: start with ``row``, ``field`` and ``reason``; the accepted ones have ``row`` and
-#: their points in ``geometry``. (Another clash in the accepted output, e.g. an
-#: unmapped ``sector`` column, keeps its values as ``extra_sector``.)
-RESERVED_COLUMNS = ("row", "field", "reason", "geometry")
+#: Columns of the accepted output; the rejected output puts ``row``, ``field`` and
+#: ``reason`` before the user's columns.
+ACCEPTED_COLUMNS = ("row", "name", "name_en", "uscc", "uscc_valid", "uscc_problem", "address",
+                    "industry", "industry_code", "sector", "sector_source", "employees",
+                    "datum_in", "placement", "placement_precision_m", "issues", "lon", "lat",
+                    "geometry")
+REJECTED_COLUMNS = ("row", "field", "reason")
 
 
 def _free_name(base: str, taken: set[str]) -> str:
@@ -148,7 +148,7 @@ def _free_name(base: str, taken: set[str]) -> str:
 def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.Series | None]:
     """Keep every user column, whatever its name: (table, renames, geometry errors).
 
-    A column named as one of :data:`RESERVED_COLUMNS` is renamed ``row`` →
+    A column whose name the outputs use for themselves is renamed ``row`` →
     ``row_1`` (the next free number), so a re-imported ``x.rejected.csv`` keeps its
     old ``row``/``field``/``reason`` as ``row_1``/``field_1``/``reason_1``. The
     reader's geometry-error marker (``table.attrs["geometry_error_column"]``) is
@@ -158,10 +158,12 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
     geometry_errors = table[marker].astype(str) if marker in table.columns else None
     if geometry_errors is not None:
         table = table.drop(columns=[marker])
-    taken = {str(c) for c in table.columns} | set(RESERVED_COLUMNS)
+    mapped = map_headers(table.columns)
+    reserved = set(REJECTED_COLUMNS) | set(ACCEPTED_COLUMNS)
+    taken = {str(c) for c in table.columns} | reserved
     renames: dict[str, str] = {}
     for c in map(str, table.columns):
-        if c in RESERVED_COLUMNS:
+        if c in reserved and (c in REJECTED_COLUMNS or c not in mapped):
             renames[c] = _free_name(c, taken)
             taken.add(renames[c])
     return (table.rename(columns=renames) if renames else table), renames, geometry_errors
@@ -198,8 +200,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     report = _report(work, coords, accepted, rejected, default_datum=default_datum,
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
                                        .sum()))
-    if renamed:  # the key only when a column was renamed
-        report["renamed_columns"] = renamed
+    report["renamed_columns"] = renamed
     say(f"{report['accepted']:,} accepted, {report['rejected']:,} rejected")
     return ImportResult(accepted, rejected, report)
 
@@ -207,8 +208,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
                     employees: np.ndarray) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
-    were (one whose name is taken is prefixed ``extra_``); EPSG:4326 points,
-    built from the coordinate arrays (no per-row Python objects but the points)."""
+    were (:func:`own_columns` freed their names); EPSG:4326 points, built from the
+    coordinate arrays (no per-row Python objects but the points)."""
     keep = ~work.problems.rejected
     index = work.table.index
     frame = pd.DataFrame({
@@ -229,7 +230,7 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         "lat": coords.y,
     }, index=index)
     for c in (c for c in work.table.columns if c not in work.mapping):
-        frame[f"extra_{c}" if c in frame.columns else c] = work.table[c]
+        frame[c] = work.table[c]
     if not keep.all():
         frame = frame[keep]
     points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())

@@ -26,10 +26,12 @@ from geo.errors import UnreadableFileError
 from geo.xlsx import cell_text as _cell_text
 from geo.xlsx import read_xlsx
 
-__all__ = ["CSV_ENCODINGS", "MAX_FILE_BYTES", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS", "MAX_ROWS",
-           "SUFFIXES", "decode_csv", "encoding_warning", "read_firm_table", "table_from_bytes",
-           "table_from_csv_text", "table_from_geojson_text", "table_from_utf8_csv",
-           "table_from_xlsx_bytes"]
+__all__ = [
+    "CSV_ENCODINGS", "MAX_FILE_BYTES", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS", "MAX_ROWS",
+    "SUFFIXES", "decode_csv", "encoding_warning", "read_firm_table", "table_from_bytes",
+    "table_from_csv_text", "table_from_geojson_text", "table_from_utf8_csv",
+    "table_from_xlsx_bytes"
+]
 
 #: Largest number of data rows read from one file.
 MAX_ROWS = 2_000_000
@@ -61,16 +63,7 @@ def decode_csv(raw: bytes, name: str = "file") -> tuple[str, str]:
                        f"{first_error.start}); save it as UTF-8 CSV")
 
 
-def _check_header_line(content: str | bytes, name: str) -> None:
-    """Refuse a first line longer than :data:`MAX_HEADER_CHARS` (characters or bytes)."""
-    newline = "\n" if isinstance(content, str) else b"\n"
-    if content.find(newline, 0, MAX_HEADER_CHARS + 1) == -1 and len(content) > MAX_HEADER_CHARS:
-        raise UnreadableFileError(f"{name}: the header line is longer than "
-                                  f"{MAX_HEADER_CHARS // 1024} KB; is this a firm table? The "
-                                  "first line should hold the column names")
-
-
-def table_from_csv_text(text: str, *, max_rows: int = MAX_ROWS, name: str = "file") -> pd.DataFrame:
+def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "file") -> pd.DataFrame:
     """Parse CSV text into a frame of strings (empty cells as "").
 
     Arrow's CSV reader does the work (about 4× faster than pandas' at a million
@@ -78,7 +71,11 @@ def table_from_csv_text(text: str, *, max_rows: int = MAX_ROWS, name: str = "fil
     ragged rows) goes through pandas, whose error names the line. A header line
     longer than :data:`MAX_HEADER_CHARS` is refused.
     """
-    _check_header_line(text, name)
+    first_line = text.find("\n", 0, MAX_HEADER_CHARS + 1)
+    if first_line == -1 and len(text) > MAX_HEADER_CHARS:
+        raise UnreadableFileError(f"{name}: the header line is longer than "
+                                  f"{MAX_HEADER_CHARS // 1024} KB; is this a firm table? The "
+                                  "first line should hold the column names")
     try:
         header = next(csv.reader(io.StringIO(text[:MAX_HEADER_CHARS])), [])
     except csv.Error as err:
@@ -106,13 +103,15 @@ def table_from_csv_text(text: str, *, max_rows: int = MAX_ROWS, name: str = "fil
     return _cap(frame, max_rows)
 
 
-def table_from_utf8_csv(raw: bytes, *, max_rows: int = MAX_ROWS) -> pd.DataFrame | None:
+def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | None:
     """The CSV fast path: Arrow parses UTF-8 bytes directly (no decode and re-encode
     of the whole file; Arrow checks the UTF-8). None when the bytes are not UTF-8 or
     Arrow cannot take the table, so that the careful path (:func:`decode_csv`,
     :func:`table_from_csv_text`) reads it and names the problem."""
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
-    head = body[:65536]
+    head = body[:MAX_HEADER_CHARS]
+    if b"\n" not in head and len(body) > MAX_HEADER_CHARS:
+        return None  # no header line within the limit: the careful path refuses it by name
     head = head[:head.rfind(b"\n") + 1] if b"\n" in head else head
     try:
         header = next(csv.reader(io.StringIO(head.decode("utf-8"))), [])
@@ -128,7 +127,7 @@ def table_from_utf8_csv(raw: bytes, *, max_rows: int = MAX_ROWS) -> pd.DataFrame
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header},
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except pa.ArrowException:
+    except pa.ArrowInvalid:
         return None
     if table.num_rows > max_rows:
         raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
@@ -147,10 +146,10 @@ def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     return frame
 
 
-def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx", *, max_rows: int = MAX_ROWS,
+def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx", max_rows: int = MAX_ROWS, *,
                           sheet: str | None = None) -> pd.DataFrame:
     """The sheet with data (or ``sheet``) of an XLSX as strings (see :func:`geo.xlsx.read_xlsx`)."""
-    return _cap(read_xlsx(raw, name, max_rows=max_rows, sheet=sheet)[0], max_rows)
+    return _cap(read_xlsx(raw, name, max_rows, sheet=sheet)[0], max_rows)
 
 
 def _json_cell(value) -> str:
@@ -212,8 +211,8 @@ def _feature_list(doc, name: str) -> list:
     return features
 
 
-def table_from_geojson_text(text: str, name: str = "file.geojson", *,
-                            max_rows: int = MAX_ROWS) -> pd.DataFrame:
+def table_from_geojson_text(text: str, name: str = "file.geojson",
+                            *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """Feature properties as strings, plus ``lon``/``lat`` from Point geometries.
 
     The document's shape is checked before use (a FeatureCollection object whose
@@ -288,7 +287,7 @@ def _example(raw: bytes) -> str:
             f"{word.decode('gb18030', errors='replace')!r}")
 
 
-def read_firm_table(path: str | Path, *, max_rows: int = MAX_ROWS,
+def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
                     sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Read a firm file by its extension. Returns (text frame, info about the read).
 
@@ -323,21 +322,18 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
     suffix = Path(name).suffix.lower()
     _check_size(len(raw), name)
     if suffix == ".xlsx":
-        frame, title = read_xlsx(raw, name, max_rows=max_rows, sheet=sheet)
-        return _cap(frame, max_rows), {"format": "xlsx", "sheet": title}
+        frame, title = read_xlsx(raw, name, max_rows, sheet=sheet)
+        return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": []}
     if suffix not in SUFFIXES:
         raise UnreadableFileError(f"{name}: unsupported file type {suffix or '(none)'}; "
                                   "use .csv, .xlsx or .geojson")
     if suffix in (".csv", ".txt"):
-        _check_header_line(raw, name)
-        fast = table_from_utf8_csv(raw, max_rows=max_rows)
+        fast = table_from_utf8_csv(raw, max_rows)
         if fast is not None:
-            return fast, {"format": "csv", "encoding": "utf-8-sig"}
+            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
     text, encoding = decode_csv(raw, name)
-    info = {"encoding": encoding}
     warning = encoding_warning(raw, text, encoding)
-    if warning:  # the key only when there is something to say
-        info["warnings"] = [f"{name}: {warning}"]
+    info = {"encoding": encoding, "warnings": [f"{name}: {warning}"] if warning else []}
     if suffix in (".geojson", ".json"):
         return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson", **info}
-    return table_from_csv_text(text, max_rows=max_rows, name=name), {"format": "csv", **info}
+    return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info}

@@ -175,7 +175,7 @@ def _unreadable(err: BaseException, name: str) -> UnreadableFileError:
                                "open and save it again in Excel, or export a CSV")
 
 
-def read_xlsx(raw: bytes, name: str = "file.xlsx", *, max_rows: int = 2_000_000,
+def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
               sheet: str | None = None) -> tuple[pd.DataFrame, str]:
     """The one sheet with data (or the named ``sheet``) as text. Returns (frame, sheet name).
 

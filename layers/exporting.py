@@ -1,23 +1,46 @@
-"""Export what a user selected — the CLI and the app call this same code."""
+"""Export what a user selected — the CLI and the app call this same code.
+
+Every export is typed (:func:`layers.fieldtypes.apply_types`) and self-describing
+(licence, attribution, source, data version and date from :mod:`layers.metadata`).
+:func:`export_files` gives the file and its companions (the ``.csvt`` of a CSV; the
+``.qml`` and ``.sld`` styles of each layer); :func:`export_bytes` the file alone,
+for a single download.
+"""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
-from geo.export import output_name, to_csv, to_geojson, write_gpkg
+from geo.errors import EmptySelectionError
+from geo.export import (
+    csv_table,
+    csvt_text,
+    in_datum,
+    output_name,
+    table_csv,
+    to_geojson,
+    write_gpkg,
+)
+from geo.gpkg import datum_crs
+from layers.fieldtypes import apply_types
+from layers.metadata import export_metadata, gpkg_metadata, layer_styles
 from layers.schema import split_list
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "combined", "export_bytes", "filter_by_sectors"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "combined", "export_bytes", "export_files",
+           "filter_by_sectors"]
 
-FORMATS = ("geojson", "gpkg", "csv")
+FORMATS = ("geojson", "gpkg", "csv", "fgb", "parquet")
 MEDIA_TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
-               "csv": "text/csv"}
+               "csv": "text/csv", "fgb": "application/flatgeobuf",
+               "parquet": "application/vnd.apache.parquet"}
 
 
 def filter_by_sectors(gdf: gpd.GeoDataFrame, sector_ids) -> gpd.GeoDataFrame:
@@ -35,19 +58,81 @@ def combined(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry="geometry", crs=STORAGE_CRS)
 
 
-def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
-                 stem: str = "shanghai-layers") -> tuple[str, bytes]:
-    """(file name, content) of the frames as GeoJSON (one collection), GeoPackage (one
-    table per frame) or CSV (one table). A non-WGS84 datum is named in the file name."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use geojson, gpkg or csv")
-    datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
-    name = output_name(stem, suffix=fmt, datum=datum)
-    if fmt == "geojson":
-        return name, to_geojson(combined(frames), datum=datum, name="+".join(frames)).encode()
-    if fmt == "csv":
-        return name, to_csv(combined(frames), datum=datum).encode("utf-8-sig")
+def _non_empty(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """The frames that hold features, typed; :class:`EmptySelectionError` when none do."""
+    kept = {k: apply_types(v.reset_index(drop=True)) for k, v in frames.items() if len(v)}
+    if not kept:
+        raise EmptySelectionError(
+            f"nothing to export: no feature of {', '.join(frames) or 'any layer'} matches the "
+            "selection; choose other layers or sectors")
+    return kept
+
+
+def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
+    """GeoPackage, FlatGeobuf or GeoParquet bytes, written through a temporary file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
-        write_gpkg({k: v.reset_index(drop=True) for k, v in frames.items()}, path, datum=datum)
-        return name, path.read_bytes()
+        if fmt == "gpkg":
+            write_gpkg(frames, path, datum=datum,
+                       metadata={k: gpkg_metadata(meta, k) for k in frames},
+                       styles=layer_styles(frames))
+        else:
+            _write_columnar(combined(frames), path, fmt=fmt, datum=datum, meta=meta)
+        return path.read_bytes()
+
+
+def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: str, meta: dict) -> None:
+    """One table in ``datum`` (with a ``datum`` column and the datum's CRS) as FlatGeobuf
+    (metadata items in the header) or GeoParquet 1.1 (items as JSON under the file
+    metadata key ``shanghai_cluster_map``)."""
+    moved = in_datum(gdf, datum)
+    moved["datum"] = datum
+    moved = moved.set_crs(datum_crs(datum), allow_override=True)
+    items = gpkg_metadata(meta)
+    if fmt == "fgb":
+        moved.to_file(path, driver="FlatGeobuf", engine="pyogrio", layer_metadata=items)
+        return
+    moved.to_parquet(path, index=False, schema_version="1.1.0")
+    table = pq.read_table(path)  # the items join geopandas' `geo` metadata
+    extra = {b"shanghai_cluster_map": json.dumps(items, ensure_ascii=False).encode()}
+    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
+
+
+def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
+                 stem: str = "shanghai-layers", companions: bool = True) -> dict[str, bytes]:
+    """File name → content of an export: the file first, then its companions (a CSV's
+    ``.csvt``; for the other formats each layer's ``.qml``/``.sld`` style). GeoJSON and CSV hold the layers
+    as one collection/table (a ``layer`` field tells them apart), GeoPackage one
+    table per layer, FlatGeobuf and GeoParquet one table. A non-WGS84 datum is named
+    in the file names. Layers with no feature in the selection are left out; an
+    empty selection raises :class:`EmptySelectionError`. ``companions=False``: the file
+    alone."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
+    frames = _non_empty(frames)
+    meta = export_metadata(list(frames), datum=datum)
+    name = output_name(stem, suffix=fmt, datum=datum)
+    if fmt == "geojson":
+        table = combined(frames).assign(datum=datum)  # survives conversion, unlike a member
+        files = {name: to_geojson(table, datum=datum, name="+".join(frames),
+                                  metadata=meta).encode()}
+    elif fmt == "csv":
+        table = csv_table(combined(frames), datum=datum)
+        files = {name: table_csv(table).encode("utf-8-sig"),
+                 output_name(stem, suffix="csvt", datum=datum): csvt_text(table).encode()}
+    else:
+        files = {name: _write_binary(frames, fmt, name, datum, meta)}
+    if not companions:
+        return {name: files[name]}
+    for layer_id, (qml_text, sld_text) in (layer_styles(frames) if fmt != "csv" else {}).items():
+        files[output_name(stem, part=layer_id, suffix="qml", datum=datum)] = qml_text.encode()
+        files[output_name(stem, part=layer_id, suffix="sld", datum=datum)] = sld_text.encode()
+    return files
+
+
+def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
+                 stem: str = "shanghai-layers") -> tuple[str, bytes]:
+    """(file name, content) of the export's main file (see :func:`export_files`)."""
+    name, content = next(iter(export_files(frames, fmt, datum=datum, stem=stem, companions=False).items()))
+    return name, content

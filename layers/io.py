@@ -18,6 +18,7 @@ from geo.files import write_text
 from geo.shapes import BaseUnits
 from layers.build import layer_frame
 from layers.catalog import layer_files, read_layer_file
+from layers.fieldtypes import apply_types
 from layers.provenance import (
     AUTHORED,
     OSM_DERIVED_LICENCE,
@@ -113,12 +114,10 @@ def write_layer(gdf: gpd.GeoDataFrame, path: Path, source: str) -> None:
 
 
 def read_layer(path: Path) -> gpd.GeoDataFrame:
-    """A built layer file as a GeoDataFrame indexed by feature id, schema columns in order."""
+    """A built layer file as a GeoDataFrame indexed by feature id, schema columns in order
+    and in their declared types (:func:`layers.fieldtypes.apply_types`)."""
     gdf = gpd.read_file(path, engine="pyogrio")
-    gdf = gdf.set_crs(STORAGE_CRS, allow_override=True)
-    for col in ("sectors", "districts", "part_of", "official_area_source"):
-        if col in gdf.columns:
-            gdf[col] = gdf[col].fillna("").astype(str)
+    gdf = apply_types(gdf.set_crs(STORAGE_CRS, allow_override=True))
     cols = [c for c in COLUMNS if c in gdf.columns]
     extra = [c for c in gdf.columns if c not in COLUMNS and c != "geometry"]
     gdf = gdf[[*cols, *extra, "geometry"]]

@@ -42,6 +42,8 @@ AUTHORED = {
         "to places and sectors, each with its verbatim quote and section; extracted by the project",
     "sector_targets.csv": "2025 targets per sector of 003 §二(四)/§三 and the Table 1 indicators "
         "of 002 §二(三), each with its verbatim quote; extracted by the project",
+    "documents.csv": "the seed files' documents (number, title, author, issuer, date) as listed "
+                     "in the seeds' README.md; English titles and issuers translated by the project",
     "firms/firms_synthetic_n5000_seed1.csv": "SYNTHETIC firms, not real: `shmap synth --n 5000 "
         "--seed 1` (layers/synth.py), for the demo map",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,26 @@ def required_program(name: str, package: str) -> str:
 @pytest.fixture(scope="session")
 def ogrinfo() -> str:
     return required_program("ogrinfo", "gdal-bin")
+
+
+#: GDAL's GeoPackage validator (Debian python3-gdal, run by Debian's python3).
+GPKG_VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+@pytest.fixture(scope="session")
+def validate_gpkg():
+    """A function that runs validate_gpkg.py on a file and returns its complaints ("" if
+    none); the test is skipped where python3-gdal is not installed (`make sysdeps` does)."""
+    if not GPKG_VALIDATOR.is_file() or not SYSTEM_PYTHON.is_file():
+        pytest.skip("GDAL's validate_gpkg.py (Debian python3-gdal) not installed: `make sysdeps`")
+
+    def run(path: Path) -> str:
+        result = subprocess.run([str(SYSTEM_PYTHON), str(GPKG_VALIDATOR), str(path)],
+                                capture_output=True, text=True, check=False)
+        return "" if result.returncode == 0 and not result.stdout.strip() else \
+            (result.stdout + result.stderr or f"exit {result.returncode}")
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The real app, driven by Streamlit's AppTest: the main flows run with no exception."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,22 @@ def table_with(at: AppTest, *columns: str):
 
 
 def zone_ids(at: AppTest) -> list[str]:
-    return list(table_with(at, "layer", "role", "sectors").index)
+    return list(table_with(at, "图层", "角色", "产业").index)
+
+
+def search_for(at: AppTest, query: str, pick: str | None = None) -> None:
+    """Type ``query``; when several match, pick the first whose label holds ``pick``."""
+    at.text_input(key="search").input(query).run()
+    box = [s for s in at.selectbox if s.key == "search_pick"]
+    if box:
+        options = box[0].options
+        i = next(n for n, o in enumerate(options) if (pick or query) in o)
+        box[0].set_value(i).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def captions(at: AppTest) -> str:
@@ -51,7 +67,7 @@ def test_toggling_a_layer_removes_its_zones(app):
 
 
 def test_coverage_accounts_for_every_demo_firm(app):
-    cov = table_with(app, "layer", "在任一区域内", "不在任何区域内")
+    cov = table_with(app, "图层", "在任一区域内", "不在任何区域内")
     assert len(cov) == 5  # the default layers: poles, service belt, new towns, G60, parks
     assert ((cov["在任一区域内"] + cov["不在任何区域内"]) == 5_021).all()
 
@@ -62,7 +78,7 @@ def test_a_choropleth_with_natural_breaks(app):
     app.selectbox(key="classes").set_value("natural").run()
     assert not app.exception, [e.value for e in app.exception]
     assert not app.selectbox(key="classes").disabled
-    assert table_with(app, "layer", "lq")["lq"].notna().any()
+    assert table_with(app, "图层", "区位熵 LQ")["区位熵 LQ"].notna().any()
 
 
 def test_sector_filter_narrows_the_table(app):
@@ -71,8 +87,8 @@ def test_sector_filter_narrows_the_table(app):
     assert not app.exception
     after = zone_ids(app)
     assert 0 < len(after) < len(before)
-    table = table_with(app, "layer", "role", "sectors")
-    assert all("氢能与储能" in s for s in table["sectors"])
+    table = table_with(app, "图层", "角色", "产业")
+    assert all("氢能与储能" in s for s in table["产业"])
 
 
 def test_uploading_a_bad_csv_shows_the_report(app):
@@ -87,9 +103,10 @@ def test_uploading_a_bad_csv_shows_the_report(app):
     assert not app.exception
     texts = "\n".join(m.value for m in app.markdown)
     assert "共 4 行：接受 1 行，拒绝 3 行" in texts
-    rejected = table_with(app, "row", "field", "reason")
-    assert list(rejected["row"]) == [2, 3, 4]
-    assert set(rejected["field"]) == {"name", "lon"}
+    rejected = table_with(app, "行号", "字段", "原因")
+    assert list(rejected["行号"]) == [2, 3, 4]
+    assert set(rejected["字段"]) == {"企业名称", "经度"}
+    assert "企业名称为空" in set(rejected["原因"])
     assert any(b.label == "下载被拒绝的行（CSV）" for b in app.download_button)
 
 
@@ -98,7 +115,7 @@ def test_an_unreadable_upload_is_a_clear_error(app):
     app.file_uploader(key="upload").upload("firms.csv", b"foo,bar\n1,2\n", "text/csv")
     app.run()
     assert not app.exception
-    assert "no firm-name column" in app.sidebar.error[0].value
+    assert "no firm-name column" in unescaped(app.sidebar.error[0].value)
 
 
 def test_choosing_amap_draws_overlays_in_gcj02(app):
@@ -122,35 +139,101 @@ def test_english_interface(app):
 
 
 def test_search_selects_a_zone(app):
-    app.text_input(key="search").input("松江新城").run()
-    app.button(key="go").click().run()
-    assert not app.exception
+    search_for(app, "松江新城")
     texts = "\n".join(t.value for t in app.text)
     assert "松江新城 / Songjiang New Town" in texts
 
 
 def test_zone_panel_shows_the_plans_measures_and_sector_targets(app):
-    app.text_input(key="search").input("临港产业增长极").run()
-    app.button(key="go").click().run()
+    search_for(app, "临港产业增长极")
     texts = [t.value for t in app.text]
     assert any("居转常年限由5年缩至3年" in t for t in texts)
-    assert any("000_9857f1df7ab7df07.txt §四(二)" in c.value for c in app.caption)
+    # cited as the document, its section and the quote — not by the seed file's name
+    assert any("叶东晖《聚焦产业链强化上海高端产业引领功能》（上海市经济信息中心，2021） §四(二)" in c.value
+               for c in app.caption)
+    assert not any("000_9857f1df7ab7df07.txt" in c.value for c in app.caption)
+    assert any("措施（" in e.label for e in app.expander)  # the plan's items grouped by kind
     app.multiselect(key="sectors").set_value(["ic"]).run()
     targets = app.sidebar.dataframe[0].value
-    assert targets["indicator"].str.contains("产业规模年均增速").any()
+    assert targets["指标"].str.contains("产业规模年均增速").any()
+    assert targets["来源"].str.contains("沪府办发〔2021〕10号").any()
 
 
 def test_compare_shows_zones_side_by_side(app):
     app.multiselect(key="compare").set_value(["pole_zhangjiang", "pole_lingang"]).run()
     assert not app.exception
-    table = table_with(app, "pole_zhangjiang", "pole_lingang")
-    assert "firms" in table.index
+    table = table_with(app, "张江科技创新极（张江科学城）", "临港产业增长极（临港新片区）")
+    assert "企业数" in table.index
+    assert len(app.get("vega_lite_chart")) >= 1  # a bar chart per measure
 
 
 def test_search_flies_to_a_firm_and_the_map_downloads_as_html(app):
-    app.text_input(key="search").input("中芯国际").run()
-    app.button(key="go").click().run()
-    assert not app.exception
+    search_for(app, "中芯国际")
+    assert app.session_state["firm"] is not None
+    texts = "\n".join(t.value for t in app.text)
+    assert "中芯国际集成电路制造（上海）有限公司" in texts and "坐标（WGS84） · ±1,500 m" in texts
     assert app.session_state["focus"] == pytest.approx((121.6035, 31.2085), abs=1e-6)
     app.button(key="prepare_map").click().run()
     assert any(b.label == "下载当前地图（离线 HTML）" for b in app.download_button)
+
+
+def test_the_sector_filter_narrows_the_firms_on_the_map_and_in_the_counts(app):
+    app.multiselect(key="sectors").set_value(["ic"]).run()
+    assert not app.exception
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "（591 家）" in shown  # the demo's 591 IC firms, not all 5,021
+    cov = table_with(app, "在任一区域内", "不在任何区域内")
+    assert ((cov["在任一区域内"] + cov["不在任何区域内"]) == 591).all()
+    # the measure and the shortlist follow the sidebar's sector
+    assert app.selectbox(key="measure_sector").value == "ic"
+    assert app.selectbox(key="short_sector").value == "ic"
+    app.selectbox(key="short_sector").set_value("ai").run()  # still changeable
+    assert app.selectbox(key="short_sector").value == "ai"
+
+
+def upload(at: AppTest, name: str, content: bytes) -> None:
+    at.radio(key="firm_source").set_value("upload").run()
+    at.file_uploader(key="upload").upload(name, content, "text/csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_an_upload_is_imported_in_stages_and_not_called_synthetic(app):
+    upload(app, "real.csv", "企业名称,经度,纬度\n甲公司,121.50,31.20\n乙公司,121.45,31.22\n".encode())
+    status = app.sidebar.status[0]
+    assert status.label == "导入完成"
+    stages = "\n".join(m.value for m in status.markdown)
+    assert "读取文件 real\\.csv" in stages and "检查各行" in stages and "与图层区域空间连接" in stages
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "（2 家）" in shown and "合成企业为演示数据" not in captions(app)
+    assert "数据依据：上传的企业名单（2 家）。" in captions(app)
+
+
+def test_markdown_in_a_refused_files_header_is_shown_literally(app):
+    upload(app, "x.csv", b"![beacon](http://10.0.0.1/b.png),[link](http://evil.example)\n1,2\n")
+    error = app.sidebar.error[0].value
+    assert "\\!\\[beacon\\]\\(http\\:" in error and "\\[link\\]\\(http\\:" in error
+    assert "](" not in error  # nothing Markdown would turn into an image or a link
+
+
+def test_the_shortlist_shows_the_top_ten_with_reasons_and_its_data_basis(app):
+    short = next(df.value for df in app.dataframe if "理由" in df.value.columns)
+    assert len(short) == 10 and short.index.name == "名称"
+    assert list(short["名次"]) == list(range(1, 11))
+    assert (short["得分"] == short["得分"].round(2)).all()
+    assert "数据依据：合成演示企业（非真实企业）" in captions(app)
+    app.number_input(key="short_top").set_value(3).run()
+    short = next(df.value for df in app.dataframe if "理由" in df.value.columns)
+    assert len(short) == 3
+
+
+def test_no_match_says_so_and_the_whole_city_button_clears_the_selection(app):
+    app.text_input(key="search").input("无此地名").run()
+    assert "无匹配结果" in captions(app)
+    search_for(app, "东方美谷")  # off by default: its layer is turned on
+    assert app.session_state["selected"] == "biomed_dongfang_meigu"
+    assert app.checkbox(key="layer_biomed_1_5_x").value
+    assert [t.label for t in app.tabs][:4] == ["概况", "规划措施", "企业", "来源"]
+    app.button(key="whole_city").click().run()
+    assert app.session_state["selected"] is None and app.session_state["search"] == ""
+    assert any(i.value == "点击地图上的区域，或用上方搜索。" for i in app.info)

@@ -30,4 +30,6 @@ def test_tables_equal_the_golden_ones(fresh, part):
 def test_report_equals_the_golden_one(fresh):
     key, got = fresh
     want = json.loads((GOLDEN / key / "report.json").read_text())
-    assert got["report"] == want
+    # keys added since the goldens were made (renamed_columns, warnings: issue 13) are
+    # specified by their own tests; every golden key keeps its value
+    assert {k: got["report"].get(k) for k in want} == want

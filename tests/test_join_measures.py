@@ -210,7 +210,7 @@ def test_coverage_counts_each_firm_once_and_shows_those_outside_every_zone():
     frames = {k: layers.load(k) for k in ("districts", "poles")}
     pairs = join_all(firms, frames)
     entries = {e.id: e for e in layers.catalog()}
-    cov = layer_coverage(pairs, len(firms), entries, "en").set_index("layer")
+    cov = layer_coverage(pairs, len(firms), entries, "en").set_index("Layer")
     shanghai = shapely.union_all(frames["districts"].geometry.values)
     in_districts = int(shapely.covers(shanghai, firms.geometry.values).sum())
     districts = cov.loc[entries["districts"].title("en")]

@@ -1,4 +1,4 @@
-"""``shmap``: layers (list, build, validate, preview, export), firms (import, measures,
+"""``shmap``: layers (list, build, validate, preview, export, serve, schema), firms (import, measures,
 shortlist, synthetic) and the plans' measures.
 
 Errors are one clear line on stderr and a non-zero exit status.
@@ -19,16 +19,18 @@ from firms.importing import check_import_paths, load_firms, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
-from geo.datum import DATUMS
+from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError, UsageError
-from geo.export import output_path, write_table_csv
+from geo.export import output_name, output_path, write_table_csv
 from geo.files import check_output, replacing, replacing_path, write_bytes
-from layers.exporting import FORMATS, export_bytes, filter_by_sectors
+from layers.exporting import FORMATS, export_files, filter_by_sectors
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
+from ui.cli_gis import add_gis_commands
+from ui.qgis_project import qgz_bytes
 
 __all__ = ["main", "parser", "selected_layers", "write_export"]
 
@@ -63,10 +65,18 @@ def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
 
 
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
-    """Write frames to ``out`` (name suffixed with the datum when not WGS84); returns the path."""
+    """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
+    companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
+    each whole or not at all; returns the main file's path."""
     out = check_output(output_path(out, datum=datum))
-    _, content = export_bytes(frames, fmt, datum=datum, stem=out.stem)
-    write_bytes(out, content)
+    files = export_files(frames, fmt, datum=datum, stem=out.stem)
+    if fmt == "gpkg":  # a QGIS project over the GeoPackage, layers grouped as in the app
+        gpkg_name = next(iter(files))
+        kept = [k for k, f in frames.items() if len(f)]
+        files[output_name(out.stem, suffix="qgz", datum=datum)] = qgz_bytes(
+            gpkg_name, kept, datum=parse_datum(datum), title=out.stem)
+    for name, content in files.items():
+        write_bytes(out.parent / name, content)
     return out
 
 
@@ -74,10 +84,14 @@ def _cmd_export(args) -> int:
     frames = selected_layers(args.layers, args.sector)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}: use --format geojson, gpkg or csv")
+        raise UsageError(f"unknown format {fmt!r}: use --format {', '.join(FORMATS)}")
     path = write_export(frames, fmt, Path(args.output), args.datum)
     n = sum(len(f) for f in frames.values())
-    print(f"wrote {n} features from {len(frames)} layers to {path} ({fmt}, {args.datum})")
+    kept = [k for k, f in frames.items() if len(f)]
+    print(f"wrote {n} features from {len(kept)} layers to {path} ({fmt}, {args.datum})")
+    empty = [k for k in frames if k not in kept]
+    if empty:
+        print(f"left out (no feature in the selection): {', '.join(empty)}")
     return 0
 
 
@@ -114,7 +128,8 @@ def _cmd_preview(args) -> int:
     return 0
 
 
-def _firms_or_error(path: str, datum: str, *, progress: bool = False, sheet: str | None = None):
+def _firms_or_error(path: str, datum: str, *, progress: bool = False,
+                    sheet: str | None = None):
     try:
         return load_firms(path, datum, progress=progress, sheet=sheet)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
@@ -253,7 +268,8 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=_cmd_layers)
 
-    s = sub.add_parser("export", help="write layers as GeoJSON, GeoPackage or CSV")
+    s = sub.add_parser("export", help="write layers as GeoJSON, GeoPackage, CSV, FlatGeobuf or "
+                                      "GeoParquet")
     s.add_argument("layers", nargs="+", metavar="LAYER")
     s.add_argument("--sector", nargs="*", metavar="ID", help="keep features of these sectors")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
@@ -305,13 +321,13 @@ def _add_firm_commands(sub) -> None:
                    help="dask: read a large CSV/Parquet in blocks with bounded memory, on a "
                         "cluster")
     s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
-    s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: a dask scheduler (tcp://host:8786), or 'threads' "
                         "for this process only; default: a local cluster of processes")
     s.add_argument("--workers", type=int,
                    help="with --engine dask and no --scheduler: local worker processes "
                         "(default: one per core)")
+    s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
@@ -337,6 +353,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shmap", description="Shanghai strategic-industry layout layers")
     sub = p.add_subparsers(dest="command", required=True)
     _add_layer_commands(sub)
+    add_gis_commands(sub)
     _add_firm_commands(sub)
     return p
 

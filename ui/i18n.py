@@ -8,7 +8,8 @@ from firms.classify import UNCLASSIFIED
 from layers.schema import split_list
 from layers.sectors import taxonomy
 
-__all__ = ["GROUPS", "LABELS", "group_label", "sector_label", "sector_labels", "sector_list_label",
+__all__ = ["COLUMNS", "GROUPS", "KINDS", "LABELS", "ROLES", "column_label", "group_label", "headers",
+           "datum_label", "format_label", "kind_label", "role_label", "unit_label", "sector_label", "sector_labels", "sector_list_label",
            "t"]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -55,14 +56,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "cls_natural": ("自然断点（Fisher–Jenks）", "Natural breaks (Fisher–Jenks)"),
     "strong_cluster": ("强集群（红色粗边）", "Strong cluster (thick red outline)"),
     "zones_table": ("匹配的区域", "Matching zones"),
-    "coverage": ("各图层覆盖的企业（按整层全部区域计，不受产业筛选影响）",
-                 "Firms each layer covers (all its zones, whatever the sector filter)"),
+    "coverage": ("各图层覆盖的企业（所选产业的企业，按整层全部区域计）",
+                 "Firms of the chosen sectors each layer covers (all its zones)"),
     "cov_inside": ("在任一区域内", "Inside any zone"),
     "cov_outside": ("不在任何区域内", "Outside every zone"),
     "cov_share": ("覆盖比例", "Share inside"),
     "details": ("区域详情", "Zone details"),
-    "click_hint": ("点击地图上的区域，或用下方搜索。", "Click a zone on the map, or search below."),
-    "search": ("搜索区域或企业（中文或英文）", "Search a zone or firm (Chinese or English)"),
+    "click_hint": ("点击地图上的区域，或用上方搜索。", "Click a zone on the map, or search above."),
+    "search": ("搜索区域或企业（中文、英文或拼音首字母）", "Search a zone or firm (Chinese, English or pinyin)"),
+    "search_hint": ("如 东方美谷、Lingang、zjkxc", "e.g. 东方美谷, Lingang, zjkxc"),
+    "no_match": ("无匹配结果", "No match"),
+    "search_pick": ("{n} 个结果：选择一个即定位", "{n} matches: pick one to go there"),
+    "search_choose": ("选择结果", "Choose a match"),
+    "whole_city": ("全市", "Whole city"),
+    "firm_details": ("企业详情", "Firm details"),
     "compare": ("对比（最多 5 个区域）", "Compare (up to 5 zones)"),
     "shortlist": ("招商短名单", "Investment shortlist"),
     "shortlist_sector": ("短名单产业", "Sector for the shortlist"),
@@ -84,9 +91,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "citation": ("规划原文", "Plan text"),
     "layer": ("图层", "Layer"),
     "yes": ("是", "yes"),
+    "export_nothing": ("当前没有可导出的要素：请打开图层或放宽产业筛选。",
+                       "Nothing to export: turn on a layer or widen the sector filter."),
     "unclassified": ("未分类", "unclassified"),
-    "search_pick": ("搜索结果", "Matches"),
-    "go": ("定位", "Go"),
     "format": ("格式", "Format"),
     "item": ("项目", "Item"),
     "value": ("数值", "Value"),
@@ -122,6 +129,80 @@ LABELS: dict[str, tuple[str, str]] = {
     "policy": ("规划措施、目标与数据", "What the plans say here"),
     "policy_none": ("规划文本未对本区域单独列出措施。", "The texts list no measure for this zone itself."),
     "targets": ("2025 年产业目标", "2025 sector targets"),
+    "why_designated": ("规划指定本产业", "plan designates the sector"),
+    "why_not_designated": ("规划未指定本产业", "not designated for the sector"),
+    "why_firms": ("本产业企业 {n} 家", "{n} firms of the sector"),
+    "why_lq": ("LQ {lq}", "LQ {lq}"),
+    "why_metro": ("距地铁站 {km} km", "metro {km} km"),
+    "short_top": ("显示前 N 名", "Show the top N"),
+    "basis_synthetic": ("数据依据：合成演示企业（非真实企业）——企业数与 LQ 仅作演示。",
+                        "Data basis: the synthetic demo firms (not real) — firm counts and LQ are for demonstration."),
+    "basis_upload": ("数据依据：上传的企业名单（{n} 家）。", "Data basis: the uploaded firm list ({n} firms)."),
+    "basis_plan_only": ("数据依据：仅规划（未载入企业）——只按规划指定与交通可达性排序。",
+                        "Data basis: the plans only (no firms loaded) — ranked by designation and access."),
+    "short_formula": ("得分 = 0.35×规划指定 + 0.25×LQ（上限 3） + 0.20×企业数百分位 + 0.10×近增长极 + 0.10×近地铁",
+                      "Score = 0.35×designation + 0.25×LQ (capped at 3) + 0.20×firm-count percentile + 0.10×near a pole + 0.10×near metro"),
+    "tab_overview": ("概况", "Overview"),
+    "tab_plans": ("规划措施", "Plan measures"),
+    "tab_firms": ("企业", "Firms"),
+    "tab_sources": ("来源", "Sources"),
+    "compare_measure": ("按指标对比（{sector}）", "Compared by measure ({sector})"),
+    "compare_pick": ("选择要对比的区域（最多 5 个）", "Zones to compare (up to 5)"),
+    "compare_hint": ("选择区域后显示各指标的柱状图。", "Pick zones to see a bar chart per measure."),
+    "stage_read": ("读取文件 {name}", "Reading {name}"),
+    "stage_check": ("检查各行（坐标、名称、信用代码）", "Checking rows (coordinates, names, credit codes)"),
+    "stage_place": ("按地址定位无坐标的行", "Placing rows without coordinates by address"),
+    "stage_classify": ("归入产业：接受 {accepted} 行，拒绝 {rejected} 行", "Classified: {accepted} accepted, {rejected} rejected"),
+    "stage_join": ("与图层区域空间连接", "Joining with the layers' zones"),
+    "stage_done": ("导入完成", "Import done"),
+    "stage_failed": ("导入失败", "Import failed"),
+    "importing": ("正在导入 {name}", "Importing {name}"),
+    "no_report": ("尚未上传企业名单。", "No firm list uploaded yet."),
+    "none_mark": ("—", "—"),
+    "placement": ("定位方式", "Placement"),
+}
+
+#: Table headers in words (the data keeps its column ids; CSVs for machines too).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "layer": ("图层", "Layer"), "name": ("名称", "Name"), "role": ("角色", "Role"),
+    "sectors": ("产业", "Sectors"), "sector": ("产业", "Sector"), "address": ("地址", "Address"),
+    "area_km2": ("面积（km²）", "Area (km²)"), "firms": ("企业数", "Firms"),
+    "firms_per_km2": ("企业密度（家/km²）", "Firms per km²"),
+    "sector_firms": ("本产业企业数", "Firms of the sector"),
+    "sector_share": ("本产业占比", "Sector share"), "lq": ("区位熵 LQ", "Location quotient"),
+    "strong_cluster": ("强集群", "Strong cluster"), "plan_fit": ("规划契合度", "Plan fit"),
+    "rank": ("名次", "Rank"), "why": ("理由", "Why"), "score": ("得分", "Score"),
+    "designated": ("规划指定本产业", "Plan designates the sector"),
+    "pole_km": ("距增长极（km）", "To a pole (km)"), "metro_km": ("距地铁站（km）", "To metro (km)"),
+    "score_designated": ("得分：规划指定", "Score: designation"),
+    "score_lq": ("得分：区位熵", "Score: LQ"), "score_count": ("得分：企业数", "Score: firm count"),
+    "score_pole": ("得分：近增长极", "Score: near a pole"),
+    "score_metro": ("得分：近地铁", "Score: near metro"),
+    "indicator": ("指标", "Indicator"), "value": ("数值", "Value"), "year": ("年份", "Year"),
+    "source": ("来源", "Source"), "row": ("行号", "Row"), "field": ("字段", "Field"),
+    "reason": ("原因", "Reason"), "uscc": ("统一社会信用代码", "Credit code"),
+    "placement": ("定位方式", "Placement"),
+    "placement_precision_m": ("定位精度（米）", "Placement precision (m)"),
+}
+
+#: Role words of the plans (the data's ``role``), in English.
+ROLES: dict[str, str] = {
+    "东轴·中轴节点": "node of the eastern and middle axes", "东轴节点": "eastern-axis node",
+    "中轴节点": "middle-axis node", "西轴节点": "western-axis node", "产业基地": "industrial base",
+    "体": "body", "先行启动区": "pilot start-up area", "在线新经济生态园": "online new-economy park",
+    "城": "city", "城市": "city", "带": "belt", "支持区（X）": "support area (X)",
+    "新城": "new town", "极": "pole", "核心区": "core area", "核心区（1）": "core area (1)",
+    "港": "port", "片区": "area", "特色产业园区": "featured industrial park",
+    "特色园区（X）": "featured park (X)", "示范区": "demonstration zone", "翼": "wing",
+    "行政区": "district", "走廊": "corridor", "走廊轴线": "corridor axis", "轴": "axis",
+    "轴线": "axis", "载体": "carrier", "载体园区": "carrier park", "载体（4）": "carrier (4)",
+    "集聚区（5）": "cluster area (5)", "高新区": "high-tech zone",
+}
+
+#: Kinds of policy items (data/policy_measures.csv ``kind``).
+KINDS: dict[str, tuple[str, str]] = {
+    "status": ("现状", "Current state"), "measure": ("措施", "Measures"),
+    "platform": ("平台", "Platforms"), "target": ("目标", "Targets"),
 }
 
 GROUPS: dict[str, tuple[str, str]] = {
@@ -157,12 +238,72 @@ def sector_label(sector_id: str, lang: str = "zh") -> str:
 
 
 def sector_list_label(sectors, lang: str = "zh") -> str:
-    """``"ic;ai"`` (or a list of ids) as names joined by 、, or — when empty."""
+    """``"ic;ai"`` (or a list of ids) as names joined by 、 (", " in English), or — when empty."""
     ids = split_list(sectors) if isinstance(sectors, str) or sectors is None else list(sectors)
     labels = sector_labels(lang)
-    return "、".join(labels.get(s, s) for s in ids) or "—"
+    return ("、" if lang == "zh" else ", ").join(labels.get(s, s) for s in ids) or "—"
 
 
 def group_label(group: str, lang: str = "zh") -> str:
     zh, en = GROUPS.get(group, (group, group))
     return zh if lang == "zh" else en
+
+
+def column_label(column: str, lang: str = "zh") -> str:
+    """A table header in words (the column id itself only for a column not listed)."""
+    zh, en = COLUMNS.get(column, (column, column))
+    return zh if lang == "zh" else en
+
+
+def headers(df, lang: str = "zh"):
+    """``df`` with its headers in words in ``lang``."""
+    return df.rename(columns=lambda c: column_label(c, lang))
+
+
+def role_label(role: str, lang: str = "zh") -> str:
+    """A zone's role in ``lang`` (the plans' Chinese word, or its English)."""
+    if lang == "zh" or not role:
+        return role or "—"
+    return ROLES.get(role, role)
+
+
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """A policy item's kind in words."""
+    zh, en = KINDS.get(kind, (kind, kind))
+    return zh if lang == "zh" else en
+
+
+#: Datum names (geo.datum's ids) in each language.
+DATUM_NAMES: dict[str, tuple[str, str]] = {
+    "wgs84": ("WGS84 (EPSG:4326)", "WGS84 (EPSG:4326)"),
+    "gcj02": ("GCJ-02（国测局）", "GCJ-02 (Chinese offset datum)"),
+    "bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
+    "cgcs2000": ("CGCS2000（EPSG:4490，本项目精度内等同 WGS84）",
+                 "CGCS2000 (EPSG:4490; equal to WGS84 within the project's accuracy)"),
+}
+
+#: Export formats by name.
+FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "csv": "CSV", "fgb": "FlatGeobuf",
+                "parquet": "GeoParquet"}
+
+
+def datum_label(datum: str, lang: str = "zh") -> str:
+    """A datum's name in ``lang`` (the id upper-cased for a datum not listed)."""
+    zh, en = DATUM_NAMES.get(datum, (datum.upper(), datum.upper()))
+    return zh if lang == "zh" else en
+
+
+def format_label(fmt: str) -> str:
+    """An export format's name (GeoJSON, GeoPackage, CSV)."""
+    return FORMAT_NAMES.get(fmt, fmt.upper())
+
+
+#: Units of the plans' figures (data/policy_measures.csv, sector_targets.csv) in English.
+UNITS_EN = {"家": "firms", "亿元": "× 100 million yuan", "个": "", "%/年": "% a year", "倍": "times",
+            "位": "places", "人": "people", "年": "years", "月": "months", "万人": "× 10,000 people",
+            "城市": "cities", "园": "parks", "项": "items", "件/亿元": "per 100 million yuan"}
+
+
+def unit_label(unit: str, lang: str = "zh") -> str:
+    """A figure's unit in ``lang`` (the plans write it in Chinese)."""
+    return unit if lang == "zh" else UNITS_EN.get(unit, unit)

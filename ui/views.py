@@ -3,6 +3,7 @@ zone details, firms inside a zone, search and comparison. Pure functions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
@@ -10,17 +11,27 @@ import numpy as np
 import pandas as pd
 
 from firms.zones import LayerCounts, measures_of
-from geo.text import fold
 from layers.catalog import LayerEntry
+from layers.documents import document_citation
 from layers.exporting import filter_by_sectors
-from layers.policy import measures_for_feature, provenance, sector_targets
-from ui.i18n import sector_labels, sector_list_label, t
+from layers.policy import measures_for_feature, sector_targets
+from ui.i18n import (
+    column_label,
+    headers,
+    kind_label,
+    role_label,
+    sector_labels,
+    sector_list_label,
+    t,
+    unit_label,
+)
+from ui.phrases import phrase
 
-__all__ = [
-    "REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
-    "firms_in_zone", "import_summary", "layer_coverage", "layer_measure_tables",
-    "policy_rows", "search", "targets_table", "visible_frames", "zone_details", "zone_table"
-]
+__all__ = ["REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
+           "firm_details", "firm_row", "firms_in_zone", "firms_of_sectors", "import_summary",
+           "layer_coverage", "layer_measure_tables", "pairs_of_sectors", "pick_state",
+           "plain_markdown", "policy_groups", "sector_mask", "targets_table", "visible_frames",
+           "with_selected", "zone_details", "zone_sources", "zone_table"]
 
 #: Columns of the zone table, in order.
 ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",
@@ -80,7 +91,7 @@ def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Lay
         part = pd.DataFrame(index=polys.index)
         part["layer"] = entries[lid].title(lang)
         part["name"] = polys["name_zh"] if lang == "zh" else polys["name_en"]
-        part["role"] = polys["role"]
+        part["role"] = polys["role"].map(lambda r: role_label(r, lang))
         part["sectors"] = polys["sectors"].map(lambda s: sector_list_label(s, lang))
         part["area_km2"] = polys["area_km2"].round(2)
         if lid in measures:
@@ -104,10 +115,10 @@ def layer_coverage(pairs: Mapping[str, pd.DataFrame], n_firms: int,
     rows = []
     for lid, p in pairs.items():
         inside = int(p["point"].nunique())
-        rows.append({"layer": entries[lid].title(lang), t("cov_inside", lang): inside,
+        rows.append({t("layer", lang): entries[lid].title(lang), t("cov_inside", lang): inside,
                      t("cov_outside", lang): n_firms - inside,
                      t("cov_share", lang): round(inside / n_firms, 3) if n_firms else float("nan")})
-    return pd.DataFrame(rows, columns=["layer", t("cov_inside", lang), t("cov_outside", lang),
+    return pd.DataFrame(rows, columns=[t("layer", lang), t("cov_inside", lang), t("cov_outside", lang),
                                        t("cov_share", lang)])
 
 
@@ -120,70 +131,140 @@ def find_feature(frames: Mapping[str, gpd.GeoDataFrame], feature_id: str):
 
 
 def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str, str]]:
-    """(label, text) pairs describing one zone for the side panel (plain text)."""
+    """(label, text) pairs describing one zone for the side panel's overview (plain text)."""
     official = row["official_area_km2"]
-    official_text = "—" if pd.isna(official) else f"{official:g} km² ({row['official_area_source']})"
     return [
         (t("name", lang), f"{row['name_zh']} / {row['name_en']}"),
         (t("layer", lang), entry.title(lang)),
-        (t("role", lang), row["role"]),
+        (t("role", lang), role_label(row["role"], lang)),
         (t("sectors", lang), sector_list_label(row["sectors"], lang)),
         (t("area", lang), "—" if pd.isna(row["area_km2"]) else f"{row['area_km2']:,.2f} km² (EPSG:32651)"),
-        (t("official_area", lang), official_text),
-        (t("method", lang), row["method"]),
+        (t("official_area", lang), "—" if pd.isna(official) else f"{official:g} km²"),
         (t("precision", lang), f"±{row['precision_m']:,.0f} m"
          + (f" · {t('approximate', lang)}" if row["approximate"] else "")),
-        (t("citation", lang), row["citation"]),
     ]
 
 
+def zone_sources(row: pd.Series, lang: str) -> list[tuple[str, str]]:
+    """(label, text) pairs of where a zone comes from: the plan text it rests on (as
+    the document, its section and the quote), the published area's source and how
+    the outline was made (the project's notes, written in English)."""
+    official = row["official_area_km2"]
+    return [
+        (t("citation", lang), document_citation(row["cite_file"], row["cite_section"],
+                                                quote=row["cite_quote"], lang=lang)),
+        (t("official_area", lang), "—" if pd.isna(official) else
+         f"{official:g} km² · {row['official_area_source'] or '—'}"),
+        (t("method", lang), row["method"]),
+    ]
+
+
+def sector_mask(firms: gpd.GeoDataFrame, sector_ids: Sequence[str]) -> np.ndarray:
+    """True for each firm (row position) in one of ``sector_ids``; all True when none is chosen."""
+    if not sector_ids:
+        return np.ones(len(firms), dtype=bool)
+    return firms["sector"].isin(list(sector_ids)).to_numpy()
+
+
+def firms_of_sectors(firms: gpd.GeoDataFrame | None, sector_ids: Sequence[str]):
+    """The firms of the chosen sectors (all of them when none is chosen; None stays None)."""
+    if firms is None or not sector_ids:
+        return firms
+    return firms[sector_mask(firms, sector_ids)]
+
+
+def pairs_of_sectors(pairs: Mapping[str, pd.DataFrame], firms: gpd.GeoDataFrame,
+                     sector_ids: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The join's (point, zone) pairs kept only for firms of the chosen sectors."""
+    if not sector_ids:
+        return dict(pairs)
+    mask = sector_mask(firms, sector_ids)
+    return {lid: p[mask[p["point"].to_numpy()]] for lid, p in pairs.items()}
+
+
 def firms_in_zone(firms: gpd.GeoDataFrame, pairs: pd.DataFrame, zone_id: str) -> gpd.GeoDataFrame:
-    """The firms the join placed in one zone (rows of ``firms``)."""
+    """The firms the join placed in one zone (rows of ``firms``; ``pairs`` index its rows by position)."""
     idx = pairs.loc[pairs["zone"] == zone_id, "point"].to_numpy()
     return firms.iloc[np.sort(idx)]
 
 
-def _key(text: str) -> str:
-    return fold(text, case="lower")
+def with_selected(frames: Mapping[str, gpd.GeoDataFrame], all_frames: Mapping[str, gpd.GeoDataFrame],
+                  selected: str | None) -> dict[str, gpd.GeoDataFrame]:
+    """The visible frames, plus the selected feature when the sector filter hid it
+    (a zone found by search is shown even if it is of another sector)."""
+    out = dict(frames)
+    if not selected:
+        return out
+    for lid, gdf in all_frames.items():
+        if selected in gdf.index and lid in out and selected not in out[lid].index:
+            out[lid] = pd.concat([out[lid], gdf.loc[[selected]]])
+    return out
 
 
-def search(query: str, frames: Mapping[str, gpd.GeoDataFrame],
-           firms: gpd.GeoDataFrame | None, *, limit: int = 20) -> list[tuple[str, str, str]]:
-    """Zones and firms whose Chinese or English name contains ``query``:
-    (kind "zone"/"firm", id or firm row, label)."""
-    q = _key(query)
-    if not q:
-        return []
-    hits: list[tuple[str, str, str]] = []
-    for gdf in frames.values():
-        names = (gdf["name_zh"] + " / " + gdf["name_en"])
-        for fid, name in names[names.map(_key).str.contains(q, regex=False)].items():
-            hits.append(("zone", str(fid), name))
-    if firms is not None and not firms.empty:
-        names = firms["name"].astype(str)
-        if "name_en" in firms:
-            names = names + " " + firms["name_en"].astype(str)
-        found = names[names.map(_key).str.contains(q, regex=False)]
-        hits += [("firm", str(i), firms.loc[i, "name"]) for i in found.index[:limit]]
-    return hits[:limit]
+def pick_state(hit, firms: gpd.GeoDataFrame | None) -> dict:
+    """The session-state changes that open a search hit: a zone turns its layer on
+    and is selected (the map fits it); a firm is focused and its panel opened."""
+    if hit.kind == "zone":
+        return {"selected": hit.ref, "firm": None, "focus": None, f"layer_{hit.layer}": True}
+    row = firm_row(firms, hit.ref)
+    point = row.geometry
+    return {"selected": None, "firm": hit.ref, "focus": (float(point.x), float(point.y))}
 
 
-def compare(table: pd.DataFrame, zone_ids: Sequence[str]) -> pd.DataFrame:
-    """Zones side by side (measures as rows, zones as columns, as display text); at most five."""
+def firm_row(firms: gpd.GeoDataFrame | None, ref: str | None):
+    """The firm whose row label reads ``ref``, or None."""
+    if firms is None or ref is None:
+        return None
+    label = int(ref) if pd.api.types.is_integer_dtype(firms.index) and ref.lstrip("-").isdigit() else ref
+    return firms.loc[label] if label in firms.index else None
+
+
+def firm_details(row: pd.Series, lang: str) -> list[tuple[str, str]]:
+    """(label, text) pairs describing one firm: name, credit code, sector, address and
+    how precisely it was placed."""
+    def text(col):
+        v = row.get(col)
+        return "—" if v is None or (isinstance(v, float) and np.isnan(v)) or str(v) == "" else str(v)
+    name = text("name") + (f" / {row['name_en']}" if text("name_en") != "—" else "")
+    precision = row.get("placement_precision_m")
+    placed = phrase(text("placement"), lang)
+    if precision is not None and not pd.isna(precision):
+        placed += f" · ±{float(precision):,.0f} m"
+    return [(t("name", lang), name), (column_label("uscc", lang), text("uscc")),
+            (column_label("sector", lang), sector_list_label(text("sector").replace("—", ""), lang)),
+            (column_label("address", lang), text("address")), (column_label("placement", lang), placed)]
+
+
+def _cell(v, lang: str) -> str:
+    if isinstance(v, bool | np.bool_):
+        return t("yes" if v else "no", lang)
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—"
+    return f"{v:,.4g}" if isinstance(v, float) else str(v)
+
+
+def compare(table: pd.DataFrame, zone_ids: Sequence[str], *, lang: str = "zh") -> pd.DataFrame:
+    """Zones side by side (measures as rows in words, zones as columns by name, as
+    display text); at most five."""
     ids = [z for z in zone_ids if z in table.index][:5]
-    side = table.loc[ids].T
-    return side.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else
-                                          (f"{v:,.4g}" if isinstance(v, float) else str(v))))
+    rows = table.loc[ids]
+    side = rows.drop(columns="name").T
+    side.columns = list(rows["name"].astype(str))
+    side.index = [column_label(c, lang) for c in side.index]
+    return side.apply(lambda col: col.map(lambda v: _cell(v, lang)))
 
 
-def policy_rows(feature_id: str, lang: str) -> list[tuple[str, str]]:
-    """(headline, source) for each policy measure attached to a zone, for the panel."""
-    rows = []
+def policy_groups(feature_id: str, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """The plans' items attached to a zone, by kind in words (现状, 措施, 平台, 目标):
+    (headline, source as the document, section and quote) for each."""
+    groups: dict[str, list[tuple[str, str]]] = {}
     for row in measures_for_feature(feature_id).to_dict("records"):
         text = row["text_zh"] if lang == "zh" else row["text_en"]
-        figure = f" — {row['value']} {row['unit']} ({row['year']})" if row["value"] else ""
-        rows.append((f"[{row['kind']}] {text}{figure}", provenance(row)))
-    return rows
+        figure = f" — {row['value']} {unit_label(row['unit'], lang)} ({row['year']})".replace("  ", " ") \
+            if row["value"] else ""
+        source = document_citation(row["source_file"], row["section"], quote=row["quote"], lang=lang)
+        groups.setdefault(kind_label(row["kind"], lang), []).append((f"{text}{figure}", source))
+    return groups
 
 
 #: The counts of an import report a person reads, in order.
@@ -207,10 +288,20 @@ def targets_table(sector_ids: Sequence[str], lang: str) -> pd.DataFrame:
     labels = sector_labels(lang)
     parts = [sector_targets(s) for s in sector_ids] or [sector_targets()]
     table = pd.concat(parts).drop_duplicates("id")
-    return pd.DataFrame({
-        t("sectors", lang): table["sector"].map(lambda s: labels.get(s, "—") if s else "—"),
+    return headers(pd.DataFrame({
+        "sector": table["sector"].map(lambda s: labels.get(s, "—") if s else "—"),
         "indicator": table["indicator_zh"] if lang == "zh" else table["indicator_en"],
-        "value": table["value"] + " " + table["unit"],
+        "value": table["value"] + " " + table["unit"].map(lambda u: unit_label(u, lang)),
         "year": table["year"],
-        "source": table["source_file"] + " " + table["section"],
-    }).reset_index(drop=True)
+        "source": [document_citation(f, sec, lang=lang)
+                   for f, sec in zip(table["source_file"], table["section"], strict=True)],
+    }).reset_index(drop=True), lang)
+
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain_markdown(text: str) -> str:
+    """``text`` with every ASCII punctuation mark backslash-escaped, so Markdown shows
+    it literally: no link, image, emphasis or HTML from a file reaches the page."""
+    return _MD_PUNCTUATION.sub(r"\\\1", str(text))

@@ -1,0 +1,103 @@
+"""The state of one firm import: the table and what its steps found so far
+(:class:`RowWork`), the first problem of each rejected row (:class:`Problems`), and
+the named places of Shanghai the steps place rows with (:class:`Places`, EPSG:4326)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from shapely.geometry.base import BaseGeometry
+
+from geo.columns import Labels, arrow_text, constant_text, folded_codes, text_series
+from geo.text import fold_series
+
+__all__ = ["Places", "Problems", "RowWork"]
+
+
+@dataclass(frozen=True)
+class Places:
+    """Named places for address placement and the Shanghai test (all EPSG:4326).
+
+    ``towns``/``districts`` map a name to (representative point, precision in m);
+    ``district_aliases`` maps short forms (e.g. 浦东) to a district name;
+    ``shanghai`` is the area a firm must fall in.
+    """
+
+    towns: Mapping[str, tuple[BaseGeometry, float]]
+    districts: Mapping[str, tuple[BaseGeometry, float]]
+    district_aliases: Mapping[str, str]
+    shanghai: BaseGeometry
+
+
+class Problems:
+    """Collects the first problem (field, reason) of each rejected row."""
+
+    def __init__(self, n: int):
+        self.field = np.full(n, "", dtype=object)
+        self.reason = np.full(n, "", dtype=object)
+        self.rejected = np.zeros(n, dtype=bool)
+
+    def add(self, mask, fld: str, reasons) -> None:
+        mask = np.asarray(mask, dtype=bool) & ~self.rejected
+        if not mask.any():
+            return
+        self.rejected |= mask
+        self.field[mask] = fld
+        if isinstance(reasons, str):
+            self.reason[mask] = reasons
+        else:
+            self.reason[mask] = np.asarray(reasons, dtype=object)[mask]
+
+
+@dataclass
+class RowWork:
+    """One import in progress: the text table (its mapped columns as Arrow text)
+    and what the steps found so far."""
+
+    table: pd.DataFrame
+    mapping: dict[str, str]  # original header → canonical field
+    problems: Problems = field(init=False)
+    flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
+    columns: dict[str, pa.Array] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.problems = Problems(len(self.table))
+        self.columns = {canon: arrow_text(self.table[orig]) for orig, canon in self.mapping.items()}
+
+    @property
+    def n(self) -> int:
+        return len(self.table)
+
+    def arrow(self, canon: str) -> pa.Array:
+        """The text of a canonical field as Arrow ("" in every row without such a column)."""
+        return self.columns[canon] if canon in self.columns else constant_text("", self.n)
+
+    def get(self, canon: str) -> pd.Series:
+        """The text of a canonical field ("" in every row when the file has no such column)."""
+        return text_series(self.arrow(canon), self.table.index)
+
+    def folded(self, canon: str, drop: str = "") -> pd.Series:
+        """A field's text folded (NFKC, stripped), for checks and comparison keys."""
+        return fold_series(self.get(canon), drop=drop)
+
+    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array]:
+        """A field folded through its distinct values: (per-row code, folded values)."""
+        if canon not in self.columns:
+            return np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string())
+        return folded_codes(self.columns[canon])
+
+    def flag(self, mask, text: str) -> None:
+        """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""
+        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            self.flags.setdefault(int(i), []).append(text)
+
+    def issue_texts(self) -> pd.Series:
+        """Per row, its notes joined by "; " ("" for the rows without any)."""
+        out = Labels(self.n)
+        for i, notes in self.flags.items():
+            out.set(i, "; ".join(notes))
+        return out.series(self.table.index)

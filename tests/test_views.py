@@ -1,0 +1,136 @@
+"""The app's pure parts: search, session callbacks, shortlist view, phrases, citations
+as documents and the size-bounded cache."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import layers
+from firms.importing import demo_firms
+from firms.shortlist import shortlist
+from layers.documents import document_citation, documents
+from layers.policy import policy_measures, sector_targets
+from ui.cache import SizedCache, approx_bytes
+from ui.phrases import phrase
+from ui.search import firm_keys, pinyin_keys, search, zone_index
+from ui.session import on_query, open_hit, whole_city
+from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
+from ui.views import firm_details, firms_of_sectors, pairs_of_sectors, plain_markdown
+
+ENTRIES = {e.id: e for e in layers.catalog()}
+
+
+@pytest.fixture(scope="module")
+def zones():
+    return zone_index(layers.load_all(), ENTRIES)
+
+
+@pytest.fixture(scope="module")
+def firms():
+    return demo_firms()
+
+
+def test_search_finds_zones_of_hidden_layers_by_chinese_english_and_pinyin(zones):
+    # 东方美谷 is in the biomedicine layer, off by default: still found
+    assert [(h.kind, h.ref, h.layer) for h in search("东方美谷", zones, None, None)] == \
+        [("zone", "biomed_dongfang_meigu", "biomed_1_5_x")]
+    assert any(h.ref == "biomed_dongfang_meigu" for h in search("oriental beauty", zones, None, None))
+    assert any(h.ref == "pole_zhangjiang" for h in search("zjkxc", zones, None, None))
+    assert any(h.ref == "pole_zhangjiang" for h in search("Zhangjiang", zones, None, None))
+    assert search("无此地名xyz", zones, None, None) == []
+    assert pinyin_keys("张江科学城") == "zjkxc zhangjiangkexuecheng"
+
+
+def test_search_finds_firms_by_name_and_only_among_those_shown(zones, firms):
+    keys = firm_keys(firms)
+    hits = search("中芯国际", zones, firms, keys)
+    assert [h.kind for h in hits] == ["firm"] and hits[0].label.startswith("中芯国际")
+    biomed = firms_of_sectors(firms, ["biomed"])
+    assert search("中芯国际", zones, biomed, keys) == []  # an IC firm, filtered out
+
+
+def test_one_match_opens_at_once_and_turns_its_layer_on(zones):
+    state = {"search": "东方美谷", "layer_biomed_1_5_x": False}
+    on_query(state, zones, None, None)
+    assert state["selected"] == "biomed_dongfang_meigu" and state["layer_biomed_1_5_x"] is True
+    whole_city(state)
+    assert state["selected"] is None and state["focus"] is None and state["search"] == ""
+
+
+def test_a_picked_firm_is_focused_and_described(zones, firms):
+    hits = search("中芯国际", zones, firms, firm_keys(firms))
+    state = {"search_pick": 0}
+    open_hit(state, hits, firms)
+    assert state["focus"] == pytest.approx((121.6035, 31.2085)) and state["search_pick"] is None
+    details = dict(firm_details(firms.loc[int(state["firm"])], "en"))
+    assert details["Sector"] == "Integrated circuits"
+    assert details["Placement"] == "coordinates (WGS84) · ±1,500 m"
+    assert details["Credit code"] == "—"  # the demo's institutions carry none
+
+
+def test_pairs_keep_only_firms_of_the_chosen_sectors(firms):
+    pairs = {"x": pd.DataFrame({"point": np.arange(len(firms)), "zone": "z"})}
+    kept = pairs_of_sectors(pairs, firms, ["ic"])["x"]
+    assert len(kept) == int((firms["sector"] == "ic").sum())
+    assert pairs_of_sectors(pairs, firms, [])["x"] is pairs["x"]
+
+
+def test_shortlist_top_n_with_reasons_rounded_scores_and_its_data_basis(firms):
+    ranked = shortlist(firms, "biomed")
+    table = shortlist_table(ranked, ENTRIES, top=10, lang="zh")
+    assert len(table) == 10 and table.index.name == "名称"
+    assert list(table.columns[:3]) == ["名次", "理由", "得分"]
+    assert table["理由"].str.contains("规划指定本产业|规划未指定本产业").all()
+    csv = shortlist_csv_frame(ranked, top=10, basis=data_basis("demo", len(firms)), sector="biomed",
+                              lang="en")
+    assert (csv["data_basis"] == "synthetic").all() and (csv["score"] == csv["score"].round(2)).all()
+    assert data_basis("upload", 5) == "upload" and data_basis("demo", 0) == "plan_only"
+
+
+def test_import_reasons_and_placements_in_the_readers_language():
+    assert phrase("empty firm name", "zh") == "企业名称为空"
+    assert phrase("lon/lat were swapped; fixed; employees not a non-negative number; left empty",
+                  "zh") == "经纬度互换，已修正；从业人员不是非负数，已留空"
+    assert phrase("街道/镇 张江镇 (representative point)", "en") == \
+        "subdistrict/town 张江镇 (representative point)"
+    assert phrase("something new", "zh") == "something new"  # unknown text is kept
+
+
+def test_every_cited_seed_file_is_a_known_document():
+    cited = set(policy_measures()["source_file"]) | set(sector_targets()["source_file"])
+    cited |= {f for g in layers.load_all().values() for f in g["cite_file"]}
+    assert cited <= set(documents().index)
+    text = document_citation("003_6b82db74c365b8ba.txt", "§五(一)", quote="加快建设张江科学城")
+    assert text == ("沪府办发〔2021〕10号《上海市战略性新兴产业和先导产业发展“十四五”规划》"
+                    "（上海市人民政府办公厅，2021-06-23） §五(一)：“加快建设张江科学城”")
+
+
+def test_markdown_from_a_file_is_shown_literally():
+    text = plain_markdown("no name: [x](http://a.b) ![i](http://c.d/e.png) <img src=x>")
+    assert "](" not in text and "\\<img" in text and "http\\:" in text
+    assert "<img" not in text.replace("\\<img", "")  # every < escaped
+
+
+def test_the_cache_is_bounded_by_bytes_and_drops_the_oldest():
+    cache = SizedCache(max_bytes=2_000)
+    big = np.zeros(100)  # 800 bytes
+    for k in "abc":
+        cache.get(k, lambda: big.copy())
+    assert "a" not in cache and {"b", "c"} <= set(cache._items)
+    assert cache.total_bytes == 1_600
+    cache.get("b", lambda: None)  # a hit refreshes b: c is now the oldest
+    cache.get("d", lambda: big.copy())
+    assert "c" not in cache and "b" in cache
+    huge = cache.get("h", lambda: np.zeros(1_000))  # larger than the budget: returned, not kept
+    assert len(huge) == 1_000 and "h" not in cache
+    assert approx_bytes(pd.DataFrame({"x": np.zeros(10)})) >= 80
+
+
+def test_a_zone_found_by_search_is_shown_even_when_the_sector_filter_hides_it():
+    from ui.views import visible_frames, with_selected
+    all_frames = layers.load_all()
+    visible = visible_frames(all_frames, ["biomed_1_5_x"], ["ic"])  # no IC zone in 1+5+X
+    assert "biomed_dongfang_meigu" not in visible["biomed_1_5_x"].index
+    shown = with_selected(visible, all_frames, "biomed_dongfang_meigu")
+    assert "biomed_dongfang_meigu" in shown["biomed_1_5_x"].index
+    assert with_selected(visible, all_frames, None) == visible

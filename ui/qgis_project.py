@@ -1,0 +1,82 @@
+"""A QGIS project (``.qgz``) over an exported GeoPackage: the layers grouped as in the
+app (两极两带, 五个新城 …, group names in Chinese and English), each with the app's
+colours and approximate outlines dashed, the GeoPackage referenced by a relative
+path so the two files travel together.
+
+Written by hand as QGIS 3 project XML (QGIS is not a dependency); QGIS fills in
+what a minimal project leaves out when it opens it.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+
+from geo.gpkg import datum_crs
+from layers.catalog import catalog
+from layers.metadata import layer_styles
+from ui.i18n import group_label
+
+__all__ = ["qgs_text", "qgz_bytes"]
+
+_GEOMETRY = {"polygon": "Polygon", "line": "Line", "point": "Point"}
+
+
+def _srs(parent: ET.Element, datum: str) -> None:
+    crs = datum_crs(datum)
+    ref = ET.SubElement(parent, "spatialrefsys")
+    ET.SubElement(ref, "wkt").text = crs.to_wkt("WKT2_2019")
+    ET.SubElement(ref, "authid").text = "EPSG:4326" if datum == "wgs84" else ""
+    ET.SubElement(ref, "description").text = crs.name
+    ET.SubElement(ref, "geographicflag").text = "true"
+
+
+def _layer_title(entry) -> str:
+    return f"{entry.title_zh} / {entry.title_en}"
+
+
+def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = "") -> str:
+    """QGIS project XML with one layer per GeoPackage table of ``layer_ids``."""
+    chosen = [e for e in catalog() if e.id in set(layer_ids)]
+    ids = {e.id: f"{e.id}_{uuid.uuid5(uuid.NAMESPACE_URL, gpkg_name + e.id).hex[:12]}"
+           for e in chosen}
+    styles = layer_styles([e.id for e in chosen])
+    root = ET.Element("qgis", projectname=title or gpkg_name, version="3.28.0")
+    ET.SubElement(root, "title").text = title or gpkg_name
+    _srs(ET.SubElement(root, "projectCrs"), datum)
+    tree = ET.SubElement(root, "layer-tree-group")
+    groups: dict[str, ET.Element] = {}
+    for e in reversed(chosen):  # top of the tree is drawn last: the base goes to the bottom
+        if e.group not in groups:
+            name = f"{group_label(e.group, 'zh')} / {group_label(e.group, 'en')}"
+            groups[e.group] = ET.SubElement(tree, "layer-tree-group", name=name,
+                                            checked="Qt::Checked", expanded="1")
+        ET.SubElement(groups[e.group], "layer-tree-layer", id=ids[e.id], name=_layer_title(e),
+                      source=f"./{gpkg_name}|layername={e.id}", providerKey="ogr",
+                      checked="Qt::Checked", expanded="1")
+    layers_el = ET.SubElement(root, "projectlayers")
+    for e in chosen:
+        layer = ET.SubElement(layers_el, "maplayer", type="vector", geometry=_GEOMETRY[e.kind],
+                              autoRefreshEnabled="0", refreshOnNotifyEnabled="0")
+        ET.SubElement(layer, "id").text = ids[e.id]
+        ET.SubElement(layer, "datasource").text = f"./{gpkg_name}|layername={e.id}"
+        ET.SubElement(layer, "layername").text = _layer_title(e)
+        _srs(ET.SubElement(layer, "srs"), datum)
+        ET.SubElement(layer, "provider", encoding="UTF-8").text = "ogr"
+        qml_root = ET.fromstring(styles[e.id][0].split("\n", 1)[1])
+        layer.append(qml_root.find("renderer-v2"))
+    props = ET.SubElement(ET.SubElement(root, "properties"), "Paths")
+    ET.SubElement(props, "Absolute", type="bool").text = "false"
+    body = ET.tostring(root, encoding="unicode")
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
+
+
+def qgz_bytes(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = "") -> bytes:
+    """The ``.qgz`` (a zip holding the ``.qgs``) of :func:`qgs_text`."""
+    buf = io.BytesIO()
+    stem = gpkg_name.rsplit(".", 1)[0]
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{stem}.qgs", qgs_text(gpkg_name, layer_ids, datum=datum, title=title))
+    return buf.getvalue()
