@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geo import uscc
@@ -31,7 +32,7 @@ from geo.columns import (
     numbers,
     text_series,
 )
-from geo.datum import convert, parse_datum
+from geo.datum import DATUMS, convert, parse_datums
 from geo.firm_rows import Places, Problems, RowWork
 from geo.text import fold_arrow
 
@@ -56,23 +57,22 @@ def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None
 
 def row_datums(work: RowWork, *, default: str) -> Labels:
     """Each row's datum: its 坐标系 cell if it has one, else the file's ``default``.
-    Each distinct cell value is parsed once and the unknown ones reject their rows in
-    one step, so the cost is linear in rows however many distinct values there are."""
+    The distinct values are parsed at once in Arrow (:func:`geo.datum.parse_datums`)
+    and the unknown ones reject their rows in one step, so the cost is linear in rows
+    however many distinct values there are."""
     datums = Labels(work.n, default)
     if "datum" not in work.columns:
         return datums
     codes, values = work.folded_codes("datum")
-    texts = values.to_pylist()
-    ids = np.full(len(texts), datums.code(default), dtype=np.int32)
-    reasons = np.full(len(texts), "", dtype=object)
-    for k, value in enumerate(texts):
-        if value == "":
-            continue
-        try:
-            ids[k] = datums.code(parse_datum(value))
-        except ValueError:
-            reasons[k] = f"unknown datum {value!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
-    datums.codes = ids[codes]
+    ids = parse_datums(values)
+    unknown = np.flatnonzero((ids == "") & ~pc.equal(values, "").to_numpy(zero_copy_only=False))
+    label = np.full(len(ids), datums.code(default), dtype=np.int32)  # blank and unknown
+    for d in DATUMS:
+        label[ids == d] = datums.code(d)
+    reasons = np.full(len(ids), "", dtype=object)
+    reasons[unknown] = [f"unknown datum {v!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
+                        for v in values.take(pa.array(unknown)).to_pylist()]
+    datums.codes = label[codes]
     problem = reasons[codes]
     work.problems.add(problem != "", "datum", problem)
     return datums

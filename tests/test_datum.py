@@ -89,3 +89,15 @@ def test_unknown_datum_is_a_clear_error():
                                   "4490", "国家2000"])
 def test_cgcs2000_and_epsg_codes_are_wgs84_within_the_projects_precision(name):
     assert datum.parse_datum(name) == "wgs84"
+
+
+def test_parse_datums_agrees_with_parse_datum_name_by_name():
+    names = ["WGS84", "GCJ-02", "bd09", " 火星 ", "EPSG:4490", "cgcs_2000", "ED50", "", "gcj 02",
+             "百度", "epsg：4326", "junk"]
+    expected = []
+    for name in names:
+        try:
+            expected.append(datum.parse_datum(name))
+        except ValueError:
+            expected.append("")
+    assert list(datum.parse_datums(names)) == expected
