@@ -34,6 +34,7 @@ from geo.columns import (
     numbers,
     text_series,
 )
+from geo.cover import CoverGrid
 from geo.datum import convert, parse_datum
 from geo.text import fold_arrow, fold_series
 
@@ -53,13 +54,15 @@ class Places:
 
     ``towns``/``districts`` map a name to (representative point, precision in m);
     ``district_aliases`` maps short forms (e.g. 浦东) to a district name;
-    ``shanghai`` is the area a firm must fall in.
+    ``shanghai`` is the area a firm must fall in; ``grid`` (optional) its cells
+    known inside or outside, which spares most points the exact test.
     """
 
     towns: Mapping[str, tuple[BaseGeometry, float]]
     districts: Mapping[str, tuple[BaseGeometry, float]]
     district_aliases: Mapping[str, str]
     shanghai: BaseGeometry
+    grid: CoverGrid | None = None
 
 
 class Problems:
@@ -270,31 +273,16 @@ def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
     a margin: ``places.shanghai``)."""
     located = ~np.isnan(coords.x) & ~np.isnan(coords.y) & ~work.problems.rejected
     inside = np.zeros(work.n, dtype=bool)
-    shapely.prepare(places.shanghai)
-    inside[located] = shapely.intersects_xy(places.shanghai, coords.x[located], coords.y[located])
+    x, y = coords.x[located], coords.y[located]
+    if places.grid is not None:
+        inside[located] = places.grid.intersects_xy(places.shanghai, x, y)
+    else:
+        shapely.prepare(places.shanghai)
+        inside[located] = shapely.intersects_xy(places.shanghai, x, y)
     work.problems.add(located & ~inside, "lon", "point lies outside Shanghai")
 
 
-@dataclass
-class CreditCodes:
-    """Per row: the normalised 统一社会信用代码 ("" when none), whether it is valid,
-    and why not (None when valid or empty)."""
-
-    codes: pd.Series
-    valid: np.ndarray
-    empty: np.ndarray
-    problem: np.ndarray
-
-    def valid_column(self) -> np.ndarray:
-        """True/False per code, None where there is none (the ``uscc_valid`` column)."""
-        return np.where(self.empty, None, self.valid)
-
-    def problem_column(self) -> pa.Array:
-        """The problem text per row, "" where none (the ``uscc_problem`` column)."""
-        out = Labels(len(self.problem))
-        for i in np.flatnonzero(self.problem != None):  # noqa: E711
-            out.set(i, self.problem[i])
-        return out.arrow()
+CreditCodes = uscc.CreditCodes
 
 
 def check_credit_codes(work: RowWork) -> CreditCodes:
