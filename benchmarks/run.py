@@ -5,10 +5,16 @@
 
 Steps timed: generate (not part of the pipeline), import from CSV (read, check,
 place, classify), datum conversion of N points (GCJ-02 → WGS84), join against
-all layers, measures for every sector of every layer, and the bound: prepared
-``contains_xy`` of the same points against the same polygons, and the map page
+all layers, measures for every sector of every layer, and the map page
 (server-side build time and bytes sent) with the app's default layers.
 ``pipeline_s`` = import + join + measures. Peak RSS is the process's maximum resident set.
+
+Each stage has a bound, timed in the same run on the same data: ``import_bound_s``
+(pyarrow reads the file as text, casts lon/lat to float, checks their range, and
+checks the credit codes vectorised when there are any), ``bound_s`` for the join
+(prepared ``contains_xy`` of the same points against the same polygons) and
+``measures_bound_s`` (one ``np.bincount`` over (zone, sector) codes per layer).
+``pipeline_over_bounds`` = pipeline ÷ the sum of the three.
 The firms are SYNTHETIC (firms/synth.py), generated in a child process so the
 peak RSS reported is the pipeline's.
 """
@@ -26,12 +32,18 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 import layers
 from firms.importing import load_firms
 from firms.synth import synthetic_file_name
 from firms.zones import firm_table, join_all, zones_for_measures
+from geo import uscc
 from geo.datum import convert
+from geo.firms import map_headers
 from geo.join import bound_contains
 from geo.measures import zone_sector_table
 from layers.io import display_base
@@ -54,6 +66,34 @@ def generate(n: int, seed: int, folder: str) -> tuple[Path, float]:
     return Path(folder) / synthetic_file_name(n, seed), time.perf_counter() - t
 
 
+def import_bound(path: Path) -> float:
+    """Seconds for the least an import must do: read every cell as text (pyarrow),
+    cast lon/lat to float, check their range, check credit codes vectorised."""
+    t = time.perf_counter()
+    header = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16)).column_names
+    table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False))
+    field = {canon: orig for orig, canon in map_headers(header).items()}
+    lon = pc.cast(table[field["lon"]], pa.float64())
+    lat = pc.cast(table[field["lat"]], pa.float64())
+    ok = pc.and_(pc.less_equal(pc.abs(lon), 180), pc.less_equal(pc.abs(lat), 90))
+    int(pc.sum(ok).as_py())
+    if "uscc" in field:
+        uscc.valid_many(table[field["uscc"]])
+    return time.perf_counter() - t
+
+
+def measures_bound(pairs: dict[str, pd.DataFrame], sector_codes: np.ndarray,
+                   n_sectors: int) -> float:
+    """Seconds for one ``np.bincount`` over (zone, sector) codes per layer."""
+    t = time.perf_counter()
+    for p in pairs.values():
+        zone = p["zone"].cat.codes.to_numpy().astype(np.int64)
+        np.bincount(zone * n_sectors + sector_codes[p["point"].to_numpy()],
+                    minlength=len(p["zone"].cat.categories) * n_sectors)
+    return time.perf_counter() - t
+
+
 def run(n: int, seed: int) -> dict:
     frames = layers.load_all()
     polygons = [g for f in frames.values() for g in f.geometry
@@ -63,6 +103,7 @@ def run(n: int, seed: int) -> dict:
         t = time.perf_counter()
         firms = load_firms(path).accepted
         import_s = time.perf_counter() - t
+        import_bound_s = import_bound(path)
 
     lon = firms.geometry.x.to_numpy()
     lat = firms.geometry.y.to_numpy()
@@ -84,6 +125,9 @@ def run(n: int, seed: int) -> dict:
     t = time.perf_counter()
     bound_hits = bound_contains(lon, lat, polygons)
     bound_s = time.perf_counter() - t
+    codes, sectors = pd.factorize(firms["sector"])
+    measures_bound_s = measures_bound(pairs, codes, len(sectors))
+    bounds_s = import_bound_s + bound_s + measures_bound_s
 
     shown = {k: frames[k] for k in MAP_LAYERS}
     t = time.perf_counter()
@@ -96,12 +140,16 @@ def run(n: int, seed: int) -> dict:
         "accepted": len(firms),
         "generate_s": round(generate_s, 3),
         "import_s": round(import_s, 3),
+        "import_bound_s": round(import_bound_s, 3),
         "datum_s": round(datum_s, 3),
         "join_s": round(join_s, 3),
         "bound_s": round(bound_s, 3),
         "join_over_bound": round(join_s / bound_s, 2) if bound_s else None,
         "measures_s": round(measures_s, 3),
+        "measures_bound_s": round(measures_bound_s, 4),
         "pipeline_s": round(import_s + join_s + measures_s, 3),
+        "bounds_s": round(bounds_s, 3),
+        "pipeline_over_bounds": round((import_s + join_s + measures_s) / bounds_s, 2),
         "pairs": int(sum(len(p) for p in pairs.values())),
         "bound_hits": bound_hits,
         "measure_rows": rows,

@@ -95,6 +95,7 @@ class RowWork:
     problems: Problems = field(init=False)
     flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
     columns: dict[str, pa.Array] = field(init=False)
+    _empty: pa.Array | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.problems = Problems(len(self.table))
@@ -106,7 +107,11 @@ class RowWork:
 
     def arrow(self, canon: str) -> pa.Array:
         """The text of a canonical field as Arrow ("" in every row without such a column)."""
-        return self.columns[canon] if canon in self.columns else constant_text("", self.n)
+        if canon in self.columns:
+            return self.columns[canon]
+        if self._empty is None:
+            self._empty = constant_text("", self.n)  # one for every absent column
+        return self._empty
 
     def get(self, canon: str) -> pd.Series:
         """The text of a canonical field ("" in every row when the file has no such column)."""
@@ -116,11 +121,15 @@ class RowWork:
         """A field's text folded (NFKC, stripped), for checks and comparison keys."""
         return fold_series(self.get(canon), drop=drop)
 
-    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array]:
-        """A field folded through its distinct values: (per-row code, folded values)."""
+    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array, pa.Array]:
+        """A field folded through its distinct values: (per-row code, folded values,
+        folded text per row — the column itself, shared, when folding changed nothing)."""
         if canon not in self.columns:
-            return np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string())
-        return folded_codes(self.columns[canon])
+            return (np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string()),
+                    self.arrow(canon))
+        codes, values, unchanged = folded_codes(self.columns[canon])
+        return codes, values, (self.columns[canon] if unchanged
+                               else values.take(pa.array(codes)))
 
     def flag(self, mask, text: str) -> None:
         """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""
@@ -150,7 +159,7 @@ def row_datums(work: RowWork, *, default: str) -> Labels:
     datums = Labels(work.n, default)
     if "datum" not in work.columns:
         return datums
-    codes, values = work.folded_codes("datum")
+    codes, values, _ = work.folded_codes("datum")
     for k, value in enumerate(values.to_pylist()):
         if value == "":
             continue
@@ -360,11 +369,10 @@ def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     names)`` decides, once per distinct (code, industry) pair; the rows it leaves
     unclassified are tried again by their folded firm names. Without ``classify``
     every firm is ``unclassified`` (how: ``none``)."""
-    ind_codes, industries = work.folded_codes("industry")
-    code_codes, codes = work.folded_codes("industry_code")
+    ind_codes, industries, ind_rows = work.folded_codes("industry")
+    code_codes, codes, code_rows = work.folded_codes("industry_code")
     index = work.table.index
-    out = Classes(text_series(industries.take(pa.array(ind_codes)), index),
-                  text_series(codes.take(pa.array(code_codes)), index),
+    out = Classes(text_series(ind_rows, index), text_series(code_rows, index),
                   Labels(work.n, "unclassified"), Labels(work.n, "none"))
     if classify is None:
         return out

@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
-from geo.columns import text_series
+from geo.columns import stripped, text_series
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
 from geo.errors import TableRejectedError
@@ -61,7 +62,7 @@ from geo.firm_steps import (
     read_employees,
     row_datums,
 )
-from geo.text import fold, fold_series
+from geo.text import fold
 
 __all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers"]
 
@@ -164,16 +165,17 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
                     employees: np.ndarray) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
     were (an extra column whose name is taken is prefixed ``extra_``); EPSG:4326 points,
-    built from the coordinate arrays (no per-row Python objects but the points)."""
+    built from the coordinate arrays. Text stays in Arrow memory; sector, how, datum,
+    placement and notes are categorical (few distinct values)."""
     keep = ~work.problems.rejected
     index = work.table.index
     frame = pd.DataFrame({
         "row": np.arange(1, work.n + 1),
-        "name": fold_series(work.get("name"), normalise=False),
-        "name_en": fold_series(work.get("name_en"), normalise=False),
+        "name": text_series(stripped(work.arrow("name")), index),
+        "name_en": text_series(stripped(work.arrow("name_en")), index),
         "uscc": credit.codes, "uscc_valid": credit.valid_column(),
         "uscc_problem": text_series(credit.problem_column(), index),
-        "address": fold_series(work.get("address"), normalise=False),
+        "address": text_series(stripped(work.arrow("address")), index),
         "industry": classes.industry, "industry_code": classes.industry_code,
         "sector": classes.sector.series(index), "sector_source": classes.source.series(index),
         "employees": employees,
@@ -189,6 +191,9 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         frame[f"extra_{c}" if c in frame.columns else c] = work.table[c]
     if not keep.all():
         frame = frame[keep]
+    for c in ("sector", "sector_source", "datum_in", "placement", "issues"):
+        frame[c] = frame[c].cat.remove_unused_categories()  # value_counts lists only those used
+    pa.default_memory_pool().release_unused()  # the steps' Arrow scratch, before the points
     points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
     return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=points, crs=STORAGE_CRS)
 

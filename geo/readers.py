@@ -98,13 +98,16 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
             pa.py_buffer(body),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types=dict.fromkeys(header, pa.large_string()),  # pandas' own type
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except pa.ArrowInvalid:
         return None
     if table.num_rows > max_rows:
         raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
-    return _cap(table.to_pandas(), max_rows)
+    frame = table.combine_chunks().to_pandas()  # one chunk a column: no copies later
+    del table
+    pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
+    return _cap(frame, max_rows)
 
 
 def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:

@@ -82,7 +82,8 @@ def valid_many(codes: pa.Array) -> np.ndarray:
     if not len(cand):
         return valid
     sub = arr.take(pa.array(cand))
-    offsets = np.frombuffer(sub.buffers()[1], dtype=np.int32)[sub.offset:sub.offset + len(sub) + 1]
+    width = np.int64 if pa.types.is_large_string(sub.type) else np.int32
+    offsets = np.frombuffer(sub.buffers()[1], dtype=width)[sub.offset:sub.offset + len(sub) + 1]
     data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)
     start = offsets[0]
     values = _BYTE_VALUE[data[start:start + 18 * len(sub)].reshape(len(sub), 18)]
