@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -20,8 +21,13 @@ import pyarrow.csv as pacsv
 
 from geo.errors import UnreadableFileError
 
-#: Largest number of data rows read from one file.
-MAX_ROWS = 2_000_000
+#: Largest number of data rows read from one file: a sanity cap only; what memory
+#: allows is checked from the file's size (:func:`check_memory`).
+MAX_ROWS = 500_000_000
+#: Peak memory of an in-memory import and its measures, per byte of CSV file
+#: (measured: about 600 MB over the interpreter's own for an 84 MB file of 1M firms;
+#: docs/scale.md), rounded up.
+IMPORT_MEMORY_PER_FILE_BYTE = 8
 #: XLSX safety limits: total uncompressed size, and compression ratio of any member.
 MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
 MAX_XLSX_RATIO = 200
@@ -195,6 +201,34 @@ def table_from_geojson_text(text: str, name: str = "file.geojson",
     return _cap(frame, max_rows)
 
 
+def available_memory() -> int:
+    """Bytes of memory this machine can still give (Linux: MemAvailable; elsewhere
+    half of the physical memory)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):
+        return 1 << 62  # unknown: do not refuse
+
+
+def check_memory(size: int, name: str, *, available: int | None = None) -> None:
+    """Refuse a file whose in-memory import would not fit: its size in bytes times
+    :data:`IMPORT_MEMORY_PER_FILE_BYTE` against :func:`available_memory`."""
+    need = size * IMPORT_MEMORY_PER_FILE_BYTE
+    available = available_memory() if available is None else available
+    if need > available:
+        raise UnreadableFileError(
+            f"{name}: {size / 1e6:,.0f} MB; importing it in memory needs about "
+            f"{need / 1e9:,.1f} GB (about {IMPORT_MEMORY_PER_FILE_BYTE}× the file size) and "
+            f"{available / 1e9:,.1f} GB are free: use `shmap measures --engine dask` (blocks, "
+            "or a cluster: docs/scale.md) or split the file")
+
+
 def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
     """Read a firm file by its extension. Returns (text frame, info about the read)."""
     path = Path(path)
@@ -203,6 +237,7 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[pd.Data
         raise UnreadableFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
                            "use .csv, .xlsx or .geojson")
     try:
+        check_memory(path.stat().st_size, path.name)
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path}: cannot read ({err.strerror})") from err
@@ -211,6 +246,7 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[pd.Data
 
 def table_from_bytes(raw: bytes, name: str, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, dict]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
+    check_memory(len(raw), name)
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
         return table_from_xlsx_bytes(raw, name, max_rows), {"format": "xlsx"}
