@@ -2,6 +2,7 @@
 
     python benchmarks/run.py --n 100000 [--json] [--seed 1]
     python benchmarks/run.py --n 10000000 --engine dask [--blocksize 32MB] [--spatial]
+    python benchmarks/run.py --n 3000000 --engine dask --workers 2
 
 Steps timed: generate (not part of the pipeline), import from CSV (read, check,
 place, classify), datum conversion of N points (GCJ-02 → WGS84), join against
@@ -104,6 +105,7 @@ def run(n: int, seed: int) -> dict:
         firms = load_firms(path).accepted
         import_s = time.perf_counter() - t
         import_bound_s = import_bound(path)
+    rss_import = peak_rss_mb()
 
     lon = firms.geometry.x.to_numpy()
     lat = firms.geometry.y.to_numpy()
@@ -114,6 +116,7 @@ def run(n: int, seed: int) -> dict:
     t = time.perf_counter()
     pairs = join_all(firms, frames)
     join_s = time.perf_counter() - t
+    rss_join = peak_rss_mb()
 
     t = time.perf_counter()
     table = firm_table(firms)
@@ -121,6 +124,7 @@ def run(n: int, seed: int) -> dict:
     for lid, p in pairs.items():
         rows += len(zone_sector_table(zones_for_measures(frames[lid]), p, table))
     measures_s = time.perf_counter() - t
+    rss_pipeline = peak_rss_mb()
 
     t = time.perf_counter()
     bound_hits = bound_contains(lon, lat, polygons)
@@ -158,31 +162,53 @@ def run(n: int, seed: int) -> dict:
         "map_build_s": round(map_build_s, 3),
         "map_payload_bytes": len(page.encode()),
         "map_firm_mode": firm_mode(len(firms)),
+        "peak_rss_after_import_mb": round(rss_import, 1),
+        "peak_rss_after_join_mb": round(rss_join, 1),
+        "peak_rss_after_measures_mb": round(rss_pipeline, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
                    f"{platform.python_version()}, numpy {np.__version__}",
     }
 
 
-def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False) -> dict:
+def _worker_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False,
+             workers: int | None = None) -> dict:
     """Scale-out: the whole file through ``measures_dask_layers`` (all polygon layers in
     one pass, blocks of ``blocksize``) or, with ``spatial``, ``measures_dask_spatial``;
-    with the peak RSS of this process."""
+    in this process's threads, or with ``workers`` on a LocalCluster of that many
+    single-threaded worker processes (started before the clock runs); with the peak
+    RSS of this process and of the largest worker."""
+    from firms.cluster import dask_client
     from firms.scale import measures_dask_layers, measures_dask_spatial
 
     ids = [e.id for e in layers.catalog()]
+    run = measures_dask_spatial if spatial else measures_dask_layers
     with tempfile.TemporaryDirectory() as tmp:
         path, generate_s = generate(n, seed, tmp)
         size_mb = path.stat().st_size / 1e6
-        t = time.perf_counter()
-        run = measures_dask_spatial if spatial else measures_dask_layers
-        tables, tally = run(path, ids, "ic", blocksize=blocksize)
-        dask_s = time.perf_counter() - t
+        worker_rss = None
+        if workers:
+            with dask_client(workers=workers, threads=1, dashboard=":0") as client:
+                t = time.perf_counter()
+                tables, tally = run(path, ids, "ic", blocksize=blocksize, scheduler=client)
+                dask_s = time.perf_counter() - t
+                worker_rss = max(client.run(_worker_peak_rss_mb).values())
+        else:
+            t = time.perf_counter()
+            tables, tally = run(path, ids, "ic", blocksize=blocksize)
+            dask_s = time.perf_counter() - t
     return {"n": n, "engine": "dask", "spatial": spatial, "blocksize": blocksize,
+            "scheduler": f"LocalCluster {workers} processes × 1 thread" if workers
+            else "threads (this process)",
             "file_mb": round(size_mb, 1), "generate_s": round(generate_s, 3),
             "measures_all_layers_s": round(dask_s, 3), "layers": len(tables),
             "rows_in": tally["in"], "accepted": tally["accepted"],
             "peak_rss_mb": round(peak_rss_mb(), 1),
+            "worker_peak_rss_mb": round(worker_rss, 1) if worker_rss else None,
             "machine": f"{platform.machine()}, {platform.python_implementation()} "
                        f"{platform.python_version()}, numpy {np.__version__}"}
 
@@ -194,11 +220,13 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--engine", choices=("memory", "dask"), default="memory")
     ap.add_argument("--blocksize", default="32MB", help="dask block size")
+    ap.add_argument("--workers", type=int,
+                    help="with --engine dask: a LocalCluster of this many worker processes")
     ap.add_argument("--spatial", action="store_true",
                     help="with --engine dask: re-partition the firms by a Hilbert index first")
     args = ap.parse_args(argv)
     figures = run(args.n, args.seed) if args.engine == "memory" else \
-        run_dask(args.n, args.seed, args.blocksize, args.spatial)
+        run_dask(args.n, args.seed, args.blocksize, args.spatial, args.workers)
     if args.json:
         print(json.dumps(figures))
     else:
