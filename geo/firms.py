@@ -129,12 +129,15 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
 
 def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs84",
                  classify: Classifier | None = None,
-                 progress: Callable[[str], None] | None = None) -> ImportResult:
+                 progress: Callable[[str], None] | None = None, *,
+                 points: bool = True) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
 
     ``classify(codes, industries, names)`` returns (sector id or "unclassified",
     how) per row; without it every firm is unclassified. ``progress`` receives a
-    line per stage.
+    line per stage. ``points=False`` (for counting only, e.g. the dask engine's
+    blocks) returns the accepted firms as a plain DataFrame with ``lon``/``lat`` and
+    no point geometries (about 200 MB and a second less per million firms).
     """
     default_datum = parse_datum(default_datum)
     say = progress or (lambda _msg: None)
@@ -152,7 +155,7 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
     employees = read_employees(work)
     mark_duplicates(work, credit)
     classes = classify_rows(work, classify)
-    accepted = _accepted_frame(work, coords, credit, classes, employees)
+    accepted = _accepted_frame(work, coords, credit, classes, employees, points=points)
     rejected = _rejected_frame(work)
     report = _report(work, coords, accepted, rejected, default_datum=default_datum,
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
@@ -162,7 +165,7 @@ def import_firms(table: pd.DataFrame, places: Places, default_datum: str = "wgs8
 
 
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
-                    employees: np.ndarray) -> gpd.GeoDataFrame:
+                    employees: np.ndarray, *, points: bool = True) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
     were (an extra column whose name is taken is prefixed ``extra_``); EPSG:4326 points,
     built from the coordinate arrays. Text stays in Arrow memory; sector, how, datum,
@@ -193,9 +196,11 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         frame = frame[keep]
     for c in ("sector", "sector_source", "datum_in", "placement", "issues"):
         frame[c] = frame[c].cat.remove_unused_categories()  # value_counts lists only those used
+    if not points:
+        return frame.reset_index(drop=True)
     pa.default_memory_pool().release_unused()  # the steps' Arrow scratch, before the points
-    points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=points, crs=STORAGE_CRS)
+    geometry = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry, crs=STORAGE_CRS)
 
 
 def _rejected_frame(work: RowWork) -> pd.DataFrame:
