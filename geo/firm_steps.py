@@ -367,7 +367,7 @@ class Classes:
 def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     """Industry, industry code, sector and how, per row: ``classify(codes, industries,
     names)`` decides, once per distinct (code, industry) pair; the rows it leaves
-    unclassified are tried again by their folded firm names. Without ``classify``
+    unclassified are tried again by their firm names (the classifier folds them). Without ``classify``
     every firm is ``unclassified`` (how: ``none``)."""
     ind_codes, industries, ind_rows = work.folded_codes("industry")
     code_codes, codes, code_rows = work.folded_codes("industry_code")
@@ -385,7 +385,7 @@ def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     out.sector.codes, out.source.codes = pair_sector[inverse], pair_source[inverse]
     rows = np.flatnonzero(out.source.is_("none"))
     if len(rows):
-        names = pd.Series(fold_arrow(work.arrow("name").take(pa.array(rows))).to_pandas())
+        names = pd.Series(work.arrow("name").take(pa.array(rows)).to_pandas())  # classify folds
         blank = pd.Series("", index=names.index)
         sector, source = classify(blank, blank, names)
         found = (source != "none").to_numpy()

@@ -195,12 +195,23 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
     if not keep.all():
         frame = frame[keep]
     for c in ("sector", "sector_source", "datum_in", "placement", "issues"):
-        frame[c] = frame[c].cat.remove_unused_categories()  # value_counts lists only those used
+        frame[c] = _used_categories(frame[c])  # value_counts lists only those used
     if not points:
         return frame.reset_index(drop=True)
     pa.default_memory_pool().release_unused()  # the steps' Arrow scratch, before the points
     geometry = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
     return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry, crs=STORAGE_CRS)
+
+
+def _used_categories(column: pd.Series) -> pd.Series:
+    """A categorical column without its unused categories (one bincount, no sort)."""
+    codes = column.cat.codes.to_numpy()
+    used = np.bincount(codes, minlength=len(column.cat.categories)) > 0
+    if used.all():
+        return column
+    remap = (np.cumsum(used) - 1).astype(codes.dtype)
+    return pd.Series(pd.Categorical.from_codes(remap[codes], column.cat.categories[used]),
+                     index=column.index)
 
 
 def _rejected_frame(work: RowWork) -> pd.DataFrame:
