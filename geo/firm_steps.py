@@ -367,8 +367,8 @@ class Classes:
 def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     """Industry, industry code, sector and how, per row: ``classify(codes, industries,
     names)`` decides, once per distinct (code, industry) pair; the rows it leaves
-    unclassified are tried again by their firm names (the classifier folds them). Without ``classify``
-    every firm is ``unclassified`` (how: ``none``)."""
+    unclassified are tried again by their firm names (the classifier folds them).
+    Without ``classify`` every firm is ``unclassified`` (how: ``none``)."""
     ind_codes, industries, ind_rows = work.folded_codes("industry")
     code_codes, codes, code_rows = work.folded_codes("industry_code")
     index = work.table.index
