@@ -2,13 +2,20 @@
 
     python benchmarks/run.py --n 100000 [--json] [--seed 1]
     python benchmarks/run.py --n 10000000 --engine dask [--blocksize 32MB] [--spatial]
+    python benchmarks/run.py --n 3000000 --engine dask --workers 2
 
 Steps timed: generate (not part of the pipeline), import from CSV (read, check,
 place, classify), datum conversion of N points (GCJ-02 → WGS84), join against
-all layers, measures for every sector of every layer, and the bound: prepared
-``contains_xy`` of the same points against the same polygons, and the map page
+all layers, measures for every sector of every layer, and the map page
 (server-side build time and bytes sent) with the app's default layers.
 ``pipeline_s`` = import + join + measures. Peak RSS is the process's maximum resident set.
+
+Each stage has a bound, timed in the same run on the same data: ``import_bound_s``
+(pyarrow reads the file as text, casts lon/lat to float, checks their range, and
+checks the credit codes vectorised when there are any), ``bound_s`` for the join
+(prepared ``contains_xy`` of the same points against the same polygons) and
+``measures_bound_s`` (one ``np.bincount`` over (zone, sector) codes per layer).
+``pipeline_over_bounds`` = pipeline ÷ the sum of the three.
 The firms are SYNTHETIC (firms/synth.py), generated in a child process so the
 peak RSS reported is the pipeline's.
 """
@@ -26,12 +33,18 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 import layers
 from firms.importing import load_firms
 from firms.synth import synthetic_file_name
 from firms.zones import firm_table, join_all, zones_for_measures
+from geo import uscc
 from geo.datum import convert
+from geo.firms import map_headers
 from geo.join import bound_contains
 from geo.measures import zone_sector_table
 from layers.io import display_base
@@ -55,87 +68,130 @@ def generate(n: int, seed: int, folder: str) -> tuple[Path, float]:
     return Path(folder) / synthetic_file_name(n, seed), time.perf_counter() - t
 
 
+def import_bound(path: Path) -> float:
+    """Seconds for the least an import must do: read every cell as text (pyarrow),
+    cast lon/lat to float, check their range, check credit codes vectorised."""
+    t = time.perf_counter()
+    header = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16)).column_names
+    table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False))
+    field = {canon: orig for orig, canon in map_headers(header).items()}
+    lon = pc.cast(table[field["lon"]], pa.float64())
+    lat = pc.cast(table[field["lat"]], pa.float64())
+    ok = pc.and_(pc.less_equal(pc.abs(lon), 180), pc.less_equal(pc.abs(lat), 90))
+    int(pc.sum(ok).as_py())
+    if "uscc" in field:
+        uscc.valid_many(table[field["uscc"]])
+    return time.perf_counter() - t
+
+
+def measures_bound(pairs: dict[str, pd.DataFrame], sector_codes: np.ndarray,
+                   n_sectors: int) -> float:
+    """Seconds for one ``np.bincount`` over (zone, sector) codes per layer."""
+    t = time.perf_counter()
+    for p in pairs.values():
+        zone = p["zone"].cat.codes.to_numpy().astype(np.int64)
+        np.bincount(zone * n_sectors + sector_codes[p["point"].to_numpy()],
+                    minlength=len(p["zone"].cat.categories) * n_sectors)
+    return time.perf_counter() - t
+
+
+def _pipeline(path: Path, frames: dict) -> tuple[dict, object, dict]:
+    """Import, datum conversion, join and measures of the file, timed; returns
+    (figures, accepted firms, join pairs per layer)."""
+    import_bound_s = import_bound(path)  # first, so its table is gone before the import
+    pa.default_memory_pool().release_unused()
+    t = time.perf_counter()
+    firms = load_firms(path).accepted
+    f = {"import_s": time.perf_counter() - t, "import_bound_s": import_bound_s,
+         "peak_rss_after_import_mb": peak_rss_mb()}
+    t = time.perf_counter()
+    convert(firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy(), "gcj02", "wgs84")
+    f["datum_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    pairs = join_all(firms, frames)
+    f["join_s"] = time.perf_counter() - t
+    f["peak_rss_after_join_mb"] = peak_rss_mb()
+    t = time.perf_counter()
+    table = firm_table(firms)
+    f["measure_rows"] = sum(len(zone_sector_table(zones_for_measures(frames[lid]), p, table))
+                            for lid, p in pairs.items())
+    f["measures_s"] = time.perf_counter() - t
+    f["peak_rss_after_measures_mb"] = peak_rss_mb()
+    return f, firms, pairs
+
+
 def run(n: int, seed: int) -> dict:
     frames = layers.load_all()
     polygons = [g for f in frames.values() for g in f.geometry
                 if g.geom_type in ("Polygon", "MultiPolygon")]
     with tempfile.TemporaryDirectory() as tmp:
         path, generate_s = generate(n, seed, tmp)
-        t = time.perf_counter()
-        firms = load_firms(path).accepted
-        import_s = time.perf_counter() - t
-
-    lon = firms.geometry.x.to_numpy()
-    lat = firms.geometry.y.to_numpy()
+        f, firms, pairs = _pipeline(path, frames)
     t = time.perf_counter()
-    convert(lon, lat, "gcj02", "wgs84")
-    datum_s = time.perf_counter() - t
-
-    t = time.perf_counter()
-    pairs = join_all(firms, frames)
-    join_s = time.perf_counter() - t
-
-    t = time.perf_counter()
-    table = firm_table(firms)
-    rows = 0
-    for lid, p in pairs.items():
-        rows += len(zone_sector_table(zones_for_measures(frames[lid]), p, table))
-    measures_s = time.perf_counter() - t
-
-    t = time.perf_counter()
-    bound_hits = bound_contains(lon, lat, polygons)
-    bound_s = time.perf_counter() - t
-
+    f["bound_hits"] = bound_contains(firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy(),
+                                     polygons)
+    f["bound_s"] = time.perf_counter() - t
+    codes, sectors = pd.factorize(firms["sector"])
+    f["measures_bound_s"] = measures_bound(pairs, codes, len(sectors))
+    f["bounds_s"] = f["import_bound_s"] + f["bound_s"] + f["measures_bound_s"]
+    f["pipeline_s"] = f["import_s"] + f["join_s"] + f["measures_s"]
     shown = {k: frames[k] for k in MAP_LAYERS}
     t = time.perf_counter()
     page = map_html(build_map(shown, {e.id: e for e in layers.catalog()}, firms, MapOptions(),
                               display_base()))
-    map_build_s = time.perf_counter() - t
-
+    f["map_build_s"] = time.perf_counter() - t
     return {
-        "n": n,
-        "accepted": len(firms),
-        "generate_s": round(generate_s, 3),
-        "import_s": round(import_s, 3),
-        "datum_s": round(datum_s, 3),
-        "join_s": round(join_s, 3),
-        "bound_s": round(bound_s, 3),
-        "join_over_bound": round(join_s / bound_s, 2) if bound_s else None,
-        "measures_s": round(measures_s, 3),
-        "pipeline_s": round(import_s + join_s + measures_s, 3),
-        "pairs": int(sum(len(p) for p in pairs.values())),
-        "bound_hits": bound_hits,
-        "measure_rows": rows,
-        "layers": len(pairs),
-        "polygons": len(polygons),
-        "map_build_s": round(map_build_s, 3),
-        "map_payload_bytes": len(page.encode()),
-        "map_firm_mode": firm_mode(len(firms)),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "n": n, "accepted": len(firms), "generate_s": generate_s,
+        **{k: round(v, 4) if isinstance(v, float) else v for k, v in f.items()},
+        "join_over_bound": round(f["join_s"] / f["bound_s"], 2) if f["bound_s"] else None,
+        "pipeline_over_bounds": round(f["pipeline_s"] / f["bounds_s"], 2),
+        "pairs": int(sum(len(p) for p in pairs.values())), "layers": len(pairs),
+        "polygons": len(polygons), "map_payload_bytes": len(page.encode()),
+        "map_firm_mode": firm_mode(len(firms)), "peak_rss_mb": round(peak_rss_mb(), 1),
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
                    f"{platform.python_version()}, numpy {np.__version__}",
     }
 
 
-def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False) -> dict:
+def _worker_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False,
+             workers: int | None = None) -> dict:
     """Scale-out: the whole file through ``measures_dask_layers`` (all polygon layers in
     one pass, blocks of ``blocksize``) or, with ``spatial``, ``measures_dask_spatial``;
-    with the peak RSS of this process."""
+    in this process's threads, or with ``workers`` on a LocalCluster of that many
+    single-threaded worker processes (started before the clock runs); with the peak
+    RSS of this process and of the largest worker."""
+    from firms.cluster import dask_client
     from firms.scale import measures_dask_layers, measures_dask_spatial
 
     ids = [e.id for e in layers.catalog()]
+    run = measures_dask_spatial if spatial else measures_dask_layers
     with tempfile.TemporaryDirectory() as tmp:
         path, generate_s = generate(n, seed, tmp)
         size_mb = path.stat().st_size / 1e6
-        t = time.perf_counter()
-        run = measures_dask_spatial if spatial else measures_dask_layers
-        tables, tally = run(path, ids, sector="ic", blocksize=blocksize)
-        dask_s = time.perf_counter() - t
+        worker_rss = None
+        if workers:
+            with dask_client(workers=workers, threads=1, dashboard=":0") as client:
+                t = time.perf_counter()
+                tables, tally = run(path, ids, sector="ic", blocksize=blocksize, scheduler=client)
+                dask_s = time.perf_counter() - t
+                worker_rss = max(client.run(_worker_peak_rss_mb).values())
+        else:
+            t = time.perf_counter()
+            tables, tally = run(path, ids, sector="ic", blocksize=blocksize)
+            dask_s = time.perf_counter() - t
     return {"n": n, "engine": "dask", "spatial": spatial, "blocksize": blocksize,
+            "scheduler": f"LocalCluster {workers} processes × 1 thread" if workers
+            else "threads (this process)",
             "file_mb": round(size_mb, 1), "generate_s": round(generate_s, 3),
             "measures_all_layers_s": round(dask_s, 3), "layers": len(tables),
             "rows_in": tally["in"], "accepted": tally["accepted"],
             "peak_rss_mb": round(peak_rss_mb(), 1),
+            "worker_peak_rss_mb": round(worker_rss, 1) if worker_rss else None,
             "machine": f"{platform.machine()}, {platform.python_implementation()} "
                        f"{platform.python_version()}, numpy {np.__version__}"}
 
@@ -147,11 +203,13 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--engine", choices=("memory", "dask"), default="memory")
     ap.add_argument("--blocksize", default="32MB", help="dask block size")
+    ap.add_argument("--workers", type=int,
+                    help="with --engine dask: a LocalCluster of this many worker processes")
     ap.add_argument("--spatial", action="store_true",
                     help="with --engine dask: re-partition the firms by a Hilbert index first")
     args = ap.parse_args(argv)
     figures = run(args.n, args.seed) if args.engine == "memory" else \
-        run_dask(args.n, args.seed, args.blocksize, args.spatial)
+        run_dask(args.n, args.seed, args.blocksize, args.spatial, args.workers)
     if args.json:
         print(json.dumps(figures))
     else:

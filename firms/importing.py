@@ -32,11 +32,13 @@ def _progress(msg: str) -> None:
 
 
 def import_firm_table(table: pd.DataFrame, datum: str = "wgs84", info: dict | None = None,
-                      progress=None, *, places: Places | None = None) -> ImportResult:
+                      progress=None, *, places: Places | None = None,
+                      points: bool = True) -> ImportResult:
     """Import a text table with Shanghai's places (or ``places``: a thread's own copy,
-    see :func:`firms.scale.thread_places`) and the taxonomy's classifier."""
+    see :func:`firms.scale.thread_places`) and the taxonomy's classifier; ``points``
+    as in :func:`geo.firms.import_firms`."""
     result = import_firms(table, places or shanghai_places(), default_datum=datum,
-                          classify=classify, progress=progress)
+                          classify=classify, progress=progress, points=points)
     result.report.update(info or {})
     return result
 

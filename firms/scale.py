@@ -37,10 +37,11 @@ import shapely
 import layers
 from firms.importing import import_firm_table
 from firms.places import shanghai_places
-from firms.zones import firm_points, join_layer, zones_for_measures
+from firms.zones import firm_points, firm_table, join_layer, zones_for_measures
 from geo.crs import STORAGE_CRS
 from geo.firms import Places
-from geo.measures import measures_from_counts
+from geo.join import SortedPoints
+from geo.measures import count_tables, measures_from_counts, sector_codes
 
 __all__ = [
     "DEFAULT_BLOCKSIZE", "firm_partitions", "measures_dask", "measures_dask_layers",
@@ -98,10 +99,12 @@ def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
             if f.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
 
 
-def _points(block: pd.DataFrame, datum: str) -> gpd.GeoDataFrame:
-    """One block of raw rows → accepted firms (sector, employees, point), plus the tally."""
-    result = import_firm_table(block.astype(str), datum, places=thread_places())
-    firms = result.accepted[["sector", "employees", "geometry"]].copy()
+def _points(block: pd.DataFrame, datum: str, *, points: bool = True) -> pd.DataFrame:
+    """One block of raw rows → accepted firms (sector, employees, and a point, or
+    lon/lat without ``points``), plus the tally."""
+    result = import_firm_table(block.astype(str), datum, places=thread_places(), points=points)
+    keep = ["sector", "employees", "geometry"] if points else ["sector", "employees", "lon", "lat"]
+    firms = result.accepted[keep].copy()
     firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
                             result.report["rejected"])
     return firms
@@ -110,7 +113,7 @@ def _points(block: pd.DataFrame, datum: str) -> gpd.GeoDataFrame:
 def _summary(block: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame],
              datum: str) -> pd.DataFrame:
     """The counts of one block of raw rows: the row tally, then :func:`_zone_counts`."""
-    firms = _points(block, datum)
+    firms = _points(block, datum, points=False)  # the counts need no point geometries
     rows_in, accepted, rejected = firms.attrs["tally"]
     tally = pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
                           "firms": [rows_in, accepted, rejected], "employees": float("nan")})
@@ -152,23 +155,36 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
     return raw.map_partitions(_points, datum, meta=meta)
 
 
-def _zone_counts(firms: gpd.GeoDataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
-    """Counts of one partition of accepted firms: per (layer, zone, sector) and per sector."""
+def _long_counts(counts: pd.DataFrame, emp: pd.DataFrame | None, kind: str) -> pd.DataFrame:
+    """A zones × sectors count table (and employee sums) as rows of the summary."""
+    n = counts.to_numpy()
+    zone, sector = np.nonzero(n)
+    e = np.zeros(len(zone)) if emp is None else \
+        np.nan_to_num(emp.reindex(index=counts.index, columns=counts.columns).to_numpy()[zone, sector])
+    return pd.DataFrame({"kind": kind, "zone": counts.index.to_numpy()[zone].astype(str),
+                         "sector": counts.columns.to_numpy()[sector], "firms": n[zone, sector],
+                         "employees": e})
+
+
+def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    """Counts of one partition of accepted firms: per (layer, zone, sector) and per sector,
+    each from one bincount over codes (:func:`geo.measures.count_tables`)."""
     if not len(firms):
         return _EMPTY_SUMMARY
-    emp = pd.to_numeric(firms["employees"], errors="coerce")
-    parts = [firms.assign(employees=emp).groupby("sector").agg(
-        firms=("sector", "size"), employees=("employees", "sum")).reset_index()
-        .assign(kind="city", zone="")]
-    points = firm_points(firms)
+    table = firm_table(firms)
+    codes, sectors = sector_codes(table["sector"])
+    emp = table["employees"].fillna(0).to_numpy()
+    city = pd.DataFrame({"sector": pd.Index(sectors, dtype=object),
+                         "firms": np.bincount(codes, minlength=len(sectors)),
+                         "employees": np.bincount(codes, weights=emp, minlength=len(sectors))})
+    parts = [city[city["firms"] > 0].assign(kind="city", zone="")]
+    if "lon" in firms:
+        points = SortedPoints(firms["lon"].to_numpy(), firms["lat"].to_numpy())
+    else:
+        points = firm_points(firms)
     for layer_id, zones in thread_frames(zone_frames).items():
-        pairs = join_layer(points, zones)
-        joined = pd.DataFrame({"zone": pairs["zone"].astype(str).to_numpy(),
-                               "sector": firms["sector"].to_numpy()[pairs["point"].to_numpy()],
-                               "employees": emp.to_numpy()[pairs["point"].to_numpy()]})
-        parts.append(joined.groupby(["zone", "sector"]).agg(
-            firms=("sector", "size"), employees=("employees", "sum")).reset_index()
-            .assign(kind=f"zone:{layer_id}"))
+        counts, emp_table, _ = count_tables(zones.index, join_layer(points, zones), table)
+        parts.append(_long_counts(counts, emp_table, f"zone:{layer_id}"))
     return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
 
 
@@ -211,7 +227,8 @@ def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None
             firms = firms.spatial_shuffle(by="hilbert", calculate_partitions=False,
                                           npartitions=npartitions or firms.npartitions)
             table = (firms.map_partitions(_zone_counts, frames, meta=_EMPTY_SUMMARY)
-                     .groupby(["kind", "zone", "sector"]).sum().compute().reset_index())
+                     .groupby(["kind", "zone", "sector"]).sum(split_out=1).compute()
+                     .reset_index())
     tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
     return _tables_from_counts(table, frames, sector), tally
 
@@ -263,7 +280,8 @@ def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
     raw = _raw_blocks(path, blocksize)
     summary = raw.map_partitions(_summary, frames, datum, meta=_EMPTY_SUMMARY)
     with dask.config.set(_compute_options(scheduler, num_workers)):
-        table = summary.groupby(["kind", "zone", "sector"]).sum().compute().reset_index()
+        table = (summary.groupby(["kind", "zone", "sector"]).sum(split_out=1).compute()
+                 .reset_index())  # a tree reduction of small tables: no shuffle
     rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
     out = _tables_from_counts(table, frames, sector)
     tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}

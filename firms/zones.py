@@ -104,8 +104,9 @@ def join_and_count(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *,
 
 
 def firm_table(firms: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Per firm position: ``sector`` and ``employees`` (NaN when absent), for :mod:`geo.measures`."""
-    cols = {"sector": firms["sector"].to_numpy()}
+    """Per firm position: ``sector`` (categorical: :mod:`geo.measures` counts its codes)
+    and ``employees`` (NaN when absent)."""
+    cols = {"sector": pd.Categorical(firms["sector"])}  # codes once, for every layer
     if "employees" in firms:
         cols["employees"] = pd.to_numeric(firms["employees"], errors="coerce").to_numpy()
     return pd.DataFrame(cols)

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from geo.text import ARROW_TEXT, fold_arrow
 
 __all__ = ["Labels", "arrow_text", "blank_after_fold", "constant_text", "folded_codes",
-           "numbers", "text_series"]
+           "numbers", "stripped", "text_series"]
 
 #: A plain decimal number Arrow reads exactly as pandas does.
 _PLAIN_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
@@ -26,14 +26,14 @@ _PLAIN_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 def arrow_text(values) -> pa.Array:
     """A text column (pandas Series, Arrow array or chunked array) as one Arrow
-    string array, missing cells as ""."""
+    string array (its buffers shared, not copied), missing cells as ""."""
     if isinstance(values, pd.Series | pd.Index):
         values = values.array
     arr = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(values)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    if arr.type != pa.string():
-        arr = arr.cast(pa.string())
+    if arr.type not in (pa.string(), pa.large_string()):  # pandas' own text is large_string
+        arr = arr.cast(pa.large_string())
     return arr.fill_null("") if arr.null_count else arr
 
 
@@ -55,15 +55,22 @@ def blank_after_fold(arr: pa.Array) -> np.ndarray:
                       dtype=bool)
 
 
-def folded_codes(arr: pa.Array, **fold_options) -> tuple[np.ndarray, pa.Array]:
-    """(per-row code, folded distinct values): each distinct cell folded once
-    (:func:`geo.text.fold_arrow` with ``fold_options``); row i's folded text is
-    ``values[codes[i]]``."""
+def folded_codes(arr: pa.Array, **fold_options) -> tuple[np.ndarray, pa.Array, bool]:
+    """(per-row code, folded distinct values, whether folding changed none): each
+    distinct cell folded once (:func:`geo.text.fold_arrow` with ``fold_options``);
+    row i's folded text is ``values[codes[i]]`` — ``arr`` itself when unchanged."""
     encoded = pc.dictionary_encode(arr)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
+    folded = fold_arrow(encoded.dictionary, **fold_options)
     return (encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False),
-            fold_arrow(encoded.dictionary, **fold_options))
+            folded, folded.equals(encoded.dictionary))
+
+
+def stripped(arr: pa.Array) -> pa.Array:
+    """``arr`` with surrounding whitespace removed; ``arr`` itself when none has any."""
+    trimmed = pc.utf8_trim_whitespace(arr)
+    return arr if trimmed.equals(arr) else trimmed
 
 
 def _careful_numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -139,4 +146,6 @@ class Labels:
         return pa.array(self.texts, type=pa.string()).take(pa.array(self.codes))
 
     def series(self, index: pd.Index) -> pd.Series:
-        return text_series(self.arrow(), index)
+        """The labels as a pandas categorical column (a byte per row, not a string)."""
+        return pd.Series(pd.Categorical.from_codes(self.codes, categories=self.texts),
+                         index=index)

@@ -13,6 +13,7 @@ import pyarrow as pa
 from shapely.geometry.base import BaseGeometry
 
 from geo.columns import Labels, arrow_text, constant_text, folded_codes, text_series
+from geo.cover import CoverGrid
 from geo.text import fold_series
 
 __all__ = ["Places", "Problems", "RowWork"]
@@ -24,13 +25,15 @@ class Places:
 
     ``towns``/``districts`` map a name to (representative point, precision in m);
     ``district_aliases`` maps short forms (e.g. 浦东) to a district name;
-    ``shanghai`` is the area a firm must fall in.
+    ``shanghai`` is the area a firm must fall in; ``grid`` (optional) its cells
+    known inside or outside, which spares most points the exact test.
     """
 
     towns: Mapping[str, tuple[BaseGeometry, float]]
     districts: Mapping[str, tuple[BaseGeometry, float]]
     district_aliases: Mapping[str, str]
     shanghai: BaseGeometry
+    grid: CoverGrid | None = None
 
 
 class Problems:
@@ -63,6 +66,7 @@ class RowWork:
     problems: Problems = field(init=False)
     flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
     columns: dict[str, pa.Array] = field(init=False)
+    _empty: pa.Array | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.problems = Problems(len(self.table))
@@ -74,7 +78,11 @@ class RowWork:
 
     def arrow(self, canon: str) -> pa.Array:
         """The text of a canonical field as Arrow ("" in every row without such a column)."""
-        return self.columns[canon] if canon in self.columns else constant_text("", self.n)
+        if canon in self.columns:
+            return self.columns[canon]
+        if self._empty is None:
+            self._empty = constant_text("", self.n)  # one for every absent column
+        return self._empty
 
     def get(self, canon: str) -> pd.Series:
         """The text of a canonical field ("" in every row when the file has no such column)."""
@@ -84,11 +92,15 @@ class RowWork:
         """A field's text folded (NFKC, stripped), for checks and comparison keys."""
         return fold_series(self.get(canon), drop=drop)
 
-    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array]:
-        """A field folded through its distinct values: (per-row code, folded values)."""
+    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array, pa.Array]:
+        """A field folded through its distinct values: (per-row code, folded values,
+        folded text per row — the column itself, shared, when folding changed nothing)."""
         if canon not in self.columns:
-            return np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string())
-        return folded_codes(self.columns[canon])
+            return (np.zeros(self.n, dtype=np.int32), pa.array([""], type=pa.string()),
+                    self.arrow(canon))
+        codes, values, unchanged = folded_codes(self.columns[canon])
+        return codes, values, (self.columns[canon] if unchanged
+                               else values.take(pa.array(codes)))
 
     def flag(self, mask, text: str) -> None:
         """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""

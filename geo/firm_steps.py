@@ -63,7 +63,7 @@ def row_datums(work: RowWork, *, default: str) -> Labels:
     datums = Labels(work.n, default)
     if "datum" not in work.columns:
         return datums
-    codes, values = work.folded_codes("datum")
+    codes, values, _ = work.folded_codes("datum")
     ids = parse_datums(values)
     unknown = np.flatnonzero((ids == "") & ~pc.equal(values, "").to_numpy(zero_copy_only=False))
     label = np.full(len(ids), datums.code(default), dtype=np.int32)  # blank and unknown
@@ -189,31 +189,16 @@ def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
     a margin: ``places.shanghai``)."""
     located = ~np.isnan(coords.x) & ~np.isnan(coords.y) & ~work.problems.rejected
     inside = np.zeros(work.n, dtype=bool)
-    shapely.prepare(places.shanghai)
-    inside[located] = shapely.intersects_xy(places.shanghai, coords.x[located], coords.y[located])
+    x, y = coords.x[located], coords.y[located]
+    if places.grid is not None:
+        inside[located] = places.grid.intersects_xy(places.shanghai, x, y)
+    else:
+        shapely.prepare(places.shanghai)
+        inside[located] = shapely.intersects_xy(places.shanghai, x, y)
     work.problems.add(located & ~inside, "lon", "point lies outside Shanghai")
 
 
-@dataclass
-class CreditCodes:
-    """Per row: the normalised 统一社会信用代码 ("" when none), whether it is valid,
-    and why not (None when valid or empty)."""
-
-    codes: pd.Series
-    valid: np.ndarray
-    empty: np.ndarray
-    problem: np.ndarray
-
-    def valid_column(self) -> np.ndarray:
-        """True/False per code, None where there is none (the ``uscc_valid`` column)."""
-        return np.where(self.empty, None, self.valid)
-
-    def problem_column(self) -> pa.Array:
-        """The problem text per row, "" where none (the ``uscc_problem`` column)."""
-        out = Labels(len(self.problem))
-        for i in np.flatnonzero(self.problem != None):  # noqa: E711
-            out.set(i, self.problem[i])
-        return out.arrow()
+CreditCodes = uscc.CreditCodes
 
 
 def check_credit_codes(work: RowWork) -> CreditCodes:
@@ -289,13 +274,12 @@ class Classes:
 def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     """Industry, industry code, sector and how, per row: ``classify(codes, industries,
     names)`` decides, once per distinct (code, industry) pair; the rows it leaves
-    unclassified are tried again by their folded firm names. Without ``classify``
-    every firm is ``unclassified`` (how: ``none``)."""
-    ind_codes, industries = work.folded_codes("industry")
-    code_codes, codes = work.folded_codes("industry_code")
+    unclassified are tried again by their firm names (the classifier folds them).
+    Without ``classify`` every firm is ``unclassified`` (how: ``none``)."""
+    ind_codes, industries, ind_rows = work.folded_codes("industry")
+    code_codes, codes, code_rows = work.folded_codes("industry_code")
     index = work.table.index
-    out = Classes(text_series(industries.take(pa.array(ind_codes)), index),
-                  text_series(codes.take(pa.array(code_codes)), index),
+    out = Classes(text_series(ind_rows, index), text_series(code_rows, index),
                   Labels(work.n, "unclassified"), Labels(work.n, "none"))
     if classify is None:
         return out
@@ -308,7 +292,7 @@ def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     out.sector.codes, out.source.codes = pair_sector[inverse], pair_source[inverse]
     rows = np.flatnonzero(out.source.is_("none"))
     if len(rows):
-        names = pd.Series(fold_arrow(work.arrow("name").take(pa.array(rows))).to_pandas())
+        names = pd.Series(work.arrow("name").take(pa.array(rows)).to_pandas())  # classify folds
         blank = pd.Series("", index=names.index)
         sector, source = classify(blank, blank, names)
         found = (source != "none").to_numpy()

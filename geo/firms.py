@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
-from geo.columns import text_series
+from geo.columns import stripped, text_series
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
 from geo.errors import TableRejectedError
@@ -64,7 +65,7 @@ from geo.firm_steps import (
     read_employees,
     row_datums,
 )
-from geo.text import fold, fold_series
+from geo.text import fold
 
 __all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers"]
 
@@ -171,12 +172,15 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
 
 def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier | None = None,
-                 progress: Callable[[str], None] | None = None) -> ImportResult:
+                 progress: Callable[[str], None] | None = None,
+                 points: bool = True) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
 
     ``classify(codes, industries, names)`` returns (sector id or "unclassified",
     how) per row; without it every firm is unclassified. ``progress`` receives a
-    line per stage.
+    line per stage. ``points=False`` (for counting only, e.g. the dask engine's
+    blocks) returns the accepted firms as a plain DataFrame with ``lon``/``lat`` and
+    no point geometries (about 200 MB and a second less per million firms).
     """
     default_datum = parse_datum(default_datum)
     say = progress or (lambda _msg: None)
@@ -195,7 +199,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     employees = read_employees(work)
     mark_duplicates(work, credit)
     classes = classify_rows(work, classify)
-    accepted = _accepted_frame(work, coords, credit, classes, employees)
+    accepted = _accepted_frame(work, coords, credit, classes, employees, points=points)
     rejected = _rejected_frame(work)
     report = _report(work, coords, accepted, rejected, default_datum=default_datum,
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
@@ -206,19 +210,20 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
 
 
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
-                    employees: np.ndarray) -> gpd.GeoDataFrame:
+                    employees: np.ndarray, *, points: bool = True) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
     were (:func:`own_columns` freed their names); EPSG:4326 points, built from the
-    coordinate arrays (no per-row Python objects but the points)."""
+    coordinate arrays. Text stays in Arrow memory; sector, how, datum, placement and
+    notes are categorical (few distinct values)."""
     keep = ~work.problems.rejected
     index = work.table.index
     frame = pd.DataFrame({
         "row": np.arange(1, work.n + 1),
-        "name": fold_series(work.get("name"), normalise=False),
-        "name_en": fold_series(work.get("name_en"), normalise=False),
+        "name": text_series(stripped(work.arrow("name")), index),
+        "name_en": text_series(stripped(work.arrow("name_en")), index),
         "uscc": credit.codes, "uscc_valid": credit.valid_column(),
         "uscc_problem": text_series(credit.problem_column(), index),
-        "address": fold_series(work.get("address"), normalise=False),
+        "address": text_series(stripped(work.arrow("address")), index),
         "industry": classes.industry, "industry_code": classes.industry_code,
         "sector": classes.sector.series(index), "sector_source": classes.source.series(index),
         "employees": employees,
@@ -233,8 +238,24 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         frame[c] = work.table[c]
     if not keep.all():
         frame = frame[keep]
-    points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=points, crs=STORAGE_CRS)
+    for c in ("sector", "sector_source", "datum_in", "placement", "issues"):
+        frame[c] = _used_categories(frame[c])  # value_counts lists only those used
+    if not points:
+        return frame.reset_index(drop=True)
+    pa.default_memory_pool().release_unused()  # the steps' Arrow scratch, before the points
+    geometry = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry, crs=STORAGE_CRS)
+
+
+def _used_categories(column: pd.Series) -> pd.Series:
+    """A categorical column without its unused categories (one bincount, no sort)."""
+    codes = column.cat.codes.to_numpy()
+    used = np.bincount(codes, minlength=len(column.cat.categories)) > 0
+    if used.all():
+        return column
+    remap = (np.cumsum(used) - 1).astype(codes.dtype)
+    return pd.Series(pd.Categorical.from_codes(remap[codes], column.cat.categories[used]),
+                     index=column.index)
 
 
 def _rejected_frame(work: RowWork) -> pd.DataFrame:

@@ -9,6 +9,7 @@ in km² (computed in a metric CRS) and its designated sectors.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,21 +24,59 @@ __all__ = [
 UNCLASSIFIED = "unclassified"
 
 
+def sector_codes(firm_sector: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(per firm an integer sector code, the sectors in code order). A categorical
+    column (:func:`firms.zones.firm_table`) gives its codes for free."""
+    if isinstance(firm_sector.dtype, pd.CategoricalDtype):
+        return firm_sector.cat.codes.to_numpy(), pd.Index(firm_sector.cat.categories)
+    codes, sectors = pd.factorize(firm_sector)
+    return codes, pd.Index(sectors)
+
+
+def _zone_positions(pairs: pd.DataFrame, zone_index: pd.Index) -> np.ndarray:
+    """Per pair the position of its zone in ``zone_index`` (-1 when not there)."""
+    zones = pairs["zone"]
+    if isinstance(zones.dtype, pd.CategoricalDtype):
+        where = zone_index.get_indexer(zones.cat.categories)
+        return np.where(zones.cat.codes.to_numpy() >= 0, where[zones.cat.codes.to_numpy()], -1)
+    return zone_index.get_indexer(zones)
+
+
 def zone_sector_counts(pairs: pd.DataFrame, firm_sector: pd.Series, zone_index: pd.Index,
                        *, values: pd.Series | None = None) -> pd.DataFrame:
-    """Zones × sectors table of firm counts (or sums of ``values``, e.g. employees).
+    """Zones × sectors table of firm counts (or sums of ``values``, e.g. employees:
+    NaN where no firm of the cell has a value).
 
     ``firm_sector`` and ``values`` are indexed by firm position (0..n-1). Rows
-    follow ``zone_index``; zones without firms are zero.
-    """
-    sector = firm_sector.to_numpy()[pairs["point"].to_numpy()]
-    frame = pd.DataFrame({"zone": pairs["zone"].to_numpy(), "sector": sector})
+    follow ``zone_index``; zones without firms are zero; columns are the sectors of
+    the pairs' firms, sorted. One ``np.bincount`` over (zone, sector) codes."""
+    codes, sectors = sector_codes(firm_sector)
+    point = pairs["point"].to_numpy()
+    sec = codes[point]
+    zone = _zone_positions(pairs, zone_index)
+    present = np.bincount(sec[sec >= 0], minlength=len(sectors)) > 0
+    keep = (zone >= 0) & (sec >= 0)
+    n_cells = len(zone_index) * len(sectors)
+    flat = zone[keep].astype(np.int64) * len(sectors) + sec[keep]
     if values is None:
-        table = frame.groupby(["zone", "sector"]).size().unstack(fill_value=0)
+        table = np.bincount(flat, minlength=n_cells)
     else:
-        frame["v"] = values.to_numpy()[pairs["point"].to_numpy()]
-        table = frame.groupby(["zone", "sector"])["v"].sum(min_count=1).unstack()
-    return table.reindex(zone_index).fillna(0) if values is None else table.reindex(zone_index)
+        v = np.asarray(values.to_numpy(), dtype=float)[point][keep]
+        has = ~np.isnan(v)
+        sums = np.bincount(flat[has], weights=v[has], minlength=n_cells)
+        table = np.where(np.bincount(flat[has], minlength=n_cells) > 0, sums, np.nan)
+    table = table.reshape(len(zone_index), len(sectors))[:, present]
+    out = pd.DataFrame(table, index=zone_index,
+                       columns=pd.Index(sectors[present], name="sector"))
+    return out[sorted(out.columns)]
+
+
+def city_counts(firm_sector: pd.Series) -> pd.Series:
+    """Firms per sector over all firms (the sectors that have any), largest first."""
+    codes, sectors = sector_codes(firm_sector)
+    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(sectors)),
+                       index=pd.Index(sectors, dtype=object, name="sector"), name="count")
+    return counts[counts > 0].sort_values(ascending=False, kind="stable")
 
 
 def location_quotients(counts: pd.DataFrame, city_counts: pd.Series) -> pd.DataFrame:
@@ -113,7 +152,7 @@ def count_tables(zone_index: pd.Index, pairs: pd.DataFrame, firms: pd.DataFrame
     has_emp = "employees" in firms and firms["employees"].notna().any()
     emp = zone_sector_counts(pairs, firms["sector"], zone_index, values=firms["employees"]) \
         if has_emp else None
-    return counts, emp, firms["sector"].value_counts()
+    return counts, emp, city_counts(firms["sector"])
 
 
 def measures_from_counts(zones: pd.DataFrame, counts: pd.DataFrame, emp: pd.DataFrame | None,
@@ -149,17 +188,24 @@ def measures_from_counts(zones: pd.DataFrame, counts: pd.DataFrame, emp: pd.Data
 
 def zone_sector_table(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     """Long table: one row per (zone, sector) with a firm, and its count, employees,
-    share, LQ and strong-cluster flag (:func:`strong_cluster_flags` per sector)."""
+    share, LQ and strong-cluster flag (:func:`strong_cluster_flags` per sector,
+    computed for all sectors at once)."""
     counts = zone_sector_counts(pairs, firms["sector"], zones.index)
     if counts.empty or counts.columns.empty:
         return pd.DataFrame(columns=["zone", "sector", "firms", "share", "lq", "strong_cluster"])
-    lq = location_quotients(counts, firms["sector"].value_counts())
-    total = counts.sum(axis=1)
-    rows = []
-    for s in counts.columns:
-        strong = strong_cluster_flags(lq[s].fillna(0), counts[s])
-        part = pd.DataFrame({"zone": counts.index, "sector": s, "firms": counts[s].astype(int),
-                             "share": counts[s] / total.where(total > 0), "lq": lq[s],
-                             "strong_cluster": strong})
-        rows.append(part[part["firms"] > 0])
-    return pd.concat(rows, ignore_index=True).sort_values(["zone", "sector"], ignore_index=True)
+    lq = location_quotients(counts, city_counts(firms["sector"]))
+    n = counts.to_numpy()
+    total = n.sum(axis=1, keepdims=True)
+    present = n > 0
+    lq_present = np.where(present, lq.fillna(0).to_numpy(), np.nan)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a sector no zone holds: all NaN
+        lq_p75 = np.nanpercentile(lq_present, 75, axis=0)
+        count_p25 = np.nanpercentile(np.where(present, n, np.nan), 25, axis=0)
+        share = n / np.where(total > 0, total, np.nan)
+    strong = present & (lq_present >= 1) & (lq_present >= lq_p75) & (n > count_p25)
+    frame = pd.DataFrame({"zone": np.repeat(counts.index.to_numpy(), n.shape[1]),
+                          "sector": np.tile(counts.columns.to_numpy(), n.shape[0]),
+                          "firms": n.ravel().astype(int), "share": share.ravel(),
+                          "lq": lq.to_numpy().ravel(), "strong_cluster": strong.ravel()})
+    return frame[present.ravel()].sort_values(["zone", "sector"], ignore_index=True)

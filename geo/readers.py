@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -27,19 +28,24 @@ from geo.xlsx import cell_text as _cell_text
 from geo.xlsx import read_xlsx
 
 __all__ = [
-    "CSV_ENCODINGS", "MAX_FILE_BYTES", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS", "MAX_ROWS",
-    "SUFFIXES", "decode_csv", "encoding_warning", "read_firm_table", "table_from_bytes",
+    "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
+    "MAX_ROWS", "SUFFIXES", "available_memory", "check_memory", "decode_csv", "encoding_warning",
+    "read_firm_table", "table_from_bytes",
     "table_from_csv_text", "table_from_geojson_text", "table_from_utf8_csv",
     "table_from_xlsx_bytes"
 ]
 
-#: Largest number of data rows read from one file.
-MAX_ROWS = 2_000_000
+#: Largest number of data rows read from one file: a sanity cap only; what memory
+#: allows is checked from the file's size (:func:`check_memory`).
+MAX_ROWS = 500_000_000
 #: Longest header line (characters) of a CSV file.
 MAX_HEADER_CHARS = 65_536
-#: Largest file read, in bytes. GeoJSON is parsed whole into Python objects (about
-#: 10× its size in memory: 48 MB took 600 MB), so its limit is lower; use CSV beyond.
-MAX_FILE_BYTES = 512_000_000
+#: Peak memory of an in-memory import and its measures, per byte of CSV file
+#: (measured: about 600 MB over the interpreter's own for an 84 MB file of 1M firms;
+#: docs/scale.md), rounded up.
+IMPORT_MEMORY_PER_FILE_BYTE = 8
+#: GeoJSON is parsed whole into Python objects (about 10× its size in memory: 48 MB
+#: took 600 MB), so it has a fixed limit below what memory allows; use CSV beyond.
 MAX_GEOJSON_BYTES = 128_000_000
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
@@ -125,13 +131,16 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
             pa.py_buffer(body),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types=dict.fromkeys(header, pa.large_string()),  # pandas' own type
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except pa.ArrowInvalid:
         return None
     if table.num_rows > max_rows:
         raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
-    return _cap(table.to_pandas(), max_rows)
+    frame = table.combine_chunks().to_pandas()  # one chunk a column: no copies later
+    del table
+    pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
+    return _cap(frame, max_rows)
 
 
 def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
@@ -287,6 +296,34 @@ def _example(raw: bytes) -> str:
             f"{word.decode('gb18030', errors='replace')!r}")
 
 
+def available_memory() -> int:
+    """Bytes of memory this machine can still give (Linux: MemAvailable; elsewhere
+    half of the physical memory)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):
+        return 1 << 62  # unknown: do not refuse
+
+
+def check_memory(size: int, name: str, *, available: int | None = None) -> None:
+    """Refuse a file whose in-memory import would not fit: its size in bytes times
+    :data:`IMPORT_MEMORY_PER_FILE_BYTE` against :func:`available_memory`."""
+    need = size * IMPORT_MEMORY_PER_FILE_BYTE
+    available = available_memory() if available is None else available
+    if need > available:
+        raise UnreadableFileError(
+            f"{name}: {size / 1e6:,.0f} MB; importing it in memory needs about "
+            f"{need / 1e9:,.1f} GB (about {IMPORT_MEMORY_PER_FILE_BYTE}× the file size) and "
+            f"{available / 1e9:,.1f} GB are free: use `shmap measures --engine dask` (blocks, "
+            "or a cluster: docs/scale.md) or split the file")
+
+
 def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
                     sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Read a firm file by its extension. Returns (text frame, info about the read).
@@ -308,17 +345,19 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
 
 
 def _check_size(size: int, name: str) -> None:
-    geojson = Path(name).suffix.lower() in (".geojson", ".json")
-    limit = MAX_GEOJSON_BYTES if geojson else MAX_FILE_BYTES
-    if size > limit:
-        hint = "save it as CSV (lon/lat columns)" if geojson else "split the file"
-        raise UnreadableFileError(f"{name}: {size / 1e6:,.0f} MB is over the {limit / 1e6:,.0f} MB "
-                                  f"limit for this kind of file; {hint}")
+    """GeoJSON over :data:`MAX_GEOJSON_BYTES` is refused; any file whose import would
+    not fit in memory is refused (:func:`check_memory`)."""
+    if Path(name).suffix.lower() in (".geojson", ".json") and size > MAX_GEOJSON_BYTES:
+        raise UnreadableFileError(f"{name}: {size / 1e6:,.0f} MB is over the "
+                                  f"{MAX_GEOJSON_BYTES / 1e6:,.0f} MB limit for GeoJSON (it is "
+                                  "parsed whole); save it as CSV (lon/lat columns)")
+    check_memory(size, name)
 
 
 def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
                      sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
+    check_memory(len(raw), name)
     suffix = Path(name).suffix.lower()
     _check_size(len(raw), name)
     if suffix == ".xlsx":

@@ -10,12 +10,14 @@ and are reported as such, never repaired.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.columns import Labels
 from geo.text import fold, fold_series
 
 __all__ = [
@@ -85,7 +87,8 @@ def valid_many(codes: pa.Array) -> np.ndarray:
     if not len(cand):
         return valid
     sub = arr.take(pa.array(cand))
-    offsets = np.frombuffer(sub.buffers()[1], dtype=np.int32)[sub.offset:sub.offset + len(sub) + 1]
+    width = np.int64 if pa.types.is_large_string(sub.type) else np.int32
+    offsets = np.frombuffer(sub.buffers()[1], dtype=width)[sub.offset:sub.offset + len(sub) + 1]
     data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)
     start = offsets[0]
     values = _BYTE_VALUE[data[start:start + 18 * len(sub)].reshape(len(sub), 18)]
@@ -107,3 +110,25 @@ def problems_many(codes: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         problem_of[i] = problem(code)
         mangled[i] = is_mangled_number(code)
     return problem_of, mangled
+
+
+@dataclass
+class CreditCodes:
+    """Per row: the normalised 统一社会信用代码 ("" when none), whether it is valid,
+    and why not (None when valid or empty)."""
+
+    codes: pd.Series
+    valid: np.ndarray
+    empty: np.ndarray
+    problem: np.ndarray
+
+    def valid_column(self) -> np.ndarray:
+        """True/False per code, None where there is none (the ``uscc_valid`` column)."""
+        return np.where(self.empty, None, self.valid)
+
+    def problem_column(self) -> pa.Array:
+        """The problem text per row, "" where none (the ``uscc_problem`` column)."""
+        out = Labels(len(self.problem))
+        for i in np.flatnonzero(self.problem != None):  # noqa: E711
+            out.set(i, self.problem[i])
+        return out.arrow()

@@ -84,6 +84,19 @@ def built_layer_entry(rel_path: str, path: Path, definition_file: str, source: s
     }
 
 
+def derived_entry(path: Path, source: str, *, precision: str) -> dict:
+    """The entry for a file the project derives from the OSM base data by code."""
+    return {
+        "source": source,
+        "licence": OSM_DERIVED_LICENCE,
+        "attribution": "© OpenStreetMap contributors (via geoBoundaries); shanghai-cluster-map",
+        "datum": "WGS84 (EPSG:4326)",
+        "precision": precision,
+        "sha256": sha256_of(path),
+        "features": feature_count(path),
+    }
+
+
 def authored_entry(path: Path, source: str) -> dict:
     """The entry for a file the project writes by hand (taxonomy, layer definitions)."""
     return {

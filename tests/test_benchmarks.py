@@ -20,14 +20,17 @@ def bench(script: str, *args: str) -> dict:
 
 def test_the_pipeline_benchmark_reports_each_step_beside_the_bound():
     f = bench("run.py", "--n", "3000", "--json")
-    for key in ("n", "import_s", "datum_s", "join_s", "bound_s", "join_over_bound", "measures_s",
-                "pipeline_s", "map_build_s", "map_payload_bytes", "peak_rss_mb"):
+    for key in ("n", "import_s", "import_bound_s", "datum_s", "join_s", "bound_s",
+                "join_over_bound", "measures_s", "measures_bound_s", "pipeline_s", "bounds_s",
+                "pipeline_over_bounds", "map_build_s", "map_payload_bytes", "peak_rss_mb"):
         assert f[key] is not None and f[key] >= 0, key
     assert f["n"] == f["accepted"] == 3000
     # Every point the bound finds inside a polygon is a pair of the join; the join may
     # add points on edges (zones cover their boundary), never lose one.
     assert f["pairs"] >= f["bound_hits"] > 0
     assert f["pipeline_s"] >= f["import_s"] + f["join_s"]
+    bounds = f["import_bound_s"] + f["bound_s"] + f["measures_bound_s"]
+    assert abs(f["bounds_s"] - bounds) < 0.01
     assert f["layers"] == 11 and f["map_firm_mode"] == "markers"
     assert 0 < f["map_payload_bytes"] < 3_000_000
 
@@ -37,6 +40,13 @@ def test_the_dask_benchmark_reads_every_row_in_blocks():
     assert f["engine"] == "dask" and f["layers"] == 11
     assert f["rows_in"] == f["accepted"] == 3000
     assert f["peak_rss_mb"] > 0
+
+
+def test_the_dask_benchmark_runs_on_a_local_cluster_of_processes():
+    f = bench("run.py", "--n", "3000", "--engine", "dask", "--blocksize", "64KB", "--workers",
+              "2", "--json")
+    assert f["scheduler"] == "LocalCluster 2 processes × 1 thread"
+    assert f["rows_in"] == f["accepted"] == 3000 and f["worker_peak_rss_mb"] > 0
 
 
 def test_the_app_rerun_benchmark_times_each_interaction():

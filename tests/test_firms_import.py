@@ -306,3 +306,16 @@ def test_shipped_institutions_cite_the_seeds_and_sit_in_their_district(seeds_dir
         assert len(named) == 1, row.地址
         point = shapely.Point(float(row.经度), float(row.纬度))
         assert districts[named[0]].contains(point), f"{row.名称} not in {named[0]}"
+
+
+def test_the_row_limit_follows_memory_not_a_fixed_count(tmp_path):
+    from geo.readers import IMPORT_MEMORY_PER_FILE_BYTE, MAX_ROWS, check_memory, read_firm_table
+
+    assert MAX_ROWS > 100_000_000  # no fixed 2M cap
+    check_memory(1_000_000, "small.csv", available=8 * 10**9)
+    with pytest.raises(UnreadableFileError, match=r"needs about 8\.0 GB .* 2\.0 GB are free"):
+        check_memory(10**9, "huge.csv", available=2 * 10**9)
+    path = tmp_path / "firms.csv"
+    path.write_text("企业名称,经度,纬度\na,121.5,31.2\n", encoding="utf-8")
+    table, _ = read_firm_table(path)  # this machine has room for a tiny file
+    assert len(table) == 1 and IMPORT_MEMORY_PER_FILE_BYTE * path.stat().st_size < 10**6
