@@ -109,7 +109,7 @@ def read_layer(path: Path) -> gpd.GeoDataFrame:
     """A built layer file as a GeoDataFrame indexed by feature id, schema columns in order."""
     gdf = gpd.read_file(path, engine="pyogrio")
     gdf = gdf.set_crs(STORAGE_CRS, allow_override=True)
-    for col in ("sectors", "districts", "part_of", "official_area_source"):
+    for col in ("sectors", "districts", "part_of", "official_area_source", "evidence"):
         if col in gdf.columns:
             gdf[col] = gdf[col].fillna("").astype(str)
     cols = [c for c in COLUMNS if c in gdf.columns]

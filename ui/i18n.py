@@ -72,6 +72,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "method": ("边界制作方法", "How the outline was made"),
     "precision": ("精度（米）", "Precision (m)"),
     "approximate": ("近似边界", "Approximate outline"),
+    "basis": ("依据类别", "Basis"),
+    "evidence": ("位置依据（来源与推导）", "Evidence (sources and derivation)"),
     "citation": ("规划原文", "Plan text"),
     "layer": ("图层", "Layer"),
     "yes": ("是", "yes"),

@@ -123,6 +123,8 @@ def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str
         (t("method", lang), row["method"]),
         (t("precision", lang), f"±{row['precision_m']:,.0f} m"
          + (f" · {t('approximate', lang)}" if row["approximate"] else "")),
+        (t("basis", lang), row["basis"]),
+        (t("evidence", lang), row.get("evidence", "") or "—"),
         (t("citation", lang), row["citation"]),
     ]
 
