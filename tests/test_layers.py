@@ -25,7 +25,7 @@ LAYER_IDS = [e.id for e in layers.catalog()]
 
 EXPECTED_LAYERS = {"districts", "poles", "service_belt", "manufacturing_belt", "axes",
                    "manufacturing_nodes", "new_towns", "g60", "g60_cities", "ic_one_body_two_wings", "biomed_1_5_x",
-                   "ai_4_x", "fintech", "parks", "digital_key_areas"}
+                   "ai_4_x", "fintech", "parks", "digital_key_areas", "tese_parks"}
 
 #: (feature id, published km²) that the issue names; the computed area must be within 25 %.
 PUBLISHED_AREAS = {
