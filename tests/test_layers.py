@@ -195,3 +195,28 @@ def test_load_returns_a_copy():
     a = layers.load("poles")
     a.loc["pole_zhangjiang", "name_en"] = "changed"
     assert layers.load("poles").loc["pole_zhangjiang", "name_en"] != "changed"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_zone_panel_shows_basis_precision_and_evidence(lang):
+    from ui.i18n import t
+    from ui.views import zone_details
+    row = layers.load("ai_4_x").loc["ai_x_changyang_valley"]
+    details = dict(zone_details(row, layers.entry("ai_4_x"), lang))
+    assert details[t("basis", lang)] == "secondary"
+    assert details[t("precision", lang)].startswith("±300 m")
+    assert "长阳路1687号" in details[t("evidence", lang)] and "GCJ-02" in details[t("evidence", lang)]
+
+
+def test_every_feature_claiming_2_km_or_better_states_its_evidence(features):
+    fine = features[features["precision_m"] <= 2000]
+    assert len(fine) > 0
+    assert (fine["evidence"].str.strip() != "").all()
+
+
+def test_the_special_parks_layer_states_its_coverage():
+    entry = layers.entry("tese_parks")
+    gdf = layers.load("tese_parks")
+    assert "22/53" in entry.title_zh and "22 of 53" in entry.title_en
+    assert len(gdf) == 21  # the 22nd found (“新食尚都市…”) has no district to draw
+    assert gdf["role"].str.startswith("特色产业园区（").all()
