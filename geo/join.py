@@ -7,11 +7,13 @@ point geometries and a spatial index, and is the same work as the bound
 (prepared ``contains_xy`` per polygon) plus the boundary rule below.
 
 Boundary rule (fixed): a point belongs to every zone that covers it (interior or
-boundary). Zones of one layer overlap only when one is ``part_of`` the other, so
-two covering zones that are not nested can only meet at their shared edge; such
-a point goes to the zone listed first in the layer, and the later ones drop it.
-Counts per layer are therefore conserved: a point in a partition (e.g. the
-districts) is counted exactly once.
+boundary). Where two covering zones are not nested (neither is ``part_of`` the
+other) and the point lies on the edge of the later one, it goes to the zone listed
+first in the layer and the later one drops it. A point in the interior of a zone
+always belongs to it: zones that stand for areas of uncertainty (a site known only
+to lie somewhere in a 街镇, see :mod:`layers.checks`) may overlap, and a point in
+both belongs to both. Counts per layer are therefore conserved wherever the zones
+partition the ground (e.g. the districts): such a point is counted exactly once.
 
 All coordinates are WGS84 lon/lat.
 """
@@ -92,7 +94,7 @@ def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
     pairs = pd.DataFrame({"point": points_arr, "zone": zones})
     if np.bincount(pairs["point"].to_numpy(), minlength=len(points)).max(initial=0) < 2:
         return pairs  # no point in two zones: nothing to resolve
-    return _resolve_shared_edges(pairs, list(zone_ids), parent)
+    return _resolve_shared_edges(pairs, list(zone_ids), parent, (points, geoms))
 
 
 def _kept_zones(combo: int, parent: Mapping[str, str], zone_ids: list[str]) -> int:
@@ -109,9 +111,26 @@ def _kept_zones(combo: int, parent: Mapping[str, str], zone_ids: list[str]) -> i
     return kept_bits
 
 
+def _interior_pairs(pairs: pd.DataFrame, rows: np.ndarray, points: SortedPoints,
+                    geoms: Sequence) -> np.ndarray:
+    """Of the pair rows ``rows``, those whose point lies in its zone's interior."""
+    lon = np.empty_like(points.xs)
+    lat = np.empty_like(points.ys)
+    lon[points.order], lat[points.order] = points.xs, points.ys
+    codes = pairs["zone"].cat.codes.to_numpy()[rows]
+    pts = pairs["point"].to_numpy()[rows]
+    inside = np.zeros(len(rows), dtype=bool)
+    for code in np.unique(codes):
+        sel = codes == code
+        inside[sel] = shapely.contains_xy(geoms[code], lon[pts[sel]], lat[pts[sel]])
+    return rows[inside]
+
+
 def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
-                          parent: Mapping[str, str]) -> pd.DataFrame:
-    """Drop later non-nested zones for points covered by more than one zone.
+                          parent: Mapping[str, str], located=None) -> pd.DataFrame:
+    """Drop later non-nested zones for points covered by more than one zone, unless
+    the point lies in that zone's interior (``located`` = (points, geoms) lets it be
+    tested; without it every such pair is dropped).
 
     Each point's covering zones form a bit set; the few distinct sets are decided
     once each (:func:`_kept_zones`), then applied to all pairs at once.
@@ -123,6 +142,8 @@ def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
     decided = {int(c): _kept_zones(int(c), parent, zone_ids) for c in np.unique(combo)}
     kept = combo.map(decided).to_numpy()
     keep = (kept & bits) != 0
+    if located is not None and not keep.all():
+        keep[_interior_pairs(pairs, np.flatnonzero(~keep), *located)] = True
     return pairs[keep].reset_index(drop=True)
 
 

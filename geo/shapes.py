@@ -95,7 +95,7 @@ def _traced_polygon(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> 
 
 def _point_or_disc(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
     geom = _point(recipe["point"], base)
-    radius = _disc_radius_m(recipe)
+    radius = disc_radius_m(recipe)
     return geom if radius is None else buffer_m(geom, radius, quad_segs=32)
 
 
@@ -140,12 +140,18 @@ def _polygonal_only(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(polys) if polys else geom
 
 
-def _disc_radius_m(recipe: Mapping) -> float | None:
+def disc_radius_m(recipe: Mapping) -> float | None:
+    """The radius (m) of a disc recipe (``radius_m``, or from ``area_km2``), else ``None``."""
     if "radius_m" in recipe:
         return float(recipe["radius_m"])
     if "area_km2" in recipe:
         return math.sqrt(float(recipe["area_km2"]) * 1e6 / math.pi)
     return None
+
+
+def recipe_centre(recipe: Mapping, base: BaseUnits) -> Point | None:
+    """The point of a ``point`` recipe (a site or a disc's centre), else ``None``."""
+    return _point(recipe["point"], base) if "point" in recipe else None
 
 
 def _describe_point(recipe: Mapping) -> str:

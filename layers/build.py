@@ -30,10 +30,20 @@ __all__ = ["FEATURE_KEYS", "GeometryLookup", "layer_frame"]
 FEATURE_KEYS = {
     "id", "name_zh", "name_en", "role", "sectors", "districts", "precision_m", "basis",
     "approximate", "official_area_km2", "official_area_source", "part_of", "method_note",
-    "cite", "geometry",
+    "cite", "geometry", "evidence",
 }
 
 GeometryLookup = Callable[[str], BaseGeometry]
+
+
+def evidence_text(value) -> str:
+    """The ``evidence`` of a recipe as one text: a string as written (trimmed), or a
+    list of strings (one source or step each) joined by `` | ``."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return " | ".join(v.strip() for v in value if v.strip())
+    raise ValueError(f"evidence must be text or a list of texts, got {type(value).__name__}")
 
 
 def _feature_row(layer_id: str, feat: Mapping, geom: BaseGeometry) -> dict:
@@ -67,6 +77,7 @@ def _feature_row(layer_id: str, feat: Mapping, geom: BaseGeometry) -> dict:
         "precision_m": float(feat["precision_m"]),
         "approximate": bool(feat.get("approximate", True)),
         "basis": feat["basis"],
+        "evidence": evidence_text(feat.get("evidence", "")),
         "cite_file": cite["file"],
         "cite_section": cite["section"],
         "cite_quote": cite["quote"],

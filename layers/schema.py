@@ -40,6 +40,8 @@ COLUMNS: dict[str, str] = {
     "precision_m": "estimated positional error of the outline, metres",
     "approximate": "true when the shape is schematic or hand-traced",
     "basis": "official | secondary | conflicting | inferred | schematic",
+    "evidence": "sources (title, URL or document number, what it says, datum of any "
+                "coordinates) and how the position or outline was derived from them",
     "cite_file": "seed file quoted",
     "cite_section": "section of the seed file",
     "cite_quote": "verbatim quote (whitespace-insensitive)",

@@ -1,7 +1,9 @@
 """``shmap validate``: every check of a data folder, as readable problems.
 
 Checks: each layer file against the schema (fields, CRS, geometry validity, sector
-ids), overlaps within a layer, ``part_of`` containment, named districts, published
+ids), evidence for every precision of 2 km or finer, discs no smaller than their
+precision, points and discs in the district and 街镇 they name (:mod:`layers.sites`),
+overlaps within a layer, ``part_of`` containment, named districts, published
 areas within 25 %, citations found verbatim in the seed texts (when the texts are
 present), the policy measures and sector targets (ids, places, sectors, numbers,
 quotes), and the provenance record (hashes, counts, required fields, files
@@ -13,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import layers
-from layers.catalog import catalog
+from layers.catalog import catalog, layer_files, read_layer_file
 from layers.checks import (
     area_problems,
     citation_problems,
@@ -27,6 +29,7 @@ from layers.policy import measure_problems, policy_measures, sector_targets
 from layers.provenance import entry_problems, read_provenance, unlisted_files
 from layers.sectors import sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
+from layers.sites import disc_problems, evidence_problems, place_problems
 
 __all__ = ["validation_problems"]
 
@@ -52,6 +55,19 @@ def _policy_problems(data_dir: Path, layers_dir: Path, seeds_dir: Path | None) -
     return problems
 
 
+def _site_problems(layers_dir: Path, base_dir: Path) -> list[str]:
+    """Disc sizes and site places, read from the layer definitions (:mod:`layers.sites`)."""
+    base = base_units(base_dir)
+    problems: list[str] = []
+    for path in layer_files(layers_dir).values():
+        definition = read_layer_file(path)
+        try:
+            problems += disc_problems(definition) + place_problems(definition, base)
+        except (ValueError, KeyError) as err:
+            problems.append(f"{path.name}: {err}")
+    return problems
+
+
 def validation_problems(data_dir: Path = DATA_DIR, seeds_dir: Path | None = SEEDS_DIR) -> list[str]:
     """Every problem found in ``data_dir`` (empty when the data is valid)."""
     data_dir = Path(data_dir)
@@ -69,9 +85,10 @@ def validation_problems(data_dir: Path = DATA_DIR, seeds_dir: Path | None = SEED
             problems.append(str(err))
             continue
         problems += (overlap_problems(gdf) + part_of_problems(gdf) + area_problems(gdf)
-                     + district_problems(gdf, districts))
+                     + district_problems(gdf, districts) + evidence_problems(gdf))
         if seeds_dir is not None and Path(seeds_dir).is_dir():
             problems += citation_problems(gdf, Path(seeds_dir))
+    problems += _site_problems(layers_dir, data_dir / "base")
     problems += _policy_problems(data_dir, layers_dir, seeds_dir)
     provenance = data_dir / "provenance.json"
     if not provenance.is_file():

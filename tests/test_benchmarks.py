@@ -31,13 +31,13 @@ def test_the_pipeline_benchmark_reports_each_step_beside_the_bound():
     assert f["pipeline_s"] >= f["import_s"] + f["join_s"]
     bounds = f["import_bound_s"] + f["bound_s"] + f["measures_bound_s"]
     assert abs(f["bounds_s"] - bounds) < 0.01
-    assert f["layers"] == 11 and f["map_firm_mode"] == "markers"
+    assert f["layers"] == 13 and f["map_firm_mode"] == "markers"
     assert 0 < f["map_payload_bytes"] < 3_000_000
 
 
 def test_the_dask_benchmark_reads_every_row_in_blocks():
     f = bench("run.py", "--n", "3000", "--engine", "dask", "--blocksize", "64KB", "--json")
-    assert f["engine"] == "dask" and f["layers"] == 11
+    assert f["engine"] == "dask" and f["layers"] == 13
     assert f["rows_in"] == f["accepted"] == 3000
     assert f["peak_rss_mb"] > 0
 

@@ -12,7 +12,7 @@ Exceptions — texts that stay as they are in both languages, removed before the
   place names inside placements (街道/镇 张江镇);
 - the plans' own words: verbatim quotes, document numbers (沪府办发〔2021〕10号), section
   marks (§五(一)), and the project's notes on how each outline was made and where
-  its published area comes from (``method``, ``official_area_source``: authored in
+  its published area comes from (``method``, ``official_area_source``, ``evidence``: authored in
   English with Chinese names; not translated yet);
 - the language switch ("语言 / Language", 中文 / English) and the column name a file
   may use for its datum (坐标系);
@@ -55,7 +55,8 @@ def _proper_texts() -> list[str]:
     """The exceptions that are data: names, quotes, numbers, the project's notes."""
     texts = set(ALWAYS)
     for gdf in layers.load_all().values():
-        for col in ("name_zh", "name_en", "cite_quote", "method", "official_area_source"):
+        for col in ("name_zh", "name_en", "cite_quote", "method", "official_area_source",
+                    "evidence"):
             texts.update(gdf[col].dropna().astype(str))
     texts.update(policy_measures()["quote"])
     texts.update(sector_targets()["quote"])
@@ -142,7 +143,7 @@ def walk(lang: str):
     at.selectbox(key="measure").set_value("lq").run()
     at.multiselect(key="sectors").set_value(["biomed"]).run()
     yield "choropleth and sector", at
-    at.text_input(key="search").input("东方美谷").run()
+    at.text_input(key="search").input("东方美谷生命健康").run()  # one match: opens at once
     yield "zone found by search", at
     at.multiselect(key="compare").set_value(["pole_zhangjiang", "pole_lingang"]).run()
     yield "compare", at

@@ -46,6 +46,15 @@ def test_point_on_a_shared_edge_goes_to_the_first_zone_only():
     assert list(pairs["zone"]) == ["E"]
 
 
+def test_overlapping_areas_of_uncertainty_both_count_a_point_inside_both():
+    # two sites known only to lie somewhere in the same 街镇: a firm inside both counts for both;
+    # a point on the later zone's edge still goes to the first zone only
+    first, later = box(0, 0, 2, 2), box(1, 0, 3, 2)
+    pairs = pairs_for([1.5, 1.0, 0.5, 2.5], [1.0, 1.0, 1.0, 1.0], ["A", "B"], [first, later])
+    assert sorted(map(tuple, pairs[["point", "zone"]].to_numpy())) == [
+        (0, "A"), (0, "B"), (1, "A"), (2, "A"), (3, "B")]
+
+
 def test_nested_zones_both_count_a_point():
     parent, child = box(0, 0, 4, 4), box(1, 1, 2, 2)
     pairs = pairs_for([1.5, 1.0, 3.0], [1.5, 1.0, 3.0], ["P", "C"], [parent, child], {"C": "P"})

@@ -97,3 +97,83 @@ def test_a_file_without_provenance_is_reported(data_copy, capsys):
 def test_a_missing_data_folder_is_one_clear_line(tmp_path, capsys):
     assert main(["validate", "--data", str(tmp_path / "nowhere")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+# --- issue 12: claimed precision must hold -------------------------------------------
+
+CHANGYANG = "geometry = { point = [121.5276, 31.2749], radius_m = 300 }"
+
+
+def edit_recipe(data, old, new, file="11_ai_4_x.toml"):
+    path = data / "layers" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _drop_evidence(data):
+    edit_layer(data, "ai_4_x",
+               lambda doc: feature(doc, "ai_x_changyang_valley")["properties"].update(evidence=""))
+
+
+def _small_disc(data):
+    edit_recipe(data, CHANGYANG, CHANGYANG.replace("radius_m = 300", "radius_m = 100"))
+
+
+def _wrong_town(data):  # 五角场, still in 杨浦区 but not in 大桥街道 where the evidence puts it
+    edit_recipe(data, CHANGYANG, CHANGYANG.replace("121.5276, 31.2749", "121.5102, 31.3001"))
+
+
+def _wrong_district(data):  # 北外滩, in 虹口区
+    edit_recipe(data, CHANGYANG, CHANGYANG.replace("121.5276, 31.2749", "121.4965, 31.2530"))
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (_drop_evidence, "ai_x_changyang_valley: claims ±300 m but has no evidence"),
+    (_small_disc, "ai_4_x/ai_x_changyang_valley: disc radius 100 m is smaller than its precision ±300 m"),
+    (_wrong_town, "ai_4_x/ai_x_changyang_valley: centre lies outside 街镇 大桥街道"),
+    (_wrong_district, "ai_4_x/ai_x_changyang_valley: centre 121.4965, 31.2530 lies outside its named districts"),
+])
+def test_each_broken_site_rule_is_reported(data_copy, seeds_dir, mutate, message, capsys):
+    mutate(data_copy)
+    code = main(["validate", "--data", str(data_copy), "--seeds", str(seeds_dir)])
+    assert code == 1
+    assert message in capsys.readouterr().out
+
+
+def test_a_coarse_site_needs_no_evidence_but_a_fine_one_does():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from layers.sites import evidence_problems
+    gdf = gpd.GeoDataFrame({"id": ["coarse", "fine"], "precision_m": [5000.0, 500.0],
+                            "evidence": ["", "  "]}, geometry=[Point(121.5, 31.2)] * 2, crs=4326)
+    assert [p.split(":")[0] for p in evidence_problems(gdf)] == ["fine"]
+
+
+def test_units_named_in_evidence_are_read():
+    from layers.sites import named_units
+    text = "Derivation: … 街镇: 华泾镇. 区: 徐汇区 (a part in 闵行)."
+    assert named_units(text) == {"街镇": ["华泾镇"], "区": ["徐汇区"]}
+
+
+def test_uncertainty_areas_may_overlap_but_outlines_may_not():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.metric import buffer_m
+    from layers.checks import overlap_problems
+    disc = buffer_m(Point(121.5, 31.2), 1000)
+    other = buffer_m(Point(121.505, 31.2), 1000)
+    frame = gpd.GeoDataFrame({"id": ["a", "b"], "part_of": ["", ""], "precision_m": [1000.0, 200.0]},
+                             geometry=[disc, other], crs=4326)
+    assert overlap_problems(frame) == []  # a: ±1 km over a 1 km disc only says where
+    frame["precision_m"] = [200.0, 200.0]
+    assert "a and b overlap" in overlap_problems(frame)[0]
+
+
+def test_area_tolerance_grows_with_the_precision():
+    from layers.checks import area_tolerance_pct
+    assert area_tolerance_pct(94.0, 100) == 25.0  # an outline good to 100 m: the 25 % floor
+    radius = (3.1e6 / 3.141592653589793) ** 0.5
+    assert area_tolerance_pct(3.1, 2000) == pytest.approx(100 * (((radius + 2000) / radius) ** 2 - 1))

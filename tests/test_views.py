@@ -31,9 +31,11 @@ def firms():
 
 
 def test_search_finds_zones_of_hidden_layers_by_chinese_english_and_pinyin(zones):
-    # 东方美谷 is in the biomedicine layer, off by default: still found
-    assert [(h.kind, h.ref, h.layer) for h in search("东方美谷", zones, None, None)] == \
-        [("zone", "biomed_dongfang_meigu", "biomed_1_5_x")]
+    # 东方美谷 is in the biomedicine layer and the 特色产业园区 layer, both off by default:
+    # still found, each labelled with its layer
+    found = {(h.kind, h.ref, h.layer) for h in search("东方美谷", zones, None, None)}
+    assert ("zone", "biomed_dongfang_meigu", "biomed_1_5_x") in found
+    assert {layer for _, _, layer in found} == {"biomed_1_5_x", "tese_parks"}
     assert any(h.ref == "biomed_dongfang_meigu" for h in search("oriental beauty", zones, None, None))
     assert any(h.ref == "pole_zhangjiang" for h in search("zjkxc", zones, None, None))
     assert any(h.ref == "pole_zhangjiang" for h in search("Zhangjiang", zones, None, None))
@@ -50,9 +52,9 @@ def test_search_finds_firms_by_name_and_only_among_those_shown(zones, firms):
 
 
 def test_one_match_opens_at_once_and_turns_its_layer_on(zones):
-    state = {"search": "东方美谷", "layer_biomed_1_5_x": False}
+    state = {"search": "吴淞氢能", "layer_parks": False}
     on_query(state, zones, None, None)
-    assert state["selected"] == "biomed_dongfang_meigu" and state["layer_biomed_1_5_x"] is True
+    assert state["selected"] == "park_wusong_hydrogen" and state["layer_parks"] is True
     whole_city(state)
     assert state["selected"] is None and state["focus"] is None and state["search"] == ""
 

@@ -88,6 +88,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "method": ("边界制作方法", "How the outline was made"),
     "precision": ("精度（米）", "Precision (m)"),
     "approximate": ("近似边界", "Approximate outline"),
+    "basis": ("依据类别", "Basis"),
+    "evidence": ("位置依据（来源与推导）", "Evidence (sources and derivation)"),
+    "basis_official": ("官方文件", "official document"),
+    "basis_secondary": ("二手来源（新闻、百科、园区页面）", "secondary sources (news, encyclopedia, park pages)"),
+    "basis_conflicting": ("来源相互矛盾", "conflicting sources"),
+    "basis_inferred": ("推断（依据见下）", "inferred (evidence below)"),
+    "basis_schematic": ("示意", "schematic"),
     "citation": ("规划原文", "Plan text"),
     "layer": ("图层", "Layer"),
     "yes": ("是", "yes"),
@@ -231,6 +238,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 #: Role words of the plans (the data's ``role``), in English.
 ROLES: dict[str, str] = {
+    "智能制造主示范区": "main smart-manufacturing demonstration area",
+    "智能制造集聚区": "smart-manufacturing cluster", "重点区域": "key area", "候选": "candidate",
+    "特色产业园区（2020 首批）": "featured industrial park (first batch, 2020)",
+    "特色产业园区（2021 第二批）": "featured industrial park (second batch, 2021)",
+    "特色产业园区（2022 第三批）": "featured industrial park (third batch, 2022)",
+    "特色产业园区（批次未确认）": "featured industrial park (batch not confirmed)",
     "东轴·中轴节点": "node of the eastern and middle axes", "东轴节点": "eastern-axis node",
     "中轴节点": "middle-axis node", "西轴节点": "western-axis node", "产业基地": "industrial base",
     "体": "body", "先行启动区": "pilot start-up area", "在线新经济生态园": "online new-economy park",

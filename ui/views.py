@@ -142,6 +142,7 @@ def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str
         (t("official_area", lang), "—" if pd.isna(official) else f"{official:g} km²"),
         (t("precision", lang), f"±{row['precision_m']:,.0f} m"
          + (f" · {t('approximate', lang)}" if row["approximate"] else "")),
+        (t("basis", lang), t(f"basis_{row['basis']}", lang)),
     ]
 
 
@@ -155,6 +156,7 @@ def zone_sources(row: pd.Series, lang: str) -> list[tuple[str, str]]:
                                                 quote=row["cite_quote"], lang=lang)),
         (t("official_area", lang), "—" if pd.isna(official) else
          f"{official:g} km² · {row['official_area_source'] or '—'}"),
+        (t("evidence", lang), row.get("evidence", "") or "—"),
         (t("method", lang), row["method"]),
     ]
 
