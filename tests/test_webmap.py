@@ -378,3 +378,13 @@ def test_the_drawing_tool_is_served_by_the_app_and_speaks_the_language(frames):
     texts = json.loads(re.search(r"var texts = (\{.*?\});", html).group(1))
     assert set(texts) == set(DRAW_TEXTS) and texts["draw.toolbar.buttons.rectangle"] == "画矩形（候选地块）"
     assert html.index("var texts = ") < html.index("new L.Control.Draw")  # set before the tool is made
+
+
+def test_zone_roles_in_the_map_tooltips_follow_the_language(frames):
+    def roles(lang):
+        html = map_html(build_map({"poles": frames["poles"], "new_towns": frames["new_towns"]},
+                                  ENTRIES, None, MapOptions(lang=lang)))
+        return {f["properties"]["role"] for f in drawn_features(html) if "role" in f["properties"]}
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert roles("zh") and all(cjk.search(r) for r in roles("zh"))
+    assert roles("en") and not any(cjk.search(r) for r in roles("en"))

@@ -40,7 +40,7 @@ from ui.firm_layer import (
     firm_mode,
     firms_in_view,
 )
-from ui.i18n import sector_labels, t
+from ui.i18n import role_label, sector_labels, t
 from ui.legend import (
     STRONG_COLOUR,
     Legend,
@@ -107,7 +107,7 @@ def _zone_props(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
     props = {
         "id": gdf.index.to_series().map(safe_text),
         "name": names.map(safe_text),
-        "role": gdf["role"].map(safe_text),
+        "role": gdf["role"].map(lambda r: safe_text(role_label(r, lang))),
         "layer": pd.Series([safe_text(entry.title(lang))] * len(gdf), index=gdf.index),
         "precision": gdf["precision_m"].map(lambda p: f"±{p:,.0f} m"),
         "approximate": gdf["approximate"].map(lambda a: t("yes" if a else "no", lang)),
