@@ -6,6 +6,7 @@ Run with ``make run`` (or ``streamlit run app.py``).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -32,6 +33,7 @@ from ui.app_data import (
     store,
     uploaded_firms,
     vector_base,
+    workbook_sheets,
 )
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
@@ -131,9 +133,15 @@ elif source == "upload":
                                       type=["csv", "xlsx", "geojson", "json"])
     if upload is not None:
         upload_stem = Path(upload.name).stem
+        raw = upload.getvalue()
+        sheets = workbook_sheets(hashlib.sha256(raw).hexdigest(), upload.name, raw) \
+            if upload.name.lower().endswith(".xlsx") else []
+        sheet = st.sidebar.selectbox(t("upload_sheet", lang), [None, *sheets], key="upload_sheet",
+                                     format_func=lambda s: t("sheet_auto", lang) if s is None
+                                     else s) if len(sheets) > 1 else None
         try:
-            report, firms_key = uploaded_firms(upload.getvalue(), upload.name, datum,
-                                               polygon_layers, lang)
+            report, firms_key = uploaded_firms(raw, upload.name, datum, polygon_layers, lang,
+                                               sheet=sheet)
             firms = report.accepted
         except ShmapError as err:  # the file's words escaped: no link or image from it
             st.sidebar.error(t("import_failed", lang, error=plain_markdown(err)))

@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.errors import UnreadableFileError
 
-__all__ = ["MAX_XLSX_CELLS", "MAX_XLSX_COLUMNS", "cell_text", "read_xlsx"]
+__all__ = ["MAX_XLSX_CELLS", "MAX_XLSX_COLUMNS", "cell_text", "read_xlsx", "sheet_names"]
 
 #: Total uncompressed size, and compression ratio of any member over 10 MB.
 MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
@@ -173,6 +173,17 @@ def _unreadable(err: BaseException, name: str) -> UnreadableFileError:
     return UnreadableFileError(f"{name}: not a readable .xlsx workbook "
                                f"({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}); "
                                "open and save it again in Excel, or export a CSV")
+
+
+def sheet_names(raw: bytes, name: str = "file.xlsx") -> list[str]:
+    """The names of a workbook's worksheets, in order (chart sheets left out), so a
+    person can pick the one to import; the same refusals as :func:`read_xlsx`."""
+    _check_archive(raw, name)
+    book = _open(raw, name)
+    try:
+        return [t for t in book.sheetnames if hasattr(book[t], "iter_rows")]
+    finally:
+        book.close()
 
 
 def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+MEDIA_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180
 
@@ -237,3 +239,22 @@ def test_no_match_says_so_and_the_whole_city_button_clears_the_selection(app):
     app.button(key="whole_city").click().run()
     assert app.session_state["selected"] is None and app.session_state["search"] == ""
     assert any(i.value == "点击地图上的区域，或用上方搜索。" for i in app.info)
+
+
+def test_a_workbook_with_data_on_two_sheets_lets_the_user_pick_one(app):
+    from test_hostile_input import sheet, xlsx
+
+    book = xlsx({"上海": sheet([["企业名称", "经度", "纬度"], ["甲公司", "121.50", "31.20"],
+                               ["乙公司", "121.51", "31.21"]]),
+                 "外地": sheet([["企业名称", "经度", "纬度"], ["丙公司", "116.39", "39.90"]])})
+    app.radio(key="firm_source").set_value("upload").run()
+    app.file_uploader(key="upload").upload("two.xlsx", book, MEDIA_XLSX)
+    app.run()
+    assert not app.exception
+    assert any("2 sheets" in e.value or "sheets" in e.value for e in app.sidebar.error)
+    picker = app.sidebar.selectbox(key="upload_sheet")
+    assert picker.options == ["自动：唯一有数据的工作表", "上海", "外地"]
+    picker.set_value("上海").run()
+    assert not app.exception and not app.sidebar.error
+    texts = "\n".join(m.value for m in app.markdown)
+    assert "共 2 行：接受 2 行，拒绝 0 行" in texts

@@ -14,6 +14,7 @@ from firms.importing import demo_firms
 from firms.shortlist import CANDIDATE_LAYERS, shortlist
 from firms.zones import firm_points, join_and_count
 from geo.errors import ShmapError
+from geo.xlsx import sheet_names
 from layers.io import display_base
 from ui.cache import SizedCache, approx_bytes
 from ui.i18n import t
@@ -23,7 +24,7 @@ from ui.views import firms_of_sectors, plain_markdown
 
 __all__ = ["CACHE_MB", "all_layers", "cached_demo_firms", "cached_join", "cached_points",
            "cached_sector_firms", "cached_shortlist", "search_zones", "secret", "store",
-           "uploaded_firms", "vector_base"]
+           "uploaded_firms", "vector_base", "workbook_sheets"]
 
 CACHE_MB = 1_500  # all firm lists and what is made from them, across sessions
 
@@ -36,6 +37,15 @@ def all_layers():
 @st.cache_resource(show_spinner=False)
 def vector_base():
     return display_base()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def workbook_sheets(digest: str, name: str, _raw: bytes) -> list[str]:
+    """A workbook's sheet names, once per content (a failure is left to the import)."""
+    try:
+        return sheet_names(_raw, name)
+    except ShmapError:
+        return []
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,15 +88,18 @@ def cached_shortlist(firms_key: str, _firms, sector: str):
     return shortlist(_firms, sector, counts=counts)
 
 
-def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str):
-    """An upload imported once per content and datum, with its stages shown."""
-    key = ("upload", hashlib.sha256(raw).hexdigest(), datum)  # the content is the cache key
+def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str, *,
+                   sheet: str | None = None):
+    """An upload imported once per content, datum and sheet, with its stages shown."""
+    digest = hashlib.sha256(raw).hexdigest()  # the content is the cache key
+    key = ("upload", digest, datum, sheet or "")
+    firms_key = f"{digest}:{datum}:{sheet or ''}"
     kept = store().get(key, lambda: None, size=lambda _: 0) if key in store() else None
     if kept is not None:
-        return kept, f"{key[1]}:{datum}"
+        return kept, firms_key
     with st.sidebar.status(t("importing", lang, name=plain_markdown(name)), expanded=True) as box:
         try:
-            result = import_upload(raw, name, datum=datum, stage=lambda k, **v: box.write(
+            result = import_upload(raw, name, datum=datum, sheet=sheet, stage=lambda k, **v: box.write(
                 t(k, lang, **{n: plain_markdown(x) for n, x in v.items()})))
         except ShmapError:
             box.update(label=t("stage_failed", lang), state="error")
@@ -95,9 +108,9 @@ def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], la
                     + approx_bytes(result.rejected, deep=True))
         box.write(t("stage_join", lang))
         for lid in join_layers:
-            cached_join(f"{key[1]}:{datum}", lid, result.accepted)
+            cached_join(firms_key, lid, result.accepted)
         box.update(label=t("stage_done", lang), state="complete", expanded=False)
-    return result, f"{key[1]}:{datum}"
+    return result, firms_key
 
 
 def secret(name: str) -> str:

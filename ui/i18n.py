@@ -98,6 +98,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "citation": ("规划原文", "Plan text"),
     "layer": ("图层", "Layer"),
     "yes": ("是", "yes"),
+    "upload_sheet": ("工作表（工作簿有多个工作表时）", "Sheet (a workbook with several sheets)"),
+    "sheet_auto": ("自动：唯一有数据的工作表", "Automatic: the only sheet with data"),
     "export_nothing": ("当前没有可导出的要素：请打开图层或放宽产业筛选。",
                        "Nothing to export: turn on a layer or widen the sector filter."),
     "unclassified": ("未分类", "unclassified"),

@@ -16,13 +16,14 @@ from ui.phrases import phrase
 __all__ = ["import_upload", "rejected_view"]
 
 
-def import_upload(raw: bytes, name: str, *, datum: str,
+def import_upload(raw: bytes, name: str, *, datum: str, sheet: str | None = None,
                   stage: Callable[..., None] = lambda key, **values: None) -> ImportResult:
     """Import an upload's bytes, calling ``stage(label_key, **values)`` as each stage
-    starts: ``stage_read``, ``stage_check``, ``stage_place`` (only when some rows are
+    starts (``sheet``: the workbook sheet a person picked, or None for the only one
+    with data): ``stage_read``, ``stage_check``, ``stage_place`` (only when some rows are
     placed by address) and ``stage_classify`` (with the counts)."""
     stage("stage_read", name=name)
-    table, info = table_from_bytes(raw, name)
+    table, info = table_from_bytes(raw, name, sheet=sheet)
     info["file"] = name
 
     def progress(message: str) -> None:  # geo.firms.import_firms' own steps
