@@ -18,7 +18,7 @@ def test_two_sessions_see_only_their_own_firms(chromium):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "soak.py"), "--sessions", "2",
                            "--rounds", "1", "--rows", "200"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=420)
     out = done.stdout
     assert done.returncode == 0, done.stderr[-2000:]
     assert "sessions: 2" in out and "rounds: 1" in out
