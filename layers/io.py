@@ -118,9 +118,6 @@ def read_layer(path: Path) -> gpd.GeoDataFrame:
     and in their declared types (:func:`layers.fieldtypes.apply_types`)."""
     gdf = gpd.read_file(path, engine="pyogrio")
     gdf = apply_types(gdf.set_crs(STORAGE_CRS, allow_override=True))
-    for col in ("sectors", "districts", "part_of", "official_area_source", "evidence"):
-        if col in gdf.columns:
-            gdf[col] = gdf[col].fillna("").astype(str)
     cols = [c for c in COLUMNS if c in gdf.columns]
     extra = [c for c in gdf.columns if c not in COLUMNS and c != "geometry"]
     gdf = gdf[[*cols, *extra, "geometry"]]

@@ -98,6 +98,18 @@ def test_import_reasons_and_placements_in_the_readers_language():
     assert phrase("something new", "zh") == "something new"  # unknown text is kept
 
 
+def test_every_reason_the_import_writes_for_a_bad_row_reads_in_chinese():
+    from firms.importing import import_firm_table
+
+    table = pd.DataFrame({"企业名称": ["甲", "", "丙", "丁"], "经度": ["121.5", "121.5", "x", "121.5"],
+                          "纬度": ["31.2", "31.2", "31.2", "31.2"],
+                          "坐标系": ["ED50", "", "", ""]})
+    reasons = import_firm_table(table).rejected["reason"]
+    assert len(reasons) == 3
+    for reason in reasons:  # the patterns follow the import's own wording
+        assert phrase(reason, "zh") != reason, reason
+
+
 def test_every_cited_seed_file_is_a_known_document():
     cited = set(policy_measures()["source_file"]) | set(sector_targets()["source_file"])
     cited |= {f for g in layers.load_all().values() for f in g["cite_file"]}

@@ -15,8 +15,9 @@ __all__ = ["PATTERNS", "phrase"]
 #: (pattern, Chinese, English), the groups of the pattern filling {0}, {1} … in order.
 PATTERNS: tuple[tuple[str, str, str], ...] = (
     (r"empty firm name", "企业名称为空", "empty firm name"),
-    (r"unknown datum (.+): use WGS84, GCJ-02 or BD-09", "未知坐标系 {0}：请用 WGS84、GCJ-02 或 BD-09",
-     "unknown datum {0}: use WGS84, GCJ-02 or BD-09"),
+    (r"unknown datum (.+): use WGS84, GCJ-02, BD-09 or CGCS2000",
+     "未知坐标系 {0}：请用 WGS84、GCJ-02、BD-09 或 CGCS2000",
+     "unknown datum {0}: use WGS84, GCJ-02, BD-09 or CGCS2000"),
     (r"longitude is not a number: (.*)", "经度不是数字：{0}", "longitude is not a number: {0}"),
     (r"latitude is not a number: (.*)", "纬度不是数字：{0}", "latitude is not a number: {0}"),
     (r"longitude given without latitude", "有经度而无纬度", "longitude given without latitude"),
