@@ -3,16 +3,21 @@
     python benchmarks/run.py --n 100000 [--json] [--seed 1]
     python benchmarks/run.py --n 10000000 --engine dask [--blocksize 32MB] [--spatial]
     python benchmarks/run.py --n 3000000 --engine dask --workers 2
+    python benchmarks/run.py --n 3000000 --compare-workers 1,2
 
 Steps timed: generate (not part of the pipeline), import from CSV (read, check,
 place, classify), datum conversion of N points (GCJ-02 → WGS84), join against
 all layers, measures for every sector of every layer, and the map page
 (server-side build time and bytes sent) with the app's default layers.
-``pipeline_s`` = import + join + measures. Peak RSS is the process's maximum resident set.
+``pipeline_s`` = import + join + measures, as ``shmap measures`` runs them: the import
+keeps lon/lat columns and builds no point geometries (``points=False``; the join and
+the measures need none, the map's grid neither). Peak RSS is the process's maximum
+resident set.
 
 Each stage has a bound, timed in the same run on the same data: ``import_bound_s``
 (pyarrow reads the file as text, casts lon/lat to float, checks their range, and
-checks the credit codes vectorised when there are any), ``bound_s`` for the join
+checks the credit codes vectorised when there are any; in a child process, so its
+memory is not in the pipeline's peak), ``bound_s`` for the join
 (prepared ``contains_xy`` of the same points against the same polygons) and
 ``measures_bound_s`` (one ``np.bincount`` over (zone, sector) codes per layer).
 ``pipeline_over_bounds`` = pipeline ÷ the sum of the three.
@@ -45,7 +50,7 @@ from firms.zones import firm_table, join_all, zones_for_measures
 from geo import uscc
 from geo.datum import convert
 from geo.firms import map_headers
-from geo.join import bound_contains
+from geo.join import bound_contains, firm_lonlat
 from geo.measures import zone_sector_table
 from layers.io import display_base
 from ui.page import map_html
@@ -85,6 +90,14 @@ def import_bound(path: Path) -> float:
     return time.perf_counter() - t
 
 
+def child_import_bound(path: Path) -> float:
+    """:func:`import_bound` timed in a child process, so that the memory it takes
+    (and the allocator keeps) is not counted in this process's peak RSS."""
+    out = subprocess.run([sys.executable, __file__, "--import-bound", str(path)], check=True,
+                         capture_output=True, text=True)
+    return float(out.stdout)
+
+
 def measures_bound(pairs: dict[str, pd.DataFrame], sector_codes: np.ndarray,
                    n_sectors: int) -> float:
     """Seconds for one ``np.bincount`` over (zone, sector) codes per layer."""
@@ -99,14 +112,13 @@ def measures_bound(pairs: dict[str, pd.DataFrame], sector_codes: np.ndarray,
 def _pipeline(path: Path, frames: dict) -> tuple[dict, object, dict]:
     """Import, datum conversion, join and measures of the file, timed; returns
     (figures, accepted firms, join pairs per layer)."""
-    import_bound_s = import_bound(path)  # first, so its table is gone before the import
-    pa.default_memory_pool().release_unused()
+    import_bound_s = child_import_bound(path)
     t = time.perf_counter()
-    firms = load_firms(path).accepted
+    firms = load_firms(path, points=False).accepted
     f = {"import_s": time.perf_counter() - t, "import_bound_s": import_bound_s,
          "peak_rss_after_import_mb": peak_rss_mb()}
     t = time.perf_counter()
-    convert(firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy(), "gcj02", "wgs84")
+    convert(*firm_lonlat(firms), "gcj02", "wgs84")
     f["datum_s"] = time.perf_counter() - t
     t = time.perf_counter()
     pairs = join_all(firms, frames)
@@ -129,8 +141,7 @@ def run(n: int, seed: int) -> dict:
         path, generate_s = generate(n, seed, tmp)
         f, firms, pairs = _pipeline(path, frames)
     t = time.perf_counter()
-    f["bound_hits"] = bound_contains(firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy(),
-                                     polygons)
+    f["bound_hits"] = bound_contains(*firm_lonlat(firms), polygons)
     f["bound_s"] = time.perf_counter() - t
     codes, sectors = pd.factorize(firms["sector"])
     f["measures_bound_s"] = measures_bound(pairs, codes, len(sectors))
@@ -196,6 +207,63 @@ def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False,
                        f"{platform.python_version()}, numpy {np.__version__}"}
 
 
+def _spin(n: int) -> float:
+    """CPU work with no memory traffic: the machine's parallel bound (see :func:`core_speedup`)."""
+    total = 0.0
+    for i in range(n):
+        total += (i % 7) * 0.5
+    return total
+
+
+def core_speedup(workers: int, *, n: int = 30_000_000) -> float:
+    """How much faster ``workers`` processes finish ``workers`` equal pieces of pure CPU
+    work than one process does them in turn: the most a scale-out engine could gain
+    on this machine now (2.0 on two free cores; less when the cores are shared)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    piece = n // workers
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_spin, [1000] * workers))  # processes started before the clock
+        t = time.perf_counter()
+        for _ in range(workers):
+            _spin(piece)
+        serial = time.perf_counter() - t
+        t = time.perf_counter()
+        list(pool.map(_spin, [piece] * workers))
+        parallel = time.perf_counter() - t
+    return serial / parallel
+
+
+def run_workers(n: int, seed: int, blocksize: str, counts: list[int]) -> dict:
+    """The distributed engine on LocalClusters of each of ``counts`` worker processes,
+    on the same file, with the machine's own bound (:func:`core_speedup`) measured
+    just before each cluster run."""
+    from firms.cluster import dask_client
+    from firms.scale import measures_dask_layers
+
+    ids = [e.id for e in layers.catalog()]
+    runs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path, _ = generate(n, seed, tmp)
+        for workers in counts:
+            bound = core_speedup(max(counts))
+            with dask_client(workers=workers, threads=1, dashboard=":0") as client:
+                t = time.perf_counter()
+                tables, tally = measures_dask_layers(path, ids, sector="ic", blocksize=blocksize,
+                                                     scheduler=client)
+                seconds = time.perf_counter() - t
+                rss = max(client.run(_worker_peak_rss_mb).values())
+            runs[workers] = {"s": round(seconds, 2), "worker_peak_rss_mb": round(rss, 1),
+                             "core_speedup": round(bound, 2), "accepted": tally["accepted"]}
+    one, most = runs[min(counts)]["s"], runs[max(counts)]["s"]
+    speedup = one / most
+    bound = min(r["core_speedup"] for r in runs.values())
+    return {"n": n, "engine": "dask distributed", "blocksize": blocksize, "runs": runs,
+            f"speedup_{max(counts)}_over_{min(counts)}": round(speedup, 2),
+            "core_speedup_bound": round(bound, 2),
+            "speedup_over_bound": round(speedup / bound, 2)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
@@ -205,11 +273,23 @@ def main(argv=None) -> int:
     ap.add_argument("--blocksize", default="32MB", help="dask block size")
     ap.add_argument("--workers", type=int,
                     help="with --engine dask: a LocalCluster of this many worker processes")
+    ap.add_argument("--compare-workers", metavar="N,M",
+                    help="the distributed engine on LocalClusters of N then M worker processes, "
+                         "with the machine's parallel bound (pure CPU work in as many processes)")
     ap.add_argument("--spatial", action="store_true",
                     help="with --engine dask: re-partition the firms by a Hilbert index first")
+    ap.add_argument("--import-bound", metavar="CSV", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    figures = run(args.n, args.seed) if args.engine == "memory" else \
-        run_dask(args.n, args.seed, args.blocksize, args.spatial, args.workers)
+    if args.import_bound:  # the child of child_import_bound
+        print(import_bound(Path(args.import_bound)))
+        return 0
+    if args.compare_workers:
+        counts = [int(c) for c in args.compare_workers.split(",")]
+        figures = run_workers(args.n, args.seed, args.blocksize, counts)
+    elif args.engine == "memory":
+        figures = run(args.n, args.seed)
+    else:
+        figures = run_dask(args.n, args.seed, args.blocksize, args.spatial, args.workers)
     if args.json:
         print(json.dumps(figures))
     else:

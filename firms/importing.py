@@ -34,9 +34,8 @@ def _progress(msg: str) -> None:
 def import_firm_table(table: pd.DataFrame, datum: str = "wgs84", info: dict | None = None,
                       progress=None, *, places: Places | None = None,
                       points: bool = True) -> ImportResult:
-    """Import a text table with Shanghai's places (or ``places``: a thread's own copy,
-    see :func:`firms.scale.thread_places`) and the taxonomy's classifier; ``points``
-    as in :func:`geo.firms.import_firms`."""
+    """Import a text table with Shanghai's places (or ``places``) and the taxonomy's
+    classifier; ``points`` as in :func:`geo.firms.import_firms`."""
     result = import_firms(table, places or shanghai_places(), default_datum=datum,
                           classify=classify, progress=progress, points=points)
     result.report.update(info or {})
@@ -44,12 +43,14 @@ def import_firm_table(table: pd.DataFrame, datum: str = "wgs84", info: dict | No
 
 
 def load_firms(path: str | Path, datum: str = "wgs84", *, progress: bool = False,
-               sheet: str | None = None) -> ImportResult:
+               sheet: str | None = None, points: bool = True) -> ImportResult:
     """Read a CSV/XLSX/GeoJSON firm file and import it (see :mod:`geo.firms`); ``sheet``
-    names the sheet of a workbook with data on several."""
+    names the sheet of a workbook with data on several; ``points=False`` keeps lon/lat
+    columns only (for counting: the join and measures need no point geometries)."""
     table, info = read_firm_table(path, sheet=sheet)
     info["file"] = Path(path).name
-    return import_firm_table(table, datum, info, _progress if progress else None)
+    return import_firm_table(table, datum, info, _progress if progress else None,
+                             points=points)
 
 
 def load_firm_bytes(raw: bytes, name: str, *, datum: str = "wgs84",

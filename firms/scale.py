@@ -13,35 +13,33 @@ within a block, not across blocks (a registry export has none across; run
 address placement and row numbers are per block.
 
 Threads: GEOS prepared geometries are not thread-safe (libgeos/geos#825: two
-threads querying one prepared polygon can abort the process), and the join and
-the Shanghai test prepare their polygons. So each thread that runs a block works
-on its own copies of the zone polygons and of the Shanghai outline
-(:func:`thread_frames`, :func:`thread_places`); nothing prepared is shared.
+threads querying one prepared polygon can abort the process). The join and the
+Shanghai test prepare private copies of the polygons they test
+(:mod:`geo.prepared`), so the threads of a worker share no prepared geometry.
+
+Encoding: a CSV file is read as UTF-8 unless its first megabyte is not UTF-8 and is
+GB18030 (:func:`geo.readers.sniff_encoding`), as the single-machine import does.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
-import threading
 from pathlib import Path
 
 import dask
 import dask.dataframe as dd
 import dask_geopandas
+import fsspec
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 import layers
 from firms.importing import import_firm_table
-from firms.places import shanghai_places
 from firms.zones import firm_points, firm_table, join_layer, zones_for_measures
 from geo.crs import STORAGE_CRS
-from geo.firms import Places
-from geo.join import SortedPoints
 from geo.measures import count_tables, measures_from_counts, sector_codes
+from geo.readers import sniff_encoding
 
 __all__ = [
     "DEFAULT_BLOCKSIZE", "firm_partitions", "measures_dask", "measures_dask_layers",
@@ -49,48 +47,13 @@ __all__ = [
 ]
 
 DEFAULT_BLOCKSIZE = "32MB"
+#: Bytes read from the start of a CSV file to choose its encoding.
+SNIFF_BYTES = 1 << 20
 _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
             "employees": "float64"}
 
 
 _EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
-
-
-_LOCAL = threading.local()
-_MAX_CACHED_FRAMES = 4
-
-
-def own_geometries(geoms) -> np.ndarray:
-    """Copies of ``geoms`` (new GEOS objects, same coordinates) for one thread alone."""
-    return shapely.from_wkb(shapely.to_wkb(np.asarray(geoms, dtype=object)))
-
-
-def thread_places() -> Places:
-    """Shanghai's places with this thread's own copy of the outline (the import's
-    Shanghai test prepares it), made once per thread."""
-    places = getattr(_LOCAL, "places", None)
-    if places is None:
-        shared = shanghai_places()
-        places = _LOCAL.places = dataclasses.replace(
-            shared, shanghai=own_geometries([shared.shanghai])[0])
-    return places
-
-
-def thread_frames(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
-    """``frames`` with this thread's own copies of the zone geometries (the join
-    prepares them), made once per thread and set of zones."""
-    cache = _LOCAL.__dict__.setdefault("frames", {})
-    key = tuple((lid, tuple(f.index)) for lid, f in frames.items())
-    if key not in cache:
-        if len(cache) >= _MAX_CACHED_FRAMES:
-            cache.clear()
-        own = {}
-        for lid, f in frames.items():
-            own[lid] = f.copy()
-            own[lid]["geometry"] = gpd.GeoSeries(own_geometries(f.geometry.to_numpy()),
-                                                 index=f.index, crs=f.crs)
-        cache[key] = own
-    return cache[key]
 
 
 def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
@@ -102,7 +65,7 @@ def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
 def _points(block: pd.DataFrame, datum: str, *, points: bool = True) -> pd.DataFrame:
     """One block of raw rows → accepted firms (sector, employees, and a point, or
     lon/lat without ``points``), plus the tally."""
-    result = import_firm_table(block.astype(str), datum, places=thread_places(), points=points)
+    result = import_firm_table(block.astype(str), datum, points=points)
     keep = ["sector", "employees", "geometry"] if points else ["sector", "employees", "lon", "lat"]
     firms = result.accepted[keep].copy()
     firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
@@ -141,8 +104,10 @@ def _raw_blocks(path: str | Path, blocksize: str) -> dd.DataFrame:
     if is_parquet(path):
         raw = dd.read_parquet(str(path), split_row_groups=True)
         return raw.map_partitions(_as_text, meta=dict.fromkeys(raw.columns, "object"))
+    with fsspec.open(str(path), "rb") as fh:
+        encoding = sniff_encoding(fh.read(SNIFF_BYTES), Path(str(path)).name)
     return dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
-                       blocksize=blocksize, encoding="utf-8-sig")
+                       blocksize=blocksize, encoding=encoding)
 
 
 def firm_partitions(path: str | Path, datum: str = "wgs84",
@@ -178,11 +143,8 @@ def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) 
                          "firms": np.bincount(codes, minlength=len(sectors)),
                          "employees": np.bincount(codes, weights=emp, minlength=len(sectors))})
     parts = [city[city["firms"] > 0].assign(kind="city", zone="")]
-    if "lon" in firms:
-        points = SortedPoints(firms["lon"].to_numpy(), firms["lat"].to_numpy())
-    else:
-        points = firm_points(firms)
-    for layer_id, zones in thread_frames(zone_frames).items():
+    points = firm_points(firms)
+    for layer_id, zones in zone_frames.items():
         counts, emp_table, _ = count_tables(zones.index, join_layer(points, zones), table)
         parts.append(_long_counts(counts, emp_table, f"zone:{layer_id}"))
     return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)

@@ -21,6 +21,7 @@ import layers
 from firms.classify import code_table
 from geo.files import replacing
 from geo.metric import area_km2
+from geo.prepared import prepared_copy
 from layers.schema import split_list
 from layers.sectors import sector_ids, taxonomy
 
@@ -47,7 +48,7 @@ def synthetic_file_name(n: int, seed: int) -> str:
 def points_in(geom, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """``k`` points uniformly inside a lon/lat polygon (rejection sampling in its box)."""
     x0, y0, x1, y1 = geom.bounds
-    shapely.prepare(geom)
+    geom = prepared_copy(geom)
     xs, ys = [], []
     got = 0
     fill = max(geom.area / ((x1 - x0) * (y1 - y0)), 0.01)

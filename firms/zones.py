@@ -21,8 +21,9 @@ __all__ = [
 
 
 def firm_points(firms: gpd.GeoDataFrame) -> SortedPoints:
-    require_storage_crs(firms, what="the join")
-    return SortedPoints(firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy())
+    if isinstance(firms, gpd.GeoDataFrame):
+        require_storage_crs(firms, what="the join")
+    return SortedPoints.of(firms)
 
 
 def join_layer(points: SortedPoints, zones: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from geo.prepared import prepared_copy
+
 __all__ = ["CoverGrid"]
 
 OUTSIDE, INSIDE, EDGE = 0, 1, 2
@@ -42,8 +44,7 @@ class CoverGrid:
         cols, rows = np.meshgrid(np.arange(cells), np.arange(cells))
         boxes = shapely.box(x0 + cols * dx, y0 + rows * dy, x0 + (cols + 1) * dx,
                             y0 + (rows + 1) * dy)
-        own = shapely.from_wkb(shapely.to_wkb(area))  # prepared here only, never shared
-        shapely.prepare(own)
+        own = prepared_copy(area)
         state = np.full(boxes.shape, EDGE, dtype=np.int8)
         state[shapely.contains(own, boxes)] = INSIDE
         state[~shapely.intersects(own, boxes)] = OUTSIDE
@@ -63,6 +64,5 @@ class CoverGrid:
         exact = np.flatnonzero((state == EDGE) | near)
         out = state == INSIDE
         if len(exact):
-            shapely.prepare(area)
-            out[exact] = shapely.intersects_xy(area, x[exact], y[exact])
+            out[exact] = shapely.intersects_xy(prepared_copy(area), x[exact], y[exact])
         return out

@@ -34,6 +34,7 @@ from geo.columns import (
 )
 from geo.datum import DATUMS, convert, parse_datums
 from geo.firm_rows import Places, Problems, RowWork
+from geo.prepared import prepared_copy
 from geo.text import fold_arrow
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
@@ -193,8 +194,7 @@ def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
     if places.grid is not None:
         inside[located] = places.grid.intersects_xy(places.shanghai, x, y)
     else:
-        shapely.prepare(places.shanghai)
-        inside[located] = shapely.intersects_xy(places.shanghai, x, y)
+        inside[located] = shapely.intersects_xy(prepared_copy(places.shanghai), x, y)
     work.problems.add(located & ~inside, "lon", "point lies outside Shanghai")
 
 

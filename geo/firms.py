@@ -67,7 +67,8 @@ from geo.firm_steps import (
 )
 from geo.text import fold
 
-__all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers"]
+__all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers",
+           "with_points"]
 
 #: Canonical field → header spellings accepted (compared after NFKC, lower-case,
 #: and removing spaces, underscores, hyphens and brackets).
@@ -243,8 +244,17 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
     if not points:
         return frame.reset_index(drop=True)
     pa.default_memory_pool().release_unused()  # the steps' Arrow scratch, before the points
-    geometry = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry, crs=STORAGE_CRS)
+    return with_points(frame.reset_index(drop=True))
+
+
+def with_points(firms: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``firms`` with EPSG:4326 point geometries built from its ``lon``/``lat`` columns
+    (an import made with ``points=False``); ``firms`` itself when it has them already.
+    About 0.7 s and 200 MB per million firms, so built only where drawn or exported."""
+    if isinstance(firms, gpd.GeoDataFrame):
+        return firms
+    geometry = shapely.points(firms["lon"].to_numpy(), firms["lat"].to_numpy())
+    return gpd.GeoDataFrame(firms, geometry=geometry, crs=STORAGE_CRS)
 
 
 def _used_categories(column: pd.Series) -> pd.Series:

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import STORAGE_CRS
+from geo.join import firm_lonlat
 from geo.metric import from_metric, lonlat_to_xy
 
 __all__ = ["GRID_M", "MAX_GRID_CELLS", "firm_grid", "grid_counts"]
@@ -40,8 +41,7 @@ def grid_counts(lon: np.ndarray, lat: np.ndarray, *, cell_m: float = GRID_M) -> 
 def firm_grid(firms: gpd.GeoDataFrame, *, max_cells: int = MAX_GRID_CELLS) -> gpd.GeoDataFrame:
     """Firm counts per square cell of ``GRID_M`` metres, the cell doubled until
     there are at most ``max_cells`` cells; WGS84 polygons."""
-    lon = firms.geometry.x.to_numpy()
-    lat = firms.geometry.y.to_numpy()
+    lon, lat = firm_lonlat(firms)
     cell = GRID_M
     grid = grid_counts(lon, lat, cell_m=cell)
     while len(grid) > max_cells:

@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["SortedPoints", "ancestors", "bound_contains", "zone_pairs"]
+from geo.prepared import prepared_copy
+
+__all__ = ["SortedPoints", "ancestors", "bound_contains", "firm_lonlat", "zone_pairs"]
 
 
 def ancestors(zone: str, parent: Mapping[str, str]) -> set[str]:
@@ -38,15 +40,33 @@ def ancestors(zone: str, parent: Mapping[str, str]) -> set[str]:
     return seen
 
 
+def firm_lonlat(firms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) of a firm table, WGS84 degrees: from its point geometries when it has
+    them, else from its ``lon``/``lat`` columns (an import made with ``points=False``
+    keeps only those, in EPSG:4326 by construction)."""
+    geometry = getattr(firms, "_geometry_column_name", None)
+    if geometry is not None and geometry in firms:
+        points = firms[geometry]
+        return points.x.to_numpy(), points.y.to_numpy()
+    return (np.asarray(firms["lon"], dtype=float), np.asarray(firms["lat"], dtype=float))
+
+
 class SortedPoints:
     """Points sorted once by longitude, to be joined against many layers."""
+
+    @classmethod
+    def of(cls, firms: pd.DataFrame) -> SortedPoints:
+        """The points of a firm table (:func:`firm_lonlat`)."""
+        return cls(*firm_lonlat(firms))
 
     def __init__(self, lon, lat):
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         if lon.shape != lat.shape:
             raise ValueError("lon and lat differ in length")
-        self.order = np.argsort(lon, kind="stable")
+        # positions as int32 while they fit: the join's pairs are half the size
+        self.order = np.argsort(lon, kind="stable").astype(
+            np.int32 if len(lon) < 2**31 else np.int64, copy=False)
         self.xs = lon[self.order]
         self.ys = lat[self.order]
 
@@ -70,6 +90,7 @@ def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
     points_out, zones_out = [], []
     if len(geoms) != len(zone_ids):
         raise ValueError("zone_ids and geoms differ in length")
+    own = [None] * len(geoms)  # prepared copies: the caller's geometries stay unprepared
     for rank, geom in enumerate(geoms):
         if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
             continue
@@ -83,18 +104,18 @@ def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
         if not in_box.any():
             continue
         cand = np.flatnonzero(in_box) + i0
-        shapely.prepare(geom)
-        hit = shapely.intersects_xy(geom, xs[cand], ys[cand])
+        own[rank] = prepared_copy(geom)
+        hit = shapely.intersects_xy(own[rank], xs[cand], ys[cand])
         points_out.append(order[cand[hit]])
         zones_out.append(np.full(int(hit.sum()), rank, dtype=np.int32))
     codes = np.concatenate(zones_out) if zones_out else np.array([], dtype=np.int32)
-    points_arr = np.concatenate(points_out) if points_out else np.array([], dtype=np.int64)
+    points_arr = np.concatenate(points_out) if points_out else np.array([], dtype=order.dtype)
     # Zones as a categorical over the layer's ids: integer codes, not millions of strings.
     zones = pd.Categorical.from_codes(codes, categories=pd.Index(zone_ids, dtype=object))
     pairs = pd.DataFrame({"point": points_arr, "zone": zones})
     if np.bincount(pairs["point"].to_numpy(), minlength=len(points)).max(initial=0) < 2:
         return pairs  # no point in two zones: nothing to resolve
-    return _resolve_shared_edges(pairs, list(zone_ids), parent, (points, geoms))
+    return _resolve_shared_edges(pairs, list(zone_ids), parent, (points, own))
 
 
 def _kept_zones(combo: int, parent: Mapping[str, str], zone_ids: list[str]) -> int:
@@ -113,7 +134,8 @@ def _kept_zones(combo: int, parent: Mapping[str, str], zone_ids: list[str]) -> i
 
 def _interior_pairs(pairs: pd.DataFrame, rows: np.ndarray, points: SortedPoints,
                     geoms: Sequence) -> np.ndarray:
-    """Of the pair rows ``rows``, those whose point lies in its zone's interior."""
+    """Of the pair rows ``rows``, those whose point lies in its zone's interior
+    (``geoms``: the zones' prepared copies; ``contains_xy`` prepares what it is given)."""
     lon = np.empty_like(points.xs)
     lat = np.empty_like(points.ys)
     lon[points.order], lat[points.order] = points.xs, points.ys
@@ -158,6 +180,5 @@ def bound_contains(lon: np.ndarray, lat: np.ndarray, geoms: Sequence) -> int:
             continue
         x0, y0, x1, y1 = geom.bounds
         box = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-        shapely.prepare(geom)
-        total += int(shapely.contains_xy(geom, lon[box], lat[box]).sum())
+        total += int(shapely.contains_xy(prepared_copy(geom), lon[box], lat[box]).sum())
     return total

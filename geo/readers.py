@@ -30,7 +30,7 @@ from geo.xlsx import read_xlsx
 __all__ = [
     "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
     "MAX_ROWS", "SUFFIXES", "available_memory", "check_memory", "decode_csv", "encoding_warning",
-    "read_firm_table", "table_from_bytes",
+    "read_firm_table", "sniff_encoding", "table_from_bytes",
     "table_from_csv_text", "table_from_geojson_text", "table_from_utf8_csv",
     "table_from_xlsx_bytes"
 ]
@@ -57,16 +57,26 @@ def decode_csv(raw: bytes, name: str = "file") -> tuple[str, str]:
     Returns (text, encoding). No replacement characters: undecodable bytes raise
     :class:`UnreadableFileError` naming the byte and its offset.
     """
+    return _decoded(raw, name, final=True)
+
+
+def sniff_encoding(head: bytes, name: str = "file") -> str:
+    """The encoding :func:`decode_csv` would choose, from a file's first bytes (a
+    character cut at their end is allowed); for readers that decode by blocks."""
+    return _decoded(head, name, final=False)[1]
+
+
+def _decoded(data: bytes, name: str, *, final: bool) -> tuple[str, str]:
     first_error: UnicodeDecodeError | None = None
     for enc in CSV_ENCODINGS:
         try:
-            return raw.decode(enc, errors="strict"), enc
+            return codecs.getincrementaldecoder(enc)(errors="strict").decode(data, final=final), enc
         except UnicodeDecodeError as err:
             first_error = first_error or err
     assert first_error is not None
-    bad = raw[first_error.start:first_error.start + 1].hex()
+    bad = data[first_error.start:first_error.start + 1].hex()
     raise UnreadableFileError(f"{name}: not UTF-8 or GB18030 text (byte 0x{bad} at offset "
-                       f"{first_error.start}); save it as UTF-8 CSV")
+                              f"{first_error.start}); save it as UTF-8 CSV")
 
 
 def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "file") -> pd.DataFrame:
@@ -128,7 +138,8 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
         return None
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(body),
+            pa.py_buffer(body),  # one block while it fits: one chunk a column, no copy
+            read_options=pacsv.ReadOptions(block_size=min(len(body) + 1, 2**31 - 1)),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.large_string()),  # pandas' own type
@@ -137,7 +148,9 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
         return None
     if table.num_rows > max_rows:
         raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
-    frame = table.combine_chunks().to_pandas()  # one chunk a column: no copies later
+    if table.num_columns and table.column(0).num_chunks > 1:
+        table = table.combine_chunks()  # one chunk a column: no copies later
+    frame = table.to_pandas()
     del table
     pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
     return _cap(frame, max_rows)

@@ -57,6 +57,30 @@ def chromium() -> str:
     return required_program("chromium", "chromium")
 
 
+@pytest.fixture(scope="module")
+def app_url():
+    """The real app (``streamlit run app.py``) on a loopback port, for one test module."""
+    from webpage import app_server
+
+    try:
+        with app_server() as url:
+            yield url
+    except RuntimeError as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """Headless Debian Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+    from webpage import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 def pytest_terminal_summary(terminalreporter):
     """Print each published area beside the computed one (the figures the tests check)."""
     rows = []

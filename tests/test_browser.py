@@ -7,58 +7,14 @@ map's assets came from the app itself, and that clicking a zone opens its panel.
 Screenshots go to ``artifacts/``.
 """
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
-import pytest
+from webpage import ARTIFACTS, CHROMIUM_ARGS, DOCS, MAP_IFRAME, map_frame, offline, open_map
 
 import layers
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start within 90 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_static_assets_are_served_by_the_app(app_url):
@@ -77,16 +33,7 @@ def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-        outside = []
-
-        def block_outside(route):
-            host = route.request.url.split("/")[2]
-            if host.startswith("127.0.0.1"):
-                return route.continue_()
-            outside.append(route.request.url)
-            return route.abort()
-
-        page.route("**/*", block_outside)  # no network but the app itself
+        outside = offline(page)  # no network but the app itself
         page.goto(app_url, wait_until="domcontentloaded")
         frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
         frame.locator(".leaflet-container").wait_for(timeout=120_000)
@@ -111,37 +58,7 @@ def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
     assert not [u for u in outside if "/app/static" in u or "leaflet" in u]
 
 
-# --- issue 14b: the map that fills the page, its legend, labels, drawing, address, phone ---
-
-DOCS = ROOT / "docs"
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_map(browser, url, *, width=1440, height=900):
-    """A new page at ``url`` with no network but the app; returns (page, map frame)."""
-    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
-    page.route("**/*", lambda route: route.continue_() if route.request.url.split("/")[2]
-               .startswith("127.0.0.1") else route.abort())
-    page.goto(url, wait_until="domcontentloaded")
-    frame = page.frame_locator(MAP_IFRAME)
-    frame.locator(".scm-legend").wait_for(timeout=120_000)
-    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
-    time.sleep(2)
-    return page, frame
-
-
-def map_frame(page):
-    return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+# --- the map that fills the page, its legend, labels, drawing, address, phone ---
 
 
 def test_the_map_fills_the_width_and_most_of_the_height_at_1440(app_url, browser):

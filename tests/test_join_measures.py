@@ -20,7 +20,8 @@ from firms.zones import (
     layer_measures,
     measures_of,
 )
-from geo.join import SortedPoints, bound_contains, zone_pairs
+from geo.firms import with_points as with_points_of
+from geo.join import SortedPoints, bound_contains, firm_lonlat, zone_pairs
 from geo.measures import (
     location_quotients,
     plan_fit,
@@ -180,6 +181,30 @@ def test_counts_kept_once_serve_every_sector_unchanged():
         fresh = layer_measures(firms, "biomed_1_5_x", sector)
         pd.testing.assert_frame_equal(kept, fresh)
     pd.testing.assert_frame_equal(counts.counts, before)
+
+
+def test_an_import_without_point_geometries_joins_and_measures_the_same():
+    path = DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv"
+    with_points = load_firms(path).accepted
+    plain = load_firms(path, points=False).accepted
+    assert isinstance(with_points, gpd.GeoDataFrame)
+    assert not isinstance(plain, gpd.GeoDataFrame) and "geometry" not in plain
+    pd.testing.assert_frame_equal(plain, pd.DataFrame(with_points.drop(columns="geometry")))
+    for layer_id in ("districts", "biomed_1_5_x", "poles"):
+        pd.testing.assert_frame_equal(layer_measures(plain, layer_id, "ic"),
+                                      layer_measures(with_points, layer_id, "ic"))
+    # the points are built from the same columns, in EPSG:4326
+    rebuilt = with_points_of(plain)
+    assert rebuilt.crs == with_points.crs and rebuilt.geom_equals(with_points.geometry).all()
+
+
+def test_firm_positions_come_from_the_geometry_when_a_frame_has_one():
+    firms = gpd.GeoDataFrame({"lon": [0.0], "lat": [0.0]}, geometry=[Point(121.5, 31.2)],
+                             crs="EPSG:4326")  # e.g. moved to a basemap's datum
+    lon, lat = firm_lonlat(firms)
+    assert (lon[0], lat[0]) == (121.5, 31.2)
+    lon, lat = firm_lonlat(pd.DataFrame(firms.drop(columns="geometry")))
+    assert (lon[0], lat[0]) == (0.0, 0.0)
 
 
 def test_join_and_count_is_the_join_then_the_count_in_one_call():

@@ -70,3 +70,24 @@ def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial):
     assert "rows in 2003: accepted 2000, rejected 3" in capsys.readouterr().err
     memory = layer_measures(load_firms(path).accepted, "districts")
     assert list(pd.read_csv(out, encoding="utf-8-sig")["firms"]) == list(memory["firms"])
+
+
+def test_a_gb18030_file_is_read_by_blocks_as_the_single_machine_import_reads_it(tmp_path):
+    utf8 = write_synthetic(3_000, 7, tmp_path)
+    gb = tmp_path / "gb18030.csv"
+    gb.write_bytes(utf8.read_bytes().decode("utf-8").encode("gb18030"))
+    assert "企业" in gb.read_bytes().decode("gb18030")  # Chinese headers and names
+    memory = layer_measures(load_firms(gb).accepted, "districts", "ic")
+    scaled, tally = measures_dask(gb, "districts", "ic", blocksize="64KB")
+    assert tally == {"in": 3_000, "accepted": 3_000, "rejected": 0}
+    assert list(scaled["firms"]) == list(memory["firms"])
+    assert list(scaled["sector_firms"]) == list(memory["sector_firms"])
+
+
+def test_a_file_neither_utf8_nor_gb18030_is_refused_by_name(tmp_path):
+    from geo.errors import ShmapError
+
+    bad = tmp_path / "latin.csv"
+    bad.write_bytes("企业名称,经度,纬度\n".encode() + b"\xff\xfe\xff,121.4,31.2\n")
+    with pytest.raises(ShmapError, match=r"latin\.csv: not UTF-8 or GB18030 text"):
+        measures_dask(bad, "districts", "ic", blocksize="64KB")

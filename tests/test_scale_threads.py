@@ -1,8 +1,9 @@
-"""The dask engine never shares a prepared GEOS geometry between threads.
+"""No prepared GEOS geometry is ever shared between threads.
 
 GEOS prepared geometries are not thread-safe (libgeos/geos#825): two threads
-querying one prepared polygon can abort the process. The engine gives each thread
-its own copies of the zone polygons and of the Shanghai outline.
+querying one prepared polygon can abort the process. The point tests (the join,
+the Shanghai test) prepare private copies (:mod:`geo.prepared`), so the cached
+layers and outline that Streamlit sessions and dask threads share stay unprepared.
 """
 
 import subprocess
@@ -12,15 +13,21 @@ import textwrap
 import pandas as pd
 import pytest
 
-from firms.scale import measures_dask_layers, own_geometries, thread_frames, thread_places
+import layers
+from firms.importing import load_firms
+from firms.places import shanghai_places
+from firms.scale import measures_dask_layers
 from firms.synth import write_synthetic
+from firms.zones import join_all, join_and_count
+from geo.prepared import own_geometries
+from layers.settings import DATA_DIR
 
 #: Two threads prepare and query the same polygons (``shared``) or their own
 #: copies made by the engine's helper (``own``); prints both threads' hit counts.
 RACE = textwrap.dedent("""
     import sys, threading
     import numpy as np, shapely
-    from firms.scale import own_geometries
+    from geo.prepared import own_geometries
     polys = [shapely.Point(i * 0.01, 0).buffer(1.0, quad_segs=64) for i in range(2000)]
     rng = np.random.default_rng(0)
     x, y = rng.uniform(-1.5, 1.5, 500), rng.uniform(-1.5, 1.5, 500)
@@ -63,24 +70,41 @@ def test_twenty_runs_on_two_threads_give_identical_results(small):
             pd.testing.assert_frame_equal(table, first_tables[lid])
 
 
-def test_each_thread_has_its_own_geometries():
+def test_the_join_and_the_shanghai_test_leave_shared_geometries_unprepared():
+    import shapely
+
+    frames = layers.load_all()
+    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    joined = join_all(firms, frames)  # every layer, shared edges and overlaps resolved
+    assert sum(len(p) for p in joined.values()) > len(firms)
+    for lid, gdf in frames.items():
+        assert not shapely.is_prepared(gdf.geometry.to_numpy()).any(), lid
+    assert not shapely.is_prepared(shanghai_places().shanghai)
+
+
+def test_sessions_joining_the_same_cached_layers_on_two_threads_agree(small):
+    """What the app does when two sessions count an upload at once: the layer frames
+    and the firms are shared objects; twenty rounds, each thread's counts equal."""
     import threading
 
-    from firms.places import shanghai_places
+    firms = load_firms(small).accepted
+    frames = {lid: layers.load(lid) for lid in ("districts", "new_towns", "biomed_1_5_x")}
+    expected = {lid: join_and_count(firms, f).counts.counts for lid, f in frames.items()}
+    barrier = threading.Barrier(2)
+    failures: list[str] = []
 
-    frames = {"x": __import__("layers").load("new_towns")}
-    seen = {}
+    def session():
+        for _ in range(20):
+            barrier.wait()
+            for lid, f in frames.items():
+                got = join_and_count(firms, f).counts.counts
+                if not got.equals(expected[lid]):
+                    failures.append(lid)
 
-    def grab(name):
-        seen[name] = (thread_places().shanghai, thread_frames(frames)["x"].geometry.iloc[0])
-
-    threads = [threading.Thread(target=grab, args=(n,)) for n in ("a", "b")]
+    threads = [threading.Thread(target=session) for _ in range(2)]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    (sa, ga), (sb, gb) = seen["a"], seen["b"]
-    assert sa is not sb and ga is not gb
-    assert sa is not shanghai_places().shanghai and ga is not frames["x"].geometry.iloc[0]
-    assert sa.equals_exact(shanghai_places().shanghai, 0) and ga.equals_exact(gb, 0)
+    assert failures == []
 
 
 def test_own_copies_survive_two_threads_where_shared_prepared_polygons_abort():

@@ -129,9 +129,9 @@ def _cmd_preview(args) -> int:
 
 
 def _firms_or_error(path: str, datum: str, *, progress: bool = False,
-                    sheet: str | None = None):
+                    sheet: str | None = None, points: bool = True):
     try:
-        return load_firms(path, datum, progress=progress, sheet=sheet)
+        return load_firms(path, datum, progress=progress, sheet=sheet, points=points)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
         raise UsageError(str(err)) from err
 
@@ -176,7 +176,7 @@ def _cmd_measures(args) -> int:
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
-        firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet).accepted
+        firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
         table = layer_measures(firms, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
@@ -207,8 +207,8 @@ def _cmd_shortlist(args) -> int:
     sector = _sector_or_error(args.sector)
     if args.output:
         check_output(args.output, inputs=[args.firms] if args.firms else [])
-    firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet).accepted if args.firms \
-        else None
+    firms = (_firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
+             if args.firms else None)
     table = shortlist(firms, sector).head(args.top)
     _write_table(table.reset_index(names="id"), args.output)
     return 0

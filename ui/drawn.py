@@ -63,8 +63,7 @@ def drawn_polygon(component: Mapping | None, datum: str = "wgs84") -> shapely.Ge
 
 def _inside(firms: gpd.GeoDataFrame, polygon, points: SortedPoints | None) -> np.ndarray:
     """Positions of the firms covered by ``polygon`` (a longitude slice, then the test)."""
-    pts = points if points is not None else SortedPoints(firms.geometry.x.to_numpy(),
-                                                         firms.geometry.y.to_numpy())
+    pts = points if points is not None else SortedPoints.of(firms)
     x0, y0, x1, y1 = polygon.bounds
     i0, i1 = np.searchsorted(pts.xs, x0, "left"), np.searchsorted(pts.xs, x1, "right")
     xs, ys = pts.xs[i0:i1], pts.ys[i0:i1]

@@ -25,8 +25,9 @@ from jinja2 import Template
 
 from geo.breaks import class_breaks, class_of
 from geo.datum import convert
+from geo.firms import with_points
 from geo.grid import firm_grid
-from geo.join import SortedPoints
+from geo.join import SortedPoints, firm_lonlat
 from layers.sectors import taxonomy
 from ui.i18n import t
 from ui.mapbase import FrameGeoJson, cluster_assets, offline, round_coords, safe_text
@@ -92,8 +93,7 @@ def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: int | None, *,
     """
     if bounds is None or zoom is None or len(firms) <= CLUSTER_LIMIT:
         return FirmView(firm_mode(len(firms)), None)
-    pts = points if points is not None else SortedPoints(firms.geometry.x.to_numpy(),
-                                                         firms.geometry.y.to_numpy())
+    pts = points if points is not None else SortedPoints.of(firms)
     x0, y0, x1, y1 = bounds
     dx, dy = (x1 - x0) * VIEW_PAD, (y1 - y0) * VIEW_PAD
     i0 = np.searchsorted(pts.xs, x0 - dx, side="left")
@@ -107,7 +107,7 @@ def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: int | None, *,
 
 
 def _markers(firms, name, sector_label, lang, colours, show):
-    f = round_coords(firms[["name", "sector", "geometry"]], decimals=6)
+    f = round_coords(with_points(firms)[["name", "sector", "geometry"]], decimals=6)
     props = {
         "name": f["name"].map(safe_text),
         "sector": f["sector"].map(lambda s: safe_text(sector_label(s))),
@@ -153,12 +153,13 @@ class ClusterLayer(JSCSSMixin, folium.map.Layer):
         order = [s.id for s in taxonomy()] + ["unclassified"]
         codes = pd.Categorical(firms["sector"], categories=order).codes.astype(int)
         codes[codes < 0] = len(order) - 1
-        lon, lat = firms.geometry.x.to_numpy(), firms.geometry.y.to_numpy()
+        lon, lat = firm_lonlat(firms)
         rows = np.column_stack([np.round(lat, 5), np.round(lon, 5), codes]).tolist()
         self.data_json = json.dumps(rows, separators=(",", ":"))
         self.palette = [colours.get(s, "#999999") for s in order]
         offline(self, *cluster_assets(asset_base))
-        x0, y0, x1, y1 = (float(v) for v in firms.total_bounds) if len(firms) else (None,) * 4
+        x0, y0, x1, y1 = ((float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+                          if len(firms) else (None,) * 4)
         self._frame_bounds = [[y0, x0], [y1, x1]]
 
     def _get_self_bounds(self):
