@@ -35,6 +35,22 @@ def test_the_pipeline_benchmark_reports_each_step_beside_the_bound():
     assert 0 < f["map_payload_bytes"] < 3_000_000
 
 
+def test_repeated_runs_report_medians_and_each_runs_ratio():
+    f = bench("run.py", "--n", "2000", "--repeat", "2", "--json")
+    assert f["repeat"] == 2 and len(f["pipeline_over_bounds_runs"]) == 2
+    low, high = sorted(f["pipeline_over_bounds_runs"])
+    assert low <= f["pipeline_over_bounds"] <= high
+    assert f["accepted"] == 2000 and f["peak_rss_mb"] > 0
+
+
+def test_the_worker_comparison_reports_the_machines_parallel_bound():
+    f = bench("run.py", "--n", "2000", "--compare-workers", "1,2", "--blocksize", "64KB", "--json")
+    assert set(f["runs"]) == {"1", "2"}
+    assert all(r["accepted"] == 2000 and r["s"] > 0 for r in f["runs"].values())
+    assert 0.5 < f["core_speedup_bound"] < 2.5  # two processes of pure CPU work on ≤ 2 cores
+    assert abs(f["speedup_over_bound"] - f["speedup_2_over_1"] / f["core_speedup_bound"]) < 0.02
+
+
 def test_the_dask_benchmark_reads_every_row_in_blocks():
     f = bench("run.py", "--n", "3000", "--engine", "dask", "--blocksize", "64KB", "--json")
     assert f["engine"] == "dask" and f["layers"] == 13
