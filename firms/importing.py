@@ -15,7 +15,7 @@ from geo.crs import STORAGE_CRS
 from geo.errors import UsageError
 from geo.export import output_path, write_csv, write_geojson, write_gpkg, write_table_csv
 from geo.files import check_output, replacing, same_file
-from geo.firms import ImportResult, Places, import_firms
+from geo.firms import ImportResult, Places, import_firms, with_points
 from geo.readers import read_firm_table, table_from_bytes
 from layers.settings import DATA_DIR
 
@@ -102,6 +102,7 @@ def check_import_paths(source: Path, out: Path) -> None:
 def write_firms(firms: gpd.GeoDataFrame, out: Path) -> None:
     """Write accepted firms, whole or not at all; the format follows the extension."""
     fmt = output_format(out)
+    firms = with_points(firms)
     if fmt == "gpkg":
         write_gpkg({"firms": firms}, out)
         return
@@ -113,9 +114,12 @@ def write_firms(firms: gpd.GeoDataFrame, out: Path) -> None:
 
 
 def write_import(result: ImportResult, out: Path) -> Path:
-    """Write accepted rows to ``out`` and rejected rows beside it; returns the latter."""
-    write_firms(result.accepted, out)
+    """Write accepted rows to ``out`` and rejected rows beside it, as a pair: the
+    rejected rows are written in full first, the accepted file then replaces ``out``,
+    and only then the rejected file moves into place — a failure in either write
+    leaves both earlier files as they were. Returns the rejected rows' path."""
     path = rejected_path(out)
     with replacing(path, encoding="utf-8-sig") as fh:
         write_table_csv(result.rejected, fh)
+        write_firms(result.accepted, out)
     return path

@@ -17,6 +17,7 @@ import shapely
 from firms.importing import import_firm_table, load_firms
 from geo import uscc
 from geo.datum import wgs84_to_bd09, wgs84_to_gcj02
+from geo.errors import UsageError
 from geo.firms import TableRejectedError, map_headers
 from geo.readers import (
     UnreadableFileError,
@@ -287,6 +288,34 @@ def test_firm_file_round_trip_through_the_cli(tmp_path):
     rejected = (tmp_path / "accepted.rejected.csv").read_text(encoding="utf-8-sig")
     assert rejected.splitlines()[0].startswith("row,field,reason,企业名称")
     assert "'=HYPERLINK" in rejected  # formula neutralised in the report
+
+
+@pytest.mark.parametrize("failing", ["write_csv", "write_table_csv"])
+def test_the_accepted_file_and_its_rejected_rows_are_written_as_a_pair(tmp_path, monkeypatch,
+                                                                        failing):
+    import firms.importing as importing
+
+    src = tmp_path / "firms.csv"
+    src.write_text(HEADER + f"甲公司,{VALID[0]},121.50,31.20,,集成电路,10\n"
+                   "乙公司,,0,0,,,\n", encoding="utf-8")
+    out = tmp_path / "accepted.csv"
+    result = load_firms(src)
+    importing.write_import(result, out)
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("accepted*")}
+    assert set(before) == {"accepted.csv", "accepted.rejected.csv"}
+
+    def broken(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importing, failing, broken)  # the accepted or the rejected file fails
+    other = load_firms(src)
+    other.rejected["reason"] = "changed"
+    other.accepted["name"] = "丙公司"
+    with pytest.raises(UsageError, match="No space left"):
+        importing.write_import(other, out)
+    # neither file moved: the earlier pair is intact, and no temporary file is left
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("accepted*")} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["firms.csv", *before])
 
 
 def test_shipped_institutions_import_cleanly():
