@@ -122,6 +122,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_uscc": ("统一社会信用代码", "credit code"),
     "f_lon": ("经度", "longitude"),
     "f_lat": ("纬度", "latitude"),
+    "preview_base": ("底图：© OpenStreetMap 贡献者（ODbL 1.0）；地铁：MetroMapOpenMiniProgram（MIT）",
+                     "Base: © OpenStreetMap contributors (ODbL 1.0); metro: "
+                     "MetroMapOpenMiniProgram (MIT)"),
     "f_address": ("地址", "address"),
     "f_industry": ("行业", "industry"),
     "f_industry_code": ("行业代码", "industry code"),

@@ -14,6 +14,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from layers.catalog import LayerEntry  # noqa: E402
+from ui.i18n import t  # noqa: E402
 
 __all__ = ["CJK_FONTS", "PANELS", "preview_figure"]
 
@@ -78,11 +79,12 @@ def preview_figure(frames: dict[str, gpd.GeoDataFrame], entries: dict[str, Layer
         ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
         ax.set_title(title)
         ax.tick_params(labelsize=7)
+        ax.set_xlabel(f"{t('f_lon', lang)} (°)", fontsize=8)  # not the CRS's own English axis names
+        ax.set_ylabel(f"{t('f_lat', lang)} (°)", fontsize=8)
         ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
     head = "上海战略性新兴产业空间布局（WGS84；虚线为近似或示意边界）" if lang == "zh" else \
         "Shanghai strategic-industry layout (WGS84; dashed outlines are approximate or schematic)"
     fig.suptitle(head, fontsize=14)
-    fig.text(0.99, 0.005, "Base: © OpenStreetMap contributors (ODbL 1.0); "
-             "metro: MetroMapOpenMiniProgram (MIT)", ha="right", fontsize=7)
-    fig.tight_layout()
+    fig.text(0.99, 0.005, t("preview_base", lang), ha="right", fontsize=7)
+    fig.tight_layout(rect=(0, 0.012, 1, 0.975))  # room for the title and the attribution
     return fig
