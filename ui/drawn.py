@@ -24,6 +24,7 @@ from geo.datum import convert
 from geo.join import SortedPoints
 from geo.measures import location_quotients
 from geo.metric import area_km2
+from geo.prepared import prepared_copy
 from layers.catalog import LayerEntry
 from ui.i18n import sector_labels, t
 
@@ -69,7 +70,7 @@ def _inside(firms: gpd.GeoDataFrame, polygon, points: SortedPoints | None) -> np
     xs, ys = pts.xs[i0:i1], pts.ys[i0:i1]
     box = (ys >= y0) & (ys <= y1)
     hit = np.zeros(len(xs), dtype=bool)
-    hit[box] = shapely.intersects_xy(polygon, xs[box], ys[box])
+    hit[box] = shapely.intersects_xy(prepared_copy(polygon), xs[box], ys[box])  # may be shared
     return np.sort(pts.order[i0:i1][hit])
 
 
