@@ -26,8 +26,6 @@ from layers.settings import DATA_DIR
 __all__ = ["OUTLINE_FILE", "SHANGHAI_MARGIN_M", "build_shanghai_outline", "shanghai_outline",
            "shanghai_places", "write_shanghai_outline"]
 
-__all__ = ["SHANGHAI_MARGIN_M", "shanghai_places"]
-
 #: Firms must fall within the districts plus this margin (coastline and datum slop).
 SHANGHAI_MARGIN_M = 1000.0
 OUTLINE_FILE = DATA_DIR / "shanghai_outline.geojson"
