@@ -41,7 +41,7 @@ from ui.i18n import column_label, datum_label, format_label, group_label, header
 from ui.mapview import MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
 from ui.search import firm_keys, search
-from ui.session import follow_sidebar_sector, on_query, open_hit, whole_city
+from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 from ui.site_panel import drawn_site_panel, png_button
 from ui.uploading import rejected_view
@@ -203,11 +203,9 @@ with col_map:
                              points=cached_points(shown_key, shown) if grid is not None else None)
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
                         feature_group_to_add=in_view,
-                        returned_objects=["last_active_drawing", "all_drawings", "bounds", "zoom"])
-    drawing = (clicked or {}).get("last_active_drawing") or {}
-    click_id = (drawing.get("properties") or {}).get("id")
-    if click_id and click_id != st.session_state.get("last_click"):
-        st.session_state.update(last_click=click_id, selected=click_id, firm=None)
+                        returned_objects=["last_active_drawing", "last_object_clicked_count",
+                                          "all_drawings", "bounds", "zoom"])
+    if map_click(st.session_state, clicked):  # a zone clicked: its panel opens
         st.rerun()
     # the view into the address; a PNG of it; a drawn polygon measured like a zone
     sync_params(st.query_params, MapView(

@@ -13,7 +13,7 @@ from layers.policy import policy_measures, sector_targets
 from ui.cache import SizedCache, approx_bytes
 from ui.phrases import phrase
 from ui.search import firm_keys, pinyin_keys, search, zone_index
-from ui.session import on_query, open_hit, whole_city
+from ui.session import map_click, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 from ui.views import firm_details, firms_of_sectors, pairs_of_sectors, plain_markdown
 
@@ -57,6 +57,41 @@ def test_one_match_opens_at_once_and_turns_its_layer_on(zones):
     assert state["selected"] == "park_wusong_hydrogen" and state["layer_parks"] is True
     whole_city(state)
     assert state["selected"] is None and state["focus"] is None and state["search"] == ""
+
+
+def clicked(zone: str | None, count: int) -> dict:
+    """st_folium's value after ``count`` clicks on its map, the last on ``zone``."""
+    return {"last_active_drawing": {"properties": {"id": zone} if zone else {}},
+            "last_object_clicked_count": count, "zoom": 10}
+
+
+def test_a_zone_clicked_on_the_map_opens_once_per_click(zones):
+    state = {"firm": "7"}
+    assert map_click(state, clicked("pole_zhangjiang", 1))
+    assert state["selected"] == "pole_zhangjiang" and state["firm"] is None
+    assert not map_click(state, clicked("pole_zhangjiang", 1))  # the same value on a rerun
+    assert not map_click(state, clicked(None, 2))  # a district or a firm dot: no zone
+    assert not map_click(state, None)  # the map not drawn yet
+    assert state["selected"] == "pole_zhangjiang"
+
+
+def test_the_same_zone_clicked_again_after_the_whole_city_opens_again(zones):
+    state = {}
+    map_click(state, clicked("pole_zhangjiang", 1))
+    whole_city(state)
+    assert state["selected"] is None
+    # the map is drawn anew without the selection, so its click count starts again
+    assert map_click(state, clicked("pole_zhangjiang", 1))
+    assert state["selected"] == "pole_zhangjiang"
+
+
+def test_a_zone_clicked_again_after_a_search_opened_another_opens_again(zones):
+    state = {"search": "吴淞氢能"}
+    map_click(state, clicked("pole_zhangjiang", 1))
+    on_query(state, zones, None, None)
+    assert state["selected"] == "park_wusong_hydrogen"
+    assert map_click(state, clicked("pole_zhangjiang", 1))
+    assert state["selected"] == "pole_zhangjiang"
 
 
 def test_a_picked_firm_is_focused_and_described(zones, firms):
