@@ -282,3 +282,14 @@ def test_the_same_zone_clicked_again_after_the_whole_city_opens_again(monkeypatc
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["selected"] == "pole_zhangjiang"
     assert "张江科技创新极（张江科学城） / Zhangjiang" in "\n".join(t.value for t in at.text)
+
+
+def test_search_finds_a_firm_the_sector_filter_hides_and_says_so(app):
+    app.multiselect(key="sectors").set_value(["biomed"]).run()
+    search_for(app, "zxgjjcdl")  # 中芯国际集成电路… by its pinyin initials, an IC firm
+    assert app.session_state["firm"] is not None
+    texts = "\n".join(t.value for t in app.text)
+    assert "中芯国际集成电路制造（上海）有限公司" in texts
+    assert "该企业不在当前产业筛选范围内，因搜索选中而单独显示。" in captions(app)
+    app.multiselect(key="sectors").set_value(["ic"]).run()  # now shown: nothing to say
+    assert "该企业不在当前产业筛选范围内" not in captions(app)

@@ -12,10 +12,10 @@ from layers.documents import document_citation, documents
 from layers.policy import policy_measures, sector_targets
 from ui.cache import SizedCache, approx_bytes
 from ui.phrases import phrase
-from ui.search import firm_keys, pinyin_keys, search, zone_index
+from ui.search import firm_keys, pinyin_initials, pinyin_keys, search, zone_index
 from ui.session import map_click, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
-from ui.views import firm_details, firms_of_sectors, pairs_of_sectors, plain_markdown
+from ui.views import firm_details, firms_of_sectors, hidden_pick, pairs_of_sectors, plain_markdown
 
 ENTRIES = {e.id: e for e in layers.catalog()}
 
@@ -43,12 +43,28 @@ def test_search_finds_zones_of_hidden_layers_by_chinese_english_and_pinyin(zones
     assert pinyin_keys("张江科学城") == "zjkxc zhangjiangkexuecheng"
 
 
-def test_search_finds_firms_by_name_and_only_among_those_shown(zones, firms):
+def test_search_finds_firms_by_name_credit_code_and_pinyin_initials(zones, firms):
     keys = firm_keys(firms)
     hits = search("中芯国际", zones, firms, keys)
     assert [h.kind for h in hits] == ["firm"] and hits[0].label.startswith("中芯国际")
+    assert search("zxgjjcdl", zones, firms, keys) == hits  # 中芯国际集成电路…
+    assert pinyin_initials("中芯国际（上海）") == "zxgjsh"
+    # a list above the limit goes without initials (names, English names, codes still found)
+    big = firm_keys(firms, pinyin_limit=len(firms) - 1)
+    assert search("zxgjjcdl", zones, firms, big) == []
+    assert search("中芯国际", zones, firms, big) == hits
+    # a caller may search a subset with the keys of the whole list
     biomed = firms_of_sectors(firms, ["biomed"])
-    assert search("中芯国际", zones, biomed, keys) == []  # an IC firm, filtered out
+    assert search("中芯国际", zones, biomed, keys) == []
+
+
+def test_a_firm_picked_outside_the_sector_filter_is_kept_apart_for_the_map(zones, firms):
+    biomed = firms_of_sectors(firms, ["biomed"])
+    ic = search("中芯国际", zones, firms, firm_keys(firms))[0].ref
+    picked = hidden_pick(firms, biomed, ic)
+    assert list(picked.index.astype(str)) == [ic] and picked.iloc[0]["sector"] == "ic"
+    assert hidden_pick(firms, firms, ic) is None  # shown anyway: nothing apart
+    assert hidden_pick(firms, biomed, None) is None
 
 
 def test_one_match_opens_at_once_and_turns_its_layer_on(zones):
