@@ -76,6 +76,7 @@ DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 # --- sidebar ------------------------------------------------------------------------
 
 st.set_page_config(page_title="shanghai-cluster-map", layout="wide")
+st.html(STATIC_DIR / "app.css")  # the map as tall as the window; a phone's smaller title
 for k in ("selected", "firm", "focus"):
     st.session_state.setdefault(k, None)
 lang = st.sidebar.radio("语言 / Language", ["zh", "en"], horizontal=True, key="lang",

@@ -49,7 +49,7 @@ from ui.legend import (
     firm_key_lines,
     merged_breaks,
 )
-from ui.map_extras import DrawTexts, ZoneLabels, draw_control, label_points
+from ui.map_extras import DrawTexts, FollowSize, ZoneLabels, draw_control, label_points
 from ui.mapbase import (
     ASSET_BASE,
     FrameGeoJson,
@@ -93,7 +93,7 @@ class MapOptions:
     dynamic_firms: bool = False  # above CLUSTER_LIMIT the app draws the firms per view
     labels: bool = True          # zone names from zoom 11
     draw: bool = True            # the polygon drawing tool
-    height: int = 660
+    height: int = 660  # px; in the app, static/app.css sets it from the window's height
 
 
 def _choropleth_on(opts: MapOptions) -> bool:
@@ -350,5 +350,6 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
         draw_control(opts.asset_base).add_to(m)
     Legend(t("legend", opts.lang), legend, toggle_label=t("legend_toggle", opts.lang)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    FollowSize().add_to(m)  # the app sets the map's height from the window's
     m.scm_datum = bm.datum  # the datum the overlays are drawn in, for callers and tests
     return m
