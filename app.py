@@ -40,8 +40,8 @@ from ui.cache import approx_bytes
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
-from ui.search import firm_keys, search
-from ui.session import follow_sidebar_sector, on_query, open_hit, whole_city
+from ui.search import PINYIN_LIMIT, firm_keys, search
+from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 from ui.site_panel import drawn_site_panel, png_button
 from ui.uploading import rejected_view
@@ -52,6 +52,7 @@ from ui.views import (
     firm_details,
     firm_row,
     firms_in_zone,
+    hidden_pick,
     import_summary,
     layer_coverage,
     layer_measure_tables,
@@ -75,6 +76,7 @@ DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 # --- sidebar ------------------------------------------------------------------------
 
 st.set_page_config(page_title="shanghai-cluster-map", layout="wide")
+st.html(STATIC_DIR / "app.css")  # the map as tall as the window; a phone's smaller title
 for k in ("selected", "firm", "focus"):
     st.session_state.setdefault(k, None)
 lang = st.sidebar.radio("语言 / Language", ["zh", "en"], horizontal=True, key="lang",
@@ -181,6 +183,7 @@ values, strong = choropleth_values(measure_tables, frames, measure=measure, laye
 firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
 keys = store().get(("keys", firms_key), lambda: firm_keys(firms),
                    size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
+picked = hidden_pick(firms, shown, st.session_state["firm"])  # a firm the sector filter hides
 
 # --- map and side panel ------------------------------------------------------------
 
@@ -193,6 +196,7 @@ with col_map:
                       measure_values=values, measure_sector_label=labels[measure_sector],
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
+                      picked_firm=picked,
                       dynamic_firms=True,  # the address's view until another zone is picked
                       view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
     fmap = build_map(frames, entries, shown, opts, vector_base())
@@ -203,11 +207,9 @@ with col_map:
                              points=cached_points(shown_key, shown) if grid is not None else None)
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
                         feature_group_to_add=in_view,
-                        returned_objects=["last_active_drawing", "all_drawings", "bounds", "zoom"])
-    drawing = (clicked or {}).get("last_active_drawing") or {}
-    click_id = (drawing.get("properties") or {}).get("id")
-    if click_id and click_id != st.session_state.get("last_click"):
-        st.session_state.update(last_click=click_id, selected=click_id, firm=None)
+                        returned_objects=["last_active_drawing", "last_object_clicked_count",
+                                          "all_drawings", "bounds", "zoom"])
+    if map_click(st.session_state, clicked):  # a zone clicked: its panel opens
         st.rerun()
     # the view into the address; a PNG of it; a drawn polygon measured like a zone
     sync_params(st.query_params, MapView(
@@ -224,9 +226,10 @@ with col_map:
 
 with col_panel:
     st.text_input(t("search", lang), key="search", placeholder=t("search_hint", lang),
-                  on_change=on_query, args=(st.session_state, search_zones(), shown, keys))
-    query = st.session_state.get("search", "")
-    hits = search(query, search_zones(), shown, keys)
+                  help=t("search_help", lang, n=f"{PINYIN_LIMIT:,}"),
+                  on_change=on_query, args=(st.session_state, search_zones(), firms, keys))
+    query = st.session_state.get("search", "")  # every firm, whatever the sector filter
+    hits = search(query, search_zones(), firms, keys)
     if query.strip() and not hits:
         st.caption(t("no_match", lang))
     elif len(hits) > 1:
@@ -234,15 +237,17 @@ with col_panel:
                      key="search_pick", placeholder=t("search_choose", lang),
                      format_func=lambda i: f"▣ {hits[i].label} · {entries[hits[i].layer].title(lang)}"
                      if hits[i].kind == "zone" else f"• {hits[i].label}",
-                     on_change=open_hit, args=(st.session_state, hits, shown))
+                     on_change=open_hit, args=(st.session_state, hits, firms))
     st.button(t("whole_city", lang), key="whole_city", on_click=whole_city, args=(st.session_state,))
-    firm = firm_row(shown, st.session_state["firm"])
+    firm = firm_row(firms, st.session_state["firm"])
     layer_id, row = find_feature(frames, st.session_state["selected"] or "")
     if firm is not None:
         st.subheader(t("firm_details", lang))
         for label, text in firm_details(firm, lang):
             st.markdown(f"**{label}**")
             st.text(text)
+        if picked is not None:
+            st.caption(t("firm_outside_filter", lang))
     elif row is None:
         st.subheader(t("details", lang))
         st.info(t("click_hint", lang))

@@ -258,3 +258,38 @@ def test_a_workbook_with_data_on_two_sheets_lets_the_user_pick_one(app):
     assert not app.exception and not app.sidebar.error
     texts = "\n".join(m.value for m in app.markdown)
     assert "共 2 行：接受 2 行，拒绝 0 行" in texts
+
+
+def test_the_same_zone_clicked_again_after_the_whole_city_opens_again(monkeypatch):
+    """st_folium stood in for by a map whose value the test sets: as the real one, it
+    repeats its value on each rerun, and a map drawn anew starts from no click."""
+    import streamlit_folium
+
+    value = {}
+    monkeypatch.setattr(streamlit_folium, "st_folium", lambda *a, **k: dict(value))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    value.update(last_active_drawing={"properties": {"id": "pole_zhangjiang"}},
+                 last_object_clicked_count=1)
+    at.run()
+    assert at.session_state["selected"] == "pole_zhangjiang"
+    value.clear()  # the map redrawn with the zone selected
+    at.button(key="whole_city").click().run()
+    assert at.session_state["selected"] is None
+    value.update(last_active_drawing={"properties": {"id": "pole_zhangjiang"}},
+                 last_object_clicked_count=1)  # the same zone, the redrawn map's first click
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["selected"] == "pole_zhangjiang"
+    assert "张江科技创新极（张江科学城） / Zhangjiang" in "\n".join(t.value for t in at.text)
+
+
+def test_search_finds_a_firm_the_sector_filter_hides_and_says_so(app):
+    app.multiselect(key="sectors").set_value(["biomed"]).run()
+    search_for(app, "zxgjjcdl")  # 中芯国际集成电路… by its pinyin initials, an IC firm
+    assert app.session_state["firm"] is not None
+    texts = "\n".join(t.value for t in app.text)
+    assert "中芯国际集成电路制造（上海）有限公司" in texts
+    assert "该企业不在当前产业筛选范围内，因搜索选中而单独显示。" in captions(app)
+    app.multiselect(key="sectors").set_value(["ic"]).run()  # now shown: nothing to say
+    assert "该企业不在当前产业筛选范围内" not in captions(app)

@@ -12,10 +12,10 @@ from layers.documents import document_citation, documents
 from layers.policy import policy_measures, sector_targets
 from ui.cache import SizedCache, approx_bytes
 from ui.phrases import phrase
-from ui.search import firm_keys, pinyin_keys, search, zone_index
-from ui.session import on_query, open_hit, whole_city
+from ui.search import firm_keys, pinyin_initials, pinyin_keys, search, zone_index
+from ui.session import map_click, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
-from ui.views import firm_details, firms_of_sectors, pairs_of_sectors, plain_markdown
+from ui.views import firm_details, firms_of_sectors, hidden_pick, pairs_of_sectors, plain_markdown
 
 ENTRIES = {e.id: e for e in layers.catalog()}
 
@@ -43,12 +43,28 @@ def test_search_finds_zones_of_hidden_layers_by_chinese_english_and_pinyin(zones
     assert pinyin_keys("张江科学城") == "zjkxc zhangjiangkexuecheng"
 
 
-def test_search_finds_firms_by_name_and_only_among_those_shown(zones, firms):
+def test_search_finds_firms_by_name_credit_code_and_pinyin_initials(zones, firms):
     keys = firm_keys(firms)
     hits = search("中芯国际", zones, firms, keys)
     assert [h.kind for h in hits] == ["firm"] and hits[0].label.startswith("中芯国际")
+    assert search("zxgjjcdl", zones, firms, keys) == hits  # 中芯国际集成电路…
+    assert pinyin_initials("中芯国际（上海）") == "zxgjsh"
+    # a list above the limit goes without initials (names, English names, codes still found)
+    big = firm_keys(firms, pinyin_limit=len(firms) - 1)
+    assert search("zxgjjcdl", zones, firms, big) == []
+    assert search("中芯国际", zones, firms, big) == hits
+    # a caller may search a subset with the keys of the whole list
     biomed = firms_of_sectors(firms, ["biomed"])
-    assert search("中芯国际", zones, biomed, keys) == []  # an IC firm, filtered out
+    assert search("中芯国际", zones, biomed, keys) == []
+
+
+def test_a_firm_picked_outside_the_sector_filter_is_kept_apart_for_the_map(zones, firms):
+    biomed = firms_of_sectors(firms, ["biomed"])
+    ic = search("中芯国际", zones, firms, firm_keys(firms))[0].ref
+    picked = hidden_pick(firms, biomed, ic)
+    assert list(picked.index.astype(str)) == [ic] and picked.iloc[0]["sector"] == "ic"
+    assert hidden_pick(firms, firms, ic) is None  # shown anyway: nothing apart
+    assert hidden_pick(firms, biomed, None) is None
 
 
 def test_one_match_opens_at_once_and_turns_its_layer_on(zones):
@@ -57,6 +73,41 @@ def test_one_match_opens_at_once_and_turns_its_layer_on(zones):
     assert state["selected"] == "park_wusong_hydrogen" and state["layer_parks"] is True
     whole_city(state)
     assert state["selected"] is None and state["focus"] is None and state["search"] == ""
+
+
+def clicked(zone: str | None, count: int) -> dict:
+    """st_folium's value after ``count`` clicks on its map, the last on ``zone``."""
+    return {"last_active_drawing": {"properties": {"id": zone} if zone else {}},
+            "last_object_clicked_count": count, "zoom": 10}
+
+
+def test_a_zone_clicked_on_the_map_opens_once_per_click(zones):
+    state = {"firm": "7"}
+    assert map_click(state, clicked("pole_zhangjiang", 1))
+    assert state["selected"] == "pole_zhangjiang" and state["firm"] is None
+    assert not map_click(state, clicked("pole_zhangjiang", 1))  # the same value on a rerun
+    assert not map_click(state, clicked(None, 2))  # a district or a firm dot: no zone
+    assert not map_click(state, None)  # the map not drawn yet
+    assert state["selected"] == "pole_zhangjiang"
+
+
+def test_the_same_zone_clicked_again_after_the_whole_city_opens_again(zones):
+    state = {}
+    map_click(state, clicked("pole_zhangjiang", 1))
+    whole_city(state)
+    assert state["selected"] is None
+    # the map is drawn anew without the selection, so its click count starts again
+    assert map_click(state, clicked("pole_zhangjiang", 1))
+    assert state["selected"] == "pole_zhangjiang"
+
+
+def test_a_zone_clicked_again_after_a_search_opened_another_opens_again(zones):
+    state = {"search": "吴淞氢能"}
+    map_click(state, clicked("pole_zhangjiang", 1))
+    on_query(state, zones, None, None)
+    assert state["selected"] == "park_wusong_hydrogen"
+    assert map_click(state, clicked("pole_zhangjiang", 1))
+    assert state["selected"] == "pole_zhangjiang"
 
 
 def test_a_picked_firm_is_focused_and_described(zones, firms):

@@ -200,6 +200,19 @@ def test_selected_zone_is_fitted_and_outlined(frames):
     assert selected == ["newtown_songjiang"]
 
 
+def test_a_picked_firm_the_filter_hides_is_drawn_on_its_own_and_centred(frames):
+    shown = firms_at([(121.40, 31.10)] * 3, sector="biomed")
+    picked = firms_at([(121.6035, 31.2085)], names=["<b>中芯</b>"], sector="ic")
+    opts = MapOptions(focus=(121.6035, 31.2085), picked_firm=picked)
+    html = map_html(build_map(frames, ENTRIES, shown, opts))
+    firms = [f for f in drawn_features(html) if "sector" in f["properties"]]
+    assert len(firms) == 4  # the three shown and the picked one
+    mine = [f for f in firms if f["properties"]["name"] == safe_text("<b>中芯</b>")]
+    assert mine and mine[0]["geometry"]["coordinates"] == [121.6035, 31.2085]
+    assert json.dumps("搜索选中的企业") in html  # its own entry in the layer control
+    assert "[31.2085, 121.6035]" in html  # the map centred on it
+
+
 def test_standalone_html_inlines_every_asset(frames):
     from layers.settings import PROJECT_ROOT
     from ui.page import standalone_html

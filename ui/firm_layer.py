@@ -211,11 +211,14 @@ def _cells(grid: gpd.GeoDataFrame, counts: np.ndarray, fills: list[str]) -> dict
 
 
 def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str, sector_label,
-               grid: gpd.GeoDataFrame | None = None, show: bool = True) -> folium.Layer:
+               grid: gpd.GeoDataFrame | None = None, show: bool = True,
+               name: str | None = None) -> folium.Layer:
     """Firms as markers, clusters or (``grid``, already in the drawing datum) a grid;
-    hidden at first (but in the layer control) when ``show`` is false."""
+    hidden at first (but in the layer control) when ``show`` is false. ``name`` (plain
+    text) names it in the layer control instead of the mode and count."""
     colours = sector_colours()
-    name = safe_text(t("firm_mode", lang, mode=t(f"mode_{mode}", lang), n=f"{len(firms):,}"))
+    name = safe_text(name if name is not None else
+                     t("firm_mode", lang, mode=t(f"mode_{mode}", lang), n=f"{len(firms):,}"))
     if mode == "markers":
         return _markers(firms, name, sector_label, lang, colours, show)
     if mode == "clusters":

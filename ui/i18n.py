@@ -216,6 +216,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "prepare_png": ("生成当前地图视图的 PNG 图片", "Make a PNG of this map view"),
     "download_png": ("下载地图 PNG", "Download the map PNG"),
     "png_failed": ("无法生成 PNG：{error}", "Cannot make the PNG: {error}"),
+    "search_help": ("搜索所有图层的区域和所有导入的企业（不受产业筛选限制）：中文、英文名称或统一社会信用代码；"
+                    "区域名称可用拼音或拼音首字母；企业名称的拼音首字母仅在名单不超过 {n} 家时可用。",
+                    "Searches the zones of every layer and every imported firm (whatever the sector filter): "
+                    "Chinese or English names or the credit code; zone names also by pinyin or its initials; "
+                    "firm names by pinyin initials only in lists of up to {n} firms."),
+    "picked_firm": ("搜索选中的企业", "The firm picked by search"),
+    "firm_outside_filter": ("该企业不在当前产业筛选范围内，因搜索选中而单独显示。",
+                            "This firm is outside the current sector filter; shown because search picked it."),
 }
 
 #: Table headers in words (the data keeps its column ids; CSVs for machines too).

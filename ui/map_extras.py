@@ -1,4 +1,5 @@
-"""Map furniture beyond layers: zone names as labels, and the polygon drawing tool.
+"""Map furniture beyond layers: zone names as labels, the polygon drawing tool, and
+the map following its container's size.
 
 Labels are Leaflet DivIcon markers at each zone's representative point, shown
 from ``LABEL_ZOOM`` up; their text is escaped (:func:`ui.mapbase.safe_text`) and
@@ -21,7 +22,8 @@ from geo.metric import area_km2
 from ui.i18n import t
 from ui.mapbase import draw_assets, offline, safe_text
 
-__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "ZoneLabels", "draw_control", "label_points"]
+__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "FollowSize", "ZoneLabels", "draw_control",
+           "label_points"]
 
 LABEL_ZOOM = 11
 BIG_KM2 = 10.0  # zones at least this large are named from LABEL_ZOOM, smaller ones two steps later
@@ -126,6 +128,28 @@ class DrawTexts(MacroElement):
         super().__init__()
         self._name = "DrawTexts"
         self.texts = {path: t(key, lang) for path, key in DRAW_TEXTS.items()}
+
+
+class FollowSize(MacroElement):
+    """Leaflet told whenever its container changes size (``invalidateSize``): in the
+    app the page's stylesheet sets the map's height from the window's, possibly after
+    the map was made, and Leaflet on its own would keep the first size (tiles and
+    paths short of the new edge)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            if (window.ResizeObserver) {
+                new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
+            }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FollowSize"
 
 
 def draw_control(asset_base: str) -> Draw:

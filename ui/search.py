@@ -1,9 +1,12 @@
-"""Search over every zone of every layer and every firm shown — pure, no Streamlit.
+"""Search over every zone of every layer and every imported firm — pure, no Streamlit.
 
 A zone is found by its Chinese or English name, or by the pinyin of its Chinese
 name (initials such as ``zjkxc`` or the whole syllables such as ``zhangjiang``).
-A firm is found by its name, English name or credit code; pinyin is left out for
-firms, where converting 100k names would cost seconds on every new list.
+A firm is found by its name, English name or credit code, and — in a list of at
+most ``PINYIN_LIMIT`` firms — by the pinyin initials of its name (``zxgj`` for
+中芯国际…). pypinyin takes ~0.1 ms a name (it segments the name into words), so
+the initials of 10,000 names cost about a second, once per list (the app caches
+the keys with the list); 100k names would cost ~10 s, so larger lists go without.
 Everything is compared after :func:`geo.text.fold` (NFKC, lower case).
 """
 
@@ -19,7 +22,9 @@ from pypinyin import Style, lazy_pinyin
 from geo.text import fold
 from layers.catalog import LayerEntry
 
-__all__ = ["Hit", "firm_keys", "pinyin_keys", "search", "zone_index"]
+__all__ = ["PINYIN_LIMIT", "Hit", "firm_keys", "pinyin_initials", "pinyin_keys", "search", "zone_index"]
+
+PINYIN_LIMIT = 10_000  # firm lists up to this size are searchable by pinyin initials
 
 
 @dataclass(frozen=True)
@@ -37,12 +42,17 @@ def _key(text: str) -> str:
     return fold(text, case="lower")
 
 
+def pinyin_initials(name_zh: str) -> str:
+    """The pinyin initials of a Chinese name (other characters dropped), e.g.
+    ``中芯国际（上海）`` → ``"zxgjsh"``."""
+    return "".join(lazy_pinyin(name_zh, style=Style.FIRST_LETTER, errors="ignore")).lower()
+
+
 def pinyin_keys(name_zh: str) -> str:
     """The pinyin initials and the whole syllables of a Chinese name, e.g.
     ``张江科学城`` → ``"zjkxc zhangjiangkexuecheng"``."""
-    initials = "".join(lazy_pinyin(name_zh, style=Style.FIRST_LETTER, errors="ignore"))
     whole = "".join(lazy_pinyin(name_zh, errors="ignore"))
-    return f"{initials} {whole}".lower()
+    return f"{pinyin_initials(name_zh)} {whole}".lower()
 
 
 def zone_index(all_frames: Mapping[str, gpd.GeoDataFrame],
@@ -62,12 +72,16 @@ def zone_index(all_frames: Mapping[str, gpd.GeoDataFrame],
     return pd.concat(parts, ignore_index=True)
 
 
-def firm_keys(firms: gpd.GeoDataFrame) -> pd.Series:
-    """The folded search text of each firm: name, English name and credit code."""
-    text = firms["name"].astype(str)
+def firm_keys(firms: gpd.GeoDataFrame, *, pinyin_limit: int = PINYIN_LIMIT) -> pd.Series:
+    """The folded search text of each firm: name, English name, credit code and, when
+    there are at most ``pinyin_limit`` firms, the pinyin initials of the name."""
+    names = firms["name"].astype(str)
+    text = names
     for col in ("name_en", "uscc"):
         if col in firms:
             text = text + " " + firms[col].fillna("").astype(str)
+    if len(firms) <= pinyin_limit:
+        text = text + " " + names.map(pinyin_initials)
     return text.map(_key)
 
 
@@ -75,6 +89,7 @@ def search(query: str, zones: pd.DataFrame, firms: gpd.GeoDataFrame | None,
            keys: pd.Series | None, *, limit: int = 20) -> list[Hit]:
     """Zones (from :func:`zone_index`) and then firms (``keys`` from :func:`firm_keys`
     of ``firms`` or of a larger frame holding them) matching ``query``; at most ``limit``.
+    The app passes every imported firm, whatever the sector filter shows.
     A zone whose shape several layers share is listed once per layer."""
     q = _key(query).strip()
     if not q:

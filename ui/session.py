@@ -4,12 +4,12 @@ before the next rerun, so the map is built with what they set."""
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 
 from ui.search import search
 from ui.views import pick_state
 
-__all__ = ["follow_sidebar_sector", "on_query", "open_hit", "whole_city"]
+__all__ = ["follow_sidebar_sector", "map_click", "on_query", "open_hit", "whole_city"]
 
 
 def follow_sidebar_sector(state: MutableMapping) -> None:
@@ -21,11 +21,36 @@ def follow_sidebar_sector(state: MutableMapping) -> None:
         state["short_sector"] = chosen[0]
 
 
+def map_click(state: MutableMapping, component: Mapping | None) -> bool:
+    """Open the zone a click on the map names; True when the selection changed.
+
+    ``component`` is st_folium's value: ``last_active_drawing`` (the feature last
+    clicked, its ``properties.id``) and ``last_object_clicked_count`` (clicks in this
+    map so far). st_folium repeats its value on every rerun, so a click is handled
+    once: the (id, count) pair handled last is kept in ``state["last_click"]``. A map
+    drawn anew (a new selection changes the page) counts from zero again, so
+    whatever changes the selection otherwise forgets that pair (:func:`whole_city`,
+    :func:`on_query`, :func:`open_hit`): the same zone clicked again then opens again.
+    """
+    value = component or {}
+    zone = ((value.get("last_active_drawing") or {}).get("properties") or {}).get("id")
+    click = (zone, value.get("last_object_clicked_count"))
+    if not zone or click == state.get("last_click"):
+        return False
+    state.update(last_click=click, selected=zone, firm=None, focus=None)
+    return True
+
+
+def _open(state: MutableMapping, hit, firms) -> None:
+    state.update(pick_state(hit, firms))
+    state["last_click"] = None  # the next click on the map is new, whichever zone
+
+
 def on_query(state: MutableMapping, zones, firms, keys) -> None:
     """A query with exactly one match opens it at once."""
     hits = search(state.get("search", ""), zones, firms, keys)
     if len(hits) == 1:
-        state.update(pick_state(hits[0], firms))
+        _open(state, hits[0], firms)
 
 
 def open_hit(state: MutableMapping, hits, firms) -> None:
@@ -33,12 +58,13 @@ def open_hit(state: MutableMapping, hits, firms) -> None:
     it, its panel open); the pick list is cleared for the next choice."""
     i = state.get("search_pick")
     if i is not None and i < len(hits):
-        state.update(pick_state(hits[i], firms))
+        _open(state, hits[i], firms)
     state["search_pick"] = None
 
 
 def whole_city(state: MutableMapping) -> None:
-    """Back to the whole city: no zone or firm selected, no focus, no query."""
-    for k in ("selected", "firm", "focus"):
+    """Back to the whole city: no zone or firm selected, no focus, no query, and no
+    click remembered (the same zone clicked again opens again)."""
+    for k in ("selected", "firm", "focus", "last_click"):
         state[k] = None
     state["search"] = ""

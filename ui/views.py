@@ -28,7 +28,7 @@ from ui.i18n import (
 from ui.phrases import phrase
 
 __all__ = ["REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
-           "firm_details", "firm_row", "firms_in_zone", "firms_of_sectors", "import_summary",
+           "firm_details", "firm_row", "hidden_pick", "firms_in_zone", "firms_of_sectors", "import_summary",
            "layer_coverage", "layer_measure_tables", "pairs_of_sectors", "pick_state",
            "plain_markdown", "policy_groups", "sector_mask", "targets_table", "visible_frames",
            "with_selected", "zone_details", "zone_sources", "zone_table"]
@@ -219,6 +219,16 @@ def firm_row(firms: gpd.GeoDataFrame | None, ref: str | None):
         return None
     label = int(ref) if pd.api.types.is_integer_dtype(firms.index) and ref.lstrip("-").isdigit() else ref
     return firms.loc[label] if label in firms.index else None
+
+
+def hidden_pick(firms: gpd.GeoDataFrame | None, shown: gpd.GeoDataFrame | None,
+                ref: str | None) -> gpd.GeoDataFrame | None:
+    """The picked firm (row label ``ref`` of ``firms``) as a one-row frame when the
+    sector filter leaves it out of ``shown``; None when it is shown or none is picked."""
+    row = firm_row(firms, ref)
+    if row is None or (shown is not None and row.name in shown.index):
+        return None
+    return firms.loc[[row.name]]
 
 
 def firm_details(row: pd.Series, lang: str) -> list[tuple[str, str]]:

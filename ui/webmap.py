@@ -49,7 +49,7 @@ from ui.legend import (
     firm_key_lines,
     merged_breaks,
 )
-from ui.map_extras import DrawTexts, ZoneLabels, draw_control, label_points
+from ui.map_extras import DrawTexts, FollowSize, ZoneLabels, draw_control, label_points
 from ui.mapbase import (
     ASSET_BASE,
     FrameGeoJson,
@@ -85,6 +85,7 @@ class MapOptions:
     strong: pd.Series | None = None           # bool per feature id (strong clusters)
     selected: str | None = None          # a feature id to highlight and fit
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
+    picked_firm: gpd.GeoDataFrame | None = None  # that firm, when the sector filter hides it
     view: tuple[float, float, float] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
@@ -92,7 +93,7 @@ class MapOptions:
     dynamic_firms: bool = False  # above CLUSTER_LIMIT the app draws the firms per view
     labels: bool = True          # zone names from zoom 11
     draw: bool = True            # the polygon drawing tool
-    height: int = 660
+    height: int = 660  # px; in the app, static/app.css sets it from the window's height
 
 
 def _choropleth_on(opts: MapOptions) -> bool:
@@ -256,6 +257,15 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
     return lines + firm_key_lines(firms["sector"].unique(), lang=lang)
 
 
+def _add_picked(m: folium.Map, picked: gpd.GeoDataFrame, opts: MapOptions, datum: str) -> None:
+    """A firm picked by search that the sector filter hides, drawn on its own (a marker
+    in its sector's colour, with its tooltip), above the firms shown."""
+    labels = sector_labels(opts.lang)
+    firm_layer(in_datum(picked, datum) if datum != "wgs84" else picked, mode="markers",
+               lang=opts.lang, asset_base=opts.asset_base, sector_label=lambda s: labels.get(s, s),
+               name=t("picked_firm", opts.lang)).add_to(m)
+
+
 def firm_view_group(firms: gpd.GeoDataFrame, view: FirmView, opts: MapOptions, *,
                     grid: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
     """The firms to draw for one view (see :func:`ui.firm_layer.firms_in_view`) as a
@@ -329,6 +339,8 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     has_firms = firms is not None and len(firms) > 0
     if has_firms:
         legend += _add_firms(m, firms, opts, bm.datum)
+    if opts.picked_firm is not None and len(opts.picked_firm):
+        _add_picked(m, opts.picked_firm, opts, bm.datum)
     legend += _choropleth_legend(opts, breaks, has_firms)
     _fit(m, drawn, opts, bm.datum)
     if opts.labels and drawn:
@@ -338,5 +350,6 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
         draw_control(opts.asset_base).add_to(m)
     Legend(t("legend", opts.lang), legend, toggle_label=t("legend_toggle", opts.lang)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    FollowSize().add_to(m)  # the app sets the map's height from the window's
     m.scm_datum = bm.datum  # the datum the overlays are drawn in, for callers and tests
     return m
