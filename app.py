@@ -40,6 +40,7 @@ from ui.cache import approx_bytes
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
+from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
@@ -146,7 +147,7 @@ elif source == "upload":
                                                sheet=sheet)
             firms = report.accepted
         except ShmapError as err:  # the file's words escaped: no link or image from it
-            st.sidebar.error(t("import_failed", lang, error=plain_markdown(err)))
+            st.sidebar.error(t("import_failed", lang, error=plain_markdown(refusal_text(err, lang))))
 
 measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))

@@ -131,7 +131,7 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
     head = head[:head.rfind(b"\n") + 1] if b"\n" in head else head
     try:
         header = next(csv.reader(io.StringIO(head.decode("utf-8"))), [])
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, csv.Error):  # the careful path names the problem
         return None
     names = [h.strip() for h in header]
     if not names or len(set(names)) != len(names) or not all(names):

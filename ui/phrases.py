@@ -9,8 +9,9 @@ geometry) — the one place English may stay in the Chinese import report.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["PATTERNS", "phrase"]
+__all__ = ["PATTERNS", "compile_table", "match_phrase", "phrase"]
 
 #: (pattern, Chinese, English), the groups of the pattern filling {0}, {1} … in order.
 PATTERNS: tuple[tuple[str, str, str], ...] = (
@@ -51,14 +52,27 @@ PATTERNS: tuple[tuple[str, str, str], ...] = (
     (r"区 (.+) \(representative point\)", "区 {0}（代表点）", "district {0} (representative point)"),
 )
 
-_COMPILED = tuple((re.compile(p), zh, en) for p, zh, en in PATTERNS)
+def compile_table(table: tuple[tuple[str, str, str], ...], *, flags: int = 0) -> tuple:
+    """A table of (pattern, Chinese, English) with its patterns compiled."""
+    return tuple((re.compile(p, flags), zh, en) for p, zh, en in table)
 
 
-def _one(text: str, lang: str) -> str | None:
-    for pattern, zh, en in _COMPILED:
+_COMPILED = compile_table(PATTERNS)
+
+
+def match_phrase(text: str, lang: str, table: tuple, *,
+                 detail: Callable[[str, str], str] | None = None) -> str | None:
+    """``text`` in ``lang`` by the first pattern of the compiled ``table`` it matches
+    whole, or None; a group named ``d`` (a library's words inside the text) is first
+    passed through ``detail(group, lang)``."""
+    for pattern, zh, en in table:
         m = pattern.fullmatch(text)
         if m:
-            return (zh if lang == "zh" else en).format(*m.groups())
+            groups = list(m.groups())
+            if detail is not None and "d" in pattern.groupindex:
+                at = pattern.groupindex["d"] - 1
+                groups[at] = detail(groups[at], lang)
+            return (zh if lang == "zh" else en).format(*groups)
     return None
 
 
@@ -71,7 +85,7 @@ def phrase(text: str, lang: str = "zh") -> str:
     pieces, out, i = text.split("; "), [], 0
     while i < len(pieces):
         for j in range(i + 1, len(pieces) + 1):
-            done = _one("; ".join(pieces[i:j]), lang)
+            done = match_phrase("; ".join(pieces[i:j]), lang, _COMPILED)
             if done is not None:
                 out.append(done)
                 i = j

@@ -1,0 +1,219 @@
+"""A refused file reaches the reader in their language: each whole-file refusal of
+geo/ is made to happen for real (bad bytes through the readers and the import), and
+its Chinese rendering must hold no English word but names and codes; every raise
+site of geo/ must have its pattern in ui/refusals.py."""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_hostile_input import FIRMS, NS, sheet
+from test_hostile_input import xlsx as workbook
+
+from firms.importing import load_firm_bytes
+from geo import readers, xlsx
+from geo.errors import ShmapError
+from geo.readers import read_firm_table, table_from_bytes
+from ui.refusals import FILE_MESSAGES, refusal_text
+
+ROOT = Path(__file__).resolve().parent.parent
+POINT = {"type": "Point", "coordinates": [121.5, 31.2]}
+
+
+def _feature(**extra):
+    return {"type": "Feature", "properties": {"name": "甲公司"}, "geometry": POINT, **extra}
+
+
+def _stored(raw: bytes) -> bytes:
+    """The same workbook with its members stored, not deflated (bytes can be altered)."""
+    src, buf = zipfile.ZipFile(io.BytesIO(raw)), io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info))
+    return buf.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _bad_crc(book: bytes) -> bytes:
+    raw = bytearray(_stored(book))
+    at = raw.find(b"<sheetData>")
+    raw[at + 1:at + 2] = b"S"
+    return bytes(raw)
+
+
+GOOD = workbook({"企业": sheet(FIRMS)})
+SHEET_XML = f'<worksheet xmlns="{NS}"><sheetData>'
+# (id, file name, bytes, keyword arguments of table_from_bytes, limits patched in geo/)
+CASES = [
+    ("not-utf8-or-gb18030", "企业.csv", b"\xff\xfe\xff,\x81\n", {}, {}),
+    ("header-too-long", "企业.csv", b"x" * 70_000, {}, {}),
+    ("header-not-csv", "企业.csv", b"a\rb,\"c\n1,2\n", {}, {}),
+    ("too-many-rows", "企业.csv", "企业名称,地址\n甲,浦东\n乙,松江\n".encode(), {"max_rows": 1}, {}),
+    ("ragged-csv", "企业.csv", "企业名称,地址\n甲,浦东\n乙,松江,多,余\n".encode(), {}, {}),
+    ("unclosed-quote", "企业.csv", "企业名称,地址\n\"甲,浦东\n".encode(), {}, {}),
+    ("empty-csv", "企业.csv", b"", {}, {}),
+    ("duplicate-header", "企业.csv", "企业名称, 企业名称\n甲,乙\n".encode(), {}, {}),
+    ("feature-not-object", "企业.geojson", json.dumps(
+        {"type": "FeatureCollection", "features": [_feature(), "哦"]}).encode(), {}, {}),
+    ("properties-not-object", "企业.geojson", json.dumps(
+        {"type": "FeatureCollection", "features": [_feature(properties=[1])]}).encode(), {}, {}),
+    ("top-level-list", "企业.geojson", json.dumps([_feature()]).encode(), {}, {}),
+    ("not-featurecollection", "企业.geojson", json.dumps({"type": "Feature"}).encode(), {}, {}),
+    ("features-not-list", "企业.geojson", b'{"type": "FeatureCollection", "features": null}', {}, {}),
+    ("json-no-value", "企业.geojson", b'{"type": }', {}, {}),
+    ("json-comma", "企业.geojson", b'{"type": "FeatureCollection" "features": []}', {}, {}),
+    ("json-unterminated", "企业.geojson", b'{"type": "Feat', {}, {}),
+    ("json-too-deep", "企业.geojson", b'{"features":' + b"[" * 5000 + b"]" * 5000 + b"}", {}, {}),
+    ("too-many-features", "企业.geojson", json.dumps(
+        {"type": "FeatureCollection", "features": [_feature(), _feature()]}).encode(),
+     {"max_rows": 1}, {}),
+    ("memory", "企业.csv", "企业名称,地址\n甲,浦东\n".encode(), {},
+     {(readers, "available_memory"): lambda: 100}),
+    ("unsupported-type", "企业.pdf", b"%PDF-1.4", {}, {}),
+    ("no-extension", "企业", b"a,b\n", {}, {}),
+    ("geojson-too-big", "企业.geojson", json.dumps({"type": "FeatureCollection",
+                                                  "features": [_feature()] * 3}).encode(), {},
+     {(readers, "MAX_GEOJSON_BYTES"): 100}),
+    ("not-a-zip", "企业.xlsx", b"\xd0\xcf\x11\xe0 an old .xls", {}, {}),
+    ("zip-bomb", "企业.xlsx", _zip({"[Content_Types].xml": b"<Types/>", "xl/x.xml": bytes(11_000_000)}),
+     {}, {}),
+    ("uncompressed-too-big", "企业.xlsx", GOOD, {}, {(xlsx, "MAX_XLSX_UNCOMPRESSED_BYTES"): 1000}),
+    ("no-content-types", "企业.xlsx", workbook({"企业": sheet(FIRMS)}, content_types=False), {}, {}),
+    ("too-many-cells", "企业.xlsx", GOOD, {}, {(xlsx, "MAX_XLSX_CELLS"): 4}),
+    ("value-far-right", "企业.xlsx", workbook({"企业": sheet([["企业名称", "地址", "", "", "远"]])}), {},
+     {(xlsx, "MAX_XLSX_COLUMNS"): 3}),
+    ("sheet-too-many-rows", "企业.xlsx", GOOD, {"max_rows": 1}, {}),
+    ("sheet-duplicate-header", "企业.xlsx", workbook({"企业": sheet([["企业名称", "企业名称"]])}), {}, {}),
+    ("xml-entities", "企业.xlsx", workbook({"企业": sheet(FIRMS, prolog=(
+        '<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>'))}), {}, {}),
+    ("xml-no-element", "企业.xlsx", workbook({"企业": SHEET_XML + "<row>"}), {}, {}),
+    ("xml-mismatched-tag", "企业.xlsx", workbook({"企业": SHEET_XML + "</row></sheetData></worksheet>"}),
+     {}, {}),
+    ("xml-syntax", "企业.xlsx", workbook({"企业": "乱码"}), {}, {}),
+    ("xml-invalid-token", "企业.xlsx", workbook({"企业": SHEET_XML + "<a<"}), {}, {}),
+    ("bad-crc", "企业.xlsx", _bad_crc(GOOD), {}, {}),
+    ("no-workbook-part", "企业.xlsx", _zip({"[Content_Types].xml": b"<Types/>"}), {}, {}),
+    ("no-such-sheet", "企业.xlsx", GOOD, {"sheet": "别的"}, {}),
+    ("no-cell", "企业.xlsx", workbook({"空": sheet([])}), {}, {}),
+    ("data-on-two-sheets", "企业.xlsx", workbook({"上海": sheet(FIRMS), "更多": sheet(FIRMS[:2])}), {}, {}),
+    ("no-name-column", "企业.csv", "名字,地点\n甲,浦东\n".encode(), {}, {}),
+    ("no-place-column", "企业.csv", "企业名称,备注\n甲,无\n".encode(), {}, {}),
+]
+#: Names and codes a Chinese message may keep in Latin letters.
+CODES = re.compile(r"UTF-8|GB18030|Latin-1/Windows-1252|CSV|GeoJSON|FeatureCollection|Feature|JSON|XML|"
+                   r"DTD|XXE|CRC-32|Excel|zip|\[Content_Types\]\.xml|\.?xlsx|\.csv|\.geojson|\.pdf|"
+                   r"properties|features|type|KB|MB|GB|0x[0-9a-f]+|`shmap measures --engine dask`|"
+                   r"docs/scale\.md|--sheet|name|lon/lat|address|[\w/]+\.xml|null")
+
+
+def _refusal(raw: bytes, name: str, kwargs: dict, limits: dict) -> str:
+    """The message of the refusal of ``raw`` named ``name``, with geo/'s ``limits`` lowered."""
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(ShmapError) as caught:
+        for (module, attr), value in limits.items():
+            patch.setattr(module, attr, value)
+        load_firm_bytes(raw, name, **kwargs) if "max_rows" not in kwargs else \
+            table_from_bytes(raw, name, **kwargs)
+    return str(caught.value)
+
+
+def _cannot_read(tmp_path) -> str:
+    folder = tmp_path / "企业.csv"
+    folder.mkdir()
+    with pytest.raises(ShmapError) as caught:
+        read_firm_table(folder)
+    return str(caught.value)
+
+
+def _entry(text: str) -> list[int]:
+    return [i for i, (p, _, _) in enumerate(FILE_MESSAGES) if re.fullmatch(p, text, re.DOTALL)]
+
+
+def _assert_chinese(message: str, name: str = "") -> None:
+    """One pattern knows ``message``; in English it is geo/'s own words; in Chinese it
+    keeps every figure, and no English word is left but names and codes."""
+    assert len(_entry(message)) == 1, message
+    assert refusal_text(message, "en") == message
+    zh = refusal_text(message, "zh").replace(name or "\0", "")
+    left = re.findall(r"[A-Za-z]{2,}", CODES.sub(" ", re.sub(r"'[^']*'", " ", zh)))
+    assert not left, (zh, left)
+    figures = set(re.findall(r"\d+", message.replace(name or "\0", "")))
+    assert figures <= set(re.findall(r"\d+", zh)), zh
+
+
+@pytest.mark.parametrize(("name", "raw", "kwargs", "limits"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_each_refusal_reads_in_chinese_with_its_names_and_figures(name, raw, kwargs, limits):
+    _assert_chinese(_refusal(raw, name, kwargs, limits), name)
+
+
+def test_a_file_the_os_cannot_read_is_refused_in_chinese(tmp_path):
+    message = _cannot_read(tmp_path)
+    _assert_chinese(message, str(tmp_path / "企业.csv"))
+    assert refusal_text(message, "zh").endswith("：无法读取（这是一个文件夹）")
+
+
+def _latin1_warning() -> str:
+    _, info = table_from_bytes("name,address\nMüller GmbH,Pudong\n".encode("cp1252"), "企业.csv")
+    (warning,) = info["warnings"]
+    return warning
+
+
+def test_the_encoding_warning_reads_in_chinese():
+    warning = _latin1_warning()
+    _assert_chinese(warning)
+    assert "'Müller'" in refusal_text(warning, "zh")
+
+
+def test_a_message_no_pattern_knows_is_shown_as_it_is():
+    assert refusal_text("something new", "zh") == "something new"
+
+
+def _sample(node: ast.expr) -> str:
+    """A refusal's text with each value it formats given as ``7`` (``'7'`` when repr'd)."""
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_sample(v) for v in node.values)
+    if isinstance(node, ast.FormattedValue):
+        return "'7'" if node.conversion == ord("r") else "7"
+    if isinstance(node, ast.BinOp):
+        return _sample(node.left) + _sample(node.right)
+    return "7"
+
+
+def _raise_sites() -> dict[str, str]:
+    """Every UnreadableFileError / TableRejectedError made in geo/, as (place → sample text)."""
+    sites = {}
+    for path in sorted((ROOT / "geo").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
+                    "UnreadableFileError", "TableRejectedError"):
+                sites[f"{path.name}:{node.lineno}"] = _sample(node.args[0])
+    return sites
+
+
+def test_every_refusal_geo_can_raise_has_its_pattern_and_is_provoked_here(tmp_path):
+    sites = _raise_sites()
+    assert len(sites) >= 30  # the walk finds them (34 when this was written)
+    unknown = {place: text for place, text in sites.items() if len(_entry(text)) != 1}
+    assert not unknown  # a new refusal needs its pattern in ui/refusals.py
+    provoked = {i for _, name, raw, kwargs, limits in CASES
+                for i in _entry(_refusal(raw, name, kwargs, limits))}
+    provoked |= set(_entry(_cannot_read(tmp_path)))
+    by_sites = {i for text in sites.values() for i in _entry(text)}
+    assert by_sites == provoked  # each refusal made to happen above, and no other
+    warned = set(_entry(_latin1_warning()))
+    assert provoked | warned == set(range(len(FILE_MESSAGES)))  # no pattern for nothing
