@@ -214,6 +214,14 @@ def test_an_upload_is_imported_in_stages_and_not_called_synthetic(app):
     assert "数据依据：上传的企业名单（2 家）。" in captions(app)
 
 
+def test_the_import_report_lists_the_reads_warning_and_the_renamed_columns(app):
+    upload(app, "latin.csv", "name,address,row\nMüller GmbH,Pudong,r1\n".encode("cp1252"))
+    table = table_with(app, "项目", "数值")
+    shown = dict(zip(table["项目"], table["数值"], strict=True))
+    assert shown["读取文件时的提醒"].startswith("latin.csv：文本按 GB18030 读取")
+    assert shown["列已改名（原名与输出列重名）: row"] == "row_1"
+
+
 def test_markdown_in_a_refused_files_header_is_shown_literally(app):
     upload(app, "x.csv", b"![beacon](http://10.0.0.1/b.png),[link](http://evil.example)\n1,2\n")
     error = app.sidebar.error[0].value

@@ -1,7 +1,8 @@
 """A refused file reaches the reader in their language: each whole-file refusal of
 geo/ is made to happen for real (bad bytes through the readers and the import), and
 its Chinese rendering must hold no English word but names and codes; every raise
-site of geo/ must have its pattern in ui/refusals.py."""
+site of geo/ must have its pattern in ui/refusals.py. The import report lists the
+read's warnings and the renamed columns in the reader's language."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from geo import readers, xlsx
 from geo.errors import ShmapError
 from geo.readers import read_firm_table, table_from_bytes
 from ui.refusals import FILE_MESSAGES, refusal_text
+from ui.views import import_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 POINT = {"type": "Point", "coordinates": [121.5, 31.2]}
@@ -165,8 +167,11 @@ def test_a_file_the_os_cannot_read_is_refused_in_chinese(tmp_path):
     assert refusal_text(message, "zh").endswith("：无法读取（这是一个文件夹）")
 
 
+LATIN1 = "name,address\nMüller GmbH,Pudong\n".encode("cp1252")
+
+
 def _latin1_warning() -> str:
-    _, info = table_from_bytes("name,address\nMüller GmbH,Pudong\n".encode("cp1252"), "企业.csv")
+    _, info = table_from_bytes(LATIN1, "企业.csv")
     (warning,) = info["warnings"]
     return warning
 
@@ -217,3 +222,31 @@ def test_every_refusal_geo_can_raise_has_its_pattern_and_is_provoked_here(tmp_pa
     assert by_sites == provoked  # each refusal made to happen above, and no other
     warned = set(_entry(_latin1_warning()))
     assert provoked | warned == set(range(len(FILE_MESSAGES)))  # no pattern for nothing
+
+
+# ---------------------------------------------------------------- the import report
+
+def _summary(raw: bytes, lang: str) -> dict[str, list[str]]:
+    table = import_summary(load_firm_bytes(raw, "企业.csv").report, lang)
+    out: dict[str, list[str]] = {}
+    for item, value in table.itertuples(index=False):
+        out.setdefault(item, []).append(value)
+    return out
+
+
+def test_the_import_report_lists_the_reads_warning_in_the_readers_language():
+    warning = _latin1_warning()
+    zh, en = _summary(LATIN1, "zh"), _summary(LATIN1, "en")
+    (shown,) = zh["读取文件时的提醒"]
+    assert shown.startswith("企业.csv：文本按 GB18030 读取，但看来是 Latin-1/Windows-1252 编码（例如 'Müller'")
+    assert en["Warning about the read"] == [warning]
+    assert "读取文件时的提醒" not in _summary("企业名称,地址\n甲公司,上海市松江区\n".encode(), "zh")
+
+
+def test_the_import_report_lists_each_column_renamed_with_its_new_name():
+    raw = "企业名称,地址,row,reason\n甲公司,上海市浦东新区张江镇,r1,为何\n".encode()
+    zh, en = _summary(raw, "zh"), _summary(raw, "en")
+    assert zh["列已改名（原名与输出列重名）: row"] == ["row_1"]
+    assert zh["列已改名（原名与输出列重名）: reason"] == ["reason_1"]
+    assert en["Column renamed (its name is an output column's): row"] == ["row_1"]
+    assert not [k for k in _summary(LATIN1, "zh") if k.startswith("列已改名")]

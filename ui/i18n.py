@@ -36,6 +36,8 @@ LABELS: dict[str, tuple[str, str]] = {
                      "{rows_in} rows: {accepted} accepted, {rejected} rejected"),
     "download_rejected": ("下载被拒绝的行（CSV）", "Download rejected rows (CSV)"),
     "header_mapping": ("表头对应", "Header mapping"),
+    "renamed_column": ("列已改名（原名与输出列重名）", "Column renamed (its name is an output column's)"),
+    "read_warning": ("读取文件时的提醒", "Warning about the read"),
     "import_failed": ("无法导入：{error}", "Cannot import: {error}"),
     "firm_mode": ("企业显示方式：{mode}（{n} 家）", "Firms shown as {mode} ({n} firms)"),
     "mode_markers": ("点", "points"),

@@ -26,6 +26,7 @@ from ui.i18n import (
     unit_label,
 )
 from ui.phrases import phrase
+from ui.refusals import refusal_text
 
 __all__ = ["REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
            "firm_details", "firm_row", "hidden_pick", "firms_in_zone", "firms_of_sectors", "import_summary",
@@ -285,11 +286,16 @@ REPORT_COUNTS = ("rows_in", "accepted", "rejected", "swapped_fixed", "placed_by_
 
 
 def import_summary(report: Mapping, lang: str) -> pd.DataFrame:
-    """An import report as a two-column table in ``lang``: each count, each header
-    mapping (file header → field) and the rejections per field."""
+    """An import report as a two-column table in ``lang``: each count, the read's
+    warnings, each header mapping (file header → field), each column renamed because
+    its name is an output column's (file header → new name) and the rejections per
+    field. The file's headers stay as they are (``st.dataframe`` shows text literally)."""
     rows = [(t(f"r_{k}", lang), f"{report[k]:,}") for k in REPORT_COUNTS if k in report]
+    rows += [(t("read_warning", lang), refusal_text(w, lang)) for w in report.get("warnings", [])]
     rows += [(t("header_mapping", lang) + f": {orig}", t(f"f_{canon}", lang))
              for orig, canon in report.get("header_mapping", {}).items()]
+    rows += [(t("renamed_column", lang) + f": {orig}", new)
+             for orig, new in report.get("renamed_columns", {}).items()]
     rows += [(t("rejected_for", lang, field=t(f"f_{fld}", lang)), f"{n:,}")
              for fld, n in report.get("rejected_by_field", {}).items()]
     return pd.DataFrame(rows, columns=[t("item", lang), t("value", lang)])
