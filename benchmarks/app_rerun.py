@@ -5,8 +5,9 @@
 Uploads N synthetic firms, then times the rerun after switching the sector filter,
 the choropleth measure, its sector and the shortlist's sector — the interactions the
 caches are for — and after a search (a query with many matches), picking a zone from
-the matches, a firm found by its name, the whole-city reset, and a firm found by its
-name while the sector filter hides it (search covers every imported firm).
+the matches, a firm found by its name, the whole-city reset, a firm found by its
+name while the sector filter hides it (search covers every imported firm), and a
+site drawn on the map (its measures).
 Prints one JSON object: wall seconds per interaction (``*_s``) and the process's CPU
 seconds for it (``*_cpu_s``), which a busy machine disturbs less.
 """
@@ -24,6 +25,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from firms.synth import write_synthetic
+from ui.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -40,6 +42,29 @@ def timed(at: AppTest) -> float:
     if at.exception:
         raise RuntimeError([e.value for e in at.exception])
     return time.perf_counter() - t
+
+
+#: A site drawn over 张江 (WGS84), as Leaflet.draw hands it to st_folium.
+SITE = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[
+    [121.58, 31.18], [121.62, 31.18], [121.62, 31.22], [121.58, 31.22], [121.58, 31.18]]]}}
+
+
+def timed_drawing(at: AppTest) -> float:
+    """The rerun after a person draws :data:`SITE`: the real st_folium still renders the
+    map, and its answer carries the drawing (AppTest cannot draw on the component)."""
+    import streamlit_folium
+
+    real = streamlit_folium.st_folium
+
+    def drawn(*args, **kwargs):
+        out = real(*args, **kwargs) or {}
+        return {**out, "all_drawings": [SITE], "last_active_drawing": SITE}
+
+    streamlit_folium.st_folium = drawn
+    try:
+        return timed(at)
+    finally:
+        streamlit_folium.st_folium = real
 
 
 def main(argv=None) -> int:
@@ -81,9 +106,13 @@ def main(argv=None) -> int:
     pick_hidden = timed(at)
     if at.session_state["firm"] is None:
         raise RuntimeError(f"{hidden} was not found")
+    draw = timed_drawing(at)
+    if not any(str(m.value).startswith(f"**{t('drawn_title', 'zh')}**") for m in at.markdown):
+        raise RuntimeError("the drawn site's measures were not shown")
     names = ("first", "upload_select", "upload", "plain_rerun", "sector_switch", "measure_switch",
              "measure_sector_switch", "shortlist_sector_switch", "sector_clear", "search",
-             "pick_zone", "pick_firm", "whole_city", "hidden_sector", "pick_hidden_firm")
+             "pick_zone", "pick_firm", "whole_city", "hidden_sector", "pick_hidden_firm",
+             "draw_site")
     cpu = {f"{k}_cpu_s": round(v, 2) for k, v in zip(names, CPU, strict=True)}
     print(json.dumps({"n": args.n, **cpu, "first_run_s": round(first, 2), "upload_run_s": round(upload, 2),
                       "plain_rerun_s": round(again, 2), "sector_switch_s": round(sector, 2),
@@ -92,7 +121,8 @@ def main(argv=None) -> int:
                       "shortlist_sector_switch_s": round(shortlist_sector, 2),
                       "search_s": round(search_s, 2), "pick_zone_s": round(pick_zone, 2),
                       "pick_firm_s": round(pick_firm, 2), "whole_city_s": round(reset, 2),
-                      "pick_hidden_firm_s": round(pick_hidden, 2)}))
+                      "pick_hidden_firm_s": round(pick_hidden, 2),
+                      "draw_site_s": round(draw, 2)}))
     return 0
 
 

@@ -70,7 +70,8 @@ def test_the_app_rerun_benchmark_times_each_interaction():
     assert f["n"] == 4000
     for key in ("first_run_s", "upload_run_s", "plain_rerun_s", "sector_switch_s",
                 "measure_switch_s", "measure_sector_switch_s", "shortlist_sector_switch_s",
-                "search_s", "pick_zone_s", "pick_firm_s", "whole_city_s", "pick_hidden_firm_s"):
+                "search_s", "pick_zone_s", "pick_firm_s", "whole_city_s", "pick_hidden_firm_s",
+                "draw_site_s"):
         assert f[key] > 0, key
 
 
