@@ -81,12 +81,18 @@ def text_problems(texts: Iterable[tuple[str, str]], lang: str,
         for data_text in data:
             text = text.replace(data_text, " ")
         rest = leftover(text)
-        if SNAKE.search(rest):
-            found.append(f"{where}: raw id in {text!r}")
-        if lang == "en" and CJK.search(rest):
-            found.append(f"{where}: Chinese in {text!r}")
+        if m := SNAKE.search(rest):
+            found.append(f"{where}: raw id {m.group()!r} in {_around(rest, m)!r}")
+        if lang == "en" and (m := CJK.search(rest)):
+            found.append(f"{where}: Chinese in {_around(rest, m)!r}")
         if lang == "zh":
-            words = [w for w in LATIN_WORD.findall(rest) if w not in LATIN_ALLOWED]
+            words = [w for w in LATIN_WORD.finditer(rest) if w.group() not in LATIN_ALLOWED]
             if words:
-                found.append(f"{where}: English {words} in {text!r}")
+                found.append(f"{where}: English {[w.group() for w in words]} in "
+                             f"{_around(rest, words[0])!r}")
     return found
+
+
+def _around(text: str, match: re.Match, *, width: int = 60) -> str:
+    """The match with up to ``width`` characters either side (a long text shortened)."""
+    return text[max(0, match.start() - width):match.end() + width].strip()
