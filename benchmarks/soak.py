@@ -18,33 +18,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the app's start-up, shared with the browser tests
+from webpage import CHROMIUM_ARGS, app_process, offline, settle  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 INDUSTRIES = ("集成电路", "生物医药", "人工智能")  # the sector filter's labels for ic, biomed, ai
 WAIT_MS = 120_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -83,40 +74,6 @@ def firm_csv(path: Path, session: int, *, rows: int, seed: int) -> Path:
     return path
 
 
-def start_app(port: int) -> subprocess.Popen:
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("streamlit did not start within 90 s")
-
-
-def settle(page, *, quiet: float = 0.6, timeout: float = 120.0) -> None:
-    """Wait until Streamlit's status widget ("Running…") has been gone for ``quiet`` s."""
-    time.sleep(0.2)  # let the rerun begin
-    widget = page.locator("[data-testid='stStatusWidget']")
-    calm_since, deadline = None, time.time() + timeout
-    while time.time() < deadline:
-        if widget.count():
-            calm_since = None
-        elif calm_since is None:
-            calm_since = time.time()
-        elif time.time() - calm_since >= quiet:
-            return
-        time.sleep(0.1)
-    raise TimeoutError("the page did not settle")
-
-
 class Session:
     """One browser context on the app; ``times`` collects its interactions' seconds."""
 
@@ -125,8 +82,7 @@ class Session:
         self.context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
                                            accept_downloads=True)
         self.page = self.context.new_page()
-        self.page.route("**/*", lambda route: route.continue_() if route.request.url.split("/")[2]
-                        .startswith("127.0.0.1") else route.abort())
+        offline(self.page)
         self.page.goto(url, wait_until="domcontentloaded")
 
     def timed(self, action) -> None:
@@ -220,24 +176,18 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= 16 or not 1 <= args.rounds <= 20 or not 1 <= args.rows <= 5000:
         ap.error("bounded: 1–16 sessions, 1–20 rounds, 1–5000 rows")
-    port = free_port()
-    proc = start_app(port)
-    sampler = Sampler(proc.pid)
-    sampler.start()
     t0 = time.perf_counter()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            times, failures = soak(f"http://127.0.0.1:{port}", sessions=args.sessions,
-                                   rounds=args.rounds, rows=args.rows, workdir=Path(tmp))
-        time.sleep(1.5)
-    finally:
-        sampler.halt.set()
-        sampler.join()
-        proc.terminate()
+    with app_process() as (url, proc):
+        sampler = Sampler(proc.pid)
+        sampler.start()
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            with tempfile.TemporaryDirectory() as tmp:
+                times, failures = soak(url, sessions=args.sessions, rounds=args.rounds,
+                                       rows=args.rows, workdir=Path(tmp))
+            time.sleep(1.5)
+        finally:
+            sampler.halt.set()
+            sampler.join()
     rss = [m for m in sampler.samples if m > 0]
     print(f"sessions: {args.sessions}")
     print(f"rounds: {args.rounds}")

@@ -1,71 +1,24 @@
 """Every word on screen in the chosen language: the app is walked in Chinese and in
 English (every tab, a zone selected by search, a firm found, no match, a comparison,
 a choropleth, an upload with bad rows) and each visible text is checked for raw
-snake_case ids and for words of the other language.
-
-Exceptions — texts that stay as they are in both languages, removed before the check:
-
-- the uploaded file's own words: its headers (企业名称, 经度 … in the header mapping
-  and the rejected rows) and cells;
-- proper names: zones' Chinese and English names (shown together as "中文 / English"
-  in the panel and the search list), firm names and addresses (the file's data),
-  place names inside placements (街道/镇 张江镇);
-- the plans' own words: verbatim quotes, document numbers (沪府办发〔2021〕10号), section
-  marks (§五(一)), and the project's notes on how each outline was made and where
-  its published area comes from (``method``, ``official_area_source``, ``evidence``: authored in
-  English with Chinese names; not translated yet);
-- the language switch ("语言 / Language", 中文 / English) and the column name a file
-  may use for its datum (坐标系);
-- file names (``shanghai-layers_wgs84.geojson``);
-- in Chinese: acronyms, units and product names (WGS84, EPSG, GCJ-02, BD-09, CGCS2000,
-  LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
-  G60, 9+X).
+snake_case ids and for words of the other language by the checker in tests/wording.py
+(which lists the exceptions: names, quotes, document numbers, file names, acronyms).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-
-import layers
-from layers.documents import documents
-from layers.policy import policy_measures, sector_targets
+from wording import text_problems
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b")
-CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]")
-LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|geojson|gpkg|html|json|xlsx|toml|txt)\b")
-SECTION = re.compile(r"§[^\s:：,，;；)）]+")
-LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", "GeoJSON", "GeoPackage",
-                 "FlatGeobuf", "GeoParquet", "PNG",
-                 "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English"}
-ALWAYS = ("语言 / Language", "中文", "English", "坐标系")
 #: Columns of proper names and addresses (data), by header in either language.
 NAME_COLUMNS = {"名称", "Name", "地址", "Address"}
-
-
-def _proper_texts() -> list[str]:
-    """The exceptions that are data: names, quotes, numbers, the project's notes."""
-    texts = set(ALWAYS)
-    for gdf in layers.load_all().values():
-        for col in ("name_zh", "name_en", "cite_quote", "method", "official_area_source",
-                    "evidence"):
-            texts.update(gdf[col].dropna().astype(str))
-    texts.update(policy_measures()["quote"])
-    texts.update(sector_targets()["quote"])
-    texts.update(documents()["number"])
-    texts.update(documents()["author"])
-    return sorted((x for x in texts if x), key=len, reverse=True)
-
-
-PROPER = _proper_texts()
 
 
 def visible(at: AppTest) -> list[tuple[str, str]]:
@@ -100,30 +53,8 @@ def _table_texts(df) -> list[tuple[str, str]]:
     return out
 
 
-def leftover(text: str) -> str:
-    """The text as shown (Markdown escapes undone) without its documented exceptions."""
-    text = re.sub(r"\\(.)", r"\1", text)
-    for proper in PROPER:
-        if proper in text:
-            text = text.replace(proper, " ")
-    return SECTION.sub(" ", FILE_NAME.sub(" ", text))
-
-
 def problems(at: AppTest, lang: str, firm_texts: set[str]) -> list[str]:
-    found = []
-    for where, text in visible(at):
-        for firm_text in sorted(firm_texts, key=len, reverse=True):  # the data's own words first
-            text = text.replace(firm_text, " ")
-        rest = leftover(text)
-        if SNAKE.search(rest):
-            found.append(f"{where}: raw id in {text!r}")
-        if lang == "en" and CJK.search(rest):
-            found.append(f"{where}: Chinese in {text!r}")
-        if lang == "zh":
-            words = [w for w in LATIN_WORD.findall(rest) if w not in LATIN_ALLOWED]
-            if words:
-                found.append(f"{where}: English {words} in {text!r}")
-    return found
+    return text_problems(visible(at), lang, firm_texts)
 
 
 UPLOAD = ("企业名称,经度,纬度,地址\n"

@@ -1,8 +1,10 @@
 """The real app on loopback, seen through headless Chromium: shared by the browser tests.
 
 ``app_server()`` starts ``streamlit run app.py`` on a free loopback port and yields
-its address; ``open_map`` opens a page on it with no network but the app and waits
-for the map. The fixtures ``app_url`` and ``browser`` (tests/conftest.py) use them.
+its address (``app_process()`` also the process); ``open_map`` opens a page on it with
+no network but the app and waits for the map; ``settle`` waits for a rerun to end.
+The fixtures ``app_url`` and ``browser`` (tests/conftest.py) use them, and so does
+``benchmarks/soak.py`` (it puts this folder on ``sys.path``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -31,33 +34,64 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(*, start_timeout: float = 90.0):
-    """``streamlit run app.py`` on a free loopback port; yields its URL, stops it after."""
+def app_process(*, start_timeout: float = 90.0):
+    """``streamlit run app.py`` on a free loopback port; yields (URL, process), stops it
+    after. The server's output goes to a temporary file (its end is quoted if it does
+    not start), so a long run never blocks on a full pipe."""
     port = free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + start_timeout
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError(f"streamlit did not start within {start_timeout:.0f} s")
-        yield url
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            _wait_healthy(url, proc, log, start_timeout)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_healthy(url: str, proc, log, timeout: float) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    log.seek(0)
+    tail = log.read().decode("utf-8", "replace")[-2000:]
+    raise RuntimeError(f"streamlit did not start within {timeout:.0f} s:\n{tail}")
+
+
+@contextlib.contextmanager
+def app_server(*, start_timeout: float = 90.0):
+    """``streamlit run app.py`` on a free loopback port; yields its URL, stops it after."""
+    with app_process(start_timeout=start_timeout) as (url, _proc):
+        yield url
+
+
+def settle(page, *, quiet: float = 0.6, timeout: float = 120.0) -> None:
+    """Wait until Streamlit's status widget ("Running…") has been gone for ``quiet`` s."""
+    time.sleep(0.2)  # let the rerun begin
+    widget = page.locator("[data-testid='stStatusWidget']")
+    calm_since, deadline = None, time.time() + timeout
+    while time.time() < deadline:
+        if widget.count():
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.time()
+        elif time.time() - calm_since >= quiet:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the page did not settle")
 
 
 def offline(page) -> list[str]:

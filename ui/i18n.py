@@ -195,6 +195,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "drawn_overlap_km2": ("重叠面积 km²", "overlap km²"),
     "drawn_overlap_share": ("占所画面积 %", "% of drawn area"),
     "drawn_none": ("未与任何规划区域重叠。", "Overlaps no plan zone."),
+    "zoom_in": ("放大", "Zoom in"),
+    "zoom_out": ("缩小", "Zoom out"),
     "draw_polygon": ("画多边形（候选地块）", "Draw a polygon (a candidate site)"),
     "draw_rectangle": ("画矩形（候选地块）", "Draw a rectangle (a candidate site)"),
     "draw_cancel_title": ("取消绘制", "Cancel drawing"),

@@ -109,7 +109,8 @@ DRAW_TEXTS = {
 
 
 class DrawTexts(MacroElement):
-    """Sets ``L.drawLocal`` (the drawing tool's words) before the tool is made."""
+    """Sets ``L.drawLocal`` (the drawing tool's words) before the tool is made, and
+    the titles of the zoom buttons and the layer control's button (Leaflet's are English)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -120,6 +121,19 @@ class DrawTexts(MacroElement):
                 for (var i = 0; i < keys.length - 1; i++) { node = node[keys[i]]; }
                 node[keys[keys.length - 1]] = texts[path];
             });
+            var words = {{ this.control_texts|tojson }};
+            function name(el, text) { el.title = text; el.setAttribute("aria-label", text); }
+            var zoom = {{ this._parent.get_name() }}.zoomControl;
+            if (zoom) {
+                name(zoom._zoomInButton, words.zoom_in);
+                name(zoom._zoomOutButton, words.zoom_out);
+            }
+            // the layer control is made later: its button named as it is laid out
+            var layout = L.Control.Layers.prototype._initLayout;
+            L.Control.Layers.prototype._initLayout = function () {
+                layout.call(this);
+                name(this._layersLink, words.layers);
+            };
         })();
         {% endmacro %}
     """)
@@ -128,6 +142,7 @@ class DrawTexts(MacroElement):
         super().__init__()
         self._name = "DrawTexts"
         self.texts = {path: t(key, lang) for path, key in DRAW_TEXTS.items()}
+        self.control_texts = {k: t(k, lang) for k in ("zoom_in", "zoom_out", "layers")}
 
 
 class FollowSize(MacroElement):
