@@ -38,7 +38,7 @@ from ui.app_data import (
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
-from ui.mapview import MapView, center_of, params_to_view, sync_params
+from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
 from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
@@ -80,11 +80,6 @@ st.set_page_config(page_title="shanghai-cluster-map", layout="wide")
 st.html(STATIC_DIR / "app.css")  # the map as tall as the window; a phone's smaller title
 for k in ("selected", "firm", "focus"):
     st.session_state.setdefault(k, None)
-lang = st.sidebar.radio("语言 / Language", ["zh", "en"], horizontal=True, key="lang",
-                        format_func=lambda v: "中文" if v == "zh" else "English")
-st.title(t("title", lang))
-st.caption(t("subtitle", lang))
-
 entries = {e.id: e for e in layers.catalog()}
 frames_all = all_layers()
 
@@ -93,9 +88,15 @@ if "url_view" not in st.session_state:
     st.session_state["url_view"] = params_to_view(st.query_params.to_dict(), layer_ids=entries,
                                                   sector_ids=sector_ids())
     st.session_state.setdefault("sectors", list(st.session_state["url_view"].sectors))
+    st.session_state.setdefault("lang", st.session_state["url_view"].lang or LANGS[0])
     if st.session_state["selected"] is None:  # the address's zone, on the session's first run
         st.session_state["selected"] = st.session_state["url_view"].zone
 url_view = st.session_state["url_view"]
+
+lang = st.sidebar.radio("语言 / Language", list(LANGS), horizontal=True, key="lang",
+                        format_func=lambda v: "中文" if v == "zh" else "English")
+st.title(t("title", lang))
+st.caption(t("subtitle", lang))
 DEFAULT_LAYERS = url_view.layers if url_view.layers is not None else DEFAULT_LAYERS
 
 bm_id = st.sidebar.selectbox(t("basemap", lang), [b.id for b in BASEMAPS], key="basemap",
@@ -215,7 +216,8 @@ with col_map:
     # the view into the address; a PNG of it; a drawn polygon measured like a zone
     sync_params(st.query_params, MapView(
         layers=tuple(chosen_layers), sectors=tuple(chosen_sectors), zone=st.session_state["selected"],
-        zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds"))))
+        zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds")),
+        lang=lang))
     png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang)
     drawn_site_panel(clicked, fmap.scm_datum, firms=firms, frames=frames_all, entries=entries,
                      points=cached_points(firms_key, firms) if firms is not None and len(firms)

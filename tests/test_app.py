@@ -305,3 +305,18 @@ def test_search_finds_a_firm_the_sector_filter_hides_and_says_so(app):
     assert "该企业不在当前产业筛选范围内，因搜索选中而单独显示。" in captions(app)
     app.multiselect(key="sectors").set_value(["ic"]).run()  # now shown: nothing to say
     assert "该企业不在当前产业筛选范围内" not in captions(app)
+
+
+def test_an_address_with_the_english_view_opens_in_english():
+    from ui.i18n import t
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.query_params["zone"] = "pole_zhangjiang"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == t("title", "en")
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    at.sidebar.radio(key="lang").set_value("zh").run()  # switched back: the default leaves the address
+    assert at.title[0].value == t("title", "zh")
+    assert "lang" not in at.query_params

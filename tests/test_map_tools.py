@@ -114,6 +114,12 @@ def test_a_view_survives_the_round_trip_through_the_address():
     assert view_to_params(half)["zoom"] == "10.5"
     assert params_to_view(view_to_params(half), layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == half
     assert params_to_view(view_to_params(MapView()), layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == MapView()
+    # the reader's language travels too; the default (Chinese) stays out of the address
+    english = MapView(zone="newtown_songjiang", lang="en")
+    assert view_to_params(english) == {"zone": "newtown_songjiang", "lang": "en"}
+    assert params_to_view(view_to_params(english), layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == english
+    assert "lang" not in view_to_params(MapView(lang="zh"))
+    assert params_to_view({"lang": "fr"}, layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS).lang is None
     # no layer at all is a view too (and differs from "the default layers")
     none = MapView(layers=())
     assert params_to_view(view_to_params(none), layer_ids=LAYER_IDS, sector_ids=SECTOR_IDS) == none
@@ -139,9 +145,11 @@ def test_a_mistyped_address_opens_the_default_parts(params):
 
 def test_syncing_the_address_touches_only_the_view_keys():
     from ui.mapview import MapView, center_of, sync_params
-    query = {"lang": "en", "zone": "old", "zoom": "9", "center": "31,121"}
-    sync_params(query, MapView(layers=("poles",), sectors=("ic",)))
-    assert query == {"lang": "en", "layers": "poles", "sector": "ic"}
+    query = {"ref": "mail", "lang": "en", "zone": "old", "zoom": "9", "center": "31,121"}
+    sync_params(query, MapView(layers=("poles",), sectors=("ic",), lang="en"))
+    assert query == {"ref": "mail", "lang": "en", "layers": "poles", "sector": "ic"}
+    sync_params(query, MapView(layers=("poles",), sectors=("ic",), lang="zh"))
+    assert query == {"ref": "mail", "layers": "poles", "sector": "ic"}
     bounds = {"_southWest": {"lat": 31.0, "lng": 121.0}, "_northEast": {"lat": 31.4, "lng": 121.6}}
     assert center_of(bounds) == pytest.approx((31.2, 121.3))
     assert center_of({}) is None

@@ -52,6 +52,11 @@ def test_map_loads_no_asset_from_a_cdn(frames):
     assert '"maxZoom": 18' in html  # clusters need a zoom range without tiles
 
 
+def test_the_scale_bar_is_metric_only(frames):
+    html = map_html(build_map(frames, ENTRIES, None, MapOptions(), display_base()))
+    assert html.count("L.control.scale(") == 1 and "L.control.scale({imperial: false})" in html
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_user_text_is_escaped_in_the_page(frames, payload):
     firms = firms_at([(121.47, 31.23)], names=[payload])

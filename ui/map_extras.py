@@ -22,7 +22,7 @@ from geo.metric import area_km2
 from ui.i18n import t
 from ui.mapbase import draw_assets, offline, safe_text
 
-__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "FollowSize", "ZoneLabels", "draw_control",
+__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "FollowSize", "MetricScale", "ZoneLabels", "draw_control",
            "label_points"]
 
 LABEL_ZOOM = 11
@@ -165,6 +165,20 @@ class FollowSize(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "FollowSize"
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only (Leaflet's default adds miles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
 
 
 def draw_control(asset_base: str) -> Draw:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 
-__all__ = ["VIEW_KEYS", "MapView", "center_of", "params_to_view", "sync_params", "view_to_params"]
+__all__ = ["LANGS", "VIEW_KEYS", "MapView", "center_of", "params_to_view", "sync_params", "view_to_params"]
 
-VIEW_KEYS = ("layers", "sector", "zone", "zoom", "center")
+VIEW_KEYS = ("layers", "sector", "zone", "zoom", "center", "lang")
+LANGS = ("zh", "en")  # the first is the default, left out of the address
 ZOOMS = (7.0, 18.0)  # the map's zoom range
 AREA = (120.0, 30.0, 123.0, 32.5)  # west, south, east, north: around Shanghai
 
@@ -29,6 +30,7 @@ class MapView:
     zone: str | None = None
     zoom: float | None = None  # in half steps
     center: tuple[float, float] | None = None  # (lat, lon)
+    lang: str | None = None  # one of LANGS
 
     def map_view(self) -> tuple[float, float, float] | None:
         """(lat, lon, zoom) for :class:`ui.webmap.MapOptions`, when both are known."""
@@ -49,6 +51,8 @@ def view_to_params(view: MapView) -> dict[str, str]:
     if view.zoom is not None and view.center is not None:
         params["zoom"] = f"{round(float(view.zoom) * 2) / 2:g}"
         params["center"] = f"{view.center[0]:.5f},{view.center[1]:.5f}"
+    if view.lang in LANGS[1:]:
+        params["lang"] = view.lang
     return params
 
 
@@ -86,8 +90,9 @@ def params_to_view(params: Mapping[str, str], *, layer_ids: Collection[str],
     center, zoom = _center(params.get("center")), _zoom(params.get("zoom"))
     if center is None or zoom is None:
         center = zoom = None
+    lang = params.get("lang") if params.get("lang") in LANGS else None
     return MapView(layers=layers, sectors=_ids(params.get("sector"), sector_ids), zone=zone,
-                   zoom=zoom, center=center)
+                   zoom=zoom, center=center, lang=lang)
 
 
 def center_of(bounds: Mapping | None) -> tuple[float, float] | None:

@@ -49,7 +49,14 @@ from ui.legend import (
     firm_key_lines,
     merged_breaks,
 )
-from ui.map_extras import DrawTexts, FollowSize, ZoneLabels, draw_control, label_points
+from ui.map_extras import (
+    DrawTexts,
+    FollowSize,
+    MetricScale,
+    ZoneLabels,
+    draw_control,
+    label_points,
+)
 from ui.mapbase import (
     ASSET_BASE,
     FrameGeoJson,
@@ -185,7 +192,7 @@ def _base_map(bm, opts: MapOptions) -> folium.Map:
     # the marker-cluster plugin) would otherwise have no zoom range at all. Half zoom
     # steps let the first view fit the city more closely.
     lat, lon, zoom = opts.view if opts.view is not None else (*CENTER, 10)
-    m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True,
+    m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=False,
                    prefer_canvas=False, maxZoom=bm.max_zoom, minZoom=7, zoomSnap=0.5)
     offline(m, *leaflet_assets(opts.asset_base))
     if bm.tiles and (opts.tiles_key or not bm.needs_key):
@@ -351,5 +358,6 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     Legend(t("legend", opts.lang), legend, toggle_label=t("legend_toggle", opts.lang)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     FollowSize().add_to(m)  # the app sets the map's height from the window's
+    MetricScale().add_to(m)
     m.scm_datum = bm.datum  # the datum the overlays are drawn in, for callers and tests
     return m
