@@ -297,7 +297,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--engine", choices=("memory", "dask"), default="memory")
-    ap.add_argument("--blocksize", default="32MB", help="dask block size")
+    ap.add_argument("--blocksize", default="auto", help="dask block size (auto: as shmap's)")
     ap.add_argument("--workers", type=int,
                     help="with --engine dask: a LocalCluster of this many worker processes")
     ap.add_argument("--compare-workers", metavar="N,M",

@@ -23,6 +23,7 @@ GB18030 (:func:`geo.readers.sniff_encoding`), as the single-machine import does.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -42,11 +43,15 @@ from geo.measures import count_tables, measures_from_counts, sector_codes
 from geo.readers import sniff_encoding
 
 __all__ = [
-    "DEFAULT_BLOCKSIZE", "firm_partitions", "measures_dask", "measures_dask_layers",
+    "DEFAULT_BLOCKSIZE", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
     "measures_dask_spatial"
 ]
 
-DEFAULT_BLOCKSIZE = "32MB"
+DEFAULT_BLOCKSIZE = "auto"
+#: "auto" blocks: at least this many per worker thread (the last round of a run leaves
+#: few idle), between these sizes in bytes.
+BLOCKS_PER_SLOT = 4
+AUTO_BLOCK_BYTES = (8_000_000, 32_000_000)
 #: Bytes read from the start of a CSV file to choose its encoding.
 SNIFF_BYTES = 1 << 20
 _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
@@ -97,23 +102,43 @@ def is_parquet(path: str | Path) -> bool:
         p.suffix in (".parquet", ".pq") for p in Path(text).iterdir()))
 
 
-def _raw_blocks(path: str | Path, blocksize: str) -> dd.DataFrame:
-    """The file's rows as text: a CSV file one partition per ``blocksize`` bytes, a
-    Parquet file or dataset one partition per row group. ``path`` may be any URL
-    fsspec reads (``s3://…`` with s3fs installed), or a path every worker sees."""
+def block_size(path: str | Path, blocksize: str | int, *, slots: int) -> str | int:
+    """``blocksize`` as given, or for "auto" the file's size split into
+    :data:`BLOCKS_PER_SLOT` blocks per worker thread (``slots``), within
+    :data:`AUTO_BLOCK_BYTES`: 7 blocks of 32 MB on 2 workers leave one idle for the
+    last seventh of a run; 8 even blocks do not."""
+    if blocksize != "auto":
+        return blocksize
+    fs, target = fsspec.core.url_to_fs(str(path))
+    low, high = AUTO_BLOCK_BYTES
+    return int(min(high, max(low, fs.size(target) / (BLOCKS_PER_SLOT * max(1, slots)))))
+
+
+def _slots(scheduler, num_workers: int | None) -> int:
+    """Worker threads of ``scheduler`` (a distributed Client, or a local scheduler's name)."""
+    if hasattr(scheduler, "nthreads"):
+        return sum(scheduler.nthreads().values())
+    return num_workers or os.cpu_count() or 1
+
+
+def _raw_blocks(path: str | Path, blocksize: str | int, *, slots: int = 1) -> dd.DataFrame:
+    """The file's rows as text: a CSV file one partition per ``blocksize`` bytes
+    (:func:`block_size`), a Parquet file or dataset one partition per row group.
+    ``path`` may be any URL fsspec reads (``s3://…`` with s3fs installed), or a path
+    every worker sees."""
     if is_parquet(path):
         raw = dd.read_parquet(str(path), split_row_groups=True)
         return raw.map_partitions(_as_text, meta=dict.fromkeys(raw.columns, "object"))
     with fsspec.open(str(path), "rb") as fh:
         encoding = sniff_encoding(fh.read(SNIFF_BYTES), Path(str(path)).name)
     return dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
-                       blocksize=blocksize, encoding=encoding)
+                       blocksize=block_size(path, blocksize, slots=slots), encoding=encoding)
 
 
 def firm_partitions(path: str | Path, datum: str = "wgs84",
                     *, blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
     """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
-    raw = _raw_blocks(path, blocksize)
+    raw = _raw_blocks(path, blocksize, slots=os.cpu_count() or 1)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
                              "employees": pd.Series(dtype=float)},
                             geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
@@ -178,7 +203,7 @@ def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None
     system's), then the shuffle and the counts read from it — without the staging,
     each step of the shuffle would import the file again."""
     frames = _polygon_layers(layer_ids)
-    raw = _raw_blocks(path, blocksize)
+    raw = _raw_blocks(path, blocksize, slots=_slots(scheduler, num_workers))
     with tempfile.TemporaryDirectory(dir=workdir, prefix="shmap-firms-") as stage, \
             dask.config.set(_compute_options(scheduler, num_workers)):
         rows = (raw.map_partitions(_stage_block, datum, stage, meta=_EMPTY_SUMMARY)
@@ -239,7 +264,7 @@ def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
     ``scheduler``: a local dask scheduler ("threads", "processes", "sync"; with
     ``num_workers``) or a :class:`distributed.Client` (:func:`firms.cluster.dask_client`)."""
     frames = _polygon_layers(layer_ids)
-    raw = _raw_blocks(path, blocksize)
+    raw = _raw_blocks(path, blocksize, slots=_slots(scheduler, num_workers))
     summary = raw.map_partitions(_summary, frames, datum, meta=_EMPTY_SUMMARY)
     with dask.config.set(_compute_options(scheduler, num_workers)):
         table = (summary.groupby(["kind", "zone", "sector"]).sum(split_out=1).compute()

@@ -91,3 +91,16 @@ def test_a_file_neither_utf8_nor_gb18030_is_refused_by_name(tmp_path):
     bad.write_bytes("企业名称,经度,纬度\n".encode() + b"\xff\xfe\xff,121.4,31.2\n")
     with pytest.raises(ShmapError, match=r"latin\.csv: not UTF-8 or GB18030 text"):
         measures_dask(bad, "districts", "ic", blocksize="64KB")
+
+
+def test_auto_blocks_give_every_worker_thread_several_even_blocks(tmp_path):
+    from firms.scale import AUTO_BLOCK_BYTES, BLOCKS_PER_SLOT, block_size
+
+    low, high = AUTO_BLOCK_BYTES
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as fh:  # a sparse 252 MB file: only its size is read
+        fh.truncate(252_000_000)
+    assert block_size(big, "auto", slots=2) == 252_000_000 // (BLOCKS_PER_SLOT * 2)  # 8 blocks
+    assert block_size(big, "auto", slots=1) == high  # never above 32 MB
+    assert block_size(big, "auto", slots=64) == low  # nor below 8 MB
+    assert block_size(big, "16MB", slots=2) == "16MB"  # a size given is kept

@@ -320,7 +320,9 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
                    help="dask: read a large CSV/Parquet in blocks with bounded memory, on a "
                         "cluster")
-    s.add_argument("--blocksize", default="32MB", help="dask block size (default 32MB)")
+    s.add_argument("--blocksize", default="auto",
+                   help="dask block size, e.g. 32MB (default auto: 4 blocks per worker thread, "
+                        "8–32 MB)")
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: a dask scheduler (tcp://host:8786), or 'threads' "
                         "for this process only; default: a local cluster of processes")
