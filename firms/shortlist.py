@@ -20,6 +20,7 @@ that designates the sector if any does.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -48,26 +49,46 @@ def _nearest_km(geoms_m, targets_m) -> np.ndarray:
     return np.asarray(dist) / 1000.0
 
 
+@cache
+def _candidate_parts(layer_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Per layer, its polygon zones with what no sector or firm list changes: names,
+    sectors, the shape's WKB (to list a shape several layers share once) and the
+    distances in km to the nearest pole and metro station (EPSG:32651). Made once."""
+    poles = layers.load("poles")
+    pole_geoms = to_metric(poles.loc[poles["part_of"] == "", "geometry"].values)
+    stations = to_metric(read_base("stations").geometry.values)
+    parts = {}
+    for lid in layer_ids:
+        gdf = layers.load(lid)
+        gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+        part = pd.DataFrame(gdf[["name_zh", "name_en", "layer", "role", "sectors"]])
+        part["_wkb"] = shapely.to_wkb(gdf.geometry.values)
+        geoms_m = to_metric(gdf.geometry.values)
+        part["_pole_km"] = _nearest_km(geoms_m, pole_geoms)
+        part["_metro_km"] = _nearest_km(geoms_m, stations)
+        parts[lid] = part
+    return parts
+
+
 def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDATE_LAYERS,
               counts: Mapping[str, LayerCounts] | None = None) -> pd.DataFrame:
     """Candidate zones ranked by score for ``sector``, each score part shown.
 
     ``counts`` (per layer id, from :func:`firms.zones.layer_counts` of the same
     firms) spares the join and the counting, e.g. when a view already keeps them."""
-    frames = []
     has_firms = firms is not None and len(firms) > 0
     points = None
-    for lid in layer_ids:
-        gdf = layers.load(lid)
-        gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
-        part = gdf[["name_zh", "name_en", "layer", "role", "sectors", "geometry"]].copy()
+    frames = []
+    for lid, part in _candidate_parts(tuple(layer_ids)).items():
+        part = part.copy()
         if has_firms:
             if counts is not None and lid in counts:
                 counted = counts[lid]
             else:
+                gdf = layers.load(lid).loc[part.index]
                 points = points if points is not None else firm_points(firms)
                 counted = join_and_count(firms, gdf, points=points).counts
-            m = measures_of(counted, gdf, sector)
+            m = measures_of(counted, layers.load(lid).loc[part.index], sector)
             part["sector_firms"] = m["sector_firms"]
             part["lq"] = m["lq"]
         else:
@@ -76,16 +97,10 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
         frames.append(part)
     zones = pd.concat(frames)
     zones["designated"] = zones["sectors"].map(lambda s: sector in split_list(s))
-    zones["_wkb"] = shapely.to_wkb(zones.geometry.values)
     zones = zones.sort_values("designated", ascending=False, kind="stable")
     zones = zones[~zones["_wkb"].duplicated()].drop(columns="_wkb")
-
-    geoms_m = to_metric(zones.geometry.values)
-    poles = layers.load("poles")
-    pole_geoms = to_metric(poles.loc[poles["part_of"] == "", "geometry"].values)
-    stations = to_metric(read_base("stations").geometry.values)
-    zones["pole_km"] = _nearest_km(geoms_m, pole_geoms)
-    zones["metro_km"] = _nearest_km(geoms_m, stations)
+    zones["pole_km"] = zones.pop("_pole_km")
+    zones["metro_km"] = zones.pop("_metro_km")
 
     parts = pd.DataFrame(index=zones.index)
     parts["designated"] = zones["designated"].astype(float)
@@ -94,7 +109,7 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
     parts["count"] = counts.rank(pct=True).where(counts > 0, 0.0)
     parts["pole"] = (1 - zones["pole_km"] / POLE_RANGE_KM).clip(lower=0)
     parts["metro"] = (1 - zones["metro_km"] / METRO_RANGE_KM).clip(lower=0)
-    out = zones.drop(columns=["geometry", "sectors"]).copy()
+    out = zones.drop(columns=["sectors"]).copy()
     for k, w in WEIGHTS.items():
         out[f"score_{k}"] = (parts[k] * w).round(4)
     out["score"] = out[[f"score_{k}" for k in WEIGHTS]].sum(axis=1).round(4)
