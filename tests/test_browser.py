@@ -12,7 +12,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-from webpage import ARTIFACTS, CHROMIUM_ARGS, DOCS, MAP_IFRAME, map_frame, offline, open_map
+from webpage import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    DOCS,
+    MAP_IFRAME,
+    draw_rectangle,
+    map_frame,
+    offline,
+    open_map,
+)
 
 import layers
 
@@ -105,14 +114,7 @@ def test_zone_names_show_from_zoom_11(app_url, browser):
 
 def test_drawing_a_site_shows_its_measures(app_url, browser):
     page, frame = open_map(browser, app_url)
-    frame.locator("a.leaflet-draw-draw-rectangle").click()
-    box = page.locator(MAP_IFRAME).bounding_box()
-    x, y = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.4
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 60, y + 40, steps=5)
-    page.mouse.move(x + 120, y + 90, steps=5)
-    page.mouse.up()
+    draw_rectangle(page, frame)
     page.get_by_text("所画区域").first.wait_for(timeout=60_000)
     summary = page.get_by_text("EPSG:32651").first.inner_text()
     tables = page.locator("[data-testid='stDataFrame']").count()

@@ -37,7 +37,7 @@ from journey_steps import (
     wording_problems,
     zone_ids_on_map,
 )
-from webpage import DOCS, MAP_IFRAME
+from webpage import DOCS, MAP_IFRAME, draw_rectangle
 
 import layers
 from firms.importing import demo_firms
@@ -123,13 +123,7 @@ def test_the_planner_reads_a_zone_shares_the_view_and_measures_a_site(app_url, b
     calm(page)
 
     # a candidate site drawn with Leaflet.draw: its measures
-    frame.locator("a.leaflet-draw-draw-rectangle").click()
-    x, y = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.4
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 60, y + 40, steps=5)
-    page.mouse.move(x + 120, y + 90, steps=5)
-    page.mouse.up()
+    draw_rectangle(page, frame)
     page.get_by_text(t("drawn_title", lang)).first.wait_for(timeout=60_000)
     summary = re.escape(t("drawn_summary", lang, area="AREA", n="N"))
     summary = summary.replace("AREA", r"[\d.,]+").replace("N", r"[\d,]+")

@@ -120,6 +120,18 @@ def open_map(browser, url, *, width=1440, height=900, locale="zh-CN"):
     return page, frame
 
 
+def draw_rectangle(page, frame) -> None:
+    """Draw a rectangle with Leaflet.draw's tool, as a person drags it over the map."""
+    frame.locator("a.leaflet-draw-draw-rectangle").click()
+    box = page.locator(MAP_IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=5)
+    page.mouse.move(x + 120, y + 90, steps=5)
+    page.mouse.up()
+
+
 def map_frame(page):
     """The map's own frame (for evaluating script inside it)."""
     return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
