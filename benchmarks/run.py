@@ -192,10 +192,6 @@ def run_file(path: Path, *, n: int) -> dict:
     }
 
 
-def _worker_peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False,
              workers: int | None = None) -> dict:
     """Scale-out: the whole file through ``measures_dask_layers`` (all polygon layers in
@@ -217,7 +213,7 @@ def run_dask(n: int, seed: int, blocksize: str, spatial: bool = False,
                 t = time.perf_counter()
                 tables, tally = run(path, ids, sector="ic", blocksize=blocksize, scheduler=client)
                 dask_s = time.perf_counter() - t
-                worker_rss = max(client.run(_worker_peak_rss_mb).values())
+                worker_rss = max(client.run(peak_rss_mb).values())
         else:
             t = time.perf_counter()
             tables, tally = run(path, ids, sector="ic", blocksize=blocksize)
@@ -279,7 +275,7 @@ def run_workers(n: int, seed: int, blocksize: str, counts: list[int]) -> dict:
                 tables, tally = measures_dask_layers(path, ids, sector="ic", blocksize=blocksize,
                                                      scheduler=client)
                 seconds = time.perf_counter() - t
-                rss = max(client.run(_worker_peak_rss_mb).values())
+                rss = max(client.run(peak_rss_mb).values())
             runs[workers] = {"s": round(seconds, 2), "worker_peak_rss_mb": round(rss, 1),
                              "core_speedup": round(bound, 2), "accepted": tally["accepted"]}
     one, most = runs[min(counts)]["s"], runs[max(counts)]["s"]

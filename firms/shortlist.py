@@ -82,13 +82,13 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
     for lid, part in _candidate_parts(tuple(layer_ids)).items():
         part = part.copy()
         if has_firms:
+            gdf = layers.load(lid).loc[part.index]  # its polygon zones
             if counts is not None and lid in counts:
                 counted = counts[lid]
             else:
-                gdf = layers.load(lid).loc[part.index]
                 points = points if points is not None else firm_points(firms)
                 counted = join_and_count(firms, gdf, points=points).counts
-            m = measures_of(counted, layers.load(lid).loc[part.index], sector)
+            m = measures_of(counted, gdf, sector)
             part["sector_firms"] = m["sector_firms"]
             part["lq"] = m["lq"]
         else:
