@@ -16,9 +16,9 @@ import layers
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
-from geo.export import output_name, table_csv
 from geo.grid import firm_grid
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
+from layers.formats import output_name, table_csv
 from layers.sectors import sector_ids
 from layers.settings import PROJECT_ROOT
 from ui.app_data import (

@@ -77,7 +77,7 @@ def bomb_figures(folder: Path) -> dict:
     path.write_bytes(bomb_bytes())
     code = textwrap.dedent(f"""
         import json, resource, time
-        from geo.readers import read_firm_table
+        from firms.intake.readers import read_firm_table
         r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
         table, _ = read_firm_table({str(path)!r})
         r1, t1 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
@@ -91,8 +91,8 @@ def bomb_figures(folder: Path) -> dict:
 
 
 def datum_figures(n: int, distinct: int) -> dict:
-    from firms.importing import import_firm_table
-    from geo.readers import table_from_bytes
+    from firms.intake import import_firm_list
+    from firms.intake.readers import table_from_bytes
 
     def timed(values) -> float:
         """The best of three imports (the machine is shared: the least disturbed run)."""
@@ -101,12 +101,12 @@ def datum_figures(n: int, distinct: int) -> dict:
         best = float("inf")
         for _ in range(3):
             start = time.perf_counter()
-            result = import_firm_table(table, "wgs84", info)
+            result = import_firm_list(table, datum="wgs84", info=info)
             best = min(best, time.perf_counter() - start)
         assert result.report["rejected"] == n
         return best
 
-    import_firm_table(table_from_bytes("企业名称,经度,纬度\n甲,121.5,31.2\n".encode(), "w.csv")[0])
+    import_firm_list(table_from_bytes("企业名称,经度,纬度\n甲,121.5,31.2\n".encode(), "w.csv")[0])
     one = timed(lambda i: "junk")  # after a warm-up import: places and taxonomy loaded
     many = timed(lambda i: f"junk{i % distinct}")
     return {"datum_rows": n, "datum_distinct": distinct, "datum_one_s": round(one, 2),
@@ -118,7 +118,7 @@ def export_figures(n: int, folder: Path) -> dict:
 
     src = write_synthetic(n, 1, folder)
     out = folder / "firms.geojson"
-    code = (f"from ui.cli import main\n"
+    code = (f"from cli.main import main\n"
             f"assert main(['firms', 'import', {str(src)!r}, '-o', {str(out)!r}]) == 0")
     start = time.perf_counter()
     _, rss = child_figures(code)

@@ -23,7 +23,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 import layers
-from firms.importing import load_firms
+from firms.intake import import_firm_list
 from firms.synth import write_synthetic
 from firms.zones import firm_points
 from geo.grid import firm_grid
@@ -52,7 +52,7 @@ def functions(path: Path) -> dict:
     """The pure steps: firms in view → feature group → its script; a drawn site."""
     from folium import Map
     from streamlit_folium import _get_feature_group_string
-    firms = load_firms(path).accepted
+    firms = import_firm_list(path).accepted
     points, grid = firm_points(firms), firm_grid(firms)
     opts = MapOptions(dynamic_firms=True)
     out = {}

@@ -44,12 +44,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 import layers
-from firms.importing import load_firms
+from firms.intake import import_firm_list, uscc
+from firms.intake.importer import map_headers
 from firms.synth import synthetic_file_name
 from firms.zones import firm_table, join_all, zones_for_measures
-from geo import uscc
 from geo.datum import convert
-from geo.firms import map_headers
 from geo.join import bound_contains, firm_lonlat
 from geo.measures import zone_sector_table
 from layers.io import display_base
@@ -68,7 +67,7 @@ def generate(n: int, seed: int, folder: str) -> tuple[Path, float]:
     """Write N synthetic firms to ``folder`` in a child process, so that the peak RSS
     of this process stays the pipeline's own; (the file, seconds taken)."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ui.cli", "synth", "--n", str(n), "--seed",
+    subprocess.run([sys.executable, "-m", "cli.main", "synth", "--n", str(n), "--seed",
                     str(seed), "-o", folder], check=True, capture_output=True)
     return Path(folder) / synthetic_file_name(n, seed), time.perf_counter() - t
 
@@ -114,7 +113,7 @@ def _pipeline(path: Path, frames: dict) -> tuple[dict, object, dict]:
     (figures, accepted firms, join pairs per layer)."""
     import_bound_s = child_import_bound(path)
     t = time.perf_counter()
-    firms = load_firms(path, points=False).accepted
+    firms = import_firm_list(path, points=False).accepted
     f = {"import_s": time.perf_counter() - t, "import_bound_s": import_bound_s,
          "peak_rss_after_import_mb": peak_rss_mb()}
     t = time.perf_counter()

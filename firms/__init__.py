@@ -1,3 +1,3 @@
-"""Firm analytics over the layers: import a firm list, classify it, place it, join it
-to the zones and measure, shortlist zones for a sector, synthetic demo firms, and the
-dask engine for registers too large for memory."""
+"""Firm analytics over the layers: firm intake (:mod:`firms.intake`: read, check, place,
+classify), the join to the zones and measures, the shortlist, synthetic demo firms, firm
+lists written out, and the dask engine for registers too large for memory."""

@@ -18,7 +18,7 @@ Shanghai test prepare private copies of the polygons they test
 (:mod:`geo.prepared`), so the threads of a worker share no prepared geometry.
 
 Encoding: a CSV file is read as UTF-8 unless its first megabyte is not UTF-8 and is
-GB18030 (:func:`geo.readers.sniff_encoding`), as the single-machine import does.
+GB18030 (:func:`firms.intake.readers.sniff_encoding`), as the single-machine import does.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 import layers
-from firms.importing import import_firm_table
+from firms.intake import import_firm_list
+from firms.intake.readers import sniff_encoding
 from firms.zones import firm_points, firm_table, join_layer, zones_for_measures
 from geo.crs import STORAGE_CRS
 from geo.measures import count_tables, measures_from_counts, sector_codes
-from geo.readers import sniff_encoding
 
 __all__ = [
     "DEFAULT_BLOCKSIZE", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
@@ -70,7 +70,7 @@ def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
 def _points(block: pd.DataFrame, datum: str, *, points: bool = True) -> pd.DataFrame:
     """One block of raw rows → accepted firms (sector, employees, and a point, or
     lon/lat without ``points``), plus the tally."""
-    result = import_firm_table(block.astype(str), datum, points=points)
+    result = import_firm_list(block.astype(str), datum=datum, points=points)
     keep = ["sector", "employees", "geometry"] if points else ["sector", "employees", "lon", "lat"]
     firms = result.accepted[keep].copy()
     firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],

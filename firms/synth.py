@@ -18,10 +18,10 @@ import pandas as pd
 import shapely
 
 import layers
-from firms.classify import code_table
-from geo.files import replacing
+from firms.intake.classify import code_table
 from geo.metric import area_km2
 from geo.prepared import prepared_copy
+from layers.files import replacing
 from layers.schema import split_list
 from layers.sectors import sector_ids, taxonomy
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.errors import LayerError
 from layers.catalog import LayerEntry, catalog, entry
+from layers.errors import LayerError
 from layers.io import layer_path, read_layer
 from layers.schema import frame_problems, split_list
 from layers.settings import LAYERS_DIR

@@ -19,8 +19,9 @@ import pyarrow.parquet as pq
 
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
-from geo.errors import EmptySelectionError
-from geo.export import (
+from layers.errors import EmptySelectionError
+from layers.fieldtypes import apply_types
+from layers.formats import (
     csv_table,
     csvt_text,
     in_datum,
@@ -29,8 +30,7 @@ from geo.export import (
     to_geojson,
     write_gpkg,
 )
-from geo.gpkg import datum_crs
-from layers.fieldtypes import apply_types
+from layers.gpkg import datum_crs
 from layers.metadata import export_metadata, gpkg_metadata, layer_styles
 from layers.schema import split_list
 

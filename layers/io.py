@@ -13,12 +13,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import STORAGE_CRS, require_storage_crs
-from geo.export import to_geojson
-from geo.files import write_text
 from geo.shapes import BaseUnits
 from layers.build import layer_frame
 from layers.catalog import layer_files, read_layer_file
 from layers.fieldtypes import apply_types
+from layers.files import write_text
+from layers.formats import to_geojson
 from layers.provenance import (
     AUTHORED,
     OSM_DERIVED_LICENCE,

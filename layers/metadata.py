@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 from geo.datum import DATUM_LABELS, Datum
-from geo.styles import qml, sld
 from layers.catalog import LayerEntry, catalog
 from layers.fieldtypes import SCHEMA_ID
 from layers.provenance import read_provenance
 from layers.settings import PROVENANCE_FILE
+from layers.styles import qml, sld
 
 __all__ = ["export_metadata", "gpkg_metadata", "layer_styles"]
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from geo.files import write_text
+from layers.files import write_text
 from layers.settings import DATA_DIR, PROVENANCE_FILE
 
 __all__ = [

@@ -12,8 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.text import fold, fold_arrow
 from layers.settings import SECTORS_FILE
+from layers.text import fold, fold_arrow
 
 __all__ = [
     "GROUPS", "Sector", "first_sectors", "match_sectors", "normalise_text",

@@ -208,7 +208,7 @@ def test_an_upload_is_imported_in_stages_and_not_called_synthetic(app):
     status = app.sidebar.status[0]
     assert status.label == "导入完成"
     stages = "\n".join(m.value for m in status.markdown)
-    assert "读取文件 real\\.csv" in stages and "检查各行" in stages and "与图层区域空间连接" in stages
+    assert "读取文件 real\\.csv" in stages and "检查 2 行" in stages and "与图层区域空间连接" in stages
     shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
     assert "（2 家）" in shown and "合成企业为演示数据" not in captions(app)
     assert "数据依据：上传的企业名单（2 家）。" in captions(app)

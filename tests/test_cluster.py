@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cli.main import main
 from firms.cluster import dask_client, local_shape
-from firms.importing import load_firms
+from firms.intake import import_firm_list
 from firms.scale import measures_dask_layers
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
-from ui.cli import main
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning",
                                         "ignore::ResourceWarning")
@@ -41,7 +41,7 @@ def test_the_local_cluster_is_two_worker_processes(client):
 
 
 def test_cluster_measures_equal_the_in_memory_ones(sample, client):
-    memory = layer_measures(load_firms(sample).accepted, "districts", "ic")
+    memory = layer_measures(import_firm_list(sample).accepted, "districts", "ic")
     tables, tally = measures_dask_layers(sample, ["districts"], "ic", blocksize="256KB",
                                          scheduler=client)
     assert tally == {"in": 20_000, "accepted": 20_000, "rejected": 0}

@@ -14,13 +14,13 @@ import shapely
 from shapely.geometry import Point, Polygon
 
 import layers
+from cli.main import main
 from geo.datum import wgs84_to_gcj02
-from geo.export import neutralise_cell, to_csv, to_geojson
-from ui.cli import main
+from layers.formats import neutralise_cell, to_csv, to_geojson
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True,
                           text=True, check=False)
 
 

@@ -18,16 +18,16 @@ from shapely.geometry import Point
 
 import layers
 from geo.datum import DATUMS
-from geo.errors import EmptySelectionError
-from geo.export import EXCEL_CELL_LIMIT, to_csv
+from layers.errors import EmptySelectionError
 from layers.exporting import export_files
+from layers.formats import EXCEL_CELL_LIMIT, to_csv
 
 SE = "{http://www.opengis.net/se}"
 OGC = "{http://www.opengis.net/ogc}"
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True,
                           text=True, check=False)
 
 

@@ -114,7 +114,7 @@ def test_schema_file_is_the_generated_schema_and_validates_exports(all_layers):
 
 
 def test_csvt_sits_beside_the_csv_from_the_cli(tmp_path):
-    from ui.cli import main
+    from cli.main import main
 
     out = tmp_path / "poles.csv"
     assert main(["export", "poles", "g60_cities", "-o", str(out)]) == 0

@@ -14,18 +14,17 @@ import pandas as pd
 import pytest
 import shapely
 
-from firms.importing import import_firm_table, load_firms
-from geo import uscc
-from geo.datum import wgs84_to_bd09, wgs84_to_gcj02
-from geo.errors import UsageError
-from geo.firms import TableRejectedError, map_headers
-from geo.readers import (
+from firms.intake import import_firm_list, uscc
+from firms.intake.importer import TableRejectedError, map_headers
+from firms.intake.readers import (
     UnreadableFileError,
     decode_csv,
     read_firm_table,
     table_from_bytes,
     table_from_xlsx_bytes,
 )
+from geo.datum import wgs84_to_bd09, wgs84_to_gcj02
+from layers.errors import UsageError
 from layers.io import base_units
 from layers.settings import DATA_DIR
 
@@ -36,7 +35,7 @@ HEADER = "企业名称,统一社会信用代码,经度,纬度,地址,所属行�
 
 def csv_import(text: str, datum: str = "wgs84", encoding: str = "utf-8-sig"):
     table, info = table_from_bytes(text.encode(encoding), "firms.csv")
-    return import_firm_table(table, datum, info)
+    return import_firm_list(table, datum=datum, info=info)
 
 
 def rejected_reason(result, row: int) -> tuple[str, str]:
@@ -109,7 +108,7 @@ def test_xlsx_with_chinese_headers_and_a_numeric_credit_code():
                  ["甲公司", VALID[1], 121.47, 31.23, 120],
                  ["乙公司", 9.14403001922038e17, 121.48, 31.22, 15]])
     table = table_from_xlsx_bytes(raw, "firms.xlsx")
-    result = import_firm_table(table)
+    result = import_firm_list(table)
     assert result.accepted.loc[0, "uscc"] == VALID[1]
     assert result.accepted.loc[0, "employees"] == 120
     field, reason = rejected_reason(result, 2)
@@ -138,7 +137,7 @@ def test_geojson_points_are_read_and_other_geometries_rejected():
          "geometry": {"type": "Polygon", "coordinates": [[[121, 31], [121.1, 31], [121, 31.1],
                                                           [121, 31]]]}}]}
     table, _ = table_from_bytes(json.dumps(doc).encode(), "firms.geojson")
-    result = import_firm_table(table)
+    result = import_firm_list(table)
     assert list(result.accepted["name"]) == ["点公司"]
     assert rejected_reason(result, 2) == ("geometry", "geometry is a Polygon, not a Point")
 
@@ -153,9 +152,9 @@ def test_header_aliases_map_chinese_and_english_names():
 
 def test_a_table_without_names_or_places_is_refused():
     with pytest.raises(TableRejectedError, match="no firm-name column"):
-        import_firm_table(pd.DataFrame({"经度": ["121.5"], "纬度": ["31.2"]}))
+        import_firm_list(pd.DataFrame({"经度": ["121.5"], "纬度": ["31.2"]}))
     with pytest.raises(TableRejectedError, match="no place columns"):
-        import_firm_table(pd.DataFrame({"名称": ["甲"]}))
+        import_firm_list(pd.DataFrame({"名称": ["甲"]}))
 
 
 # --- values -----------------------------------------------------------------------
@@ -266,7 +265,7 @@ def test_nothing_is_lost_on_a_messy_table():
     cells = ["", "121.5", "31.2", "0", "abc", "9.14E+17", VALID[0], "上海市徐汇区", "甲公司"]
     table = pd.DataFrame(rng.choice(cells, size=(400, 5)),
                          columns=["名称", "经度", "纬度", "统一社会信用代码", "地址"])
-    result = import_firm_table(table)
+    result = import_firm_list(table)
     r = result.report
     assert r["rows_in"] == 400 == r["accepted"] + r["rejected"]
     assert sorted([*result.accepted["row"], *result.rejected["row"]]) == list(range(1, 401))
@@ -276,7 +275,7 @@ def test_nothing_is_lost_on_a_messy_table():
 
 
 def test_firm_file_round_trip_through_the_cli(tmp_path):
-    from ui.cli import main
+    from cli.main import main
     src = tmp_path / "firms.csv"
     src.write_text(HEADER + f"甲公司,{VALID[0]},121.50,31.20,,集成电路,10\n"
                    "=HYPERLINK(\"x\"),,0,0,,,\n", encoding="utf-8")
@@ -293,13 +292,13 @@ def test_firm_file_round_trip_through_the_cli(tmp_path):
 @pytest.mark.parametrize("failing", ["write_csv", "write_table_csv"])
 def test_the_accepted_file_and_its_rejected_rows_are_written_as_a_pair(tmp_path, monkeypatch,
                                                                         failing):
-    import firms.importing as importing
+    import firms.output as importing
 
     src = tmp_path / "firms.csv"
     src.write_text(HEADER + f"甲公司,{VALID[0]},121.50,31.20,,集成电路,10\n"
                    "乙公司,,0,0,,,\n", encoding="utf-8")
     out = tmp_path / "accepted.csv"
-    result = load_firms(src)
+    result = import_firm_list(src)
     importing.write_import(result, out)
     before = {p.name: p.read_bytes() for p in tmp_path.glob("accepted*")}
     assert set(before) == {"accepted.csv", "accepted.rejected.csv"}
@@ -308,7 +307,7 @@ def test_the_accepted_file_and_its_rejected_rows_are_written_as_a_pair(tmp_path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(importing, failing, broken)  # the accepted or the rejected file fails
-    other = load_firms(src)
+    other = import_firm_list(src)
     other.rejected["reason"] = "changed"
     other.accepted["name"] = "丙公司"
     with pytest.raises(UsageError, match="No space left"):
@@ -319,7 +318,7 @@ def test_the_accepted_file_and_its_rejected_rows_are_written_as_a_pair(tmp_path,
 
 
 def test_shipped_institutions_import_cleanly():
-    result = load_firms(DATA_DIR / "firms" / "institutions_named_in_seeds.csv")
+    result = import_firm_list(DATA_DIR / "firms" / "institutions_named_in_seeds.csv")
     assert result.report["rejected"] == 0
     assert (result.accepted["uscc"] == "").all()  # no invented credit codes
     assert (result.accepted["placement_precision_m"] == 1500).all()
@@ -338,7 +337,12 @@ def test_shipped_institutions_cite_the_seeds_and_sit_in_their_district(seeds_dir
 
 
 def test_the_row_limit_follows_memory_not_a_fixed_count(tmp_path):
-    from geo.readers import IMPORT_MEMORY_PER_FILE_BYTE, MAX_ROWS, check_memory, read_firm_table
+    from firms.intake.readers import (
+        IMPORT_MEMORY_PER_FILE_BYTE,
+        MAX_ROWS,
+        check_memory,
+        read_firm_table,
+    )
 
     assert MAX_ROWS > 100_000_000  # no fixed 2M cap
     check_memory(1_000_000, "small.csv", available=8 * 10**9)

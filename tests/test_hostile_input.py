@@ -1,7 +1,7 @@
 """Hostile and careless input: one clear line, no traceback, no lost file, bounded work.
 
 Each attack is a small file generated here and run through the real CLI
-(``python -m ui.cli``) in a subprocess: a refusal exits 2 with one ``shmap: error:``
+(``python -m cli.main``) in a subprocess: a refusal exits 2 with one ``shmap: error:``
 line; an import that finishes keeps rows in = accepted + rejected.
 """
 
@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from geo.errors import UsageError
-from geo.export import write_gpkg
-from geo.readers import table_from_bytes
+from firms.intake.readers import table_from_bytes
+from layers.errors import UsageError
+from layers.formats import write_gpkg
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -82,7 +82,7 @@ FIRMS = [["企业名称", "地址"], ["甲公司", "上海市浦东新区张江�
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=300, check=False)
 
 
@@ -129,7 +129,7 @@ def test_a_dimension_bomb_is_read_from_its_real_cells_in_bounded_memory(tmp_path
     # peak on Linux (kept across exec), which would hide the read under pytest's memory.
     probe = textwrap.dedent(f"""
         import json, re, resource
-        from geo.readers import read_firm_table
+        from firms.intake.readers import read_firm_table
 
         def peak_mb():
             with open("/proc/self/status") as status:
@@ -271,7 +271,7 @@ def test_chinese_gb18030_text_gets_no_encoding_warning():
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    from geo import readers
+    from firms.intake import readers
 
     monkeypatch.setattr(readers, "MAX_GEOJSON_BYTES", 100)
     path = tmp_path / "big.geojson"
@@ -398,10 +398,10 @@ def test_an_unwritable_gpkg_is_a_usage_error(tmp_path):
 # ---------------------------------------------------------------- cost
 
 def test_many_distinct_junk_datums_each_get_their_own_reason():
-    from firms.importing import import_firm_table
+    from firms.intake import import_firm_list
 
     rows = "".join(f"f{i},121.5,31.2,junk{i % 50}\n" for i in range(200))
     table, info = table_from_bytes(("企业名称,经度,纬度,坐标系\n" + rows).encode(), "j.csv")
-    result = import_firm_table(table, "wgs84", info)
+    result = import_firm_list(table, datum="wgs84", info=info)
     assert result.report["rejected_by_field"] == {"datum": 200}
     assert result.rejected.loc[7, "reason"].startswith("unknown datum 'junk7'")

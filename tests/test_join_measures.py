@@ -8,7 +8,8 @@ import shapely
 from shapely.geometry import Point, box
 
 import layers
-from firms.importing import load_firms
+from firms.intake import import_firm_list
+from firms.intake.importer import with_points as with_points_of
 from firms.shortlist import WEIGHTS, shortlist
 from firms.synth import synthetic_file_name, synthetic_firms
 from firms.zones import (
@@ -20,7 +21,6 @@ from firms.zones import (
     layer_measures,
     measures_of,
 )
-from geo.firms import with_points as with_points_of
 from geo.join import SortedPoints, bound_contains, firm_lonlat, zone_pairs
 from geo.measures import (
     location_quotients,
@@ -86,7 +86,7 @@ def test_join_counts_match_the_bound_and_are_conserved():
 
 
 def test_every_layer_joins_without_losing_points_of_a_partition():
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     pairs = join_all(firms)
     assert set(pairs) >= {"districts", "poles", "biomed_1_5_x", "parks"}
     assert len(pairs["districts"]) == len(firms) - _outside_districts(firms)
@@ -132,7 +132,7 @@ def test_measures_are_aligned_and_do_not_mutate(toy):
 
 
 def test_lq_of_the_whole_city_is_one_for_every_sector():
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     city = pd.DataFrame({"point": np.arange(len(firms)), "zone": "shanghai"})
     counts = zone_sector_counts(city, firms["sector"].reset_index(drop=True),
                                 pd.Index(["shanghai"]))
@@ -164,7 +164,7 @@ def test_zone_sector_table_lists_each_sector_present(toy):
 
 
 def test_layer_measures_for_a_real_layer():
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     m = layer_measures(firms, "new_towns", "ic")
     assert list(m.index) == list(layers.load("new_towns").index)
     assert (m["firms"] >= m["sector_firms"]).all()
@@ -172,7 +172,7 @@ def test_layer_measures_for_a_real_layer():
 
 
 def test_counts_kept_once_serve_every_sector_unchanged():
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     zones = layers.load("biomed_1_5_x")
     counts = layer_counts(firms, zones, join_layer(firm_points(firms), zones))
     before = counts.counts.copy()
@@ -185,8 +185,8 @@ def test_counts_kept_once_serve_every_sector_unchanged():
 
 def test_an_import_without_point_geometries_joins_and_measures_the_same():
     path = DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv"
-    with_points = load_firms(path).accepted
-    plain = load_firms(path, points=False).accepted
+    with_points = import_firm_list(path).accepted
+    plain = import_firm_list(path, points=False).accepted
     assert isinstance(with_points, gpd.GeoDataFrame)
     assert not isinstance(plain, gpd.GeoDataFrame) and "geometry" not in plain
     pd.testing.assert_frame_equal(plain, pd.DataFrame(with_points.drop(columns="geometry")))
@@ -208,7 +208,7 @@ def test_firm_positions_come_from_the_geometry_when_a_frame_has_one():
 
 
 def test_join_and_count_is_the_join_then_the_count_in_one_call():
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     zones = layers.load("new_towns")
     joined = join_and_count(firms, zones)
     pairs = join_layer(firm_points(firms), zones)
@@ -224,7 +224,7 @@ def test_join_and_count_is_the_join_then_the_count_in_one_call():
 def test_a_zones_strong_cluster_flag_does_not_depend_on_the_filter():
     from ui.views import layer_measure_tables, visible_frames, zone_table
 
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     frames = layers.load_all()
     entries = {e.id: e for e in layers.catalog()}
     zones = frames["ai_4_x"]
@@ -240,7 +240,7 @@ def test_a_zones_strong_cluster_flag_does_not_depend_on_the_filter():
 def test_coverage_counts_each_firm_once_and_shows_those_outside_every_zone():
     from ui.views import layer_coverage
 
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     frames = {k: layers.load(k) for k in ("districts", "poles")}
     pairs = join_all(firms, frames)
     entries = {e.id: e for e in layers.catalog()}
@@ -257,7 +257,7 @@ def test_coverage_counts_each_firm_once_and_shows_those_outside_every_zone():
 # --- shortlist and synthetic firms -------------------------------------------------
 
 def test_shortlist_shows_each_part_and_sums_them():
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     table = shortlist(firms, "biomed")
     parts = table[[f"score_{k}" for k in WEIGHTS]]
     assert np.allclose(parts.sum(axis=1), table["score"], atol=1e-3)
@@ -271,7 +271,7 @@ def test_shortlist_shows_each_part_and_sums_them():
 def test_a_shortlist_from_kept_counts_equals_one_counted_afresh():
     from firms.shortlist import CANDIDATE_LAYERS
 
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     points = firm_points(firms)
     counts = {lid: layer_counts(firms, layers.load(lid), join_layer(points, layers.load(lid)))
               for lid in CANDIDATE_LAYERS}
@@ -289,7 +289,7 @@ def test_synthetic_firms_are_labelled_in_every_row_and_name():
 
 
 def test_synthetic_firms_cluster_where_the_plan_puts_them():
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     m = layer_measures(firms, "biomed_1_5_x", "biomed")
     assert m.loc["biomed_core_zhangjiang", "lq"] > 1
 
@@ -300,7 +300,7 @@ def test_a_single_firm_joins_to_one_district():
 
 
 def test_cli_measures_shortlist_and_synth(tmp_path, capsys):
-    from ui.cli import main
+    from cli.main import main
     firms = str(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv")
     out = tmp_path / "m.csv"
     assert main(["measures", firms, "--layer", "new_towns", "--sector", "集成电路", "-o", str(out)]) == 0

@@ -40,7 +40,7 @@ from journey_steps import (
 from webpage import DOCS, MAP_IFRAME, draw_rectangle
 
 import layers
-from firms.importing import demo_firms
+from firms.demo import demo_firms
 from layers.documents import documents
 from ui.i18n import column_label, sector_labels, t
 from ui.views import visible_frames

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import layers
-from firms.importing import load_firms
+from firms.intake import import_firm_list
 from firms.synth import write_synthetic
 from firms.zones import firm_table, join_all, zones_for_measures
 from geo.measures import (
@@ -48,7 +48,7 @@ def reference_table(zones, pairs, firms):
 
 @pytest.fixture(scope="module")
 def joined(tmp_path_factory):
-    firms = load_firms(write_synthetic(30_000, 21, tmp_path_factory.mktemp("bincount"))).accepted
+    firms = import_firm_list(write_synthetic(30_000, 21, tmp_path_factory.mktemp("bincount"))).accepted
     firms.loc[firms.index[::7], "employees"] = np.nan  # cells without employee figures
     frames = layers.load_all()
     return firms, frames, join_all(firms, frames)

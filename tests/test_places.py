@@ -3,7 +3,12 @@
 import numpy as np
 import shapely
 
-from firms.places import OUTLINE_FILE, build_shanghai_outline, shanghai_outline, shanghai_places
+from firms.intake.places import (
+    OUTLINE_FILE,
+    build_shanghai_outline,
+    shanghai_outline,
+    shanghai_places,
+)
 from geo.cover import EDGE, INSIDE, OUTSIDE, CoverGrid
 from geo.prepared import prepared_copy
 from layers.provenance import read_provenance

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import layers
+from cli.main import main
 from layers.citations import quote_problem
 from layers.policy import (
     measure_problems,
@@ -16,7 +17,6 @@ from layers.policy import (
 )
 from layers.schema import split_list
 from layers.sectors import sector_ids
-from ui.cli import main
 
 SEED_FILES = ("000_9857f1df7ab7df07.txt", "001_2d09aa15b4157113.txt", "002_3cd0a6500466b35b.txt",
               "003_6b82db74c365b8ba.txt", "004_439b1b1ec0f8757f.txt")

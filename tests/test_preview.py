@@ -5,7 +5,7 @@ import re
 from matplotlib.text import Text
 
 import layers
-from ui.preview import preview_figure
+from cli.preview import preview_figure
 
 #: Words allowed in the Chinese figure: proper names, licences and the datum.
 PROPER = {"OpenStreetMap", "ODbL", "MetroMapOpenMiniProgram", "MIT", "WGS", "G"}

@@ -8,7 +8,7 @@ import zipfile
 from contextlib import closing
 
 import layers
-from ui.cli import main
+from cli.main import main
 from ui.i18n import group_label
 
 LAYER_IDS = ["districts", "poles", "axes", "new_towns", "g60_cities", "parks"]

@@ -17,10 +17,9 @@ import pytest
 from test_hostile_input import FIRMS, NS, sheet
 from test_hostile_input import xlsx as workbook
 
-from firms.importing import load_firm_bytes
-from geo import readers, xlsx
+from firms.intake import import_firm_list, readers, xlsx
+from firms.intake.readers import read_firm_table, table_from_bytes
 from geo.errors import ShmapError
-from geo.readers import read_firm_table, table_from_bytes
 from ui.refusals import FILE_MESSAGES, refusal_text
 from ui.views import import_summary
 
@@ -126,7 +125,7 @@ def _refusal(raw: bytes, name: str, kwargs: dict, limits: dict) -> str:
     with pytest.MonkeyPatch.context() as patch, pytest.raises(ShmapError) as caught:
         for (module, attr), value in limits.items():
             patch.setattr(module, attr, value)
-        load_firm_bytes(raw, name, **kwargs) if "max_rows" not in kwargs else \
+        import_firm_list(raw, name=name, **kwargs) if "max_rows" not in kwargs else \
             table_from_bytes(raw, name, **kwargs)
     return str(caught.value)
 
@@ -227,7 +226,7 @@ def test_every_refusal_geo_can_raise_has_its_pattern_and_is_provoked_here(tmp_pa
 # ---------------------------------------------------------------- the import report
 
 def _summary(raw: bytes, lang: str) -> dict[str, list[str]]:
-    table = import_summary(load_firm_bytes(raw, "企业.csv").report, lang)
+    table = import_summary(import_firm_list(raw, name="企业.csv").report, lang)
     out: dict[str, list[str]] = {}
     for item, value in table.itertuples(index=False):
         out.setdefault(item, []).append(value)

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from firms.importing import load_firms
+from cli.main import main
+from firms.intake import import_firm_list
 from firms.scale import firm_partitions, measures_dask
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
-from ui.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def sample(tmp_path_factory):
 
 @pytest.mark.parametrize(("layer_id", "sector"), [("biomed_1_5_x", "biomed"), ("districts", "ic")])
 def test_dask_measures_equal_the_in_memory_ones(sample, layer_id, sector):
-    memory = layer_measures(load_firms(sample).accepted, layer_id, sector)
+    memory = layer_measures(import_firm_list(sample).accepted, layer_id, sector)
     scaled, tally = measures_dask(sample, layer_id, sector, blocksize="2MB")
     assert tally == {"in": 100_000, "accepted": 100_000, "rejected": 0}
     for col in ("firms", "sector_firms", "unclassified", "strong_cluster", "designated"):
@@ -45,7 +45,7 @@ def test_cli_engine_dask(sample, tmp_path, capsys):
 def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample, tmp_path):
     from firms.scale import measures_dask_spatial
 
-    memory = layer_measures(load_firms(sample).accepted, "new_towns", "ic")
+    memory = layer_measures(import_firm_list(sample).accepted, "new_towns", "ic")
     tables, tally = measures_dask_spatial(sample, ["new_towns"], "ic", blocksize="2MB",
                                           npartitions=4, workdir=tmp_path)
     spatial = tables["new_towns"]
@@ -68,7 +68,7 @@ def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial):
             "--blocksize", "64KB", "-o", str(out)] + (["--spatial"] if spatial else [])
     assert main(args) == 0
     assert "rows in 2003: accepted 2000, rejected 3" in capsys.readouterr().err
-    memory = layer_measures(load_firms(path).accepted, "districts")
+    memory = layer_measures(import_firm_list(path).accepted, "districts")
     assert list(pd.read_csv(out, encoding="utf-8-sig")["firms"]) == list(memory["firms"])
 
 
@@ -77,7 +77,7 @@ def test_a_gb18030_file_is_read_by_blocks_as_the_single_machine_import_reads_it(
     gb = tmp_path / "gb18030.csv"
     gb.write_bytes(utf8.read_bytes().decode("utf-8").encode("gb18030"))
     assert "企业" in gb.read_bytes().decode("gb18030")  # Chinese headers and names
-    memory = layer_measures(load_firms(gb).accepted, "districts", "ic")
+    memory = layer_measures(import_firm_list(gb).accepted, "districts", "ic")
     scaled, tally = measures_dask(gb, "districts", "ic", blocksize="64KB")
     assert tally == {"in": 3_000, "accepted": 3_000, "rejected": 0}
     assert list(scaled["firms"]) == list(memory["firms"])

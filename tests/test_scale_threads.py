@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import layers
-from firms.importing import load_firms
-from firms.places import shanghai_places
+from firms.intake import import_firm_list
+from firms.intake.places import shanghai_places
 from firms.scale import measures_dask_layers
 from firms.synth import write_synthetic
 from firms.zones import join_all, join_and_count
@@ -74,7 +74,7 @@ def test_the_join_and_the_shanghai_test_leave_shared_geometries_unprepared():
     import shapely
 
     frames = layers.load_all()
-    firms = load_firms(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
+    firms = import_firm_list(DATA_DIR / "firms" / "firms_synthetic_n5000_seed1.csv").accepted
     joined = join_all(firms, frames)  # every layer, shared edges and overlaps resolved
     assert sum(len(p) for p in joined.values()) > len(firms)
     for lid, gdf in frames.items():
@@ -87,7 +87,7 @@ def test_sessions_joining_the_same_cached_layers_on_two_threads_agree(small):
     and the firms are shared objects; twenty rounds, each thread's counts equal."""
     import threading
 
-    firms = load_firms(small).accepted
+    firms = import_firm_list(small).accepted
     frames = {lid: layers.load(lid) for lid in ("districts", "new_towns", "biomed_1_5_x")}
     expected = {lid: join_and_count(firms, f).counts.counts for lid, f in frames.items()}
     barrier = threading.Barrier(2)

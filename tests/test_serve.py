@@ -39,7 +39,7 @@ def server(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
                                 stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -118,13 +118,13 @@ def test_service_is_read_only(server):
 
 def test_a_firm_list_is_served_beside_chosen_layers(tmp_path):
     """`shmap serve poles --firms FILE`: two collections, the firms' accepted rows."""
-    from firms.importing import load_firms
+    from firms.intake import import_firm_list
     from layers.settings import DATA_DIR
 
     firm_file = DATA_DIR / "firms" / "institutions_named_in_seeds.csv"
-    accepted = load_firms(firm_file).accepted
+    accepted = import_firm_list(firm_file).accepted
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "poles", "--firms",
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "poles", "--firms",
                              str(firm_file), "--port", str(port)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -151,7 +151,7 @@ def test_a_taken_port_is_one_clear_error():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "ui.cli", "serve", "poles", "--port",
+        result = subprocess.run([sys.executable, "-m", "cli.main", "serve", "poles", "--port",
                                  str(port)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
+from cli.main import main
 from layers.settings import DATA_DIR
 from layers.validate import validation_problems
-from ui.cli import main
 
 
 @pytest.fixture

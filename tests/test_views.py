@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import layers
-from firms.importing import demo_firms
+from firms.demo import demo_firms
 from firms.shortlist import shortlist
 from layers.documents import document_citation, documents
 from layers.policy import policy_measures, sector_targets
@@ -150,12 +150,12 @@ def test_import_reasons_and_placements_in_the_readers_language():
 
 
 def test_every_reason_the_import_writes_for_a_bad_row_reads_in_chinese():
-    from firms.importing import import_firm_table
+    from firms.intake import import_firm_list
 
     table = pd.DataFrame({"企业名称": ["甲", "", "丙", "丁"], "经度": ["121.5", "121.5", "x", "121.5"],
                           "纬度": ["31.2", "31.2", "31.2", "31.2"],
                           "坐标系": ["ED50", "", "", ""]})
-    reasons = import_firm_table(table).rejected["reason"]
+    reasons = import_firm_list(table).rejected["reason"]
     assert len(reasons) == 3
     for reason in reasons:  # the patterns follow the import's own wording
         assert phrase(reason, "zh") != reason, reason

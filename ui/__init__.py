@@ -1,2 +1,2 @@
-"""What a person sees: the map builder and page packaging, the app's views, labels in
-Chinese and English, basemaps, the preview figure and the ``shmap`` command line."""
+"""The web app's floor: the map builder and its page, the app's views and panels, labels in
+Chinese and English (:mod:`ui.i18n`, also used by :mod:`cli` for its words), basemaps."""

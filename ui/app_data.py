@@ -10,16 +10,17 @@ import hashlib
 import streamlit as st
 
 import layers
-from firms.importing import demo_firms
+from firms.demo import demo_firms
+from firms.intake import import_firm_list
+from firms.intake.xlsx import sheet_names
 from firms.shortlist import CANDIDATE_LAYERS, shortlist
 from firms.zones import firm_points, join_and_count
 from geo.errors import ShmapError
-from geo.xlsx import sheet_names
 from layers.io import display_base
 from ui.cache import SizedCache, approx_bytes
 from ui.i18n import t
 from ui.search import zone_index
-from ui.uploading import import_upload
+from ui.uploading import stage_line
 from ui.views import firms_of_sectors, plain_markdown
 
 __all__ = ["CACHE_MB", "all_layers", "cached_demo_firms", "cached_join", "cached_points",
@@ -99,14 +100,15 @@ def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], la
         return kept, firms_key
     with st.sidebar.status(t("importing", lang, name=plain_markdown(name)), expanded=True) as box:
         try:
-            result = import_upload(raw, name, datum=datum, sheet=sheet, stage=lambda k, **v: box.write(
-                t(k, lang, **{n: plain_markdown(x) for n, x in v.items()})))
+            result = import_firm_list(raw, name=name, datum=datum, sheet=sheet,
+                                      on_stage=lambda k, v: box.write(
+                                          stage_line(k, v, lang, escape=plain_markdown)))
         except ShmapError:
             box.update(label=t("stage_failed", lang), state="error")
             raise
         store().put(key, result, approx_bytes(result.accepted, deep=True)
                     + approx_bytes(result.rejected, deep=True))
-        box.write(t("stage_join", lang))
+        box.write(stage_line("join", {}, lang))
         for lid in join_layers:
             cached_join(firms_key, lid, result.accepted)
         box.update(label=t("stage_done", lang), state="complete", expanded=False)

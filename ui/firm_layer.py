@@ -23,9 +23,9 @@ import shapely
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from firms.intake.importer import with_points
 from geo.breaks import class_breaks, class_of
 from geo.datum import convert
-from geo.firms import with_points
 from geo.grid import firm_grid
 from geo.join import SortedPoints, firm_lonlat
 from layers.sectors import taxonomy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from firms.classify import UNCLASSIFIED
+from firms.intake.classify import UNCLASSIFIED
 from layers.schema import split_list
 from layers.sectors import taxonomy
 
@@ -164,8 +164,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare_pick": ("选择要对比的区域（最多 5 个）", "Zones to compare (up to 5)"),
     "compare_hint": ("选择区域后显示各指标的柱状图。", "Pick zones to see a bar chart per measure."),
     "stage_read": ("读取文件 {name}", "Reading {name}"),
-    "stage_check": ("检查各行（坐标、名称、信用代码）", "Checking rows (coordinates, names, credit codes)"),
-    "stage_place": ("按地址定位无坐标的行", "Placing rows without coordinates by address"),
+    "stage_check": ("检查 {rows} 行（坐标、名称、信用代码）", "Checking {rows} rows (coordinates, names, credit codes)"),
+    "stage_place": ("按地址定位 {rows} 行无坐标的企业", "Placing {rows} rows without coordinates by address"),
     "stage_classify": ("归入产业：接受 {accepted} 行，拒绝 {rejected} 行", "Classified: {accepted} accepted, {rejected} rejected"),
     "stage_join": ("与图层区域空间连接", "Joining with the layers' zones"),
     "stage_done": ("导入完成", "Import done"),

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.export import json_value
+from layers.formats import json_value
 
 __all__ = ["ASSET_BASE", "FrameGeoJson", "cluster_assets", "draw_assets", "feature_collection",
            "leaflet_assets", "offline", "round_coords", "safe_text", "swatch"]

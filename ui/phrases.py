@@ -1,6 +1,6 @@
 """The import's reasons, flags and placements in the reader's language.
 
-geo/firm_steps.py writes them in English (the rejected-rows CSV for machines keeps
+firms/intake/steps.py writes them in English (the rejected-rows CSV for machines keeps
 that text). Here each known pattern is given in Chinese and English; a text that
 matches no pattern is shown as it is (e.g. a reader's message about a malformed
 geometry) — the one place English may stay in the Chinese import report.

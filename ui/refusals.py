@@ -1,8 +1,8 @@
 """A refused file's message, and the read's warnings, in the reader's language.
 
-geo/readers.py, geo/xlsx.py and geo/firms.py refuse a whole file with one English
-message (an :class:`~geo.errors.UnreadableFileError` or
-:class:`~geo.errors.TableRejectedError`), which the CLI prints as it is. The app
+firms/intake/readers.py, firms/intake/xlsx.py and firms/intake/importer.py refuse a whole file with one English
+message (an :class:`~firms.intake.errors.UnreadableFileError` or
+:class:`~firms.intake.errors.TableRejectedError`), which the CLI prints as it is. The app
 shows it through :func:`refusal_text`: each message's pattern is given here in
 Chinese and English, in the same (pattern, Chinese, English) form as the import's
 row reasons (:mod:`ui.phrases`). A group named ``d`` holds a library's own words
@@ -22,7 +22,7 @@ _AGAIN_ZH, _AGAIN_EN = "请在 Excel 中打开并重新保存，或导出 CSV", 
 
 #: (pattern, Chinese, English) of every whole-file message of geo/ (and the encoding warning).
 FILE_MESSAGES: tuple[tuple[str, str, str], ...] = (
-    # geo/readers.py: text, CSV, GeoJSON, size and memory
+    # firms/intake/readers.py: text, CSV, GeoJSON, size and memory
     (r"(.+): not UTF-8 or GB18030 text \(byte 0x(.+) at offset (.+)\); save it as UTF-8 CSV",
      "{0}：不是 UTF-8 或 GB18030 文本（偏移 {2} 处的字节 0x{1}）；请另存为 UTF-8 CSV",
      "{0}: not UTF-8 or GB18030 text (byte 0x{1} at offset {2}); save it as UTF-8 CSV"),
@@ -84,7 +84,7 @@ FILE_MESSAGES: tuple[tuple[str, str, str], ...] = (
      "如果名称显示为乱码，请把文件另存为 UTF-8 后重新导入",
      "{0}: the text was read as GB18030 but looks like Latin-1/Windows-1252 (e.g. {1}, read "
      "as {2}); if names look garbled, save the file as UTF-8 and import it again"),
-    # geo/xlsx.py: the archive, the limits, the sheets
+    # firms/intake/xlsx.py: the archive, the limits, the sheets
     (r"(.+): not an \.xlsx file \(not a zip archive\); save it from Excel as \.xlsx or export a CSV",
      "{0}：不是 .xlsx 文件（不是 zip 压缩包）；请在 Excel 中另存为 .xlsx，或导出 CSV",
      "{0}: not an .xlsx file (not a zip archive); save it from Excel as .xlsx or export a CSV"),
@@ -135,7 +135,7 @@ FILE_MESSAGES: tuple[tuple[str, str, str], ...] = (
      "或把它们复制到同一个工作表中",
      "{0}: data on {1} sheets: {2}; import one sheet at a time (the CLI's --sheet NAME), "
      "or copy them into one sheet"),
-    # geo/firms.py: the table was read but has no column to import by
+    # firms/intake/importer.py: the table was read but has no column to import by
     (r"no firm-name column: expected a header such as 企业名称, 名称 or name \(found: (.*)\)",
      "没有企业名称列：表头应为 企业名称、名称 或 name 等（文件中的列：{0}）",
      "no firm-name column: expected a header such as 企业名称, 名称 or name (found: {0})"),
@@ -147,7 +147,7 @@ FILE_MESSAGES: tuple[tuple[str, str, str], ...] = (
 #: (pattern, Chinese, English) of a library's words inside a message (the group ``d``),
 #: each replaced wherever it occurs, in order. Unknown words stay as they are.
 DETAILS: tuple[tuple[str, str, str], ...] = (
-    # what a GeoJSON member turned out to be (geo.readers._kind)
+    # what a GeoJSON member turned out to be (firms.intake.readers._kind)
     *((rf"\A{en}\Z", zh, en) for en, zh in (
         ("an object", "对象"), ("a list", "列表"), ("a string", "字符串"), ("a boolean", "布尔值"),
         ("null", "空值 null"), ("a number", "数字"), ("a value", "值"))),
@@ -181,7 +181,7 @@ DETAILS: tuple[tuple[str, str, str], ...] = (
     (r"\ABad CRC-32 for file '(.+)'\Z", "压缩包中的 '{0}' CRC-32 校验不符", "Bad CRC-32 for file '{0}'"),
     (r"\AFile contains no valid workbook part\Z", "压缩包中没有有效的工作簿部分",
      "File contains no valid workbook part"),
-    # a workbook's sheets with data, as geo.xlsx lists them
+    # a workbook's sheets with data, as firms.intake.xlsx lists them
     (r" \(([\d,]+) (rows?)\)", "（{0} 行）", " ({0} {1})"),
     # the OS, reading a file by path (the CLI)
     (r"\AIs a directory\Z", "这是一个文件夹", "Is a directory"),

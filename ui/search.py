@@ -7,7 +7,7 @@ most ``PINYIN_LIMIT`` firms — by the pinyin initials of its name (``zxgj`` for
 中芯国际…). pypinyin takes ~0.1 ms a name (it segments the name into words), so
 the initials of 10,000 names cost about a second, once per list (the app caches
 the keys with the list); 100k names would cost ~10 s, so larger lists go without.
-Everything is compared after :func:`geo.text.fold` (NFKC, lower case).
+Everything is compared after :func:`layers.text.fold` (NFKC, lower case).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import geopandas as gpd
 import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
-from geo.text import fold
 from layers.catalog import LayerEntry
+from layers.text import fold
 
 __all__ = ["PINYIN_LIMIT", "Hit", "firm_keys", "pinyin_initials", "pinyin_keys", "search", "zone_index"]
 

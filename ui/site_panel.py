@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.errors import ShmapError
-from geo.export import output_name
+from layers.formats import output_name
 from layers.settings import PROJECT_ROOT
 from ui.drawn import drawn_polygon, measures_for_polygon, polygon_tables
 from ui.i18n import t

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from geo.errors import UsageError
+from layers.errors import UsageError
 from ui.mapview import center_of
 from ui.page import standalone_html
 from ui.webmap import MapOptions, build_map

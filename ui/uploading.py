@@ -1,41 +1,25 @@
-"""An uploaded firm list imported in named stages (read, check, place, classify),
-each announced to a callback so the app can show progress — no Streamlit here."""
+"""An upload's import as the app shows it: each stage's line in the reader's language, and
+the rejected rows for reading — no Streamlit here. The import itself is
+:func:`firms.intake.import_firm_list`, the one entry point."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from firms.importing import import_firm_table
-from geo.firms import ImportResult
-from geo.readers import table_from_bytes
 from ui.i18n import column_label, t
 from ui.phrases import phrase
 
-__all__ = ["import_upload", "rejected_view"]
+__all__ = ["rejected_view", "stage_line"]
 
 
-def import_upload(raw: bytes, name: str, *, datum: str, sheet: str | None = None,
-                  stage: Callable[..., None] = lambda key, **values: None) -> ImportResult:
-    """Import an upload's bytes, calling ``stage(label_key, **values)`` as each stage
-    starts (``sheet``: the workbook sheet a person picked, or None for the only one
-    with data): ``stage_read``, ``stage_check``, ``stage_place`` (only when some rows are
-    placed by address) and ``stage_classify`` (with the counts)."""
-    stage("stage_read", name=name)
-    table, info = table_from_bytes(raw, name, sheet=sheet)
-    info["file"] = name
-
-    def progress(message: str) -> None:  # geo.firms.import_firms' own steps
-        if message.startswith("checking"):
-            stage("stage_check")
-        elif message.startswith("placing"):
-            stage("stage_place")
-
-    result = import_firm_table(table, datum, info, progress)
-    stage("stage_classify", accepted=f"{result.report['accepted']:,}",
-          rejected=f"{result.report['rejected']:,}")
-    return result
+def stage_line(key: str, values: Mapping[str, object], lang: str, *,
+               escape: Callable[[str], str] = str) -> str:
+    """The line a person reads when import stage ``key`` starts (its figures grouped by
+    thousands, file names passed through ``escape``)."""
+    words = {n: f"{v:,}" if isinstance(v, int) else escape(str(v)) for n, v in values.items()}
+    return t(f"stage_{key}", lang, **words)
 
 
 def rejected_view(rejected: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -25,10 +25,10 @@ import pandas as pd
 
 from geo.breaks import class_of
 from geo.datum import convert
-from geo.export import in_datum
 from geo.grid import firm_grid
 from geo.join import SortedPoints
 from layers.catalog import LayerEntry
+from layers.formats import in_datum
 from ui.basemaps import basemap
 from ui.firm_layer import (
     CLASS_COLOURS,

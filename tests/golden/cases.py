@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from firms.intake import uscc
 from firms.synth import synthetic_firms
-from geo import uscc
 from layers.settings import DATA_DIR
 
 SHIPPED = ("institutions_named_in_seeds.csv", "firms_synthetic_n5000_seed1.csv")

@@ -18,7 +18,7 @@ HERE = Path(__file__).parent
 sys.path[:0] = [str(HERE.parent.parent), str(HERE.parent)]
 
 import layers  # noqa: E402
-from firms.importing import load_firm_bytes  # noqa: E402
+from firms.intake import import_firm_list  # noqa: E402
 from firms.zones import layer_measures  # noqa: E402
 from golden.cases import SHIPPED, messy_firms, shipped  # noqa: E402
 from layers.sectors import sector_ids  # noqa: E402
@@ -29,7 +29,7 @@ MEASURE_LAYERS = ("districts", "new_towns", "g60", "biomed_1_5_x", "parks")
 def outputs(raw: bytes, name: str) -> dict:
     """Accepted firms (lon/lat instead of geometry), rejected rows, report, and the
     measures of a few layers for every sector."""
-    result = load_firm_bytes(raw, name)
+    result = import_firm_list(raw, name=name)
     accepted = pd.DataFrame(result.accepted.drop(columns="geometry"))
     measures = []
     for lid in MEASURE_LAYERS:

@@ -3,7 +3,7 @@
 Shanghai's outline (its districts and 小洋山 of 临港新片区, plus a 1 km margin) is
 stored in ``data/shanghai_outline.geojson`` rather than rebuilt by every process
 (a union and a metric buffer of the OSM districts); :func:`build_shanghai_outline`
-makes it and ``python -m firms.places`` rewrites the file and its provenance entry.
+makes it and ``python -m firms.intake.places`` rewrites the file and its provenance entry.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import shapely
 
 import layers
+from firms.intake.importer import Places
 from geo.cover import CoverGrid
-from geo.firms import Places
 from geo.metric import area_km2, buffer_m
 from layers.io import base_units
 from layers.provenance import derived_entry, read_provenance, write_provenance
@@ -29,7 +29,7 @@ __all__ = ["OUTLINE_FILE", "SHANGHAI_MARGIN_M", "build_shanghai_outline", "shang
 #: Firms must fall within the districts plus this margin (coastline and datum slop).
 SHANGHAI_MARGIN_M = 1000.0
 OUTLINE_FILE = DATA_DIR / "shanghai_outline.geojson"
-OUTLINE_SOURCE = ("derived by firms/places.py build_shanghai_outline: union of the 16 districts "
+OUTLINE_SOURCE = ("derived by firms/intake/places.py build_shanghai_outline: union of the 16 districts "
                   "of base/districts_osm.geojson and the lingang_yangshan feature of "
                   "layers/poles.geojson, buffered 1 km in EPSG:32651 (quad_segs=4)")
 

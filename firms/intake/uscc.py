@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.columns import Labels
-from geo.text import fold, fold_series
+from firms.intake.columns import Labels
+from layers.text import fold, fold_series
 
 __all__ = [
     "CHARSET", "WEIGHTS", "check_character", "is_mangled_number", "normalise",

@@ -1,6 +1,6 @@
 """Import a firm table: map headers, check every value, place and de-duplicate.
 
-Pure: takes a frame of text cells (see :mod:`geo.readers`) and the named places
+Pure: takes a frame of text cells (see :mod:`firms.intake.readers`) and the named places
 of Shanghai, returns accepted firms (a GeoDataFrame in EPSG:4326), rejected rows
 (original values plus ``row``, ``field``, ``reason``) and a report. Nothing is
 lost: ``rows_in == accepted + rejected`` always.
@@ -34,7 +34,7 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -43,11 +43,10 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from geo.columns import stripped, text_series
-from geo.crs import STORAGE_CRS
-from geo.datum import parse_datum
-from geo.errors import TableRejectedError
-from geo.firm_steps import (
+from firms.intake.classify import classify as classify_by_code
+from firms.intake.columns import stripped, text_series
+from firms.intake.errors import TableRejectedError
+from firms.intake.steps import (
     SHANGHAI_BOX,
     Classes,
     Classifier,
@@ -65,7 +64,9 @@ from geo.firm_steps import (
     read_employees,
     row_datums,
 )
-from geo.text import fold
+from geo.crs import STORAGE_CRS
+from geo.datum import parse_datum
+from layers.text import fold
 
 __all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers",
            "with_points"]
@@ -172,28 +173,29 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
 
 
 def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
-                 classify: Classifier | None = None,
-                 progress: Callable[[str], None] | None = None,
+                 classify: Classifier = classify_by_code,
+                 on_stage: Callable[[str, Mapping[str, object]], None] | None = None,
                  points: bool = True) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
 
     ``classify(codes, industries, names)`` returns (sector id or "unclassified",
-    how) per row; without it every firm is unclassified. ``progress`` receives a
-    line per stage. ``points=False`` (for counting only, e.g. the dask engine's
-    blocks) returns the accepted firms as a plain DataFrame with ``lon``/``lat`` and
-    no point geometries (about 200 MB and a second less per million firms).
+    how) per row (default: the taxonomy's GB/T 4754 and alias rules). ``on_stage(key,
+    values)`` hears ``check`` and, when some rows are placed by address, ``place``.
+    ``points=False`` (for counting only, e.g. the dask engine's blocks) returns the
+    accepted firms as a plain DataFrame with ``lon``/``lat`` and no point geometries
+    (about 200 MB and a second less per million firms).
     """
     default_datum = parse_datum(default_datum)
-    say = progress or (lambda _msg: None)
+    say = on_stage or (lambda _key, _values: None)
     table, renamed, geometry_errors = own_columns(table)
     mapping = map_headers(table.columns)
     _check_columns(table, mapping)
     work = RowWork(table, mapping)
-    say(f"checking {work.n:,} rows")
+    say("check", {"rows": work.n})
     check_names(work, geometry_errors)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
     if coords.need_address.any():
-        say(f"placing {int(coords.need_address.sum()):,} rows by address")
+        say("place", {"rows": int(coords.need_address.sum())})
     place_by_address(work, coords, places)
     check_inside(work, coords, places)
     credit = check_credit_codes(work)
@@ -206,7 +208,6 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
                                        .sum()))
     report["renamed_columns"] = renamed
-    say(f"{report['accepted']:,} accepted, {report['rejected']:,} rejected")
     return ImportResult(accepted, rejected, report)
 
 

@@ -2,10 +2,10 @@
 
 Every cell comes back as text (``""`` when empty), so codes keep their leading
 zeros and a column of digits with a blank cell never turns into floats. The
-parsing and checking of values happens in :mod:`geo.firms`, which is pure.
+parsing and checking of values happens in :mod:`firms.intake.importer`, which is pure.
 
 Work is bounded for every reader (rows, header size, XLSX cells actually present
-— see :mod:`geo.xlsx` —, GeoJSON nesting), and every refusal is one
+— see :mod:`firms.intake.xlsx` —, GeoJSON nesting), and every refusal is one
 :class:`UnreadableFileError` saying what, where and how to fix it.
 """
 
@@ -23,9 +23,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from geo.errors import UnreadableFileError
-from geo.xlsx import cell_text as _cell_text
-from geo.xlsx import read_xlsx
+from firms.intake.errors import UnreadableFileError
+from firms.intake.xlsx import cell_text as _cell_text
+from firms.intake.xlsx import read_xlsx
 
 __all__ = [
     "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
@@ -170,7 +170,7 @@ def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
 
 def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx", max_rows: int = MAX_ROWS, *,
                           sheet: str | None = None) -> pd.DataFrame:
-    """The sheet with data (or ``sheet``) of an XLSX as strings (see :func:`geo.xlsx.read_xlsx`)."""
+    """The sheet with data (or ``sheet``) of an XLSX as strings (see :func:`firms.intake.xlsx.read_xlsx`)."""
     return _cap(read_xlsx(raw, name, max_rows, sheet=sheet)[0], max_rows)
 
 

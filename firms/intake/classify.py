@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.columns import arrow_text
+from firms.intake.columns import arrow_text
 from layers.sectors import first_sectors, sector_ids
 from layers.settings import DATA_DIR
 

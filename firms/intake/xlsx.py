@@ -22,7 +22,7 @@ from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 
-from geo.errors import UnreadableFileError
+from firms.intake.errors import UnreadableFileError
 
 __all__ = ["MAX_XLSX_CELLS", "MAX_XLSX_COLUMNS", "cell_text", "read_xlsx", "sheet_names"]
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pyarrow as pa
 from shapely.geometry.base import BaseGeometry
 
-from geo.columns import Labels, arrow_text, constant_text, folded_codes, text_series
+from firms.intake.columns import Labels, arrow_text, constant_text, folded_codes, text_series
 from geo.cover import CoverGrid
-from geo.text import fold_series
+from layers.text import fold_series
 
 __all__ = ["Places", "Problems", "RowWork"]
 

@@ -13,11 +13,11 @@ import io
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Mapping
 
-from geo.gpkg import datum_crs
 from layers.catalog import catalog
+from layers.gpkg import datum_crs
 from layers.metadata import layer_styles
-from ui.i18n import group_label
 
 __all__ = ["qgs_text", "qgz_bytes"]
 
@@ -37,8 +37,10 @@ def _layer_title(entry) -> str:
     return f"{entry.title_zh} / {entry.title_en}"
 
 
-def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = "") -> str:
-    """QGIS project XML with one layer per GeoPackage table of ``layer_ids``."""
+def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = "",
+             group_names: Mapping[str, str] | None = None) -> str:
+    """QGIS project XML with one layer per GeoPackage table of ``layer_ids``, grouped as in
+    the app; ``group_names`` gives each group's shown name (its id where missing)."""
     chosen = [e for e in catalog() if e.id in set(layer_ids)]
     ids = {e.id: f"{e.id}_{uuid.uuid5(uuid.NAMESPACE_URL, gpkg_name + e.id).hex[:12]}"
            for e in chosen}
@@ -50,7 +52,7 @@ def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = ""
     groups: dict[str, ET.Element] = {}
     for e in reversed(chosen):  # top of the tree is drawn last: the base goes to the bottom
         if e.group not in groups:
-            name = f"{group_label(e.group, 'zh')} / {group_label(e.group, 'en')}"
+            name = (group_names or {}).get(e.group, e.group)
             groups[e.group] = ET.SubElement(tree, "layer-tree-group", name=name,
                                             checked="Qt::Checked", expanded="1")
         ET.SubElement(groups[e.group], "layer-tree-layer", id=ids[e.id], name=_layer_title(e),
@@ -73,10 +75,12 @@ def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = ""
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
 
 
-def qgz_bytes(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = "") -> bytes:
+def qgz_bytes(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = "",
+              group_names: Mapping[str, str] | None = None) -> bytes:
     """The ``.qgz`` (a zip holding the ``.qgs``) of :func:`qgs_text`."""
     buf = io.BytesIO()
     stem = gpkg_name.rsplit(".", 1)[0]
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{stem}.qgs", qgs_text(gpkg_name, layer_ids, datum=datum, title=title))
+        z.writestr(f"{stem}.qgs", qgs_text(gpkg_name, layer_ids, datum=datum, title=title,
+                                                  group_names=group_names))
     return buf.getvalue()

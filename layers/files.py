@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from geo.errors import UsageError
+from layers.errors import UsageError
 
 __all__ = ["check_output", "replacing", "replacing_path", "same_file", "write_bytes", "write_text"]
 

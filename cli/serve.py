@@ -23,9 +23,9 @@ from pathlib import Path
 import geopandas as gpd
 import yaml
 
-from geo.errors import UsageError
-from geo.export import to_geojson
+from layers.errors import UsageError
 from layers.exporting import export_files
+from layers.formats import to_geojson
 from layers.metadata import export_metadata
 
 __all__ = ["Collection", "pygeoapi_config", "serve", "write_collections"]

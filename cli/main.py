@@ -15,22 +15,25 @@ import geopandas as gpd
 import pandas as pd
 
 import layers
-from firms.importing import check_import_paths, load_firms, write_import
+from cli.gis import add_gis_commands
+from cli.inputs import check_layers, firms_or_error, selected_layers
+from firms.output import check_import_paths, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
 from geo.datum import DATUMS, parse_datum
-from geo.errors import ShmapError, UsageError
-from geo.export import output_name, output_path, write_table_csv
-from geo.files import check_output, replacing, replacing_path, write_bytes
-from layers.exporting import FORMATS, export_files, filter_by_sectors
+from geo.errors import ShmapError
+from layers.errors import UsageError
+from layers.exporting import FORMATS, export_files
+from layers.files import check_output, replacing, replacing_path, write_bytes
+from layers.formats import output_name, output_path, write_table_csv
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
+from layers.qgis_project import qgz_bytes
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
-from ui.cli_gis import add_gis_commands
-from ui.qgis_project import qgz_bytes
+from ui.i18n import GROUPS, group_label
 
 __all__ = ["main", "parser", "selected_layers", "write_export"]
 
@@ -47,23 +50,6 @@ def _cmd_layers(args) -> int:
     return 0
 
 
-def _check_layers(layer_ids) -> None:
-    known = {e.id for e in layers.catalog()}
-    unknown = [i for i in layer_ids if i not in known]
-    if unknown:
-        raise UsageError(f"unknown layer {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-
-
-def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
-    """The named layers, each filtered to the sectors (unknown ids raise UsageError)."""
-    _check_layers(layer_ids)
-    try:
-        sectors = parse_sector_ids(sector_ids or [])
-    except ValueError as err:
-        raise UsageError(str(err)) from err
-    return {i: filter_by_sectors(layers.load(i), sectors) for i in layer_ids}
-
-
 def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
     companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
@@ -74,7 +60,8 @@ def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum
         gpkg_name = next(iter(files))
         kept = [k for k, f in frames.items() if len(f)]
         files[output_name(out.stem, suffix="qgz", datum=datum)] = qgz_bytes(
-            gpkg_name, kept, datum=parse_datum(datum), title=out.stem)
+            gpkg_name, kept, datum=parse_datum(datum), title=out.stem,
+            group_names={g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS})
     for name, content in files.items():
         write_bytes(out.parent / name, content)
     return out
@@ -116,7 +103,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_preview(args) -> int:
-    from ui.preview import preview_figure
+    from cli.preview import preview_figure
 
     ids = args.layers or [e.id for e in layers.catalog() if e.id not in ("districts", "g60_cities")]
     frames = selected_layers(ids, args.sector)
@@ -128,18 +115,10 @@ def _cmd_preview(args) -> int:
     return 0
 
 
-def _firms_or_error(path: str, datum: str, *, progress: bool = False,
-                    sheet: str | None = None, points: bool = True):
-    try:
-        return load_firms(path, datum, progress=progress, sheet=sheet, points=points)
-    except ShmapError as err:  # an unreadable file or table: the message names what and why
-        raise UsageError(str(err)) from err
-
-
 def _cmd_firms_import(args) -> int:
     out = Path(args.output)
     check_import_paths(Path(args.file), out)  # before the work: nothing the user has is replaced
-    result = _firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet)
+    result = firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet)
     rej = write_import(result, out)
     r = result.report
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
@@ -167,7 +146,7 @@ def _sector_or_error(values) -> str | None:
 
 
 def _cmd_measures(args) -> int:
-    _check_layers([args.layer])
+    check_layers([args.layer])
     if args.output:
         check_output(args.output, inputs=[args.firms])
     sector = _sector_or_error(args.sector)
@@ -176,7 +155,7 @@ def _cmd_measures(args) -> int:
         print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
-        firms = _firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
+        firms = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
         table = layer_measures(firms, args.layer, sector)
     _write_table(table.reset_index(names="id"), args.output)
     return 0
@@ -207,7 +186,7 @@ def _cmd_shortlist(args) -> int:
     sector = _sector_or_error(args.sector)
     if args.output:
         check_output(args.output, inputs=[args.firms] if args.firms else [])
-    firms = (_firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
+    firms = (firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
              if args.firms else None)
     table = shortlist(firms, sector).head(args.top)
     _write_table(table.reset_index(names="id"), args.output)

@@ -1,11 +1,12 @@
 """``shmap serve`` (the layers as OGC API – Features) and ``shmap schema`` (the JSON
-Schema of the layer fields): the GIS commands of :mod:`ui.cli`."""
+Schema of the layer fields): the GIS commands of :mod:`cli.main`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import layers
+from cli.inputs import firms_or_error, selected_layers
 from geo.datum import DATUMS
 
 __all__ = ["add_gis_commands"]
@@ -24,13 +25,12 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from ui.cli import _firms_or_error, selected_layers  # the CLI's own checks
-    from ui.serve import serve  # pygeoapi is imported only on this path
+    from cli.serve import serve  # pygeoapi is imported only on this path
 
     ids = args.layers or [e.id for e in layers.catalog()]
     frames = selected_layers(ids, None)
     titles = {e.id: f"{e.title_en} / {e.title_zh}" for e in layers.catalog()}
-    firms = _firms_or_error(args.firms, args.datum).accepted if args.firms else None
+    firms = firms_or_error(args.firms, args.datum).accepted if args.firms else None
 
     def ready(url: str) -> None:
         extra = " and the firms" if firms is not None else ""

@@ -1,12 +1,12 @@
 """The steps of a firm import, one function each, in the order they run.
 
-:func:`geo.firms.import_firms` calls them in turn over one :class:`RowWork` — the
+:func:`firms.intake.importer.import_firms` calls them in turn over one :class:`RowWork` — the
 text table, its mapped columns, the first problem of each rejected row and the
 notes of flagged rows. Each step states its rule in its docstring; a step only
 adds problems to rows that have none yet, so a rejected row keeps its first reason.
 All coordinates are WGS84 lon/lat (EPSG:4326) once :func:`read_coordinates` is done.
 
-Columns are Arrow text and per-row labels integer codes (:mod:`geo.columns`): a
+Columns are Arrow text and per-row labels integer codes (:mod:`firms.intake.columns`): a
 column with few distinct values is folded and decided once per value, numbers are
 cast by Arrow with the careful path only for cells it cannot read, and a step
 whose column is absent is skipped.
@@ -24,18 +24,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from geo import uscc
-from geo.columns import (
+from firms.intake import uscc
+from firms.intake.columns import (
     Labels,
     arrow_text,
     blank_after_fold,
     numbers,
     text_series,
 )
+from firms.intake.rows import Places, Problems, RowWork
 from geo.datum import DATUMS, convert, parse_datums
-from geo.firm_rows import Places, Problems, RowWork
 from geo.prepared import prepared_copy
-from geo.text import fold_arrow
+from layers.text import fold_arrow
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
            "Problems", "RowWork", "check_credit_codes", "check_inside", "check_names",
@@ -48,7 +48,7 @@ SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
 
 
 def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None:
-    """A firm name is required (empty once folded: :func:`geo.columns.blank_after_fold`);
+    """A firm name is required (empty once folded: :func:`firms.intake.columns.blank_after_fold`);
     a GeoJSON feature without a usable Point is rejected with the reason the reader
     gave (``geometry_errors``, "" where fine)."""
     work.problems.add(blank_after_fold(work.arrow("name")), "name", "empty firm name")
@@ -204,7 +204,7 @@ CreditCodes = uscc.CreditCodes
 def check_credit_codes(work: RowWork) -> CreditCodes:
     """统一社会信用代码 are text. A number mangled by a spreadsheet (``9.14E+17``)
     rejects the row; any other invalid code is kept and flagged. Valid codes are
-    recognised vectorised (:func:`geo.uscc.problems_many`)."""
+    recognised vectorised (:func:`firms.intake.uscc.problems_many`)."""
     n = work.n
     if "uscc" not in work.columns:
         return CreditCodes(work.get("uscc"), np.zeros(n, bool), np.ones(n, bool),

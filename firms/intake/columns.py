@@ -4,7 +4,7 @@ A million-row firm file holds few distinct datums, industries, placements or
 notes, and mostly clean numbers. So text stays in Arrow memory, a column with few
 distinct values is folded and decided once per value (:func:`folded_codes`), a
 per-row label is an integer code into a short list (:class:`Labels`), and numbers
-are cast by Arrow, with the careful path (:func:`geo.text.fold_arrow`, pandas'
+are cast by Arrow, with the careful path (:func:`layers.text.fold_arrow`, pandas'
 ``to_numeric``) only for the cells Arrow cannot read (:func:`numbers`).
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.text import ARROW_TEXT, fold_arrow
+from layers.text import ARROW_TEXT, fold_arrow
 
 __all__ = ["Labels", "arrow_text", "blank_after_fold", "constant_text", "folded_codes",
            "numbers", "stripped", "text_series"]
@@ -48,7 +48,7 @@ def text_series(arr: pa.Array, index: pd.Index) -> pd.Series:
 
 
 def blank_after_fold(arr: pa.Array) -> np.ndarray:
-    """Per cell: would :func:`geo.text.fold` leave it empty? Exactly the cells Arrow's
+    """Per cell: would :func:`layers.text.fold` leave it empty? Exactly the cells Arrow's
     whitespace trim empties: a character folds to nothing iff Arrow trims it (checked
     over every code point), and whitespace does not compose under NFKC."""
     return np.asarray(pc.equal(pc.utf8_trim_whitespace(arr), "").to_numpy(zero_copy_only=False),
@@ -57,7 +57,7 @@ def blank_after_fold(arr: pa.Array) -> np.ndarray:
 
 def folded_codes(arr: pa.Array, **fold_options) -> tuple[np.ndarray, pa.Array, bool]:
     """(per-row code, folded distinct values, whether folding changed none): each
-    distinct cell folded once (:func:`geo.text.fold_arrow` with ``fold_options``);
+    distinct cell folded once (:func:`layers.text.fold_arrow` with ``fold_options``);
     row i's folded text is ``values[codes[i]]`` — ``arr`` itself when unchanged."""
     encoded = pc.dictionary_encode(arr)
     if isinstance(encoded, pa.ChunkedArray):

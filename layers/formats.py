@@ -13,7 +13,7 @@ and a note in ``wkt_note``. :func:`csvt_text` gives the ``.csvt`` line that tell
 GDAL and QGIS each column's type.
 
 GeoPackage: version 1.2, one table per frame with a ``datum`` column; see
-:mod:`geo.gpkg` for the SRS of GCJ-02/BD-09 files and the QGIS styles.
+:mod:`layers.gpkg` for the SRS of GCJ-02/BD-09 files and the QGIS styles.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ import shapely
 
 from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
-from geo.files import replacing_path
-from geo.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_description
+from layers.files import replacing_path
+from layers.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_description
 
 __all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "csv_table", "csvt_text", "in_datum",
            "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
@@ -249,7 +249,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
     """Write each frame as a table of one GeoPackage 1.2, whole or not at all.
 
     Each table gets a ``datum`` column; its SRS is EPSG:4326 for WGS84 and the
-    project's own SRS for GCJ-02/BD-09 (:func:`geo.gpkg.datum_crs`). ``metadata``
+    project's own SRS for GCJ-02/BD-09 (:func:`layers.gpkg.datum_crs`). ``metadata``
     (table → key → text) goes to ``gpkg_metadata``, its ``DESCRIPTION`` to
     ``gpkg_contents.description``; ``styles`` (table → (QML, SLD)) to ``layer_styles``.
     """

@@ -1,0 +1,1 @@
+"""The command line ``shmap`` and the OGC API – Features service it starts."""
