@@ -30,7 +30,7 @@ def _srs(parent: ET.Element, datum: str) -> None:
     ET.SubElement(ref, "wkt").text = crs.to_wkt("WKT2_2019")
     ET.SubElement(ref, "authid").text = "EPSG:4326" if datum == "wgs84" else ""
     ET.SubElement(ref, "description").text = crs.name
-    ET.SubElement(ref, "geographicflag").text = "true"
+    ET.SubElement(ref, "geographicflag").text = "true" if crs.is_geographic else "false"
 
 
 def _layer_title(entry) -> str:
