@@ -25,7 +25,7 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from cli.serve import serve  # pygeoapi is imported only on this path
+    from cli.serve import ServeOptions, serve  # pygeoapi is imported only on this path
 
     ids = args.layers or [e.id for e in layers.catalog()]
     frames = selected_layers(ids, None)
@@ -37,7 +37,9 @@ def _cmd_serve(args) -> int:
         print(f"serving {len(frames)} layers{extra} as OGC API – Features at {url} "
               "(read-only; Ctrl-C stops)", flush=True)
 
-    serve(frames, titles=titles, firms=firms, host=args.host, port=args.port, ready=ready)
+    options = ServeOptions(host=args.host, port=args.port, token=args.token,
+                           cors=[o for value in args.cors for o in value.split(",") if o])
+    serve(frames, titles=titles, firms=firms, options=options, ready=ready)
     return 0
 
 
@@ -50,6 +52,11 @@ def add_gis_commands(sub) -> None:
                    help="datum of the firm file's coordinates without a 坐标系 column")
     s.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
     s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--token", help="access token the firm list needs (Authorization: Bearer "
+                                   "TOKEN); required with --firms beyond 127.0.0.1; default "
+                                   "$SHMAP_SERVE_TOKEN")
+    s.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="allow browser pages from ORIGIN (repeatable, or * for any)")
     s.set_defaults(func=_cmd_serve)
 
     s = sub.add_parser("schema", help="print (or write) the JSON Schema of the layer fields")

@@ -260,6 +260,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
             moved = moved.set_crs(datum_crs(datum), allow_override=True)
             options = {"VERSION": GPKG_VERSION} if i == 0 else {}
             moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio",
+                          use_arrow=True,  # Arrow dates are written as Date, not text
                           layer_metadata=(metadata or {}).get(layer_name), **options)
         write_srs_description(tmp, datum)
         write_layer_styles(tmp, styles or {})
