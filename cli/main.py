@@ -286,7 +286,8 @@ def _add_firm_commands(sub) -> None:
     f.add_argument("file")
     f.add_argument("--datum", choices=DATUMS, default="wgs84",
                    help="datum of coordinates without a 坐标系 column (default wgs84)")
-    f.add_argument("-o", "--output", required=True, help=".geojson, .gpkg or .csv")
+    f.add_argument("-o", "--output", required=True,
+                   help=".geojson, .gpkg, .fgb, .parquet or .csv (with its .csvt)")
     f.add_argument("--sheet", help=SHEET_HELP)
     f.set_defaults(func=_cmd_firms_import)
 

@@ -9,13 +9,11 @@ for a single download.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyarrow.parquet as pq
 
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
@@ -24,14 +22,13 @@ from layers.fieldtypes import apply_types
 from layers.formats import (
     csv_table,
     csvt_text,
-    in_datum,
     output_name,
     table_csv,
     to_geojson,
+    write_columnar,
     write_gpkg,
 )
-from layers.gpkg import datum_crs
-from layers.metadata import export_metadata, gpkg_metadata, layer_styles
+from layers.metadata import export_metadata, gpkg_metadata, layer_styles, licence_text
 from layers.schema import split_list
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "combined", "export_bytes", "export_files",
@@ -77,25 +74,9 @@ def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
                        metadata={k: gpkg_metadata(meta, k) for k in frames},
                        styles=layer_styles(frames))
         else:
-            _write_columnar(combined(frames), path, fmt=fmt, datum=datum, meta=meta)
+            write_columnar(combined(frames), path, fmt=fmt, datum=datum,
+                           metadata=gpkg_metadata(meta))
         return path.read_bytes()
-
-
-def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: str, meta: dict) -> None:
-    """One table in ``datum`` (with a ``datum`` column and the datum's CRS) as FlatGeobuf
-    (metadata items in the header) or GeoParquet 1.1 (items as JSON under the file
-    metadata key ``shanghai_cluster_map``)."""
-    moved = in_datum(gdf, datum)
-    moved["datum"] = datum
-    moved = moved.set_crs(datum_crs(datum), allow_override=True)
-    items = gpkg_metadata(meta)
-    if fmt == "fgb":
-        moved.to_file(path, driver="FlatGeobuf", engine="pyogrio", layer_metadata=items)
-        return
-    moved.to_parquet(path, index=False, schema_version="1.1.0")
-    table = pq.read_table(path)  # the items join geopandas' `geo` metadata
-    extra = {b"shanghai_cluster_map": json.dumps(items, ensure_ascii=False).encode()}
-    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
 
 
 def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
@@ -115,12 +96,14 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     name = output_name(stem, suffix=fmt, datum=datum)
     if fmt == "geojson":
         table = combined(frames).assign(datum=datum)  # survives conversion, unlike a member
-        files = {name: to_geojson(table, datum=datum, name="+".join(frames),
-                                  metadata=meta).encode()}
+        files = {name: to_geojson(table, datum=datum, name="+".join(frames), metadata=meta,
+                                  description=gpkg_metadata(meta)["DESCRIPTION"]).encode()}
     elif fmt == "csv":
         table = csv_table(combined(frames), datum=datum)
         files = {name: table_csv(table).encode("utf-8-sig"),
-                 output_name(stem, suffix="csvt", datum=datum): csvt_text(table).encode()}
+                 output_name(stem, suffix="csvt", datum=datum): csvt_text(table).encode(),
+                 output_name(stem, part="licence", suffix="txt", datum=datum):
+                     licence_text(meta).encode()}
     else:
         files = {name: _write_binary(frames, fmt, name, datum, meta)}
     if not companions:
