@@ -8,8 +8,9 @@ from pathlib import Path
 import layers
 from cli.inputs import firms_or_error, selected_layers
 from geo.datum import DATUMS
+from layers.errors import UsageError
 
-__all__ = ["add_gis_commands"]
+__all__ = ["add_gis_commands", "load_postgis"]
 
 
 def _cmd_schema(args) -> int:
@@ -21,6 +22,36 @@ def _cmd_schema(args) -> int:
         return 0
     Path(args.output).write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
+    return 0
+
+
+def load_postgis(frames, url: str, *, datum: str) -> int:
+    """``shmap export … --postgis URL``: the layers' SQL script (:mod:`layers.pgdump`) run by
+    ``psql`` in one transaction — every table and style, or nothing."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from layers.pgdump import postgis_sql
+
+    if datum != "wgs84":
+        raise UsageError("PostGIS tables are WGS84 (SRID 4326): export GCJ-02/BD-09 to a file")
+    psql = shutil.which("psql")
+    if psql is None:
+        raise UsageError("--postgis needs psql (Debian postgresql-client); or write the SQL "
+                         "with `shmap export … -o layers.gpkg` and load it with ogr2ogr")
+    kept = [k for k, f in frames.items() if len(f)]
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8") as script:
+        script.write(postgis_sql(frames))
+        script.flush()
+        result = subprocess.run([psql, url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
+                                 script.name], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "FATAL" in line]
+        reason = (errors or result.stderr.strip().splitlines() or ["psql failed"])[0]
+        reason = reason.split("ERROR:", 1)[-1].split("FATAL:", 1)[-1].strip()
+        raise UsageError(f"PostGIS load failed, nothing was changed: {reason}")
+    print(f"loaded {len(kept)} layers into PostGIS ({', '.join(kept)}) with their QGIS styles")
     return 0
 
 

@@ -69,6 +69,12 @@ def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum
 
 def _cmd_export(args) -> int:
     frames = selected_layers(args.layers, args.sector)
+    if bool(args.output) == bool(args.postgis):
+        raise UsageError("give -o FILE or --postgis URL (one of them)")
+    if args.postgis:
+        from cli.gis import load_postgis
+
+        return load_postgis(frames, args.postgis, datum=args.datum)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use --format {', '.join(FORMATS)}")
@@ -253,7 +259,9 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("--sector", nargs="*", metavar="ID", help="keep features of these sectors")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
     s.add_argument("--format", choices=FORMATS, help="default: from the output's extension")
-    s.add_argument("-o", "--output", required=True)
+    s.add_argument("-o", "--output", help="the file to write (or --postgis)")
+    s.add_argument("--postgis", metavar="URL", help="load into PostGIS instead: a table per "
+                   "layer and QGIS styles (postgresql://user@host/db; needs psql)")
     s.set_defaults(func=_cmd_export)
 
     s = sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions")

@@ -3,17 +3,14 @@ GeoPackage by relative path, the app's colours with approximate outlines dashed 
 checked as XML, and opened in headless QGIS (Debian's python3-qgis, 3.22 LTR) where it
 is installed: a valid project CRS, every layer valid and styled, no version warning."""
 
-import json
-import os
 import shutil
 import sqlite3
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from contextlib import closing
-from pathlib import Path
 
 import pytest
+from qgis_headless import run_qgis
 
 import layers
 from cli.main import main
@@ -76,13 +73,9 @@ def test_gcj02_project_is_in_the_files_own_crs(tmp_path):
         assert "GCJ-02" in ref.find("wkt").text and ref.find("authid").text in (None, "")
 
 
-#: Opens a project in QGIS with no display and prints what it found, as JSON.
-QGIS_PROBE = """
-import json, sys
-from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform,
-                       QgsProject)
-app = QgsApplication([], False)
-app.initQgis()
+#: Opens a project and prints what QGIS found, as JSON.
+PROJECT_PROBE = """
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
 project = QgsProject.instance()
 read = project.read(sys.argv[1])
 wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -93,24 +86,7 @@ print(json.dumps({
     "layers": {lyr.source().split("layername=")[1]: {
         "valid": lyr.isValid(), "renderer": lyr.renderer().type() if lyr.isValid() else None,
         "features": lyr.featureCount()} for lyr in project.mapLayers().values()}}))
-app.exitQgis()
 """
-DEBIAN_PYTHON = Path("/usr/bin/python3")
-
-
-def open_in_qgis(path: Path) -> tuple[dict, str]:
-    """(what headless QGIS found, its messages); skipped where python3-qgis is missing."""
-    probe = subprocess.run([str(DEBIAN_PYTHON), "-c", "import qgis.core"], capture_output=True) \
-        if DEBIAN_PYTHON.is_file() else None
-    if probe is None or probe.returncode != 0:
-        pytest.skip("QGIS (Debian python3-qgis) is not installed: apt-get install python3-qgis")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_PREFIX_PATH": "/usr",
-           "XDG_RUNTIME_DIR": str(path.parent)}
-    env.pop("PYTHONPATH", None)
-    result = subprocess.run([str(DEBIAN_PYTHON), "-c", QGIS_PROBE, str(path)], env=env,
-                            capture_output=True, text=True, timeout=300, cwd=path.parent)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1]), result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("datum", ["wgs84", "gcj02"])
@@ -120,7 +96,8 @@ def test_headless_qgis_opens_the_project_with_a_crs_and_every_layer_styled(tmp_p
     folder.mkdir()
     for name in (gpkg.name, gpkg.with_suffix(".qgz").name):
         shutil.move(tmp_path / name, folder / name)
-    found, messages = open_in_qgis(folder / gpkg.with_suffix(".qgz").name)
+    found, messages = run_qgis(PROJECT_PROBE, str(folder / gpkg.with_suffix(".qgz").name),
+                               cwd=folder)
     assert found["read"] and found["crs_valid"], found
     assert "newer version" not in messages
     if datum == "wgs84":
