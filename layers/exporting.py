@@ -79,6 +79,16 @@ def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
         return path.read_bytes()
 
 
+def _layer_name(frames: dict, stem: str) -> str:
+    """The GeoJSON ``name`` (GDAL's layer name, a table name in PostGIS): the layer ids
+    joined by ``+`` while that fits PostgreSQL's 63-byte identifiers, else the file stem,
+    cut to fit (longer names are cut by PostgreSQL and collide)."""
+    joined = "+".join(frames)
+    if len(joined.encode()) <= 63:
+        return joined
+    return stem.encode()[:63].decode("utf-8", "ignore") or "layers"
+
+
 def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
                  stem: str = "shanghai-layers", companions: bool = True) -> dict[str, bytes]:
     """File name → content of an export: the file first, then its companions (a CSV's
@@ -96,7 +106,7 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     name = output_name(stem, suffix=fmt, datum=datum)
     if fmt == "geojson":
         table = combined(frames).assign(datum=datum)  # survives conversion, unlike a member
-        files = {name: to_geojson(table, datum=datum, name="+".join(frames), metadata=meta,
+        files = {name: to_geojson(table, datum=datum, name=_layer_name(frames, stem), metadata=meta,
                                   description=gpkg_metadata(meta)["DESCRIPTION"]).encode()}
     elif fmt == "csv":
         table = csv_table(combined(frames), datum=datum)

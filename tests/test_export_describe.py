@@ -274,3 +274,11 @@ def test_ogr2ogr_refuses_to_reproject_an_obfuscated_file_to_wgs84(fmt, datum, tm
         info = subprocess.run([ogrinfo, "-ro", "-so", str(tmp_path / name), "poles"],
                               capture_output=True, text=True, check=True).stdout
         assert "ENGCRS[" in info and 'ID["EPSG",4326]' not in info
+
+
+def test_an_all_layer_geojson_has_a_layer_name_postgresql_keeps_whole():
+    frames = layers.load_all()
+    _, content = next(iter(export_files(frames, "geojson", stem="layout").items()))
+    assert json.loads(content)["name"] == "layout"  # the ids joined would be 180+ bytes
+    _, content = next(iter(export_files({"poles": frames["poles"]}, "geojson").items()))
+    assert json.loads(content)["name"] == "poles"
