@@ -19,7 +19,7 @@ number or string. This one uses only SQLite (with its R*Tree module) and shapely
 - ``sortby`` on any field, ``properties`` (a subset of fields) and ``skipGeometry``;
   ``crs`` through pygeoapi's ``crs_transform``.
 
-One connection per request (pygeoapi builds a provider per request), read-only.
+Read-only; one connection per server thread, kept between requests.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import threading
 
 import numpy as np
 import shapely
@@ -97,6 +98,32 @@ def gpkg_geometries(blobs) -> np.ndarray:
     return shapely.from_wkb(np.array(wkb, dtype=object))
 
 
+def _geojson_geometries(blobs) -> list[dict | None]:
+    """GeoJSON geometry objects of GeoPackage blobs (points built directly, the rest
+    through shapely's GeoJSON writer)."""
+    if not any(b is not None for b in blobs):
+        return [None] * len(blobs)
+    geoms = gpkg_geometries(blobs)
+    kinds = shapely.get_type_id(geoms)
+    if (kinds == 0).all():  # all points: the common case of a firm list
+        xy = shapely.get_coordinates(geoms).tolist()
+        return [{"type": "Point", "coordinates": c} for c in xy]
+    return [None if g is None else json.loads(g) for g in shapely.to_geojson(geoms)]
+
+
+_LOCAL = threading.local()
+
+
+def _connection(path: str) -> sqlite3.Connection:
+    """This thread's read-only connection to ``path``, kept for the next request (pygeoapi
+    builds a provider per request; opening and closing a file each time costs more than
+    the query)."""
+    cache = _LOCAL.__dict__.setdefault("connections", {})
+    if path not in cache:
+        cache[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return cache[path]
+
+
 class IndexedGPKGProvider(BaseProvider):
     """Read-only provider over one table of a GeoPackage (see the module doc)."""
 
@@ -104,9 +131,7 @@ class IndexedGPKGProvider(BaseProvider):
         super().__init__(provider_def)
         self.table = provider_def["table"]
         try:
-            self.con = sqlite3.connect(f"file:{self.data}?mode=ro", uri=True,
-                                       check_same_thread=False)
-            self.con.row_factory = sqlite3.Row
+            self.con = _connection(str(self.data))
             self.geom_col, kind = self.con.execute(
                 "SELECT column_name, geometry_type_name FROM gpkg_geometry_columns "
                 "WHERE table_name = ?", (self.table,)).fetchone()
@@ -120,10 +145,10 @@ class IndexedGPKGProvider(BaseProvider):
         """Field name → JSON Schema type, from the table's declared column types."""
         if not self._fields:
             rows = self.con.execute(f"PRAGMA table_info({_quoted(self.table)})").fetchall()
-            for row in rows:
-                if row["name"] in ("fid", self.geom_col) or row["name"].startswith("__"):
+            for _, name, declared, *_ in rows:
+                if name in ("fid", self.geom_col) or name.startswith("__"):
                     continue
-                self._fields[row["name"]] = field_schema(row["type"])
+                self._fields[name] = field_schema(declared)
         return self._fields
 
     def _where(self, properties, bbox) -> tuple[str, list]:
@@ -152,6 +177,17 @@ class IndexedGPKGProvider(BaseProvider):
         hits = shapely.intersects(geoms, shapely.box(*(float(v) for v in bbox)))
         return [r[0] for r, hit in zip(rows, hits, strict=True) if hit]
 
+    def _count(self) -> int:
+        """Rows of the table: GDAL's recorded count (``gpkg_ogr_contents``), else COUNT."""
+        try:
+            row = self.con.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE "
+                                   "table_name = ?", (self.table,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is not None and row[0] is not None:
+            return int(row[0])
+        return self.con.execute(f"SELECT COUNT(*) FROM {_quoted(self.table)}").fetchone()[0]
+
     def _columns(self, select_properties, skip_geometry) -> list[str]:
         names = [n for n in self.get_fields() if not select_properties
                  or n in select_properties or n == self.id_field]
@@ -160,19 +196,23 @@ class IndexedGPKGProvider(BaseProvider):
             cols.append(f"{_quoted(self.geom_col)} AS __geometry")
         return cols
 
-    def _features(self, rows) -> list[dict]:
-        rows = [dict(r) for r in rows]
-        blobs = [r.pop("__geometry", None) for r in rows]
-        geoms = gpkg_geometries(blobs) if any(b is not None for b in blobs) else [None] * len(rows)
+    def _features(self, cursor) -> list[dict]:
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+        if names[-1] == "__geometry":
+            geometries = _geojson_geometries([r[-1] for r in rows])
+            names, rows = names[:-1], [r[:-1] for r in rows]
+        else:
+            geometries = [None] * len(rows)
+        rows = [dict(zip(names, r, strict=True)) for r in rows]
         booleans = [n for n, f in self._fields.items() if f["type"] == "boolean"]
         features = []
-        for props, geom in zip(rows, geoms, strict=True):
+        for props, geometry in zip(rows, geometries, strict=True):
             for name in booleans:
                 if props.get(name) is not None:
                     props[name] = bool(props[name])
             features.append({"type": "Feature", "id": props[self.id_field],
-                             "geometry": None if geom is None else
-                             json.loads(shapely.to_geojson(geom)), "properties": props})
+                             "geometry": geometry, "properties": props})
         return features
 
     def _order(self, sortby) -> str:
@@ -195,6 +235,8 @@ class IndexedGPKGProvider(BaseProvider):
         if exact is not None:  # a handful of outlines: the page is cut from the exact list
             where, values = f" WHERE fid IN ({','.join(map(str, exact))})", []
             matched = len(exact)
+        elif not where:
+            matched = self._count()
         else:
             matched = self.con.execute(f"SELECT COUNT(*) FROM {table}{where}", values).fetchone()[0]
         if resulttype == "hits":
@@ -202,7 +244,7 @@ class IndexedGPKGProvider(BaseProvider):
         cols = ", ".join(self._columns(select_properties, skip_geometry))
         rows = self.con.execute(f"SELECT {cols} FROM {table}{where}{self._order(sortby)} "
                                 "LIMIT ? OFFSET ?", [*values, int(limit), int(offset)])
-        features = self._features(rows.fetchall())
+        features = self._features(rows)
         return {"type": "FeatureCollection", "features": features, "numberMatched": matched,
                 "numberReturned": len(features)}
 
@@ -215,13 +257,9 @@ class IndexedGPKGProvider(BaseProvider):
             key = typed_value(self.id_field, str(identifier), schema)
         except ProviderInvalidQueryError:
             raise ProviderItemNotFoundError(user_msg=f"no item {identifier!r}") from None
-        row = self.con.execute(f"SELECT {cols} FROM {_quoted(self.table)} WHERE "
-                               f"{_quoted(self.id_field)} = ?", (key,)).fetchone()
-        if row is None:
+        found = self._features(self.con.execute(
+            f"SELECT {cols} FROM {_quoted(self.table)} WHERE {_quoted(self.id_field)} = ? "
+            "LIMIT 1", (key,)))
+        if not found:
             raise ProviderItemNotFoundError(user_msg=f"no item {identifier!r}")
-        return self._features([row])[0]
-
-    def __del__(self):
-        con = getattr(self, "con", None)
-        if con is not None:
-            con.close()
+        return found[0]

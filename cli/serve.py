@@ -18,18 +18,21 @@ import ipaddress
 import os
 import signal
 import socket
+import sqlite3
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 import yaml
 
 from cli.gpkg_provider import ENVELOPE_COLUMNS
 from firms.typed import typed_firms
 from layers.errors import UsageError
-from layers.formats import rfc7946_geometry, write_gpkg
+from layers.formats import COORD_DECIMALS, rfc7946_geometry, write_gpkg
 from layers.metadata import export_metadata, gpkg_metadata, layer_styles
 
 __all__ = ["Collection", "ServeOptions", "pygeoapi_config", "serve", "write_collections"]
@@ -60,11 +63,24 @@ def _served(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A table as served: rings oriented, 7 decimals (as the GeoJSON export), and the
     float64 envelope of each geometry in hidden columns for exact bbox queries."""
     out = gdf.reset_index(drop=True)
-    out = out.set_geometry(rfc7946_geometry(out.geometry.values), crs=out.crs)
+    geoms = out.geometry.values
+    if (shapely.get_type_id(geoms) == 0).all():  # points (a firm list): round directly
+        xy = np.round(shapely.get_coordinates(geoms), COORD_DECIMALS)
+        geoms = shapely.points(xy)
+    else:
+        geoms = rfc7946_geometry(geoms)
+    out = out.set_geometry(geoms, crs=out.crs)
     bounds = shapely.bounds(out.geometry.values)
     for i, col in enumerate(ENVELOPE_COLUMNS):
         out[col] = bounds[:, i]
     return out
+
+
+def _index_ids(gpkg: Path, id_fields: dict[str, str]) -> None:
+    """An index on each table's id field (one item by id without a table scan)."""
+    with closing(sqlite3.connect(gpkg)) as con, con:
+        for table, field in id_fields.items():
+            con.execute(f'CREATE INDEX "{table}_{field}_idx" ON "{table}" ("{field}")')
 
 
 def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
@@ -81,6 +97,8 @@ def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
         return {}
     write_gpkg(tables, gpkg, metadata={k: gpkg_metadata(meta, k) for k in frames},
                styles=layer_styles(frames))
+    _index_ids(gpkg, {**dict.fromkeys(frames, "id"),
+                      **({FIRMS_COLLECTION: "row"} if FIRMS_COLLECTION in tables else {})})
     collections: dict[str, Collection] = {}
     for layer_id, gdf in frames.items():
         title = titles.get(layer_id, layer_id)
