@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
-import pyogrio
 
 from layers.catalog import catalog
 from layers.errors import UsageError
@@ -52,8 +51,8 @@ def _table_sql(layer_id: str, gdf: gpd.GeoDataFrame, description: str) -> str:
     the whole script in one transaction)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{layer_id}.sql"
-        pyogrio.write_dataframe(
-            apply_types(gdf.reset_index(drop=True)), path, driver="PGDUMP",
+        apply_types(gdf.reset_index(drop=True)).to_file(
+            path, driver="PGDUMP", engine="pyogrio",
             layer=_identifier(layer_id), promote_to_multi=True,
             layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "SRID": "4326", "FID": "fid",
                            "DROP_TABLE": "OFF", "DESCRIPTION": description,
