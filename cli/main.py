@@ -24,7 +24,7 @@ from firms.zones import layer_measures
 from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
 from layers.errors import UsageError
-from layers.exporting import FORMATS, export_files
+from layers.exporting import FORMATS, TILE_FORMATS, export_files
 from layers.files import check_output, replacing, replacing_path, write_bytes
 from layers.formats import output_name, output_path, write_table_csv
 from layers.io import build_and_write
@@ -76,8 +76,9 @@ def _cmd_export(args) -> int:
 
         return load_postgis(frames, args.postgis, datum=args.datum)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}: use --format {', '.join(FORMATS)}")
+    if fmt not in FORMATS + TILE_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: use --format "
+                         f"{', '.join(FORMATS + TILE_FORMATS)}")
     path = write_export(frames, fmt, Path(args.output), args.datum)
     n = sum(len(f) for f in frames.values())
     kept = [k for k, f in frames.items() if len(f)]
@@ -258,7 +259,8 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("layers", nargs="+", metavar="LAYER")
     s.add_argument("--sector", nargs="*", metavar="ID", help="keep features of these sectors")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
-    s.add_argument("--format", choices=FORMATS, help="default: from the output's extension")
+    s.add_argument("--format", choices=FORMATS + TILE_FORMATS,
+                   help="default: from the output's extension")
     s.add_argument("-o", "--output", help="the file to write (or --postgis)")
     s.add_argument("--postgis", metavar="URL", help="load into PostGIS instead: a table per "
                    "layer and QGIS styles (postgresql://user@host/db; needs psql)")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
-from layers.errors import EmptySelectionError
+from layers.errors import EmptySelectionError, UsageError
 from layers.fieldtypes import apply_types
 from layers.formats import (
     csv_table,
@@ -27,14 +27,18 @@ from layers.formats import (
     to_geojson,
     write_columnar,
     write_gpkg,
+    write_vector_tiles,
 )
 from layers.metadata import export_metadata, gpkg_metadata, layer_styles, licence_text
 from layers.schema import split_list
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "combined", "export_bytes", "export_files",
+__all__ = ["FORMATS", "MEDIA_TYPES", "TILE_FORMATS", "combined", "export_bytes", "export_files",
            "filter_by_sectors"]
 
 FORMATS = ("geojson", "gpkg", "csv", "fgb", "parquet")
+#: Formats of the command line only: vector tiles (a PMTiles archive of MVT tiles, Web
+#: Mercator, zoom 7–14) for web GIS clients.
+TILE_FORMATS = ("pmtiles",)
 MEDIA_TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
                "csv": "text/csv", "fgb": "application/flatgeobuf",
                "parquet": "application/vnd.apache.parquet"}
@@ -66,13 +70,15 @@ def _non_empty(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFram
 
 
 def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
-    """GeoPackage, FlatGeobuf or GeoParquet bytes, written through a temporary file."""
+    """GeoPackage, FlatGeobuf, GeoParquet or PMTiles bytes, written through a temporary file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         if fmt == "gpkg":
             write_gpkg(frames, path, datum=datum,
                        metadata={k: gpkg_metadata(meta, k) for k in frames},
                        styles=layer_styles(frames))
+        elif fmt == "pmtiles":
+            write_vector_tiles(combined(frames), path, metadata=gpkg_metadata(meta))
         else:
             write_columnar(combined(frames), path, fmt=fmt, datum=datum,
                            metadata=gpkg_metadata(meta))
@@ -98,9 +104,12 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     in the file names. Layers with no feature in the selection are left out; an
     empty selection raises :class:`EmptySelectionError`. ``companions=False``: the file
     alone."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    if fmt not in FORMATS + TILE_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS + TILE_FORMATS)}")
     datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
+    if fmt in TILE_FORMATS and datum != "wgs84":
+        raise UsageError("vector tiles are WGS84 in Web Mercator: export GCJ-02/BD-09 to a file "
+                         "format instead")
     frames = _non_empty(frames)
     meta = export_metadata(list(frames), datum=datum)
     name = output_name(stem, suffix=fmt, datum=datum)
@@ -118,7 +127,8 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
         files = {name: _write_binary(frames, fmt, name, datum, meta)}
     if not companions:
         return {name: files[name]}
-    for layer_id, (qml_text, sld_text) in (layer_styles(frames) if fmt != "csv" else {}).items():
+    styled = fmt not in ("csv", *TILE_FORMATS)
+    for layer_id, (qml_text, sld_text) in (layer_styles(frames) if styled else {}).items():
         files[output_name(stem, part=layer_id, suffix="qml", datum=datum)] = qml_text.encode()
         files[output_name(stem, part=layer_id, suffix="sld", datum=datum)] = sld_text.encode()
     return files

@@ -40,7 +40,8 @@ from layers.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_d
 
 __all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "csv_table", "csvt_text", "in_datum",
            "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
-           "table_csv", "to_csv", "to_geojson", "write_columnar", "write_gpkg"]
+           "table_csv", "to_csv", "to_geojson", "write_columnar", "write_gpkg",
+           "write_vector_tiles"]
 
 COORD_DECIMALS = 7
 #: Characters Excel keeps in one cell; longer WKT is replaced in CSV exports.
@@ -297,3 +298,16 @@ def write_columnar(gdf: gpd.GeoDataFrame, path: str | Path, *, fmt: str, datum: 
     table = pq.read_table(path)  # the items join geopandas' `geo` metadata
     extra = {b"shanghai_cluster_map": json.dumps(metadata or {}, ensure_ascii=False).encode()}
     pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
+
+
+def write_vector_tiles(gdf: gpd.GeoDataFrame, path: str | Path, *,
+                       metadata: dict[str, str] | None = None) -> None:
+    """One WGS84 table as a PMTiles archive of Mapbox Vector Tiles (GDAL's PMTiles
+    driver): one tile layer ``layers`` (the ``layer`` field tells the layers apart), zoom
+    7–14, Web Mercator; the licence and attribution in the archive's ``description``."""
+    require_storage_crs(gdf, what="export")
+    items = metadata or {}
+    gdf.to_file(path, driver="PMTiles", engine="pyogrio", layer="layers",
+                dataset_options={"MINZOOM": "7", "MAXZOOM": "14",
+                                 "NAME": items.get("IDENTIFIER", "layers"),
+                                 "DESCRIPTION": items.get("DESCRIPTION", "")})
