@@ -177,6 +177,42 @@ class IndexedGPKGProvider(BaseProvider):
         hits = shapely.intersects(geoms, shapely.box(*(float(v) for v in bbox)))
         return [r[0] for r, hit in zip(rows, hits, strict=True) if hit]
 
+    def _matched(self, table: str, where: str, values: list, bbox) -> int | list[int]:
+        """The count of rows matching (or, for lines and polygons under a bbox, their
+        exact fids)."""
+        exact = self._exact_fids(where, values, bbox)
+        if exact is not None:
+            return exact
+        if not where:
+            return self._count()
+        return self.con.execute(f"SELECT COUNT(*) FROM {table}{where}", values).fetchone()[0]
+
+    def _points_in(self, bbox, offset: int, limit: int) -> tuple[int, list[int]]:
+        """(how many points lie inside ``bbox``, the fids of the page, in fid order).
+
+        The R-tree decides where an entry's box lies wholly inside the bbox (its float32
+        bounds enclose the point); only the few boxes astride the edge are tested on the
+        stored float64 coordinates. Counting and paging stay inside SQLite."""
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        rtree = _quoted(self.rtree)
+        meets = "minx <= :x1 AND maxx >= :x0 AND miny <= :y1 AND maxy >= :y0"
+        inside = "minx >= :x0 AND maxx <= :x1 AND miny >= :y0 AND maxy <= :y1"
+        box = {"x0": minx, "y0": miny, "x1": maxx, "y1": maxy}
+        edge = [r[0] for r in self.con.execute(
+            f"SELECT id FROM {rtree} WHERE {meets} AND NOT ({inside})", box)]
+        if edge:
+            edge = [r[0] for r in self.con.execute(
+                f"SELECT fid FROM {_quoted(self.table)} WHERE fid IN ({','.join(map(str, edge))})"
+                " AND __minx <= :x1 AND __maxx >= :x0 AND __miny <= :y1 AND __maxy >= :y0",
+                box)]
+        also = f" OR id IN ({','.join(map(str, edge))})" if edge else ""
+        counted = self.con.execute(f"SELECT COUNT(*) FROM {rtree} WHERE {meets} AND ({inside})",
+                                   box).fetchone()[0]
+        page = [r[0] for r in self.con.execute(
+            f"SELECT id FROM {rtree} WHERE {meets} AND (({inside}){also}) ORDER BY id "
+            "LIMIT :limit OFFSET :offset", {**box, "limit": limit, "offset": offset})]
+        return counted + len(edge), page
+
     def _count(self) -> int:
         """Rows of the table: GDAL's recorded count (``gpkg_ogr_contents``), else COUNT."""
         try:
@@ -230,15 +266,15 @@ class IndexedGPKGProvider(BaseProvider):
               q=None, **kwargs):
         """A page of features (or only ``numberMatched`` for ``resulttype=hits``)."""
         table = _quoted(self.table)
-        where, values = self._where(properties or [], bbox or [])
-        exact = self._exact_fids(where, values, bbox)
-        if exact is not None:  # a handful of outlines: the page is cut from the exact list
-            where, values = f" WHERE fid IN ({','.join(map(str, exact))})", []
-            matched = len(exact)
-        elif not where:
-            matched = self._count()
+        if bbox and self.points and not properties and not sortby:
+            matched, page = self._points_in(bbox, int(offset), int(limit))
+            where, values, offset = f" WHERE fid IN ({','.join(map(str, page))})", [], 0
         else:
-            matched = self.con.execute(f"SELECT COUNT(*) FROM {table}{where}", values).fetchone()[0]
+            where, values = self._where(properties or [], bbox or [])
+            matched = self._matched(table, where, values, bbox)
+            if isinstance(matched, list):  # a handful of outlines, exactly
+                where, values = f" WHERE fid IN ({','.join(map(str, matched))})", []
+                matched = len(matched)
         if resulttype == "hits":
             return {"type": "FeatureCollection", "features": [], "numberMatched": matched}
         cols = ", ".join(self._columns(select_properties, skip_geometry))

@@ -219,6 +219,14 @@ def test_a_firm_list_is_served_typed_beside_chosen_layers(tmp_path, ogrinfo):
         served = pyogrio.read_dataframe(f"OAPIF:{url}", layer="firms")
         assert sorted(served["row"]) == sorted(accepted["row"])
         assert set(served["name"]) == set(accepted["name"])
+        box = (121.55, 31.15, 121.61, 31.25)  # Zhangjiang; the firm at 121.61 on its edge counts
+        inside = accepted[accepted["lon"].between(box[0], box[2])
+                          & accepted["lat"].between(box[1], box[3])]
+        assert 0 < len(inside) < len(accepted)
+        page = get_json(f"{url}/collections/firms/items?f=json&limit=2&bbox="
+                        + ",".join(map(str, box)))
+        assert page["numberMatched"] == len(inside)
+        assert [f["id"] for f in page["features"]] == sorted(inside["row"])[:2]
         invalid = get_json(f"{url}/collections/firms/items?f=json&uscc_valid=false")
         assert [f["properties"]["uscc"] for f in invalid["features"]] == ["913101150000000000"]
 
