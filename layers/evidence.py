@@ -74,8 +74,8 @@ _COORDINATE = re.compile(r"\(\s*1[12]\d\.\d{3,}\s*,\s*[23]\d\.\d{3,}\s*\)|[23]\d
 _UNIT = re.compile(r"(街镇|区)[:：]\s*([^\s,，.。;；()（）/]+)")
 _INTERNAL = (
     (re.compile(r"\b\d{3}_[0-9a-f]{16}\b"), "a seed file name"),
-    (re.compile(r"[\w./-]+\.(?:md|txt|py|csv|toml|json|geojson)\b", re.I), "a file name"),
-    (re.compile(r"\bissues?\s*#?\d+\b|(?<![\w&])#\d+\b", re.I), "an issue number"),
+    (re.compile(r"[\w./-]+\.(?:md|txt|py|csv|toml)\b", re.I), "a file name"),
+    (re.compile(r"\bissues?\s*#?\d+\b", re.I), "an issue number"),
     (re.compile(r"\b(?:geo|layers|firms|ui|cli|tests)\.[a-z_]+\b"), "a module path"),
     (re.compile(r"\b(?:find_string|find_files|read_file|find_repos)\b|\bindex id\b"), "a tool id"),
     (re.compile(r"BOUNDARIES|/work/"), "an internal document"),

@@ -209,10 +209,20 @@ def test_the_zone_panel_shows_basis_precision_and_evidence(lang):
     assert "长阳路1687号" in sources[t("evidence", lang)] and "GCJ-02" in sources[t("evidence", lang)]
 
 
-def test_every_feature_claiming_2_km_or_better_states_its_evidence(features):
-    fine = features[features["precision_m"] <= 2000]
-    assert len(fine) > 0
-    assert (fine["evidence"].str.strip() != "").all()
+def test_every_feature_has_a_summary_in_both_languages(features):
+    for lang, script in (("zh", r"[\u4e00-\u9fff]"), ("en", r"\b(the|a|of)\b")):
+        col = features[f"summary_{lang}"]
+        assert (col.str.len() > 40).all(), features.loc[col.str.len() <= 40, "id"].tolist()
+        assert col.str.contains(script).all()
+    assert "notes" not in features.columns  # research notes stay in the definitions
+
+
+def test_every_feature_claiming_2_km_or_better_keeps_research_notes():
+    from layers.catalog import layer_files, read_layer_file
+    fine = [f for p in layer_files().values() for f in read_layer_file(p).get("feature", [])
+            if f["precision_m"] <= 2000]
+    assert len(fine) > 50
+    assert all(str(f.get("notes", "")).strip() for f in fine)
 
 
 def test_the_special_parks_layer_states_its_coverage():
