@@ -228,6 +228,13 @@ def test_every_feature_claiming_2_km_or_better_keeps_research_notes():
 def test_the_special_parks_layer_states_its_coverage():
     entry = layers.entry("tese_parks")
     gdf = layers.load("tese_parks")
-    assert "22/53" in entry.title_zh and "22 of 53" in entry.title_en
-    assert len(gdf) == 21  # the 22nd found (“新食尚都市…”) has no district to draw
+    cov = dict(entry.coverage)
+    assert cov == {"catalogue": 53, "named": 23, "drawn": 22}
+    assert len(gdf) == cov["drawn"]  # the 23rd found (“新食尚都市…”) has no district to draw
+    missing = cov["catalogue"] - cov["named"]
+    for text in (entry.title_zh, entry.source):
+        assert str(cov["catalogue"]) in text and f"{cov['drawn']}" in text and f"{missing}" in text
+    assert f"{cov['drawn']} drawn" in entry.title_en and f"{missing} not found" in entry.title_en
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{cov['drawn']} drawn, {cov['named'] - cov['drawn']} named but not drawn, {missing} not found" in readme
     assert gdf["role"].str.startswith("特色产业园区（").all()
