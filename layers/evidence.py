@@ -20,7 +20,10 @@ Rules (each returns readable problems; an empty list means the rule holds):
    街镇 and 区 its notes name (``街镇: 唐镇``, ``区: 浦东新区``): at least
    :data:`UNIT_SHARE` of its area inside their union, widened by the OSM edges'
    stated error.
-5. **Plain words.** What readers and GIS users see names no internal file, seed file,
+5. **Drawn where the evidence puts it.** A derivation that names the position its
+   evidence gives (``at = [lon, lat]``, WGS84) has its point or disc centre there, within
+   :data:`AT_TOLERANCE_M`.
+6. **Plain words.** What readers and GIS users see names no internal file, seed file,
    issue, module or tool, and has no emoji (:func:`internal_references`).
 """
 
@@ -31,15 +34,16 @@ from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import shapely
+from shapely.geometry import Point
 
-from geo.metric import area_km2, buffer_m
-from geo.shapes import BaseUnits
+from geo.metric import area_km2, buffer_m, distance_m
+from geo.shapes import BaseUnits, recipe_centre
 
 __all__ = [
-    "FINE_PRECISION_M", "KINDS", "NOTES_PRECISION_M", "UNIT_SHARE", "USER_FIELDS",
-    "definition_word_problems", "derivation_problems", "fine_claim_problems", "internal_references", "named_units",
-    "notes_problems",
-    "plain_word_problems", "unit_problems",
+    "AT_TOLERANCE_M", "FINE_PRECISION_M", "KINDS", "NOTES_PRECISION_M", "UNIT_SHARE",
+    "USER_FIELDS", "definition_word_problems", "derivation_problems", "fine_claim_problems",
+    "internal_references", "named_units", "notes_problems", "plain_word_problems",
+    "position_problems", "unit_problems",
 ]
 
 #: Features claiming this precision (m) or finer must state sources and derivation.
@@ -48,6 +52,8 @@ NOTES_PRECISION_M = 2000.0
 FINE_PRECISION_M = 500.0
 #: Share of an outline's area that must lie in the units its notes name.
 UNIT_SHARE = 0.9
+#: How far (m) a drawn centre may lie from the position its derivation names.
+AT_TOLERANCE_M = 50.0
 #: How far (m) the OSM 街镇 and district edges may be off.
 UNIT_TOLERANCE_M = 300.0
 
@@ -146,6 +152,25 @@ def fine_claim_problems(definition: Mapping) -> list[str]:
             problems.append(f"{where}: claims ±{float(f['precision_m']):g} m, which needs an "
                             f"address, a coordinate or a traced edge in its notes "
                             f"(derivation kind {kind or 'missing'!r})")
+    return problems
+
+
+def position_problems(definition: Mapping, base: BaseUnits) -> list[str]:
+    """Rule 5: a point or disc whose derivation names a position (``at``) is drawn there."""
+    problems = []
+    for where, f in _features(definition):
+        at = (f.get("derivation") or {}).get("at")
+        if at is None:
+            continue
+        centre = recipe_centre(f.get("geometry", {}), base)
+        if centre is None:
+            problems.append(f"{where}: its derivation names a position (at) but it is not drawn "
+                            f"as a point or disc")
+            continue
+        off = float(distance_m(centre, Point(at)))
+        if off > AT_TOLERANCE_M:
+            problems.append(f"{where}: drawn {off:,.0f} m from the position its evidence gives "
+                            f"({at[0]}, {at[1]}); draw it there or correct the derivation")
     return problems
 
 

@@ -33,6 +33,7 @@ from layers.evidence import (
     fine_claim_problems,
     notes_problems,
     plain_word_problems,
+    position_problems,
     unit_problems,
 )
 from layers.io import base_units
@@ -76,7 +77,8 @@ def _site_problems(layers_dir: Path, base_dir: Path) -> list[str]:
         try:
             problems += (disc_problems(definition) + place_problems(definition, base)
                          + notes_problems(definition) + derivation_problems(definition)
-                         + fine_claim_problems(definition) + definition_word_problems(definition))
+                         + fine_claim_problems(definition) + definition_word_problems(definition)
+                         + position_problems(definition, base))
         except (ValueError, KeyError) as err:
             problems.append(f"{path.name}: {err}")
     return problems

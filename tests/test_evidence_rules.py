@@ -1,8 +1,9 @@
 """Each evidence rule of `shmap validate` refuses a copy of the data broken the way a
 reviewer would break it: a precision the derivation does not support, a fine claim
 without an address, a coordinate or a traced edge, an outline moved out of the 街镇 its
-notes name, an area far from the published one without a reason, and an internal
-reference where a user or a GIS file can see it."""
+notes name, an area far from the published one without a reason, a site drawn away from
+the position its evidence gives, and an internal reference where a user or a GIS file can
+see it."""
 
 import json
 import shutil
@@ -77,6 +78,11 @@ def _published_area_changed(data):  # 陆家嘴 drawn 34.9 km², said to be publ
                lambda f: f["properties"].update(official_area_km2=20.0, area_diff_pct=74.5))
 
 
+def _drawn_away_from_its_evidence(data):  # 祝桥 back at its old point, 4.5 km off the centroid
+    edit_definition(data, "05a_manufacturing_nodes.toml", "node_zhuqiao",
+                    "point = [121.7981, 31.1236]", "point = [121.76, 31.10]")
+
+
 def _summary_names_a_file(data):
     edit_built(data, "poles", "pole_zhangjiang",
                lambda f: f["properties"].update(summary_zh="依据 BOUNDARIES.md ✅"))
@@ -99,6 +105,8 @@ def _notes_name_a_seed_file(data):
      "ic_one_body_two_wings/ic_park_design_zhangjiang: only 0% of its outline lies in 街镇 唐镇"),
     (_published_area_changed,
      "fintech_lujiazui: area 34.9 km² is +74.5 % from the published 20 km², more than ±700 m allows"),
+    (_drawn_away_from_its_evidence,
+     "manufacturing_nodes/node_zhuqiao: drawn 4,4"),
     (_summary_names_a_file, "poles/pole_zhangjiang summary_zh: an internal document: 'BOUNDARIES'"),
     (_summary_names_a_file, "poles/pole_zhangjiang summary_zh: an emoji"),
     (_notes_name_a_seed_file, "parks/park_jinshan_display notes: a seed file name"),
