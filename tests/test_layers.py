@@ -229,8 +229,8 @@ def test_the_special_parks_layer_states_its_coverage():
     entry = layers.entry("tese_parks")
     gdf = layers.load("tese_parks")
     cov = dict(entry.coverage)
-    assert cov == {"catalogue": 53, "named": 24, "drawn": 23}
-    assert len(gdf) == cov["drawn"]  # the 24th found (“新食尚都市…”) has no district to draw
+    assert cov == {"catalogue": 53, "named": 26, "drawn": 25}
+    assert len(gdf) == cov["drawn"]  # the 26th found (“新食尚都市…”) has no district to draw
     missing = cov["catalogue"] - cov["named"]
     for text in (entry.title_zh, entry.source):
         assert str(cov["catalogue"]) in text and f"{cov['drawn']}" in text and f"{missing}" in text
