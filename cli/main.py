@@ -23,6 +23,7 @@ from firms.synth import write_synthetic
 from firms.zones import layer_measures
 from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
+from layers.bundle import bundle_bytes
 from layers.errors import UsageError
 from layers.exporting import FORMATS, TILE_FORMATS, export_files
 from layers.files import check_output, replacing, replacing_path, write_bytes
@@ -55,13 +56,17 @@ def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum
     companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
     each whole or not at all; returns the main file's path."""
     out = check_output(output_path(out, datum=datum))
+    groups = {g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS}
+    if fmt == "zip":  # the GIS bundle: GeoPackage, .qgz, styles and a README
+        name, content = bundle_bytes(frames, datum=datum, stem=out.stem, group_names=groups)
+        write_bytes(out.parent / name, content)
+        return out
     files = export_files(frames, fmt, datum=datum, stem=out.stem)
     if fmt == "gpkg":  # a QGIS project over the GeoPackage, layers grouped as in the app
         gpkg_name = next(iter(files))
         kept = [k for k, f in frames.items() if len(f)]
         files[output_name(out.stem, suffix="qgz", datum=datum)] = qgz_bytes(
-            gpkg_name, kept, datum=parse_datum(datum), title=out.stem,
-            group_names={g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS})
+            gpkg_name, kept, datum=parse_datum(datum), title=out.stem, group_names=groups)
     for name, content in files.items():
         write_bytes(out.parent / name, content)
     return out
@@ -76,9 +81,9 @@ def _cmd_export(args) -> int:
 
         return load_postgis(frames, args.postgis, datum=args.datum)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
-    if fmt not in FORMATS + TILE_FORMATS:
+    if fmt not in FORMATS + TILE_FORMATS + ("zip",):
         raise UsageError(f"unknown format {fmt!r}: use --format "
-                         f"{', '.join(FORMATS + TILE_FORMATS)}")
+                         f"{', '.join(FORMATS + TILE_FORMATS + ('zip',))}")
     path = write_export(frames, fmt, Path(args.output), args.datum)
     n = sum(len(f) for f in frames.values())
     kept = [k for k, f in frames.items() if len(f)]
@@ -259,7 +264,7 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("layers", nargs="+", metavar="LAYER")
     s.add_argument("--sector", nargs="*", metavar="ID", help="keep features of these sectors")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
-    s.add_argument("--format", choices=FORMATS + TILE_FORMATS,
+    s.add_argument("--format", choices=(*FORMATS, *TILE_FORMATS, "zip"),
                    help="default: from the output's extension")
     s.add_argument("-o", "--output", help="the file to write (or --postgis)")
     s.add_argument("--postgis", metavar="URL", help="load into PostGIS instead: a table per "
