@@ -26,9 +26,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import GeometryCollection, LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.metric import buffer_m
@@ -49,13 +50,15 @@ class BaseUnits:
 
     towns: Mapping[str, BaseGeometry]
     districts: Mapping[str, BaseGeometry]
-    stations: Mapping[str, BaseGeometry]
+    stations: Mapping[str, Point]
 
 
 RefResolver = Callable[[str], BaseGeometry]
+#: A shape recipe as read from YAML (keys: see CONSTRUCTIONS, MODIFIERS, PARAMS).
+Recipe = Mapping[str, Any]
 
 
-def _point(pt, base: BaseUnits) -> Point:
+def _point(pt: Any, base: BaseUnits) -> Point:
     if isinstance(pt, str):
         if not pt.startswith("station:"):
             raise ValueError(f"point {pt!r}: use [lon, lat] or 'station:<name>'")
@@ -69,14 +72,14 @@ def _point(pt, base: BaseUnits) -> Point:
     return Point(lon, lat)
 
 
-def _named_union(names, table: Mapping[str, BaseGeometry], what: str) -> BaseGeometry:
+def _named_union(names: list[str], table: Mapping[str, BaseGeometry], what: str) -> BaseGeometry:
     missing = [n for n in names if n not in table]
     if missing:
         raise ValueError(f"unknown {what}: {', '.join(missing)}")
     return shapely.union_all([table[n] for n in names])
 
 
-def _keys(recipe: Mapping) -> list[str]:
+def _keys(recipe: Recipe) -> list[str]:
     unknown = set(recipe) - set(CONSTRUCTIONS) - set(MODIFIERS) - set(PARAMS)
     if unknown:
         raise ValueError(f"unknown recipe keys: {', '.join(sorted(unknown))}")
@@ -86,21 +89,21 @@ def _keys(recipe: Mapping) -> list[str]:
     return found
 
 
-def _traced_polygon(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
+def _traced_polygon(recipe: Recipe, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
     geom = Polygon([_point(p, base) for p in recipe["polygon"]])
     if not geom.is_valid:
         raise ValueError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
     return geom
 
 
-def _point_or_disc(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
+def _point_or_disc(recipe: Recipe, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
     geom = _point(recipe["point"], base)
     radius = disc_radius_m(recipe)
     return geom if radius is None else buffer_m(geom, radius, quad_segs=32)
 
 
 #: How each construction makes its shape: (recipe, base, resolve_ref) → geometry.
-_CONSTRUCT: dict[str, Callable[[Mapping, BaseUnits, RefResolver], BaseGeometry]] = {
+_CONSTRUCT: dict[str, Callable[[Recipe, BaseUnits, RefResolver], BaseGeometry]] = {
     "towns": lambda r, b, _f: _named_union(r["towns"], b.towns, "街道/镇"),
     "districts": lambda r, b, _f: _named_union(r["districts"], b.districts, "district"),
     "polygon": _traced_polygon,
@@ -111,7 +114,7 @@ _CONSTRUCT: dict[str, Callable[[Mapping, BaseUnits, RefResolver], BaseGeometry]]
 }
 
 
-def build_geometry(recipe: Mapping, base: BaseUnits, resolve_ref: RefResolver) -> BaseGeometry:
+def build_geometry(recipe: Recipe, base: BaseUnits, resolve_ref: RefResolver) -> BaseGeometry:
     """Build the geometry a recipe describes (EPSG:4326)."""
     (kind,) = _keys(recipe)
     geom = _CONSTRUCT[kind](recipe, base, resolve_ref)
@@ -134,13 +137,13 @@ def build_geometry(recipe: Mapping, base: BaseUnits, resolve_ref: RefResolver) -
 
 def _polygonal_only(geom: BaseGeometry) -> BaseGeometry:
     """Drop slivers of lower dimension left by overlay (e.g. shared edges)."""
-    if geom.geom_type != "GeometryCollection":
+    if geom.geom_type != "GeometryCollection" or not isinstance(geom, GeometryCollection):
         return geom
     polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(polys) if polys else geom
 
 
-def disc_radius_m(recipe: Mapping) -> float | None:
+def disc_radius_m(recipe: Recipe) -> float | None:
     """The radius (m) of a disc recipe (``radius_m``, or from ``area_km2``), else ``None``."""
     if "radius_m" in recipe:
         return float(recipe["radius_m"])
@@ -149,12 +152,12 @@ def disc_radius_m(recipe: Mapping) -> float | None:
     return None
 
 
-def recipe_centre(recipe: Mapping, base: BaseUnits) -> Point | None:
+def recipe_centre(recipe: Recipe, base: BaseUnits) -> Point | None:
     """The point of a ``point`` recipe (a site or a disc's centre), else ``None``."""
     return _point(recipe["point"], base) if "point" in recipe else None
 
 
-def _describe_point(recipe: Mapping) -> str:
+def _describe_point(recipe: Recipe) -> str:
     value = recipe["point"]
     where = value.removeprefix("station:") + " metro station" if isinstance(value, str) else \
         f"point ({value[0]:.4f}, {value[1]:.4f})"
@@ -165,14 +168,14 @@ def _describe_point(recipe: Mapping) -> str:
     return where
 
 
-def _describe_line(recipe: Mapping) -> str:
+def _describe_line(recipe: Recipe) -> str:
     value = recipe["line"]
     anchors = sum(isinstance(p, str) for p in value)
     return f"polyline through {len(value)} points ({anchors} at metro stations)"
 
 
 #: A one-line account of each construction.
-_DESCRIBE: dict[str, Callable[[Mapping], str]] = {
+_DESCRIBE: dict[str, Callable[[Recipe], str]] = {
     "towns": lambda r: "union of OSM 街道/镇 polygons " + "、".join(r["towns"]),
     "districts": lambda r: "union of OSM district polygons " + "、".join(r["districts"]),
     "polygon": lambda r: f"polygon traced by hand ({len(r['polygon']) - 1} vertices)",
@@ -183,7 +186,7 @@ _DESCRIBE: dict[str, Callable[[Mapping], str]] = {
 }
 
 
-def describe(recipe: Mapping) -> str:
+def describe(recipe: Recipe) -> str:
     """A one-line English account of how a recipe makes its shape."""
     (kind,) = _keys(recipe)
     text = _DESCRIBE[kind](recipe)
