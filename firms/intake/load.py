@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -49,6 +50,7 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
     Shanghai's named places (tests); ``info`` is added to the report.
     """
     say = on_stage or _silent
+    read_info: dict[str, Any]
     if isinstance(source, pd.DataFrame):
         table, read_info = source, {}
     else:
