@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import shapely
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon
@@ -50,7 +50,7 @@ class BaseUnits:
 
     towns: Mapping[str, BaseGeometry]
     districts: Mapping[str, BaseGeometry]
-    stations: Mapping[str, Point]
+    stations: Mapping[str, BaseGeometry]
 
 
 RefResolver = Callable[[str], BaseGeometry]
@@ -65,7 +65,7 @@ def _point(pt: Any, base: BaseUnits) -> Point:
         name = pt.removeprefix("station:")
         if name not in base.stations:
             raise ValueError(f"unknown metro station {name!r}")
-        return base.stations[name]
+        return cast(Point, base.stations[name])  # stations are points (base/stations)
     lon, lat = (float(v) for v in pt)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValueError(f"point {pt!r} is not lon/lat in degrees")

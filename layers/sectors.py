@@ -132,7 +132,7 @@ def first_sectors(texts) -> list[str | None]:
         todo = np.flatnonzero(open_)
         if len(todo) == 0:
             break
-        sub = arr.take(pa.array(todo))
+        sub = arr.take(todo)
         hit = pc.match_substring_regex(sub, pat.pattern) if alias.isascii() \
             else pc.match_substring(sub, alias)
         found = todo[np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)]

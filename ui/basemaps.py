@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.datum import Datum
+
 __all__ = ["BASEMAPS", "Basemap", "basemap"]
 
 
@@ -17,7 +19,7 @@ class Basemap:
     id: str
     label_zh: str
     label_en: str
-    datum: str  # the datum overlays must be in to line up: wgs84 or gcj02
+    datum: Datum  # the datum overlays must be in to line up: wgs84 or gcj02
     tiles: tuple[str, ...] = ()  # URL templates; {key} is replaced by the user's key
     attribution: str = ""
     subdomains: str = "abc"
