@@ -139,12 +139,8 @@ def _cmd_firms_import(args) -> int:
 
 
 def _sector_or_error(values) -> str | None:
-    if not values:
-        return None
-    try:
-        return parse_sector_ids([values])[0]
-    except ValueError as err:
-        raise UsageError(str(err)) from err
+    """The sector id ``values`` names (UsageError when it names none), None without one."""
+    return parse_sector_ids([values])[0] if values else None
 
 
 def _cmd_measures(args) -> int:

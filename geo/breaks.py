@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from geo.errors import GeoError
+
 __all__ = [
     "METHODS", "class_breaks", "class_of", "equal_breaks", "natural_breaks",
     "quantile_breaks"
@@ -91,7 +93,7 @@ def natural_breaks(values: Any, k: int = 5) -> list[float]:
 def class_breaks(values: Any, k: int = 5, method: str = "quantile") -> list[float]:
     """Edges of ``values`` by ``method`` (one of :data:`METHODS`)."""
     if method not in METHODS:
-        raise ValueError(f"unknown class-break method {method!r}: use one of {', '.join(METHODS)}")
+        raise GeoError(f"unknown class-break method {method!r}: use one of {', '.join(METHODS)}")
     return {"quantile": quantile_breaks, "equal": equal_breaks,
             "natural": natural_breaks}[method](values, k)
 

@@ -26,6 +26,7 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from geo.crs import require_storage_crs
+from geo.errors import DatumError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -78,14 +79,14 @@ def parse_datum(name: str) -> Datum:
     common epoch; CGCS2000 coordinates are fixed at epoch 2000.0, so plate motion
     (a few cm a year in Shanghai) adds well under a metre by the 2020s. Both are far
     below the precision of any position in this project (metres for surveyed firm
-    points, hundreds of metres for places by address). Raises ``ValueError`` naming
+    points, hundreds of metres for places by address). Raises :class:`DatumError` naming
     the accepted values when the name is unknown.
     """
     key = str(name).strip().lower()
     for ch in _SEPARATORS:
         key = key.replace(ch, "")
     if key not in _ALIASES:
-        raise ValueError(f"unknown datum {name!r}: use one of wgs84 (or CGCS2000, EPSG:4490, "
+        raise DatumError(f"unknown datum {name!r}: use one of wgs84 (or CGCS2000, EPSG:4490, "
                          "EPSG:4326), gcj02, bd09")
     return _ALIASES[key]
 
@@ -223,7 +224,7 @@ def convert(lon: ArrayLike, lat: ArrayLike, src: str, dst: str) -> tuple[Degrees
     if src == dst and src in DATUMS:
         return _same_kind(lon, np.array(lon, dtype=float)), _same_kind(lat, np.array(lat, dtype=float))
     if (src, dst) not in _PAIRS:
-        raise ValueError(f"unknown datum pair {src!r} → {dst!r}: use the ids {DATUMS} "
+        raise DatumError(f"unknown datum pair {src!r} → {dst!r}: use the ids {DATUMS} "
                          "(parse_datum turns a user's name into one)")
     return _PAIRS[(src, dst)](lon, lat)
 

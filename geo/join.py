@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike
 
+from geo.errors import GeoError
 from geo.prepared import prepared_copy
 
 __all__ = ["SortedPoints", "ancestors", "bound_contains", "firm_lonlat", "zone_pairs"]
@@ -162,7 +163,7 @@ def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
     once each (:func:`_kept_zones`), then applied to all pairs at once.
     """
     if len(zone_ids) > 62:
-        raise ValueError("a layer with more than 62 zones: split it for the join")
+        raise GeoError("a layer with more than 62 zones: split it for the join")
     bits = np.left_shift(np.int64(1), pairs["zone"].cat.codes.to_numpy().astype(np.int64))
     combo = pd.Series(bits, index=pairs.index).groupby(pairs["point"]).transform("sum")
     decided = {int(c): _kept_zones(int(c), parent, zone_ids) for c in np.unique(combo)}

@@ -32,6 +32,7 @@ import shapely
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from geo.errors import RecipeError
 from geo.metric import buffer_m
 
 __all__ = [
@@ -61,38 +62,38 @@ Recipe = Mapping[str, Any]
 def _point(pt: Any, base: BaseUnits) -> Point:
     if isinstance(pt, str):
         if not pt.startswith("station:"):
-            raise ValueError(f"point {pt!r}: use [lon, lat] or 'station:<name>'")
+            raise RecipeError(f"point {pt!r}: use [lon, lat] or 'station:<name>'")
         name = pt.removeprefix("station:")
         if name not in base.stations:
-            raise ValueError(f"unknown metro station {name!r}")
+            raise RecipeError(f"unknown metro station {name!r}")
         return cast(Point, base.stations[name])  # stations are points (base/stations)
     lon, lat = (float(v) for v in pt)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValueError(f"point {pt!r} is not lon/lat in degrees")
+        raise RecipeError(f"point {pt!r} is not lon/lat in degrees")
     return Point(lon, lat)
 
 
 def _named_union(names: list[str], table: Mapping[str, BaseGeometry], what: str) -> BaseGeometry:
     missing = [n for n in names if n not in table]
     if missing:
-        raise ValueError(f"unknown {what}: {', '.join(missing)}")
+        raise RecipeError(f"unknown {what}: {', '.join(missing)}")
     return shapely.union_all([table[n] for n in names])
 
 
 def _keys(recipe: Recipe) -> list[str]:
     unknown = set(recipe) - set(CONSTRUCTIONS) - set(MODIFIERS) - set(PARAMS)
     if unknown:
-        raise ValueError(f"unknown recipe keys: {', '.join(sorted(unknown))}")
+        raise RecipeError(f"unknown recipe keys: {', '.join(sorted(unknown))}")
     found = [k for k in CONSTRUCTIONS if k in recipe]
     if len(found) != 1:
-        raise ValueError(f"a recipe needs exactly one of {CONSTRUCTIONS}, got {found or 'none'}")
+        raise RecipeError(f"a recipe needs exactly one of {CONSTRUCTIONS}, got {found or 'none'}")
     return found
 
 
 def _traced_polygon(recipe: Recipe, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
     geom = Polygon([_point(p, base) for p in recipe["polygon"]])
     if not geom.is_valid:
-        raise ValueError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
+        raise RecipeError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
     return geom
 
 
@@ -120,7 +121,7 @@ def build_geometry(recipe: Recipe, base: BaseUnits, resolve_ref: RefResolver) ->
     geom = _CONSTRUCT[kind](recipe, base, resolve_ref)
     if "buffer_m" in recipe:
         if kind == "point":
-            raise ValueError("a point takes radius_m or area_km2, not buffer_m")
+            raise RecipeError("a point takes radius_m or area_km2, not buffer_m")
         geom = buffer_m(geom, float(recipe["buffer_m"]))
 
     if "clip" in recipe:
@@ -131,7 +132,7 @@ def build_geometry(recipe: Recipe, base: BaseUnits, resolve_ref: RefResolver) ->
         geom = geom.intersection(_named_union(recipe["clip_to"], base.districts, "district"))
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:
-        raise ValueError("recipe produced an empty geometry")
+        raise RecipeError("recipe produced an empty geometry")
     return _polygonal_only(geom)
 
 

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from geo.crs import STORAGE_CRS
 from geo.datum import Datum, parse_datum
-from layers.errors import EmptySelectionError
+from layers.errors import EmptySelectionError, UsageError
 from layers.fieldtypes import apply_types
 from layers.formats import (
     csv_table,
@@ -109,7 +109,7 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     empty selection raises :class:`EmptySelectionError`. ``companions=False``: the file
     alone."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
     datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
     frames = _non_empty(frames)
     meta = export_metadata(list(frames), datum=datum)

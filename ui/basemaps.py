@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.datum import Datum
+from layers.errors import UsageError
 
 __all__ = ["BASEMAPS", "Basemap", "basemap"]
 
@@ -55,4 +56,4 @@ def basemap(basemap_id: str) -> Basemap:
     for b in BASEMAPS:
         if b.id == basemap_id:
             return b
-    raise KeyError(f"unknown basemap {basemap_id!r}; known: {', '.join(b.id for b in BASEMAPS)}")
+    raise UsageError(f"unknown basemap {basemap_id!r}; known: {', '.join(b.id for b in BASEMAPS)}")
