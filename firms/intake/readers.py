@@ -201,7 +201,7 @@ def _kind(value: object) -> str:
             type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
 
 
-def _point_problem(geom: object) -> Said | None:
+def _point_problem(geom: object) -> str | None:
     """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
     if geom is None:
         return ""

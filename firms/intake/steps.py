@@ -49,7 +49,7 @@ __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes"
 SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
 
 
-def _each(key: str, mask, values: pd.Series) -> np.ndarray:
+def _each(key: str, mask: np.ndarray, values: pd.Series) -> np.ndarray:
     """Per row, the message ``key`` with the row's cell as its value, where ``mask`` holds."""
     out = np.full(len(mask), "", dtype=object)
     rows = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -159,7 +159,7 @@ def _address_places(addresses: list[str], places: Places
     """For each address: (lon, lat, placement, precision_m) or NaNs when nothing matches."""
     towns = sorted(places.towns, key=len, reverse=True)
     aliases = sorted(places.district_aliases, key=len, reverse=True)
-    out = []
+    out: list[tuple[float, float, str, float]] = []
     for norm in addresses:
         hit = next((t for t in towns if t in norm), None)
         if hit:
