@@ -62,4 +62,4 @@ preview: setup
 	$(VENV)/bin/shmap preview -o docs/layers.png
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info artifacts static/vendor
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info artifacts static/vendor

@@ -362,5 +362,6 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     folium.LayerControl(collapsed=True).add_to(m)
     FollowSize().add_to(m)  # the app sets the map's height from the window's
     MetricScale().add_to(m)
-    m.scm_datum = bm.datum  # type: ignore[attr-defined]  # the datum the overlays are drawn in, for callers and tests
+    # the datum the overlays are drawn in, for callers and tests (an attribute folium lacks)
+    m.scm_datum = bm.datum  # type: ignore[attr-defined]
     return m

@@ -154,8 +154,9 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
         return None
     try:
         table = pacsv.read_csv(
-            # pyarrow-stubs: read_csv takes a Buffer at runtime (read in place)
-            pa.py_buffer(body),  # type: ignore[arg-type]  # one block while it fits: one chunk a column, no copy
+            # one block while it fits: one chunk a column, no copy; pyarrow-stubs type no
+            # Buffer here, yet read_csv reads one in place
+            pa.py_buffer(body),  # type: ignore[arg-type]
             read_options=pacsv.ReadOptions(block_size=min(len(body) + 1, 2**31 - 1)),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
