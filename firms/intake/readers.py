@@ -18,7 +18,6 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -153,10 +152,8 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
     if not names or len(set(names)) != len(names) or not all(names):
         return None
     try:
-        table = pacsv.read_csv(
-            # one block while it fits: one chunk a column, no copy; pyarrow-stubs type no
-            # Buffer here, yet read_csv reads one in place
-            pa.py_buffer(body),  # type: ignore[arg-type]
+        table = pacsv.read_csv(  # one block while it fits: one chunk a column, no copy
+            pa.py_buffer(body),  # type: ignore[arg-type]  # stubs: a Buffer is read in place
             read_options=pacsv.ReadOptions(block_size=min(len(body) + 1, 2**31 - 1)),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -227,16 +224,16 @@ def _feature_row(feat: object, number: int, name: str, marker: str) -> dict[str,
         raise UnreadableFileError(said("properties_not_object", name=name, number=number,
                                        kind=_kind(props)))
     row = {str(k): _json_cell(v) for k, v in (props or {}).items()}
-    geom: Any = feat.get("geometry")
+    geom = feat.get("geometry")
     problem = _point_problem(geom)
-    if problem is None:
+    if problem is None and isinstance(geom, dict):  # None: a Point object
         row["lon"], row["lat"] = (_cell_text(c) for c in geom["coordinates"][:2])
     elif problem:
         row[marker] = problem
     return row
 
 
-def _feature_list(doc: object, name: str) -> list[Any]:
+def _feature_list(doc: object, name: str) -> list[object]:
     if not isinstance(doc, dict):
         raise UnreadableFileError(said("top_not_object", name=name, kind=_kind(doc)))
     if doc.get("type") != "FeatureCollection":
@@ -352,7 +349,7 @@ def check_memory(size: int, name: str, *, available: int | None = None) -> None:
 
 
 def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
-                    sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                    sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Read a firm file by its extension. Returns (text frame, info about the read).
 
     ``sheet`` names the sheet of an XLSX workbook with data on several sheets.
@@ -381,7 +378,7 @@ def _check_size(size: int, name: str) -> None:
 
 
 def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
-                     sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                     sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
     check_memory(len(raw), name)
     suffix = Path(name).suffix.lower()
