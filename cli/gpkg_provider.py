@@ -174,7 +174,8 @@ class IndexedGPKGProvider(BaseProvider):
         rows = self.con.execute(f"SELECT fid, {_quoted(self.geom_col)} FROM "
                                 f"{_quoted(self.table)}{where}", values).fetchall()
         geoms = gpkg_geometries([r[1] for r in rows])
-        hits = shapely.intersects(geoms, shapely.box(*(float(v) for v in bbox)))
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        hits = shapely.intersects(geoms, shapely.box(minx, miny, maxx, maxy))
         return [r[0] for r, hit in zip(rows, hits, strict=True) if hit]
 
     def _matched(self, table: str, where: str, values: list, bbox) -> int | list[int]:

@@ -63,12 +63,12 @@ def _served(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A table as served: rings oriented, 7 decimals (as the GeoJSON export), and the
     float64 envelope of each geometry in hidden columns for exact bbox queries."""
     out = gdf.reset_index(drop=True)
-    geoms = out.geometry.values
+    geoms = np.asarray(out.geometry.values)
     if (shapely.get_type_id(geoms) == 0).all():  # points (a firm list): round directly
-        xy = np.round(shapely.get_coordinates(geoms), COORD_DECIMALS)
-        geoms = shapely.points(xy)
+        geoms = np.asarray(shapely.points(np.round(shapely.get_coordinates(geoms),
+                                                   COORD_DECIMALS)))
     else:
-        geoms = rfc7946_geometry(geoms)
+        geoms = np.asarray(rfc7946_geometry(geoms))
     out = out.set_geometry(geoms, crs=out.crs)
     bounds = shapely.bounds(out.geometry.values)
     for i, col in enumerate(ENVELOPE_COLUMNS):
@@ -213,7 +213,7 @@ def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
           firms: gpd.GeoDataFrame | None = None, options: ServeOptions | None = None,
           ready=None) -> None:
     """Serve the collections until interrupted; ``ready(url)`` is called once listening."""
-    import waitress
+    from waitress.server import create_server
 
     options = ServeOptions({"host": DEFAULT_HOST, "port": DEFAULT_PORT, "cors": [],
                             "threads": 8, **(options or {})})
@@ -237,8 +237,8 @@ def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
                              protected={FIRMS_COLLECTION} if token else set(), token=token,
                              cors=options["cors"], gpkg=gpkg)
         try:
-            server = waitress.create_server(wrapped, host=host, port=port,
-                                            threads=options["threads"], ident="shmap")
+            server = create_server(wrapped, host=host, port=port,
+                                   threads=options["threads"], ident="shmap")
         except OSError as err:
             raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}; choose "
                              "another port with --port") from err

@@ -54,13 +54,14 @@ def _as_date(column: pd.Series) -> pd.Series | None:
                            errors="coerce")
     if dates.notna().sum() != len(filled):  # 2023-02-30 and the like: keep the text
         return None
-    return pd.Series(pd.array(dates.dt.date.where(dates.notna(), None),
-                              dtype=pd.ArrowDtype(pa.date32())), index=column.index)
+    days = pa.array(dates.dt.date.where(dates.notna(), None).tolist(), type=pa.date32())
+    return pd.Series(days, index=column.index, dtype=pd.ArrowDtype(pa.date32()))
 
 
 def _as_boolean(column: pd.Series) -> pd.Series:
-    return pd.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)
-                     for v in column], dtype="boolean")
+    values = [None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)
+              for v in column]
+    return pd.Series(values, index=column.index, dtype="boolean")
 
 
 def typed_firms(firms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

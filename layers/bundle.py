@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import geopandas as gpd
 
-from geo.datum import parse_datum
+from geo.datum import Datum, parse_datum
 from layers.exporting import export_files
 from layers.formats import output_name
 from layers.metadata import export_metadata
@@ -31,7 +31,7 @@ _DATUM_NOTE = {
 }
 
 
-def readme_text(layer_ids, *, datum: str, files: list[str]) -> str:
+def readme_text(layer_ids, *, datum: Datum, files: list[str]) -> str:
     """The bundle's README (Markdown): what is inside, licence, attribution, datum."""
     meta = export_metadata(list(layer_ids), datum=datum)
     lines = [f"# {meta['title']}", "",

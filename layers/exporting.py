@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import STORAGE_CRS
-from geo.datum import parse_datum
+from geo.datum import Datum, parse_datum
 from layers.errors import EmptySelectionError, UsageError
 from layers.fieldtypes import apply_types
 from layers.formats import (
@@ -69,7 +69,7 @@ def _non_empty(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFram
     return kept
 
 
-def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
+def _write_binary(frames, fmt: str, name: str, datum: Datum, meta: dict) -> bytes:
     """GeoPackage, FlatGeobuf, GeoParquet or PMTiles bytes, written through a temporary file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
@@ -105,7 +105,7 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     empty selection raises :class:`EmptySelectionError`. ``companions=False``: the file
     alone."""
     if fmt not in FORMATS + TILE_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS + TILE_FORMATS)}")
+        raise UsageError(f"unknown format {fmt!r}: use {', '.join(FORMATS + TILE_FORMATS)}")
     datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
     if fmt in TILE_FORMATS and datum != "wgs84":
         raise UsageError("vector tiles are WGS84 in Web Mercator: export GCJ-02/BD-09 to a file "
@@ -113,6 +113,7 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     frames = _non_empty(frames)
     meta = export_metadata(list(frames), datum=datum)
     name = output_name(stem, suffix=fmt, datum=datum)
+    table: pd.DataFrame
     if fmt == "geojson":
         table = combined(frames).assign(datum=datum)  # survives conversion, unlike a member
         files = {name: to_geojson(table, datum=datum, name=_layer_name(frames, stem), metadata=meta,

@@ -41,6 +41,9 @@ def gis_panel(frames, *, datum: str, lang: str) -> None:
         return
     groups = {g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS}
     name = output_name("shanghai-layers", suffix="zip", datum=parse_datum(datum))
-    st.download_button(t("gis_bundle", lang, name=name),  # made when clicked
-                       lambda f=frames, d=datum: bundle_bytes(f, datum=d, group_names=groups)[1],
-                       file_name=name, mime="application/zip", key="dl_bundle")
+
+    def bundle() -> bytes:  # made when clicked, not on each rerun
+        return bundle_bytes(frames, datum=datum, group_names=groups)[1]
+
+    st.download_button(t("gis_bundle", lang, name=name), bundle, file_name=name,
+                       mime="application/zip", key="dl_bundle")
