@@ -31,8 +31,20 @@ def _filled(column: pd.Series) -> pd.Series:
     return text[text != ""]
 
 
+#: Cells tried first: a column of names fails on them without the whole column read.
+_SAMPLE = 200
+
+
+def _could_be(column: pd.Series, pattern: re.Pattern[str]) -> bool:
+    """False when one of the first filled cells does not match ``pattern``."""
+    head = _filled(column.head(_SAMPLE * 5)).head(_SAMPLE)
+    return head.empty or bool(head.str.fullmatch(pattern).all())
+
+
 def _as_number(column: pd.Series) -> pd.Series | None:
     """The column as Int64 or float64 when every filled cell is a plain decimal number."""
+    if not _could_be(column, _NUMBER):
+        return None
     filled = _filled(column)
     if filled.empty or not filled.str.fullmatch(_NUMBER).all():
         return None
@@ -45,6 +57,8 @@ def _as_number(column: pd.Series) -> pd.Series | None:
 def _as_date(column: pd.Series) -> pd.Series | None:
     """The column as dates (Arrow ``date32``: GDAL writes Date, Parquet DATE) when every
     filled cell is one."""
+    if not _could_be(column, _DATE):
+        return None
     filled = _filled(column)
     if filled.empty or not filled.str.fullmatch(_DATE).all():
         return None
