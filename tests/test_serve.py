@@ -242,7 +242,7 @@ def test_firms_beyond_loopback_need_a_token(tmp_path):
     assert "needs an access token" in result.stderr.strip().splitlines()[-1]
 
 
-def test_a_token_guards_the_firms_and_cors_is_as_configured(tmp_path):
+def test_a_token_guards_the_firms_and_cors_is_as_configured(tmp_path, ogrinfo):
     token = "s3cret-token-for-tests"
     firm_file = qichacha_csv(tmp_path / "firms.csv")
     with serving("poles", "--firms", str(firm_file), "--cors", "https://gis.example",
@@ -254,6 +254,11 @@ def test_a_token_guards_the_firms_and_cors_is_as_configured(tmp_path):
         status, headers, _ = get(f"{url}/collections/firms/items?f=json",
                                  headers={"Authorization": f"Bearer {token}"})
         assert status == 200 and headers["Cache-Control"] == "private, no-store"
+        through_gdal = subprocess.run(  # GDAL sends the token as the docs say
+            [ogrinfo, "-ro", "-so", "--config", "GDAL_HTTP_HEADERS",
+             f"Authorization: Bearer {token}", f"OAPIF:{url}", "firms"],
+            capture_output=True, text=True, timeout=120)
+        assert "Feature Count: 6" in through_gdal.stdout, through_gdal.stderr
         status, headers, _ = get(f"{url}/collections/poles/items?f=json",
                                  headers={"Origin": "https://gis.example"})
         assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://gis.example"
