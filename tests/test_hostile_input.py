@@ -224,9 +224,17 @@ def test_malformed_geojson_is_refused_by_shape(tmp_path, doc, needle):
     refused(import_file(tmp_path, "bad.geojson", json.dumps(doc)), "bad.geojson", needle)
 
 
-def test_geojson_nested_5000_deep_is_refused(tmp_path):
-    deep = '{"type":"FeatureCollection","features":' + "[" * 5000 + "]" * 5000 + "}"
-    refused(import_file(tmp_path, "deep.geojson", deep), "nested too deeply")
+@pytest.mark.parametrize(("deep", "needle"), [
+    ('{"type":"FeatureCollection","features":' + "[" * 5000 + "]" * 5000 + "}",
+     "feature 1 is a list"),
+    ('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":'
+     + "[" * 5000 + "]" * 5000 + "}}]}", "nested too deeply"),
+    ('{"features":' + "[" * 5000 + "]" * 5000 + ',"type":"FeatureCollection"}',
+     "nested too deeply"),
+], ids=["features", "property", "type-after-features"])
+def test_geojson_nested_5000_deep_is_refused(tmp_path, deep, needle):
+    """Read as a stream, depth costs no recursion: the shape is refused by name."""
+    refused(import_file(tmp_path, "deep.geojson", deep), needle)
 
 
 def test_bad_geometries_reject_their_rows_with_the_reason(tmp_path):

@@ -17,7 +17,7 @@ import pytest
 from test_hostile_input import FIRMS, NS, sheet
 from test_hostile_input import xlsx as workbook
 
-from firms.intake import import_firm_list, readers, xlsx
+from firms.intake import geojson, import_firm_list, readers, xlsx
 from firms.intake.readers import read_firm_table, table_from_bytes
 from geo.errors import ShmapError
 from ui.refusals import FILE_MESSAGES, refusal_text
@@ -78,6 +78,15 @@ CASES = [
     ("json-comma", "企业.geojson", b'{"type": "FeatureCollection" "features": []}', {}, {}),
     ("json-unterminated", "企业.geojson", b'{"type": "Feat', {}, {}),
     ("json-too-deep", "企业.geojson", b'{"features":' + b"[" * 5000 + b"]" * 5000 + b"}", {}, {}),
+    ("json-number-too-long", "企业.geojson", b'{"type": "FeatureCollection", "features": [' +
+     json.dumps(_feature()).encode()[:-1] + b', "n": 1' + b"0" * 5000 + b"}]}", {}, {}),
+    ("json-stream-number-too-large", "企业.geojson", b'{"type": "FeatureCollection", "features": '
+     b'[{"type": "Feature", "properties": {"n": 12345678901234567890}}]}', {},
+     {(geojson, "SMALL_BYTES"): 10}),
+    ("json-stream-broken", "企业.geojson", b'{"type": "FeatureCollection", "features": [{]}', {},
+     {(geojson, "SMALL_BYTES"): 10}),
+    ("json-stream-not-text", "企业.geojson", '{"说明": "企业", "type": "FeatureCollection", '
+     '"features": ['.encode("gb18030") + b'{"a": "\x81\x20"}]}', {}, {(readers, "HEAD_BYTES"): 20}),
     ("too-many-features", "企业.geojson", json.dumps(
         {"type": "FeatureCollection", "features": [_feature(), _feature()]}).encode(),
      {"max_rows": 1}, {}),
@@ -199,9 +208,10 @@ def _sample(node: ast.expr) -> str:
 
 
 def _raise_sites() -> dict[str, str]:
-    """Every UnreadableFileError / TableRejectedError made in geo/, as (place → sample text)."""
+    """Every UnreadableFileError / TableRejectedError made in firms/intake/, as (place → sample
+    text)."""
     sites = {}
-    for path in sorted((ROOT / "geo").glob("*.py")):
+    for path in sorted((ROOT / "firms" / "intake").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
                     "UnreadableFileError", "TableRejectedError"):

@@ -73,11 +73,26 @@ FILE_MESSAGES: tuple[tuple[str, str, str], ...] = (
      "{0}：不支持的文件类型 {1}；请用 .csv、.xlsx 或 .geojson",
      "{0}: unsupported file type {1}; use .csv, .xlsx or .geojson"),
     (r"(.+): cannot read \((?P<d>.+)\)", "{0}：无法读取（{1}）", "{0}: cannot read ({1})"),
-    (r"(.+): (.+) MB is over the (.+) MB limit for GeoJSON \(it is parsed whole\); save it as CSV "
-     r"\(lon/lat columns\)",
-     "{0}：{1} MB，超过 GeoJSON 的 {2} MB 上限（GeoJSON 须整个解析）；请另存为 CSV（含经度/纬度列）",
-     "{0}: {1} MB is over the {2} MB limit for GeoJSON (it is parsed whole); save it as CSV "
-     "(lon/lat columns)"),
+    (r"(.+): (.+) MB is over the (.+) MB limit for GeoJSON; save it as CSV \(lon/lat columns\)",
+     "{0}：{1} MB，超过 GeoJSON 的 {2} MB 上限；请另存为 CSV（含经度/纬度列）",
+     "{0}: {1} MB is over the {2} MB limit for GeoJSON; save it as CSV (lon/lat columns)"),
+    # firms/intake/geojson.py: what the stream parser stops at
+    (r"(.+): a number has more digits than can be read; write long codes as text in quotes, or "
+     r"remove the number", "{0}：有一个数字位数过多，无法读取；长编码请加引号写成文本，或删除该数字",
+     "{0}: a number has more digits than can be read; write long codes as text in quotes, or "
+     "remove the number"),
+    (r"(.+): feature (.+) holds a number too large to read \(more than 18 digits, or beyond "
+     r"±1\.8e308\); write long codes as text in quotes, or remove the number",
+     "{0}：第 {1} 个要素中有一个数字过大，无法读取（超过 18 位，或超出 ±1.8e308）；"
+     "长编码请加引号写成文本，或删除该数字",
+     "{0}: feature {1} holds a number too large to read (more than 18 digits, or beyond "
+     "±1.8e308); write long codes as text in quotes, or remove the number"),
+    (r"(.+): not valid JSON \((?P<d>.+), in or after feature (.+)\)",
+     "{0}：不是有效的 JSON（在第 {2} 个要素中或之后：{1}）",
+     "{0}: not valid JSON ({1}, in or after feature {2})"),
+    (r"(.+): not UTF-8 or GB18030 text \(byte 0x(.+) in feature (.+)\); save it as UTF-8",
+     "{0}：不是 UTF-8 或 GB18030 文本（第 {2} 个要素中的字节 0x{1}）；请另存为 UTF-8",
+     "{0}: not UTF-8 or GB18030 text (byte 0x{1} in feature {2}); save it as UTF-8"),
     (r"(.+): the text was read as GB18030 but looks like Latin-1/Windows-1252 \(e\.g\. (.+), read "
      r"as (.+)\); if names look garbled, save the file as UTF-8 and import it again",
      "{0}：文本按 GB18030 读取，但看来是 Latin-1/Windows-1252 编码（例如 {1} 被读成 {2}）；"
@@ -160,6 +175,26 @@ DETAILS: tuple[tuple[str, str, str], ...] = (
         ("Extra data", "数据结束后还有多余内容"), ("Unterminated string starting at", "字符串缺少结尾的引号"),
         ("Invalid control character at", "字符串中有控制字符"), ("Invalid \\escape", "无效的反斜杠转义"),
         ("Invalid \\uXXXX escape", "无效的 \\u 转义"))),
+    # the stream JSON parser (yajl, through ijson): its first line, after "parse/lexical error: "
+    *((rf"\A{re.escape(en)}\Z", zh, en) for en, zh in (
+        ("premature EOF", "文件在 JSON 结束前就结束了"),
+        ("trailing garbage", "数据结束后还有多余内容"),
+        ("invalid object key (must be a string)", "对象的键必须是字符串"),
+        ("object key and value must be separated by a colon (':')", "键和值之间应有冒号 ':'"),
+        ("after key and value, inside map, I expect ',' or '}'", "对象中的键值对之后应为 ',' 或 '}'"),
+        ("after array element, I expect ',' or ']'", "数组元素之后应为 ',' 或 ']'"),
+        ("unallowed token at this point in JSON text", "此处不应出现该记号"),
+        ("invalid char in json text.", "JSON 文本中有无效字符"),
+        ("invalid string in json text.", "JSON 文本中有无效的字符串"),
+        ("invalid bytes in UTF8 string.", "字符串中有无效的 UTF-8 字节"),
+        ("invalid character inside string.", "字符串中有无效字符（如未转义的控制字符）"),
+        ("inside a JSON string, a character must be escaped", "字符串中的某个字符必须转义"),
+        ("invalid (non-hex) character occurs after '\\u' inside string.", "\\u 之后应为十六进制数字"),
+        ("malformed number, a digit is required after the minus sign.", "数字格式错误：负号后应为数字"),
+        ("malformed number, a digit is required after the decimal point.",
+         "数字格式错误：小数点后应为数字"),
+        ("malformed number, a digit is required after the exponent.", "数字格式错误：指数后应为数字"),
+    )),
     # Python's csv module and pandas' CSV parser
     (r"\Anew-line character seen in unquoted field - do you need to open the file in "
      r"universal-newline mode\?\Z", "未加引号的字段中有换行符（如单独的回车符）",

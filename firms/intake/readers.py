@@ -5,7 +5,7 @@ zeros and a column of digits with a blank cell never turns into floats. The
 parsing and checking of values happens in :mod:`firms.intake.importer`, which is pure.
 
 Work is bounded for every reader (rows, header size, XLSX cells actually present
-— see :mod:`firms.intake.xlsx` —, GeoJSON nesting), and every refusal is one
+— see :mod:`firms.intake.xlsx` —, GeoJSON read as a stream: :mod:`firms.intake.geojson`), and every refusal is one
 :class:`UnreadableFileError` saying what, where and how to fix it.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -24,14 +23,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from firms.intake.errors import UnreadableFileError
-from firms.intake.xlsx import cell_text as _cell_text
+from firms.intake.geojson import table_from_geojson
 from firms.intake.xlsx import read_xlsx
 
 __all__ = [
     "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
     "MAX_ROWS", "SUFFIXES", "available_memory", "check_memory", "decode_csv", "encoding_warning",
     "read_firm_table", "sniff_encoding", "table_from_bytes",
-    "table_from_csv_text", "table_from_geojson_text", "table_from_utf8_csv",
+    "table_from_csv_text", "table_from_utf8_csv",
     "table_from_xlsx_bytes"
 ]
 
@@ -44,9 +43,11 @@ MAX_HEADER_CHARS = 65_536
 #: (measured: about 600 MB over the interpreter's own for an 84 MB file of 1M firms;
 #: docs/scale.md), rounded up.
 IMPORT_MEMORY_PER_FILE_BYTE = 8
-#: GeoJSON is parsed whole into Python objects (about 10× its size in memory: 48 MB
-#: took 600 MB), so it has a fixed limit below what memory allows; use CSV beyond.
+#: Largest GeoJSON file: it is read as a stream (:mod:`firms.intake.geojson`), but its
+#: text repeats every key per feature, so CSV is the format for larger lists.
 MAX_GEOJSON_BYTES = 128_000_000
+#: Bytes of a file's head that decide its encoding when it is read as a stream.
+HEAD_BYTES = 1 << 20
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
@@ -174,96 +175,6 @@ def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx", max_rows: int = M
     return _cap(read_xlsx(raw, name, max_rows, sheet=sheet)[0], max_rows)
 
 
-def _json_cell(value) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return _cell_text(value)
-
-
-def _kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
-
-
-def _point_problem(geom) -> str | None:
-    """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
-    if geom is None:
-        return ""
-    if not isinstance(geom, dict):
-        return f"geometry is {_kind(geom)}, not a GeoJSON geometry object"
-    if geom.get("type") != "Point":
-        return f"geometry is a {geom.get('type')}, not a Point"
-    coords = geom.get("coordinates")
-    if not isinstance(coords, list) or len(coords) < 2:
-        return f"Point coordinates are {_kind(coords)}, expected [longitude, latitude]"
-    if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2]):
-        return "Point coordinates are not two numbers, expected [longitude, latitude]"
-    return None
-
-
-def _feature_row(feat, number: int, name: str, marker: str) -> dict:
-    if not isinstance(feat, dict):
-        raise UnreadableFileError(f"{name}: feature {number} is {_kind(feat)}, not a GeoJSON "
-                                  "Feature object; fix or remove it")
-    props = feat.get("properties")
-    if props is not None and not isinstance(props, dict):
-        raise UnreadableFileError(f"{name}: feature {number} has properties that are "
-                                  f"{_kind(props)}, not an object; fix or remove it")
-    row = {str(k): _json_cell(v) for k, v in (props or {}).items()}
-    geom = feat.get("geometry")
-    problem = _point_problem(geom)
-    if problem is None:
-        row["lon"], row["lat"] = (_cell_text(c) for c in geom["coordinates"][:2])
-    elif problem:
-        row[marker] = problem
-    return row
-
-
-def _feature_list(doc, name: str) -> list:
-    if not isinstance(doc, dict):
-        raise UnreadableFileError(f"{name}: the top level is {_kind(doc)}, not a GeoJSON "
-                                  "FeatureCollection object")
-    if doc.get("type") != "FeatureCollection":
-        raise UnreadableFileError(f"{name}: expected a GeoJSON FeatureCollection (its type is "
-                                  f"{str(doc.get('type'))[:40]!r})")
-    features = doc.get("features", [])
-    if not isinstance(features, list):
-        raise UnreadableFileError(f"{name}: 'features' is {_kind(features)}, expected a list "
-                                  "of Feature objects")
-    return features
-
-
-def table_from_geojson_text(text: str, name: str = "file.geojson",
-                            *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Feature properties as strings, plus ``lon``/``lat`` from Point geometries.
-
-    The document's shape is checked before use (a FeatureCollection object whose
-    ``features`` is a list of objects). A feature whose geometry is not a Point
-    with two numbers gets the reason in a marker column, named in
-    ``frame.attrs["geometry_error_column"]``, so the importer rejects that row.
-    """
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UnreadableFileError(f"{name}: not valid JSON ({err.msg} at line {err.lineno})") from err
-    except RecursionError as err:
-        raise UnreadableFileError(f"{name}: JSON nested too deeply to be GeoJSON firm points; "
-                                  "check the file") from err
-    features = _feature_list(doc, name)
-    if len(features) > max_rows:
-        raise UnreadableFileError(f"{name}: more than {max_rows:,} features: split the file")
-    keys = {str(k) for f in features if isinstance(f, dict)
-            and isinstance(f.get("properties"), dict) for k in f["properties"]}
-    marker = "__geometry_error"
-    while marker in keys:
-        marker += "_"
-    rows = [_feature_row(f, i, name, marker) for i, f in enumerate(features, start=1)]
-    frame = _cap(pd.DataFrame(rows, dtype=str).fillna(""), max_rows)
-    if marker in frame.columns:
-        frame.attrs["geometry_error_column"] = marker
-    return frame
-
-
 #: Share of non-ASCII characters outside GB2312 above which GB18030 text is suspect.
 _RARE_SHARE = 0.5
 
@@ -343,6 +254,7 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
 
     ``sheet`` names the sheet of an XLSX workbook with data on several sheets.
     ``info["warnings"]`` lists doubts about the read (e.g. a probable wrong encoding).
+    A GeoJSON file is read as a stream from disk, never whole.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -350,7 +262,10 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
         raise UnreadableFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
                            "use .csv, .xlsx or .geojson")
     try:
-        _check_size(path.stat().st_size, path.name)
+        size = path.stat().st_size
+        _check_size(size, path.name)
+        if suffix in (".geojson", ".json"):
+            return _geojson(lambda: open(path, "rb"), path.name, size=size, max_rows=max_rows)
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path}: cannot read ({err.strerror})") from err
@@ -362,15 +277,26 @@ def _check_size(size: int, name: str) -> None:
     not fit in memory is refused (:func:`check_memory`)."""
     if Path(name).suffix.lower() in (".geojson", ".json") and size > MAX_GEOJSON_BYTES:
         raise UnreadableFileError(f"{name}: {size / 1e6:,.0f} MB is over the "
-                                  f"{MAX_GEOJSON_BYTES / 1e6:,.0f} MB limit for GeoJSON (it is "
-                                  "parsed whole); save it as CSV (lon/lat columns)")
+                                  f"{MAX_GEOJSON_BYTES / 1e6:,.0f} MB limit for GeoJSON; save "
+                                  "it as CSV (lon/lat columns)")
     check_memory(size, name)
+
+
+def _geojson(open_stream, name: str, *, size: int, max_rows: int) -> tuple[pd.DataFrame, dict]:
+    """A GeoJSON file read as a stream; its encoding (and any doubt) from its head."""
+    with open_stream() as stream:
+        head = stream.read(HEAD_BYTES)
+    encoding = sniff_encoding(head, name)
+    warning = encoding_warning(head, _decoded(head, name, final=False)[0], encoding)
+    frame = table_from_geojson(open_stream, name, size=size, encoding=encoding,
+                               max_rows=max_rows, decode=decode_csv)
+    return _cap(frame, max_rows), {"format": "geojson", "encoding": encoding,
+                                   "warnings": [f"{name}: {warning}"] if warning else []}
 
 
 def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
                      sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
-    check_memory(len(raw), name)
     suffix = Path(name).suffix.lower()
     _check_size(len(raw), name)
     if suffix == ".xlsx":
@@ -379,13 +305,12 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
     if suffix not in SUFFIXES:
         raise UnreadableFileError(f"{name}: unsupported file type {suffix or '(none)'}; "
                                   "use .csv, .xlsx or .geojson")
-    if suffix in (".csv", ".txt"):
-        fast = table_from_utf8_csv(raw, max_rows)
-        if fast is not None:
-            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
+    if suffix in (".geojson", ".json"):
+        return _geojson(lambda: io.BytesIO(raw), name, size=len(raw), max_rows=max_rows)
+    fast = table_from_utf8_csv(raw, max_rows)
+    if fast is not None:
+        return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
     text, encoding = decode_csv(raw, name)
     warning = encoding_warning(raw, text, encoding)
     info = {"encoding": encoding, "warnings": [f"{name}: {warning}"] if warning else []}
-    if suffix in (".geojson", ".json"):
-        return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson", **info}
     return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info}
