@@ -125,7 +125,8 @@ def _cmd_firms_import(args) -> int:
     for warning in r.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     if r.get("renamed_columns"):
-        print("columns renamed (their names are output columns): "
+        print("columns renamed (their names, ignoring case, are output columns or repeat "
+              "another column): "
               + ", ".join(f"{k} → {v}" for k, v in r["renamed_columns"].items()))
     print("headers: " + ", ".join(f"{k} → {v}" for k, v in r["header_mapping"].items()))
     print(f"datum assumed where none given: {r['default_datum']}; swapped lon/lat fixed: "

@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -35,7 +36,8 @@ from geo.datum import DATUM_LABELS, Datum, convert_frame
 from layers.files import replacing_path
 from layers.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_description
 
-__all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "csv_table", "csvt_text", "in_datum",
+__all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "GPKG_COLUMNS", "csv_table", "csvt_text",
+           "free_names", "in_datum",
            "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
            "table_csv", "to_csv", "to_geojson", "write_gpkg"]
 
@@ -46,6 +48,8 @@ WKT_NOTE = ("outline longer than Excel's 32,767-character cell limit: wkt is its
             "full geometry is in the GeoPackage/GeoJSON export / 轮廓超过 Excel 单元格 32767 字符"
             "上限：wkt 为其质心，完整几何见 GeoPackage/GeoJSON 导出")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The columns a GeoPackage table has of its own (GDAL's feature id and geometry).
+GPKG_COLUMNS = ("fid", "geom")
 
 
 def _round_coords(geom):
@@ -159,6 +163,27 @@ def write_geojson(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84", 
     fh.write("]}")
 
 
+def free_names(names: Iterable[str], reserved: Iterable[str]) -> dict[str, str]:
+    """Renames (old → new) that keep each of ``names`` apart from ``reserved`` and from
+    the names before it, ignoring case (as GeoPackage, SQLite and GIS tools compare
+    column names): ``fid`` → ``fid_1``, a second ``Tel`` beside ``TEL`` → ``Tel_1``."""
+    names = [str(n) for n in names]
+    clash = {r.casefold() for r in reserved}
+    taken = clash | {n.casefold() for n in names}
+    renames: dict[str, str] = {}
+    for name in names:
+        key = name.casefold()
+        if key in clash:
+            i = 1
+            while f"{name}_{i}".casefold() in taken:
+                i += 1
+            renames[name] = f"{name}_{i}"
+            key = renames[name].casefold()
+            taken.add(key)
+        clash.add(key)
+    return renames
+
+
 def neutralise_cell(value):
     """Prefix text that a spreadsheet would read as a formula with ``'``."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
@@ -256,6 +281,9 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
     with replacing_path(path) as tmp:
         for i, (layer_name, gdf) in enumerate(layers.items()):
             moved = in_datum(gdf, datum).reset_index(drop=True)
+            moved = moved.rename(columns=free_names(
+                [c for c in moved.columns if c not in (moved.geometry.name, "datum")],
+                GPKG_COLUMNS))
             moved["datum"] = datum
             moved = moved.set_crs(datum_crs(datum), allow_override=True)
             options = {"VERSION": GPKG_VERSION} if i == 0 else {}
