@@ -25,6 +25,7 @@ import ijson
 import pandas as pd
 
 from firms.intake.errors import UnreadableFileError
+from firms.intake.messages import Said, said
 from firms.intake.xlsx import cell_text
 
 __all__ = ["MAX_DEPTH", "SMALL_BYTES", "table_from_geojson"]
@@ -56,23 +57,22 @@ def _json_cell(value, name: str) -> str:
 
 
 def _too_deep(name: str) -> UnreadableFileError:
-    return UnreadableFileError(f"{name}: JSON nested too deeply to be GeoJSON firm points; "
-                               "check the file")
+    return UnreadableFileError(said("json_too_deep", name=name))
 
 
-def _point_problem(geom) -> str | None:
+def _point_problem(geom) -> Said | str | None:
     """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
     if geom is None:
         return ""
     if not isinstance(geom, dict):
-        return f"geometry is {_kind(geom)}, not a GeoJSON geometry object"
+        return said("geometry_not_object", kind=_kind(geom))
     if geom.get("type") != "Point":
-        return f"geometry is a {geom.get('type')}, not a Point"
+        return said("geometry_not_point", type=geom.get("type"))
     coords = geom.get("coordinates")
     if not isinstance(coords, list) or len(coords) < 2:
-        return f"Point coordinates are {_kind(coords)}, expected [longitude, latitude]"
+        return said("point_coordinates_kind", kind=_kind(coords))
     if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2]):
-        return "Point coordinates are not two numbers, expected [longitude, latitude]"
+        return said("point_coordinates_numbers")
     return None
 
 
@@ -98,15 +98,15 @@ class _Columns:
         return pd.DataFrame(self.cells, index=pd.RangeIndex(self.n), dtype=object)
 
 
-def _feature_row(feat, number: int, name: str) -> tuple[dict[str, str], str | None]:
+def _feature_row(feat, number: int, name: str) -> tuple[dict[str, str], Said | str | None]:
     """A feature's cells (lon/lat from its Point) and its geometry problem (None if fine)."""
     if not isinstance(feat, dict):
-        raise UnreadableFileError(f"{name}: feature {number} is {_kind(feat)}, not a GeoJSON "
-                                  "Feature object; fix or remove it")
+        raise UnreadableFileError(said("feature_not_object", name=name, number=number,
+                                       kind=_kind(feat)))
     props = feat.get("properties")
     if props is not None and not isinstance(props, dict):
-        raise UnreadableFileError(f"{name}: feature {number} has properties that are "
-                                  f"{_kind(props)}, not an object; fix or remove it")
+        raise UnreadableFileError(said("properties_not_object", name=name, number=number,
+                                       kind=_kind(props)))
     row = {str(k): _json_cell(v, name) for k, v in (props or {}).items()}
     geom = feat.get("geometry")
     problem = _point_problem(geom)
@@ -122,17 +122,16 @@ def _collection_head(stream: BinaryIO, name: str) -> tuple[str | None, bool]:
     events = ijson.parse(stream, use_float=True)
     _, event, _ = next(events)
     if event != "start_map":
-        raise UnreadableFileError(f"{name}: the top level is {_EVENT_KINDS.get(event, 'a value')}, "
-                                  "not a GeoJSON FeatureCollection object")
+        raise UnreadableFileError(said("top_not_object", name=name,
+                                       kind=_EVENT_KINDS.get(event, "a value")))
     doc_type: str | None = None
     for prefix, event, value in events:
         if prefix == "type" and event != "map_key":
             doc_type = value if event == "string" else str(value)
         elif prefix == "features" and event != "map_key":
             if event != "start_array":
-                raise UnreadableFileError(f"{name}: 'features' is "
-                                          f"{_EVENT_KINDS.get(event, 'a value')}, expected a list "
-                                          "of Feature objects")
+                raise UnreadableFileError(said("features_not_list", name=name,
+                                               kind=_EVENT_KINDS.get(event, "a value")))
             return doc_type, True
     return doc_type, False
 
@@ -155,8 +154,8 @@ def _late_type(stream: BinaryIO, name: str) -> str | None:
 
 def _check_type(doc_type, name: str) -> None:
     if doc_type != "FeatureCollection":
-        raise UnreadableFileError(f"{name}: expected a GeoJSON FeatureCollection (its type is "
-                                  f"{str(doc_type)[:40]!r})")
+        raise UnreadableFileError(said("not_feature_collection", name=name,
+                                       type=repr(str(doc_type)[:40])))
 
 
 def _streamed_features(open_stream: Opener, name: str) -> Iterator:
@@ -176,25 +175,23 @@ def _parsed_features(text: str, name: str) -> list:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise UnreadableFileError(f"{name}: not valid JSON ({err.msg} at line {err.lineno})") from err
+        raise UnreadableFileError(said("json_invalid", name=name, detail=err.msg,
+                                       line=err.lineno)) from err
     except RecursionError as err:
         raise _too_deep(name) from err
     except ValueError as err:  # an integer past Python's digit limit for conversion
         raise _number_too_long(name) from err
     if not isinstance(doc, dict):
-        raise UnreadableFileError(f"{name}: the top level is {_kind(doc)}, not a GeoJSON "
-                                  "FeatureCollection object")
+        raise UnreadableFileError(said("top_not_object", name=name, kind=_kind(doc)))
     _check_type(doc.get("type"), name)
     features = doc.get("features", [])
     if not isinstance(features, list):
-        raise UnreadableFileError(f"{name}: 'features' is {_kind(features)}, expected a list "
-                                  "of Feature objects")
+        raise UnreadableFileError(said("features_not_list", name=name, kind=_kind(features)))
     return features
 
 
 def _number_too_long(name: str) -> UnreadableFileError:
-    return UnreadableFileError(f"{name}: a number has more digits than can be read; write long "
-                               "codes as text in quotes, or remove the number")
+    return UnreadableFileError(said("json_number_too_long", name=name))
 
 
 def _stream_refusal(err: Exception, name: str, number: int) -> UnreadableFileError:
@@ -202,17 +199,17 @@ def _stream_refusal(err: Exception, name: str, number: int) -> UnreadableFileErr
     reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     reason = reason.strip("b'\"").removeprefix("parse error: ").removeprefix("lexical error: ")
     if "overflow" in reason:
-        return UnreadableFileError(f"{name}: feature {number} holds a number too large to read "
-                                   "(more than 18 digits, or beyond ±1.8e308); write long codes "
-                                   "as text in quotes, or remove the number")
-    return UnreadableFileError(f"{name}: not valid JSON ({reason}, in or after feature {number})")
+        return UnreadableFileError(said("json_number_too_large", name=name, number=number))
+    return UnreadableFileError(said("json_stream_invalid", name=name, detail=reason,
+                                    number=number))
 
 
-def _rows(features: Iterable, name: str, max_rows: int) -> tuple[_Columns, list[str]]:
-    columns, problems = _Columns(), []
+def _rows(features: Iterable, name: str, max_rows: int) -> tuple[_Columns, list]:
+    columns, problems = _Columns(), []  # problems: "" or a reason per row, up to the last
     for number, feat in enumerate(features, start=1):
         if number > max_rows:
-            raise UnreadableFileError(f"{name}: more than {max_rows:,} features: split the file")
+            raise UnreadableFileError(said("too_many_features", name=name,
+                                           limit=f"{max_rows:,}"))
         row, problem = _feature_row(feat, number, name)
         columns.add(row)
         if problem is not None or problems:
@@ -251,9 +248,9 @@ def table_from_geojson(open_stream: Opener, name: str, *, size: int, encoding: s
     except RecursionError as err:
         raise _too_deep(name) from err
     except UnicodeDecodeError as err:
-        raise UnreadableFileError(f"{name}: not UTF-8 or GB18030 text (byte "
-                                  f"0x{err.object[err.start:err.start + 1].hex()} in feature "
-                                  f"{count[0] + 1}); save it as UTF-8") from err
+        raise UnreadableFileError(said("json_not_text", name=name,
+                                       byte=err.object[err.start:err.start + 1].hex(),
+                                       number=count[0] + 1)) from err
     frame = columns.frame()
     if any(problems):
         marker = "__geometry_error"
@@ -261,6 +258,7 @@ def table_from_geojson(open_stream: Opener, name: str, *, size: int, encoding: s
             marker += "_"
         frame[marker] = problems + [""] * (len(frame) - len(problems))
         frame.attrs["geometry_error_column"] = marker
+        frame.attrs["messages"] = {str(p): p for p in problems if isinstance(p, Said)}
     return frame
 
 
