@@ -3,7 +3,10 @@ stages printed — each refusal one :class:`UsageError` line."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import geopandas as gpd
 
@@ -13,8 +16,10 @@ from geo.errors import ShmapError
 from layers.errors import UsageError
 from layers.exporting import filter_by_sectors
 from layers.sectors import parse_sector_ids
+from layers.settings import DATA_DIR
 
-__all__ = ["STAGE_LINES", "check_layers", "firms_or_error", "selected_layers"]
+__all__ = ["OUTPUT_ARGUMENTS", "STAGE_LINES", "check_layers", "check_outputs", "firms_or_error",
+           "selected_layers", "whole_number"]
 
 
 def check_layers(layer_ids) -> None:
@@ -57,3 +62,39 @@ def firms_or_error(path: str, datum: str, *, progress: bool = False,
                                 on_stage=_print_stage if progress else None)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
         raise UsageError(str(err)) from err
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, else argparse's one-line
+    error (exit 2) saying the range."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value:,} is out of range: give {low:,} to "
+                                             f"{high:,}")
+        return value
+    return parse
+
+
+#: The arguments that name a file or folder a command writes.
+OUTPUT_ARGUMENTS = ("output", "output_dir")
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output inside the project's own ``data/`` folder (its layer files, base
+    data and taxonomy), which only ``shmap build`` writes."""
+    if args.command == "build":
+        return
+    data = DATA_DIR.resolve()
+    for name in OUTPUT_ARGUMENTS:
+        path = getattr(args, name, None)
+        if not path:
+            continue
+        where = Path(path).resolve()
+        if where == data or data in where.parents:
+            raise UsageError(f"cannot write {path}: it is in the project's own data folder "
+                             f"{DATA_DIR}, which only `shmap build` writes; choose a path "
+                             "outside it")

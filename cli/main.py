@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +17,13 @@ import pandas as pd
 
 import layers
 from cli.gis import add_gis_commands
-from cli.inputs import check_layers, firms_or_error, selected_layers
+from cli.inputs import (
+    check_layers,
+    check_outputs,
+    firms_or_error,
+    selected_layers,
+    whole_number,
+)
 from firms.output import check_import_paths, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
@@ -240,6 +247,9 @@ def _cmd_synth(args) -> int:
 
 
 SHEET_HELP = "the sheet of an .xlsx workbook to read (default: its only sheet with data)"
+#: Most synthetic firms one ``shmap synth`` makes (they are built in memory: about 4 GB
+#: at this size); for more, write several files with different seeds.
+MAX_SYNTHETIC = 10_000_000
 
 
 def _add_layer_commands(sub) -> None:
@@ -274,7 +284,8 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("layers", nargs="*", metavar="LAYER")
     s.add_argument("--sector", nargs="*", metavar="ID")
     s.add_argument("--lang", choices=("zh", "en"), default="zh")
-    s.add_argument("--dpi", type=int, default=110)
+    s.add_argument("--dpi", type=whole_number(10, 600), default=110,
+                   help="resolution, 10 to 600 dots per inch (default 110)")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=_cmd_preview)
 
@@ -306,7 +317,7 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: a dask scheduler (tcp://host:8786), or 'threads' "
                         "for this process only; default: a local cluster of processes")
-    s.add_argument("--workers", type=int,
+    s.add_argument("--workers", type=whole_number(1, 1024),
                    help="with --engine dask and no --scheduler: local worker processes "
                         "(default: one per core)")
     s.add_argument("--sheet", help=SHEET_HELP)
@@ -319,14 +330,16 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--sector", required=True)
     s.add_argument("--firms", help="a firm file; without it LQ and counts are zero")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
-    s.add_argument("--top", type=int, default=20)
+    s.add_argument("--top", type=whole_number(1, 1_000_000), default=20,
+                   help="how many zones to list (default 20)")
     s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
 
     s = sub.add_parser("synth", help="write a labelled SYNTHETIC firm file for demos and benchmarks")
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--n", type=whole_number(1, MAX_SYNTHETIC), required=True,
+                   help=f"how many firms, 1 to {MAX_SYNTHETIC:,} (made in memory)")
+    s.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=1)
     s.add_argument("-o", "--output-dir", default=".")
     s.set_defaults(func=_cmd_synth)
 
@@ -340,13 +353,36 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """A stop request (SIGTERM), unwound like Ctrl-C so every write in progress removes
+    its temporary file."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv=None) -> int:
+    """Run one command: a refusal is one ``shmap: error:`` line and exit 2; Ctrl-C (exit
+    130) or SIGTERM (exit 143) one ``shmap: stopped`` line, with no file half written."""
     args = parser().parse_args(argv)
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (a test's): no handler of ours
+        previous = None
+    try:
+        check_outputs(args)
         return args.func(args)
     except ShmapError as err:
         print(f"shmap: error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as stop:
+        print("shmap: stopped; a file being written was removed, earlier files are as they were",
+              file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -18,21 +18,26 @@ GeoPackage: version 1.2, one table per frame with a ``datum`` column; see
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
-from collections.abc import Iterable
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio.errors
 import shapely
 
 from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
+from layers.errors import UsageError
 from layers.files import replacing_path
 from layers.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_description
 
@@ -268,6 +273,22 @@ def write_table_csv(table: pd.DataFrame, fh: TextIO, *, header: bool = True) -> 
                          else neutralise_cell(v) for v in row])
 
 
+@contextlib.contextmanager
+def _gpkg_failures(path: str | Path) -> Iterator[None]:
+    """GDAL's and SQLite's failures while writing a GeoPackage (a full disk among them)
+    as one :class:`UsageError` naming the file and the room left in its folder."""
+    try:
+        yield
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, sqlite3.Error) as err:
+        folder = Path(path).resolve().parent
+        try:
+            free = f"{shutil.disk_usage(folder).free / 1e6:,.1f} MB"
+        except OSError:
+            free = "unknown"
+        raise UsageError(f"cannot write {path}: the GeoPackage could not be written ({err}); "
+                         f"free space in {folder}: {free} — is the disk full?") from err
+
+
 def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: Datum = "wgs84",
                metadata: dict[str, dict[str, str]] | None = None,
                styles: dict[str, tuple[str, str]] | None = None) -> None:
@@ -278,7 +299,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
     (table → key → text) goes to ``gpkg_metadata``, its ``DESCRIPTION`` to
     ``gpkg_contents.description``; ``styles`` (table → (QML, SLD)) to ``layer_styles``.
     """
-    with replacing_path(path) as tmp:
+    with replacing_path(path) as tmp, _gpkg_failures(path):
         for i, (layer_name, gdf) in enumerate(layers.items()):
             moved = in_datum(gdf, datum).reset_index(drop=True)
             moved = moved.rename(columns=free_names(

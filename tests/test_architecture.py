@@ -32,7 +32,7 @@ SIDEWAYS = {"cli": {"ui.i18n"}}
 BASE = {"numpy", "pandas", "geopandas", "shapely", "pyproj", "pyarrow"}
 LIBRARIES = {
     "geo": BASE,
-    "layers": BASE,
+    "layers": BASE | {"pyogrio"},
     "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ijson"},
     "firms": BASE | {"dask", "dask_geopandas", "distributed", "fsspec"},
     "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin"},
