@@ -131,6 +131,9 @@ def _cmd_firms_import(args) -> int:
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
     for warning in r.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
+    if r.get("formula_guards_removed"):
+        print(f"a file of this tool's: the formula guard ' taken off {r['formula_guards_removed']:,} "
+              "cells, which are imported as they first were")
     if r.get("renamed_columns"):
         print("columns renamed (their names, ignoring case, are output columns or repeat "
               "another column): "

@@ -35,8 +35,10 @@ MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 # ---------------------------------------------------------------- file makers
 
-def xlsx(sheets: dict[str, str], *, content_types: bool = True) -> bytes:
-    """A minimal workbook from raw sheet XML (name → <sheetData> body and extras)."""
+def xlsx(sheets: dict[str, str], *, content_types: bool = True, hidden: tuple[str, ...] = ()
+         ) -> bytes:
+    """A minimal workbook from raw sheet XML (name → <sheetData> body and extras); the
+    sheets named in ``hidden`` are hidden."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         if content_types:
@@ -51,7 +53,8 @@ def xlsx(sheets: dict[str, str], *, content_types: bool = True) -> bytes:
                        f"{parts}</Types>")
         z.writestr("_rels/.rels", f'<Relationships xmlns="{PKG}/relationships"><Relationship '
                    f'Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        entries = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>'
+        entries = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"'
+                          + (' state="hidden"' if n in hidden else "") + "/>"
                           for i, n in enumerate(sheets, start=1))
         z.writestr("xl/workbook.xml", f'<workbook xmlns="{NS}" xmlns:r="{REL}"><sheets>{entries}'
                    "</sheets></workbook>")

@@ -120,13 +120,17 @@ CASES = [
     ("no-workbook-part", "企业.xlsx", _zip({"[Content_Types].xml": b"<Types/>"}), {}, {}),
     ("no-such-sheet", "企业.xlsx", GOOD, {"sheet": "别的"}, {}),
     ("no-cell", "企业.xlsx", workbook({"空": sheet([])}), {}, {}),
+    ("hidden-sheet", "企业.xlsx", workbook({"上海": sheet(FIRMS), "查找": sheet(FIRMS[:2])},
+                                         hidden=("查找",)), {}, {}),
+    ("xlsx-named-csv", "企业.csv", GOOD, {}, {}),
+    ("xls-named-csv", "企业.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", {}, {}),
     ("data-on-two-sheets", "企业.xlsx", workbook({"上海": sheet(FIRMS), "更多": sheet(FIRMS[:2])}), {}, {}),
     ("no-name-column", "企业.csv", "名字,地点\n甲,浦东\n".encode(), {}, {}),
     ("no-place-column", "企业.csv", "企业名称,备注\n甲,无\n".encode(), {}, {}),
 ]
 #: Names and codes a Chinese message may keep in Latin letters.
 CODES = re.compile(r"UTF-8|GB18030|Latin-1/Windows-1252|CSV|GeoJSON|FeatureCollection|Feature|JSON|XML|"
-                   r"DTD|XXE|CRC-32|Excel|zip|\[Content_Types\]\.xml|\.?xlsx|\.csv|\.geojson|\.pdf|"
+                   r"DTD|XXE|CRC-32|Excel|zip|\[Content_Types\]\.xml|\.?xlsx|\.xls|\.csv|\.geojson|\.pdf|"
                    r"properties|features|type|KB|MB|GB|0x[0-9a-f]+|`shmap measures --engine dask`|"
                    r"docs/scale\.md|--sheet|name|lon/lat|address|[\w/]+\.xml|null")
 
@@ -190,6 +194,20 @@ def _latin1_warning() -> Said:
     return warning
 
 
+def _merged_lines_warning() -> Said:
+    lines = ["企业名称,地址", "甲公司,上海市松江区", '"乙公司,上海市松江区',
+             *(f"公司{i},上海市松江区" for i in range(50)), '丙公司",上海市松江区']
+    _, info = table_from_bytes("\n".join(lines).encode(), "企业.csv")
+    (warning,) = info["warnings"]
+    return warning
+
+
+def test_the_merged_lines_warning_reads_in_chinese():
+    warning = _merged_lines_warning()
+    _assert_chinese(warning, "企业.csv")
+    assert warning.values["row"] == "2" and warning.values["lines"] == "51"
+
+
 def test_the_encoding_warning_reads_in_chinese():
     warning = _latin1_warning()
     _assert_chinese(warning)
@@ -240,7 +258,8 @@ def test_every_refusal_intake_can_raise_has_its_wording_and_is_provoked_here(tmp
     provoked.add(_cannot_read(tmp_path).key)
     generic = {"not_csv"}  # the fallback when a CSV failure is none of the known kinds
     assert keys - generic == provoked  # each refusal made to happen above, and no other
-    assert set(FILE_MESSAGES) == keys | {_latin1_warning().key}  # no wording for nothing
+    warnings = {_latin1_warning().key, _merged_lines_warning().key}
+    assert set(FILE_MESSAGES) == keys | warnings  # no wording for nothing
 
 
 def test_every_message_intake_can_say_is_worded_for_screens():

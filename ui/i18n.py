@@ -120,6 +120,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "r_placed_by_address": ("按地址定位", "Placed by address"),
     "r_invalid_uscc_flagged": ("信用代码无效（已标注）", "Invalid credit codes (flagged)"),
     "r_unclassified": ("未能归入产业", "Unclassified"),
+    "r_formula_guards_removed": ("本工具导出的文件：已去掉防公式的前导 '（单元格数）",
+                                 "A file of this tool's: formula guards ' taken off (cells)"),
     "f_name": ("企业名称", "firm name"),
     "f_name_en": ("英文名称", "English name"),
     "f_uscc": ("统一社会信用代码", "credit code"),

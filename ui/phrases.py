@@ -18,6 +18,7 @@ __all__ = ["REASONS", "WORDED", "WORDS", "phrase", "said_text"]
 #: key → (Chinese, English); English None means intake's own English is right for readers.
 REASONS: dict[str, tuple[str, str | None]] = {
     "empty_name": ("企业名称为空", None),
+    "name_invisible": ("企业名称没有可见的字符（只有不可见字符或控制字符）", None),
     "geometry_not_object": ("几何是{kind}，不是 GeoJSON 几何对象", None),
     "geometry_not_point": ("几何是 {type}，不是点（Point）", None),
     "point_coordinates_kind": ("点坐标是{kind}，应为 [经度, 纬度]", None),
@@ -46,6 +47,11 @@ REASONS: dict[str, tuple[str, str | None]] = {
     "swapped": ("经纬度互换，已修正", None),
     "precision_not_number": ("定位精度不是数字，已留空", "precision not a number; left empty"),
     "employees_not_number": ("从业人员不是非负数，已留空", None),
+    "employees_implausible": ("从业人员超过 {limit}，多于任何企业，已留空", None),
+    "name_hidden_characters": ("名称含不可见或改变文字方向的字符（{characters}），请核对", None),
+    "capital_implausible": ("注册资本 {value} 超出任何企业（超过 10 万亿元），请核对数字及其单位",
+                            "registered capital {value} is beyond any firm's (over 10 trillion "
+                            "yuan); check the figure and its unit"),
     "placed_wgs84": ("坐标（WGS84）", None),
     "placed_converted": ("坐标（{datum} → WGS84）", None),
     "placed_town": ("街道/镇 {unit}（代表点）", "subdistrict/town {unit} (representative point)"),

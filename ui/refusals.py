@@ -78,6 +78,15 @@ FILE_MESSAGES: dict[str, tuple[str, str | None]] = {
     "xlsx_empty": ("{name}：工作簿中没有一个有值的单元格", None),
     "xlsx_several_sheets": ("{name}：有 {count} 个工作表含数据（工作表及其行数）：{rows}；请一次只导入一个工作表"
                             "（在侧栏选择；命令行用 --sheet 工作表名），或把它们复制到同一个工作表中", None),
+    "xlsx_several_sheets_hidden": ("{name}：有 {count} 个工作表含数据（工作表及其行数）：{rows}，其中 {hidden} "
+                                   "是隐藏的工作表（查找表？）；请一次只导入一个工作表（在侧栏选择；命令行用 "
+                                   "--sheet 工作表名），或把它们复制到同一个工作表中", None),
+    "csv_is_xlsx": ("{name}：这是 .xlsx 工作簿（zip 压缩包），不是 CSV 文本；请把扩展名改为 .xlsx 后重新导入",
+                    None),
+    "csv_is_xls": ("{name}：这是旧版 Excel .xls 工作簿，不是 CSV 文本；请在 Excel 中另存为 .xlsx 或 CSV",
+                   None),
+    "merged_lines": ("{name}：第 {row} 行的 {column} 列含 {lines} 个换行：可能有未闭合的引号把这么多行并成了一行；"
+                     "请检查从该行起的引号", None),
     "no_name_column": ("没有企业名称列：表头应为 企业名称、名称 或 name 等（文件中的列：{found}）", None),
     "no_place_columns": ("没有位置列：应有 经度/纬度（lon/lat）或 地址（address）列", None),
 }

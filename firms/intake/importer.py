@@ -50,6 +50,7 @@ from firms.intake.classify import classify as classify_by_code
 from firms.intake.columns import stripped, text_series
 from firms.intake.errors import TableRejectedError
 from firms.intake.messages import Said, remember, said
+from firms.intake.plausible import check_capital, check_visible_names, plausible_employees
 from firms.intake.steps import (
     SHANGHAI_BOX,
     Classes,
@@ -194,13 +195,15 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     work = RowWork(table, mapping)
     say("check", {"rows": work.n})
     check_names(work, geometry_errors)
+    check_visible_names(work)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
     if coords.need_address.any():
         say("place", {"rows": int(coords.need_address.sum())})
     place_by_address(work, coords, places)
     check_inside(work, coords, places)
     credit = check_credit_codes(work)
-    employees = read_employees(work)
+    employees = plausible_employees(work, read_employees(work))
+    check_capital(work)
     mark_duplicates(work, credit)
     classes = classify_rows(work, classify)
     accepted = _accepted_frame(work, coords, credit, classes, employees, points=points)

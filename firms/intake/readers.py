@@ -317,10 +317,44 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
         raise UnreadableFileError(said("unsupported_type", name=name, suffix=suffix or "(none)"))
     if suffix in (".geojson", ".json"):
         return _geojson(lambda: io.BytesIO(raw), name, size=len(raw), max_rows=max_rows)
+    _check_not_workbook(raw, name)
     fast = table_from_utf8_csv(raw, max_rows)
     if fast is not None:
-        return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
+        return fast, {"format": "csv", "encoding": "utf-8-sig",
+                      "warnings": merged_lines_warning(raw, fast, name)}
     text, encoding = decode_csv(raw, name)
     warning = encoding_warning(raw, text, encoding, name=name)
-    info = {"encoding": encoding, "warnings": [warning] if warning else []}
-    return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info}
+    frame = table_from_csv_text(text, max_rows, name=name)
+    warnings = ([warning] if warning else []) + merged_lines_warning(raw, frame, name)
+    return frame, {"format": "csv", "encoding": encoding, "warnings": warnings}
+
+
+def _check_not_workbook(raw: bytes, name: str) -> None:
+    """A workbook given a CSV name is refused as the workbook it is."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise UnreadableFileError(said("csv_is_xlsx", name=name))
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UnreadableFileError(said("csv_is_xls", name=name))
+
+
+#: Line breaks inside the values of a CSV file beyond which a never-closed quote is suspected.
+MERGED_LINES = 20
+
+
+def merged_lines_warning(raw: bytes, frame: pd.DataFrame, name: str) -> list[Said]:
+    """A warning when many of the file's lines were read inside values: the cell with
+    the most line breaks, its row and column (a quote never closed merges the lines
+    after it into one cell). Costs one count of the file's line breaks when all is well."""
+    inside = raw.count(b"\n") - len(frame) - 1
+    if inside <= MERGED_LINES:
+        return []
+    most = (0, 0, "")
+    for column in frame.columns:
+        counts = frame[column].astype(str).str.count("\n")
+        at = int(counts.to_numpy().argmax()) if len(counts) else 0
+        if len(counts) and counts.iloc[at] > most[0]:
+            most = (int(counts.iloc[at]), at, str(column))
+    if most[0] <= MERGED_LINES:
+        return []
+    return [said("merged_lines", name=name, row=most[1] + 1, lines=f"{most[0]:,}",
+                 column=repr(most[2]))]
