@@ -76,9 +76,9 @@ FILE_MESSAGES: dict[str, tuple[str, str | None]] = {
     "xlsx_unreadable": ("{name}：不是可读的 .xlsx 工作簿（{detail}）；" + _AGAIN, None),
     "xlsx_no_sheet": ("{name}：没有名为 {sheet} 的工作表；现有的工作表为 {sheets}", None),
     "xlsx_empty": ("{name}：工作簿中没有一个有值的单元格", None),
-    "xlsx_several_sheets": ("{name}：有 {count} 个工作表含数据（工作表及其行数）：{rows}；请一次只导入一个工作表"
+    "xlsx_several_sheets": ("{name}：有 {count} 个工作表含数据（各表行数）：{rows}；请一次只导入一个工作表"
                             "（在侧栏选择；命令行用 --sheet 工作表名），或把它们复制到同一个工作表中", None),
-    "xlsx_several_sheets_hidden": ("{name}：有 {count} 个工作表含数据（工作表及其行数）：{rows}，其中 {hidden} "
+    "xlsx_several_sheets_hidden": ("{name}：有 {count} 个工作表含数据（各表行数）：{rows}，其中 {hidden} "
                                    "是隐藏的工作表（查找表？）；请一次只导入一个工作表（在侧栏选择；命令行用 "
                                    "--sheet 工作表名），或把它们复制到同一个工作表中", None),
     "csv_is_xlsx": ("{name}：这是 .xlsx 工作簿（zip 压缩包），不是 CSV 文本；请把扩展名改为 .xlsx 后重新导入",

@@ -230,7 +230,7 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     if len(found) > 1:
         listed = ", ".join(f"{t!r} ({len(f):,} row{'' if len(f) == 1 else 's'})"
                            for t, f in found.items())
-        rows = ", ".join(f"{t!r} {len(f):,}" for t, f in found.items())
+        rows = ", ".join(f"{t!r}: {len(f):,}" for t, f in found.items())
         if hidden:  # a lookup table hidden from view: named as such
             raise UnreadableFileError(said("xlsx_several_sheets_hidden", name=name,
                                            count=len(found), sheets=listed, rows=rows,
