@@ -121,20 +121,19 @@ def replacing_path(path: str | Path) -> Iterator[Path]:
     """
     path = check_output(path)
     clear_leftovers(path)
-    try:
+    folder = None
+    try:  # the folder is made inside: an interrupt right after it still removes it
         folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part",
                                        dir=path.parent))
-    except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror or err}") from err
-    tmp = folder / path.name
-    try:
+        tmp = folder / path.name
         yield tmp
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from err
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
