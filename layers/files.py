@@ -90,7 +90,7 @@ def clear_leftovers(path: str | Path) -> list[Path]:
     they could clean up (``.<name>.<pid>.….part`` whose process is gone, or one that names
     no process and is older than :data:`STALE_PART_SECONDS`); returns those removed."""
     path = Path(path)
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.part"))
     except OSError:

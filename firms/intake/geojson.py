@@ -110,7 +110,7 @@ def _feature_row(feat, number: int, name: str) -> tuple[dict[str, str], Said | s
     row = {str(k): _json_cell(v, name) for k, v in (props or {}).items()}
     geom = feat.get("geometry")
     problem = _point_problem(geom)
-    if problem is None:
+    if problem is None and isinstance(geom, dict):
         row["lon"], row["lat"] = (cell_text(c) for c in geom["coordinates"][:2])
     return row, problem
 
@@ -205,7 +205,8 @@ def _stream_refusal(err: Exception, name: str, number: int) -> UnreadableFileErr
 
 
 def _rows(features: Iterable, name: str, max_rows: int) -> tuple[_Columns, list]:
-    columns, problems = _Columns(), []  # problems: "" or a reason per row, up to the last
+    columns = _Columns()
+    problems: list[Said | str] = []  # "" or a reason per row, up to the last with one
     for number, feat in enumerate(features, start=1):
         if number > max_rows:
             raise UnreadableFileError(said("too_many_features", name=name,

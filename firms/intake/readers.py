@@ -16,7 +16,9 @@ import csv
 import io
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -293,7 +295,8 @@ def _check_size(size: int, name: str) -> None:
     check_memory(size, name)
 
 
-def _geojson(open_stream, name: str, *, size: int, max_rows: int) -> tuple[pd.DataFrame, dict]:
+def _geojson(open_stream: Callable[[], BinaryIO], name: str, *, size: int,
+             max_rows: int) -> tuple[pd.DataFrame, dict]:
     """A GeoJSON file read as a stream; its encoding (and any doubt) from its head."""
     with open_stream() as stream:
         head = stream.read(HEAD_BYTES)
