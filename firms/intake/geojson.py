@@ -226,9 +226,10 @@ def table_from_geojson(open_stream: Opener, name: str, *, size: int, encoding: s
 
     ``open_stream()`` opens the file's bytes afresh (the head, an unusual document and
     a retry each read it again); ``encoding`` is the text's (UTF-8 or GB18030, from its
-    head); ``decode(raw, name)`` decodes a small file whole for Python's ``json``. A feature whose geometry is not a Point with two numbers gets the reason in
-    a marker column, named in ``frame.attrs["geometry_error_column"]``, so the importer
-    rejects that row.
+    head); ``decode(raw, name)`` decodes a small file whole for Python's ``json``. A
+    feature whose geometry is not a Point with two numbers gets the reason in a marker
+    column, named in ``frame.attrs["geometry_error_column"]``, so the importer rejects
+    that row.
     """
     opener = _without_bom(open_stream) if encoding != "gb18030" else _transcoded(open_stream)
     count = [0]
