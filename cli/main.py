@@ -7,6 +7,7 @@ Errors are one clear line on stderr and a non-zero exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
@@ -18,10 +19,13 @@ import pandas as pd
 import layers
 from cli.gis import add_gis_commands
 from cli.inputs import (
+    Terminated,
+    block_size,
     check_layers,
     check_outputs,
     firms_or_error,
     selected_layers,
+    terminate,
     whole_number,
 )
 from firms.output import check_import_paths, write_import
@@ -110,11 +114,12 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_preview(args) -> int:
-    from cli.preview import preview_figure
+    from cli.preview import check_image_path, preview_figure
 
     ids = args.layers or [e.id for e in layers.catalog() if e.id not in ("districts", "g60_cities")]
     frames = selected_layers(ids, args.sector)
     entries = {e.id: e for e in layers.catalog()}
+    check_image_path(args.output)
     fig = preview_figure(frames, entries, layers.load("districts"), lang=args.lang)
     with replacing_path(args.output) as tmp:
         fig.savefig(tmp, dpi=args.dpi)
@@ -187,7 +192,13 @@ def _dask_measures(args, sector):
         def say(msg):
             print(msg, file=sys.stderr, flush=True)
 
-        with dask_client(args.scheduler, workers=args.workers, say=say) as client:
+        with contextlib.ExitStack() as stack:
+            try:
+                client = stack.enter_context(dask_client(args.scheduler, workers=args.workers,
+                                                         say=say))
+            except OSError as err:  # no scheduler there, or it does not answer
+                raise UsageError(f"cannot reach the dask scheduler {args.scheduler}: "
+                                 f"{err}") from err
             tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
                                 blocksize=args.blocksize, scheduler=client)
     return tables[args.layer], tally
@@ -314,7 +325,7 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
                    help="dask: read a large CSV/Parquet in blocks with bounded memory, on a "
                         "cluster")
-    s.add_argument("--blocksize", default="auto",
+    s.add_argument("--blocksize", default="auto", type=block_size,
                    help="dask block size, e.g. 32MB (default auto: 4 blocks per worker thread, "
                         "8–32 MB)")
     s.add_argument("--scheduler", metavar="ADDRESS",
@@ -356,21 +367,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-class Terminated(KeyboardInterrupt):
-    """A stop request (SIGTERM), unwound like Ctrl-C so every write in progress removes
-    its temporary file."""
-
-
-def _terminate(signum, frame):
-    raise Terminated
-
-
 def main(argv=None) -> int:
     """Run one command: a refusal is one ``shmap: error:`` line and exit 2; Ctrl-C (exit
     130) or SIGTERM (exit 143) one ``shmap: stopped`` line, with no file half written."""
     args = parser().parse_args(argv)
     try:
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        previous = signal.signal(signal.SIGTERM, terminate)
     except ValueError:  # not the main thread (a test's): no handler of ours
         previous = None
     try:

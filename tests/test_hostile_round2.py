@@ -253,9 +253,14 @@ def test_a_nul_in_a_name_does_not_cut_it_short_in_a_geopackage(tmp_path):
     (("shortlist", "--sector", "ic", "--top", "-3"), "argument --top: -3 is out of range"),
     (("export", "poles", "-o", "data/layers/poles.geojson"), "the project's own data folder"),
     (("synth", "--n", "5", "-o", "data"), "the project's own data folder"),
+    (("preview", "poles", "-o", "{tmp}/p.txt"), ".txt is not an image type"),
+    (("measures", "{tmp}/none.csv", "--layer", "poles", "--engine", "dask", "--blocksize", "0"),
+     "argument --blocksize: 0 is out of range"),
+    (("measures", "{tmp}/none.csv", "--layer", "poles", "--engine", "dask", "--blocksize", "abc"),
+     "argument --blocksize: 'abc' is not a size"),
 ], ids=["schema-missing-folder", "schema-folder", "synth-0", "synth-negative", "synth-huge",
         "preview-dpi-0", "serve-port", "shortlist-top-negative", "export-over-data",
-        "synth-into-data"])
+        "synth-into-data", "preview-not-an-image", "blocksize-0", "blocksize-words"])
 def test_every_command_refuses_a_bad_argument_clearly(tmp_path, args, needle):
     poles = ROOT / "data" / "layers" / "poles.geojson"
     before = hashlib.sha256(poles.read_bytes()).hexdigest()
