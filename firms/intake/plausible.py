@@ -58,8 +58,14 @@ def check_visible_names(work: RowWork) -> None:
     """Reject a name without a visible character; flag one holding hidden characters,
     naming them."""
     names = work.arrow("name")
-    work.problems.add(_matches(names, _INVISIBLE), "name", said("name_invisible"))
-    hidden = _matches(names, _HIDDEN) & ~work.problems.rejected
+    hidden = _matches(names, _HIDDEN)  # one pass over all; the rest only over these
+    if not hidden.any():
+        return
+    rows = np.flatnonzero(hidden)
+    invisible = np.zeros(work.n, dtype=bool)
+    invisible[rows] = _matches(names.take(pa.array(rows)), _INVISIBLE)
+    work.problems.add(invisible, "name", said("name_invisible"))
+    hidden &= ~work.problems.rejected
     for i in np.flatnonzero(hidden):
         chars = sorted({c for c in names[int(i)].as_py() if _hidden(c)})
         codes = ", ".join(f"U+{ord(c):04X}" for c in chars) or "?"
