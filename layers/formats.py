@@ -28,7 +28,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import geopandas as gpd
 import numpy as np
@@ -343,7 +343,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
                 GPKG_COLUMNS))
             moved["datum"] = datum
             moved = _without_nul(moved.set_crs(datum_crs(datum), allow_override=True))
-            options = {"VERSION": GPKG_VERSION} if i == 0 else {}
+            options: dict[str, Any] = {"VERSION": GPKG_VERSION} if i == 0 else {}
             moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio",
                           layer_metadata=(metadata or {}).get(layer_name), **options)
         write_srs_description(tmp, datum)

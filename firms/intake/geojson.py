@@ -19,7 +19,7 @@ import codecs
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import ijson
 import pandas as pd
@@ -38,7 +38,7 @@ MAX_DEPTH = 512
 Opener = Callable[[], BinaryIO]
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
             type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
 
@@ -47,7 +47,7 @@ _EVENT_KINDS = {"start_map": "an object", "start_array": "a list", "string": "a 
                 "boolean": "a boolean", "null": "null", "number": "a number"}
 
 
-def _json_cell(value, name: str) -> str:
+def _json_cell(value: object, name: str) -> str:
     if isinstance(value, (dict, list)):
         try:
             return json.dumps(value, ensure_ascii=False)
@@ -60,7 +60,7 @@ def _too_deep(name: str) -> UnreadableFileError:
     return UnreadableFileError(said("json_too_deep", name=name))
 
 
-def _point_problem(geom) -> Said | str | None:
+def _point_problem(geom: object) -> Said | str | None:
     """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
     if geom is None:
         return ""
@@ -98,7 +98,7 @@ class _Columns:
         return pd.DataFrame(self.cells, index=pd.RangeIndex(self.n), dtype=object)
 
 
-def _feature_row(feat, number: int, name: str) -> tuple[dict[str, str], Said | str | None]:
+def _feature_row(feat: object, number: int, name: str) -> tuple[dict[str, str], Said | str | None]:
     """A feature's cells (lon/lat from its Point) and its geometry problem (None if fine)."""
     if not isinstance(feat, dict):
         raise UnreadableFileError(said("feature_not_object", name=name, number=number,
@@ -152,13 +152,13 @@ def _late_type(stream: BinaryIO, name: str) -> str | None:
     return found
 
 
-def _check_type(doc_type, name: str) -> None:
+def _check_type(doc_type: object, name: str) -> None:
     if doc_type != "FeatureCollection":
         raise UnreadableFileError(said("not_feature_collection", name=name,
                                        type=repr(str(doc_type)[:40])))
 
 
-def _streamed_features(open_stream: Opener, name: str) -> Iterator:
+def _streamed_features(open_stream: Opener, name: str) -> Iterator[object]:
     with open_stream() as stream:
         doc_type, has_features = _collection_head(stream, name)
     if doc_type is None:
@@ -170,7 +170,7 @@ def _streamed_features(open_stream: Opener, name: str) -> Iterator:
             yield from ijson.items(stream, "features.item", use_float=True)
 
 
-def _parsed_features(text: str, name: str) -> list:
+def _parsed_features(text: str, name: str) -> list[object]:
     """The features of a document parsed whole by Python's ``json`` (small files)."""
     try:
         doc = json.loads(text)
@@ -204,7 +204,8 @@ def _stream_refusal(err: Exception, name: str, number: int) -> UnreadableFileErr
                                     number=number))
 
 
-def _rows(features: Iterable, name: str, max_rows: int) -> tuple[_Columns, list]:
+def _rows(features: Iterable[object], name: str, max_rows: int
+          ) -> tuple[_Columns, list[Said | str]]:
     columns = _Columns()
     problems: list[Said | str] = []  # "" or a reason per row, up to the last with one
     for number, feat in enumerate(features, start=1):
@@ -234,7 +235,7 @@ def table_from_geojson(open_stream: Opener, name: str, *, size: int, encoding: s
     opener = _without_bom(open_stream) if encoding != "gb18030" else _transcoded(open_stream)
     count = [0]
 
-    def counted(features: Iterable) -> Iterator:
+    def counted(features: Iterable[object]) -> Iterator[object]:
         for feat in features:
             count[0] += 1
             yield feat
@@ -274,7 +275,7 @@ class _Utf8Stream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         while not self.pending:
             block = self.raw.read(1 << 16)
             self.pending = self.decoder.decode(block, final=not block).encode("utf-8")

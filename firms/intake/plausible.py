@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -43,7 +44,7 @@ _UNIT = {"": 1.0, "元": 1.0, "万": 1e4, "亿": 1e8}
 _CAPITAL = re.compile(r"([0-9]+(?:\.[0-9]*)?(?:e[+-]?[0-9]+)?)\s*(万|亿|元)?")
 
 
-def _matches(arr: pa.Array, pattern: str) -> np.ndarray:
+def _matches(arr: pa.Array[Any], pattern: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
     return np.asarray(pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False),
                       dtype=bool)
 
@@ -63,7 +64,7 @@ def check_visible_names(work: RowWork) -> None:
         return
     rows = np.flatnonzero(hidden)
     invisible = np.zeros(work.n, dtype=bool)
-    invisible[rows] = _matches(names.take(pa.array(rows)), _INVISIBLE)
+    invisible[rows] = _matches(names.take(rows), _INVISIBLE)
     work.problems.add(invisible, "name", said("name_invisible"))
     hidden &= ~work.problems.rejected
     for i in np.flatnonzero(hidden):

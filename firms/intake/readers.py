@@ -5,8 +5,8 @@ zeros and a column of digits with a blank cell never turns into floats. The
 parsing and checking of values happens in :mod:`firms.intake.importer`, which is pure.
 
 Work is bounded for every reader (rows, header size, XLSX cells actually present
-— see :mod:`firms.intake.xlsx` —, GeoJSON read as a stream: :mod:`firms.intake.geojson`), and every refusal is one
-:class:`UnreadableFileError` saying what, where and how to fix it.
+— see :mod:`firms.intake.xlsx` —, GeoJSON read as a stream: :mod:`firms.intake.geojson`),
+and every refusal is one :class:`UnreadableFileError` saying what, where and how to fix it.
 """
 
 from __future__ import annotations
@@ -155,8 +155,8 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
     if not names or len(set(names)) != len(names) or not all(names):
         return None
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),  # one block while it fits: one chunk a column, no copy
+        table = pacsv.read_csv(  # one block while it fits: one chunk a column, no copy
+            pa.py_buffer(body),  # type: ignore[arg-type]  # stubs: a Buffer is read in place
             read_options=pacsv.ReadOptions(block_size=min(len(body) + 1, 2**31 - 1)),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -263,7 +263,7 @@ def check_memory(size: int, name: str, *, available: int | None = None) -> None:
 
 
 def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
-                    sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
+                    sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Read a firm file by its extension. Returns (text frame, info about the read).
 
     ``sheet`` names the sheet of an XLSX workbook with data on several sheets.
@@ -296,7 +296,7 @@ def _check_size(size: int, name: str) -> None:
 
 
 def _geojson(open_stream: Callable[[], BinaryIO], name: str, *, size: int,
-             max_rows: int) -> tuple[pd.DataFrame, dict]:
+             max_rows: int) -> tuple[pd.DataFrame, dict[str, object]]:
     """A GeoJSON file read as a stream; its encoding (and any doubt) from its head."""
     with open_stream() as stream:
         head = stream.read(HEAD_BYTES)
@@ -309,7 +309,7 @@ def _geojson(open_stream: Callable[[], BinaryIO], name: str, *, size: int,
 
 
 def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
-                     sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
+                     sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
     suffix = Path(name).suffix.lower()
     _check_size(len(raw), name)
