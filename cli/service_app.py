@@ -2,7 +2,8 @@
 holds and is safe to open beyond this machine:
 
 - parameters: a query parameter the endpoint does not implement (``?foo=bar``,
-  ``filter``, ``q``) is a 400, not silently ignored;
+  ``filter``, ``q``) is a 400, not silently ignored, and so is a ``bbox`` that is not four
+  finite numbers in order;
 - items go out as ``application/geo+json`` (and ``Accept: application/geo+json`` gets
   them without ``?f=json``);
 - conformance lists only what is implemented (:func:`declare_conformance`): no Part 4
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import mimetypes
 import re
 import sqlite3
@@ -29,8 +31,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from cli.gpkg_provider import field_schema
 
-__all__ = ["SCHEMA_XSD", "ServiceApp", "application_schema", "declare_conformance",
-           "offline_openapi"]
+__all__ = ["SCHEMA_XSD", "ServiceApp", "application_schema", "bbox_problem",
+           "declare_conformance", "offline_openapi"]
 
 #: The path under a collection of its GML application schema (see application_schema).
 SCHEMA_XSD = "schema.xsd"
@@ -149,6 +151,24 @@ def offline_openapi(oas: dict) -> dict:
     return oas
 
 
+def bbox_problem(params: list[tuple[str, str]]) -> str | None:
+    """Why a request's ``bbox`` cannot be answered (None when it can or has none): four
+    finite numbers, minimum before maximum, are the only bbox served (pygeoapi would
+    answer 500 to NaNs and to six numbers)."""
+    values = [v for k, v in params if k == "bbox"]
+    if not values:
+        return None
+    try:
+        numbers = [float(p) for p in values[-1].split(",")]
+    except ValueError:
+        return "bbox must be four numbers: minlon,minlat,maxlon,maxlat"
+    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+        return "bbox must be four finite numbers: minlon,minlat,maxlon,maxlat"
+    if numbers[0] > numbers[2] or numbers[1] > numbers[3]:
+        return "bbox minimum must not exceed its maximum: minlon,minlat,maxlon,maxlat"
+    return None
+
+
 def _fields(gpkg: Path, table: str) -> dict[str, dict]:
     """Field → JSON Schema type of a table (the geometry, ``fid`` and hidden columns out)."""
     with closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
@@ -265,6 +285,10 @@ class ServiceApp:
             return ("400 Bad Request", {"code": "InvalidParameterValue", "description":
                     f"unknown or unsupported query parameter(s): {', '.join(unknown)}; this "
                     f"endpoint takes {', '.join(sorted(allowed))}"}, [])
+        problem = bbox_problem(params)
+        if problem is not None:
+            return ("400 Bad Request", {"code": "InvalidParameterValue", "description": problem},
+                    [])
         return None
 
     def __call__(self, environ, start_response):
