@@ -1,15 +1,50 @@
-"""``shmap serve`` (the layers as OGC API – Features) and ``shmap schema`` (the JSON
-Schema of the layer fields): the GIS commands of :mod:`cli.main`."""
+"""The GIS side of :mod:`cli.main`: ``shmap serve`` (the layers as OGC API – Features),
+``shmap schema`` (the JSON Schema of the layer fields), and what ``shmap export`` writes
+for GIS tools (the files with their companions, the GIS bundle, a PostGIS load)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import geopandas as gpd
+
 import layers
 from cli.inputs import firms_or_error, selected_layers, whole_number
-from geo.datum import DATUMS
+from geo.datum import DATUMS, Datum, parse_datum
+from layers.bundle import bundle_bytes
 from layers.errors import UsageError
-from layers.files import write_text
+from layers.exporting import FORMATS, TILE_FORMATS, export_files
+from layers.files import check_output, write_bytes, write_text
+from layers.formats import output_name, output_path
+from layers.qgis_project import qgz_bytes
+from ui.i18n import GROUPS, group_label
 
-__all__ = ["add_gis_commands", "load_postgis"]
+__all__ = ["EXPORT_FORMATS", "add_gis_commands", "load_postgis", "write_export"]
+
+#: What ``shmap export -o`` writes: the file formats, vector tiles and the GIS bundle.
+EXPORT_FORMATS = (*FORMATS, *TILE_FORMATS, "zip")
+
+
+def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: Datum) -> Path:
+    """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
+    companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
+    each whole or not at all; returns the main file's path."""
+    out = check_output(output_path(out, datum=datum))
+    groups = {g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS}
+    if fmt == "zip":  # the GIS bundle: GeoPackage, .qgz, styles and a README
+        name, content = bundle_bytes(frames, datum=datum, stem=out.stem, group_names=groups)
+        write_bytes(out.parent / name, content)
+        return out
+    files = export_files(frames, fmt, datum=datum, stem=out.stem)
+    if fmt == "gpkg":  # a QGIS project over the GeoPackage, layers grouped as in the app
+        gpkg_name = next(iter(files))
+        kept = [k for k, f in frames.items() if len(f)]
+        files[output_name(out.stem, suffix="qgz", datum=datum)] = qgz_bytes(
+            gpkg_name, kept, datum=parse_datum(datum), title=out.stem, group_names=groups)
+    for name, content in files.items():
+        write_bytes(out.parent / name, content)
+    return out
+
 
 
 def _cmd_schema(args) -> int:

@@ -31,6 +31,8 @@ def _filled(column: pd.Series) -> pd.Series:
     return text[text != ""]
 
 
+#: Longest number typed as one (int64 holds 18 digits whole); longer stays text.
+_MAX_DIGITS = 18
 #: Cells tried first: a column of names fails on them without the whole column read.
 _SAMPLE = 200
 
@@ -47,6 +49,8 @@ def _as_number(column: pd.Series) -> pd.Series | None:
         return None
     filled = _filled(column)
     if filled.empty or not filled.str.fullmatch(_NUMBER).all():
+        return None
+    if filled.str.len().max() > _MAX_DIGITS:  # beyond a float's or int64's range: text
         return None
     numbers = pd.to_numeric(column.where(column.astype(str).str.strip() != ""), errors="coerce")
     if filled.str.contains(".", regex=False).any():

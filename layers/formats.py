@@ -329,7 +329,8 @@ def _gpkg_failures(path: str | Path) -> Iterator[None]:
     as one :class:`UsageError` naming the file and the room left in its folder."""
     try:
         yield
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, sqlite3.Error) as err:
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            pyogrio.errors.FieldError, sqlite3.Error) as err:
         folder = Path(path).resolve().parent
         try:
             free = f"{shutil.disk_usage(folder).free / 1e6:,.1f} MB"
