@@ -125,6 +125,12 @@ FILE_MESSAGES: tuple[tuple[str, str, str], ...] = (
     (r"(.+): not a readable \.xlsx workbook \((\w+): (?P<d>.*)\); " + re.escape(_AGAIN_EN),
      "{0}：不是可读的 .xlsx 工作簿（{2}）；" + _AGAIN_ZH,
      "{0}: not a readable .xlsx workbook ({1}: {2}); " + _AGAIN_EN),
+    (r"(.+): the workbook holds (.+) shared strings but its sheets only (.+) cells to use them "
+     r"\(made to exhaust memory\?\); " + re.escape(_AGAIN_EN),
+     "{0}：工作簿含 {1} 个共享字符串，而各工作表只有 {2} 个单元格可用到它们（是为耗尽内存而做的文件？）；"
+     + _AGAIN_ZH,
+     "{0}: the workbook holds {1} shared strings but its sheets only {2} cells to use them "
+     "(made to exhaust memory?); " + _AGAIN_EN),
     (r"(.+): no sheet named (.+); its sheets are (.+)", "{0}：没有名为 {1} 的工作表；现有的工作表为 {2}",
      "{0}: no sheet named {1}; its sheets are {2}"),
     (r"(.+): the workbook has no cell with a value", "{0}：工作簿中没有一个有值的单元格",
