@@ -27,11 +27,13 @@ import pyarrow.compute as pc
 
 from firms.intake import xlsx_scan
 from firms.intake.errors import UnreadableFileError
+from firms.intake.messages import said
 from firms.intake.xlsx_scan import (
     MAX_XLSX_CELLS,
     MAX_XLSX_COLUMNS,
     check_archive,
     column_letter,
+    damaged,
     sheet_parts,
     workbook_cells,
 )
@@ -81,18 +83,17 @@ def _frame(rows: list[list], sheet: str, name: str, max_rows: int) -> pd.DataFra
     if not rows:
         return None
     if len(rows) - 1 > max_rows:
-        raise UnreadableFileError(f"{name}: sheet {sheet!r} has more than "
-                                  f"{max_rows:,} rows: split the file")
+        raise UnreadableFileError(said("xlsx_too_many_rows", name=name, sheet=repr(sheet),
+                                       limit=f"{max_rows:,}"))
     columns = list(zip(*rows, strict=True))
     while columns and all(v == "" for v in columns[-1]):
         columns.pop()
     most = xlsx_scan.MAX_XLSX_COLUMNS
     if len(columns) > most:  # cells placed by order, not by reference
         number = next(i for i, r in enumerate(rows) if r[most:].count("") < len(r[most:]))
-        raise UnreadableFileError(
-            f"{name}: sheet {sheet!r} row {number + 1} has a value in column "
-            f"{column_letter(len(columns))}, beyond the {most:,} columns read; "
-            "delete the stray cells or export a CSV")
+        raise UnreadableFileError(said("xlsx_stray_column", name=name, sheet=repr(sheet),
+                                       row=number + 1, column=column_letter(len(columns)),
+                                       limit=f"{most:,}"))
     header = [cell_text(c[0]) for c in columns]
     names = [h or f"column_{i + 1}" for i, h in enumerate(header)]
     _refuse_duplicate_headers(names, sheet, name)
@@ -107,10 +108,10 @@ def _refuse_duplicate_headers(names: list[str], sheet: str, name: str) -> None:
     seen: dict[str, int] = {}
     for i, header in enumerate(names, start=1):
         if header in seen:
-            raise UnreadableFileError(
-                f"{name}: sheet {sheet!r} has two columns headed {header!r} (columns "
-                f"{column_letter(seen[header])} and {column_letter(i)}); rename one so each "
-                "header is unique")
+            raise UnreadableFileError(said("xlsx_duplicate_header", name=name,
+                                           sheet=repr(sheet), header=repr(header),
+                                           first=column_letter(seen[header]),
+                                           second=column_letter(i)))
         seen[header] = i
 
 
@@ -125,14 +126,12 @@ def _open(raw: bytes, name: str):
 
 def _unreadable(err: BaseException, name: str) -> UnreadableFileError:
     """A clear message for a failure inside the reader (its words when it has no better)."""
-    kind = type(err).__name__
-    text = str(err).splitlines()[0] if str(err) else ""
-    return UnreadableFileError(f"{name}: not a readable .xlsx workbook ({kind}: {text}); "
-                               "open and save it again in Excel, or export a CSV")
+    return UnreadableFileError(said("xlsx_unreadable", name=name, error=type(err).__name__,
+                                    detail=str(err).splitlines()[0] if str(err) else ""))
 
 
-def _xml_problem(archive: zipfile.ZipFile, member: str) -> str | None:
-    """What Python's XML parser says is wrong with a part the reader could not take."""
+def _xml_problem(archive: zipfile.ZipFile, member: str) -> BaseException | None:
+    """What Python's XML parser (or zipfile) finds wrong with a part the reader refused."""
     from xml.etree.ElementTree import XMLPullParser
 
     parser = XMLPullParser()
@@ -141,10 +140,8 @@ def _xml_problem(archive: zipfile.ZipFile, member: str) -> str | None:
             while chunk := fh.read(1 << 20):
                 parser.feed(chunk)
         parser.close()
-    except ParseError as err:
-        return str(err)
-    except (zipfile.BadZipFile, OSError, EOFError) as err:
-        return str(err)
+    except (ParseError, zipfile.BadZipFile, OSError, EOFError) as err:
+        return err
     return None
 
 
@@ -162,9 +159,8 @@ def _read_sheet(book, archive: zipfile.ZipFile, member: str, title: str, name: s
         rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     except CalamineError as err:
         problem = _xml_problem(archive, member)
-        if problem:
-            raise UnreadableFileError(f"{name}: the workbook's XML is damaged ({problem}); open "
-                                      "and save it again in Excel, or export a CSV") from err
+        if problem is not None:
+            raise damaged(name, problem, member=member) from err
         raise _unreadable(err, name) from err
     return _frame(rows, title, name, max_rows)
 
@@ -179,8 +175,8 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     archive = check_archive(raw, name)
     parts = sheet_parts(archive, name)
     if sheet is not None and sheet not in parts:
-        raise UnreadableFileError(f"{name}: no sheet named {sheet!r}; its sheets are "
-                                  + ", ".join(map(repr, parts)))
+        raise UnreadableFileError(said("xlsx_no_sheet", name=name, sheet=repr(sheet),
+                                       sheets=", ".join(map(repr, parts))))
     titles = [sheet] if sheet is not None else list(parts)
     workbook_cells(archive, parts, titles, name)
     book = _open(raw, name)
@@ -193,12 +189,12 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     finally:
         book.close()
     if not found:
-        raise UnreadableFileError(f"{name}: the workbook has no cell with a value")
+        raise UnreadableFileError(said("xlsx_empty", name=name))
     if len(found) > 1:
         listed = ", ".join(f"{t!r} ({len(f):,} row{'' if len(f) == 1 else 's'})"
                            for t, f in found.items())
-        raise UnreadableFileError(f"{name}: data on {len(found)} sheets: {listed}; import one "
-                                  "sheet at a time (the CLI's --sheet NAME), or copy "
-                                  "them into one sheet")
+        raise UnreadableFileError(said("xlsx_several_sheets", name=name, count=len(found),
+                                       sheets=listed, rows=", ".join(
+                                           f"{t!r}: {len(f):,}" for t, f in found.items())))
     title, frame = next(iter(found.items()))
     return frame, title

@@ -22,15 +22,17 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import errors as expat_errors
 
 import numpy as np
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 
 from firms.intake.errors import UnreadableFileError
+from firms.intake.messages import said
 
 __all__ = ["MAX_XLSX_CELLS", "MAX_XLSX_COLUMNS", "Extent", "check_archive", "column_letter",
-           "scan_sheet", "sheet_parts", "workbook_cells"]
+           "damaged", "scan_sheet", "sheet_parts", "workbook_cells"]
 
 #: Total uncompressed size, and compression ratio of any member over 10 MB.
 MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
@@ -51,22 +53,19 @@ def check_archive(raw: bytes, name: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as err:
-        raise UnreadableFileError(f"{name}: not an .xlsx file (not a zip archive); save it "
-                                  "from Excel as .xlsx or export a CSV") from err
+        raise UnreadableFileError(said("xlsx_not_zip", name=name)) from err
     total = 0
     for info in archive.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_XLSX_RATIO and info.file_size > 10_000_000:
-            raise UnreadableFileError(f"{name}: member {info.filename} expands {ratio:.0f}× "
-                                      "(a zip bomb?); refused")
+            raise UnreadableFileError(said("xlsx_zip_bomb", name=name, member=info.filename,
+                                           ratio=f"{ratio:.0f}"))
     if total > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise UnreadableFileError(f"{name}: {total / 1e9:.1f} GB uncompressed, over the "
-                                  f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e9:.0f} GB limit; export a "
-                                  "CSV instead")
+        raise UnreadableFileError(said("xlsx_too_big", name=name, gb=f"{total / 1e9:.1f}",
+                                       limit_gb=f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e9:.0f}"))
     if "[Content_Types].xml" not in archive.namelist():
-        raise UnreadableFileError(f"{name}: not a complete .xlsx workbook (no [Content_Types].xml "
-                                  "part); open and save it again in Excel, or export a CSV")
+        raise UnreadableFileError(said("xlsx_incomplete", name=name))
     return archive
 
 
@@ -79,13 +78,17 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _damaged(name: str, err: BaseException) -> UnreadableFileError:
+def damaged(name: str, err: BaseException, *, member: str = "") -> UnreadableFileError:
+    """The refusal of a workbook part that declares entities, is not well-formed XML or
+    fails its zip check."""
     if isinstance(err, DefusedXmlException):
-        return UnreadableFileError(f"{name}: the workbook's XML declares entities or a DTD "
-                                   "(refused: XXE / entity expansion); open and save it again "
-                                   "in Excel, or export a CSV")
-    return UnreadableFileError(f"{name}: the workbook's XML is damaged ({err}); open "
-                               "and save it again in Excel, or export a CSV")
+        return UnreadableFileError(said("xlsx_entities", name=name))
+    if isinstance(err, ParseError):  # expat's own words by its error code, and where
+        line, column = getattr(err, "position", (0, 0))
+        return UnreadableFileError(said("xlsx_xml_damaged", name=name, detail=err,
+                                        reason=expat_errors.messages.get(err.code, ""),
+                                        line=line, column=column))
+    return UnreadableFileError(said("xlsx_zip_damaged", name=name, detail=err, member=member))
 
 
 def _small_xml(archive: zipfile.ZipFile, member: str, name: str):
@@ -95,11 +98,11 @@ def _small_xml(archive: zipfile.ZipFile, member: str, name: str):
     except KeyError:
         return None
     except (zipfile.BadZipFile, OSError) as err:
-        raise _damaged(name, err) from err
+        raise damaged(name, err, member=member) from err
     try:
         return SafeTree.fromstring(data)
     except (ParseError, DefusedXmlException) as err:
-        raise _damaged(name, err) from err
+        raise damaged(name, err) from err
 
 
 def _local(tag: str) -> str:
@@ -112,9 +115,8 @@ def sheet_parts(archive: zipfile.ZipFile, name: str) -> dict[str, str]:
     book = _small_xml(archive, "xl/workbook.xml", name)
     rels = _small_xml(archive, "xl/_rels/workbook.xml.rels", name)
     if book is None or rels is None:
-        raise UnreadableFileError(f"{name}: not a readable .xlsx workbook (KeyError: File "
-                                  "contains no valid workbook part); open and save it again "
-                                  "in Excel, or export a CSV")
+        raise UnreadableFileError(said("xlsx_unreadable", name=name, error="KeyError",
+                                       detail="File contains no valid workbook part"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels if _local(r.tag) == "Relationship"}
     parts = {}
     for node in book.iter():
@@ -285,7 +287,7 @@ def _blocks(archive: zipfile.ZipFile, member: str, name: str):
                 data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
                 yield data
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise _damaged(name, err) from err
+        raise damaged(name, err, member=member) from err
     if tail:
         yield tail
 
@@ -294,7 +296,7 @@ def _check_prolog(head: bytes, name: str) -> None:
     root = next((i for i in range(len(head) - 1) if head[i] == 60 and head[i + 1] not in b"?!"),
                 len(head))
     if b"<!DOCTYPE" in head[:root] or b"<!ENTITY" in head[:root]:
-        raise _damaged(name, DefusedXmlException())
+        raise damaged(name, DefusedXmlException())
 
 
 def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> Extent:
@@ -334,10 +336,8 @@ def _shared_strings(archive: zipfile.ZipFile, cells: int, name: str) -> None:
             first = False
         count += data.count(b"<si>") + data.count(b"<si ")
     if count > allowed:
-        raise UnreadableFileError(
-            f"{name}: the workbook holds {count:,} shared strings but its sheets only "
-            f"{cells:,} cells to use them (made to exhaust memory?); open and save it again "
-            "in Excel, or export a CSV")
+        raise UnreadableFileError(said("xlsx_shared_strings", name=name, count=f"{count:,}",
+                                       cells=f"{cells:,}"))
 
 
 def workbook_cells(archive: zipfile.ZipFile, parts: dict[str, str], read: list[str],
@@ -350,14 +350,12 @@ def workbook_cells(archive: zipfile.ZipFile, parts: dict[str, str], read: list[s
         extent = extents[title]
         if extent.far:
             row, col = extent.far
-            raise UnreadableFileError(
-                f"{name}: sheet {title!r} row {row} has a value in column {column_letter(col)}, "
-                f"beyond the {MAX_XLSX_COLUMNS:,} columns read; delete the stray cells or "
-                "export a CSV")
+            raise UnreadableFileError(said("xlsx_stray_column", name=name, sheet=repr(title),
+                                           row=row, column=column_letter(col),
+                                           limit=f"{MAX_XLSX_COLUMNS:,}"))
         budget -= extent.rows * extent.cols
         if budget < 0:
-            raise UnreadableFileError(
-                f"{name}: sheet {title!r} holds more than {MAX_XLSX_CELLS:,} cells "
-                "(rows × columns actually present); split the workbook or export a CSV")
+            raise UnreadableFileError(said("xlsx_too_many_cells", name=name, sheet=repr(title),
+                                           limit=f"{MAX_XLSX_CELLS:,}"))
     _shared_strings(archive, sum(e.cells for e in extents.values()), name)
     return extents
