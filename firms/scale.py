@@ -223,7 +223,14 @@ def _deduplicated(path, blocksize, datum, scheduler, num_workers) -> tuple[list,
     parts = _blocks(path, blocksize, datum, slots=_slots(scheduler, num_workers))
     with dask.config.set(_compute_options(scheduler, num_workers)):
         parts = list(dask.persist(*parts))
-    return parts, delayed(_duplicates)(parts)
+    return parts, delayed(_duplicates)([delayed(_key_rows)(p) for p in parts])
+
+
+def _key_rows(part: pd.DataFrame) -> pd.DataFrame:
+    """A block's rows that have a duplicate key, with their keys and order only (what
+    travels to the task that finds the duplicates across blocks)."""
+    return part.loc[(part["code_key"] != _NO_KEY) | (part["place_key"] != _NO_KEY),
+                    ["order", "code_key", "place_key"]]
 
 
 def _sum_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:
