@@ -2,6 +2,7 @@
 and the peak memory of ``shmap firms import -o x.geojson``.
 
     python benchmarks/hostile.py [--n 200000] [--distinct 100000] [--export-n 1000000] [--json]
+        [--workbooks [--before]]
 
 - bomb: a workbook written by openpyxl, then its sheet made to declare
   ``A1:XFD1048576`` with an empty row 1,048,576; read in a child process, which
@@ -10,6 +11,9 @@ and the peak memory of ``shmap firms import -o x.geojson``.
   ``--distinct`` distinct junk values (best of three each); ``datum_ratio`` = distinct / one.
 - export: ``shmap firms import`` of ``--export-n`` SYNTHETIC firms to GeoJSON in a
   child process; its peak RSS (MB, VmHWM). Skipped with ``--export-n 0``.
+- workbooks (``--workbooks``): issue 24's finding 6, a 5 MB workbook of one data row and 16M
+  shared strings and one of 8M ordinary cells, read in a child (refused or read, seconds, peak
+  RSS); with ``--before`` also by the openpyxl reader this replaced (minutes, gigabytes).
 """
 
 from __future__ import annotations
@@ -131,6 +135,10 @@ def main() -> None:
     p.add_argument("--n", type=int, default=200_000)
     p.add_argument("--distinct", type=int, default=100_000)
     p.add_argument("--export-n", type=int, default=1_000_000)
+    p.add_argument("--workbooks", action="store_true",
+                   help="issue 24 finding 6: a 16M-shared-string and an 8M-cell workbook "
+                        "(benchmarks/workbooks.py --hostile); --before: the old reader too")
+    p.add_argument("--before", action="store_true")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +146,11 @@ def main() -> None:
         figures.update(datum_figures(args.n, args.distinct))
         if args.export_n:
             figures.update(export_figures(args.export_n, Path(tmp)))
+        if args.workbooks:
+            from workbooks import hostile_figures
+
+            figures["workbooks"] = hostile_figures(Path(tmp), before="0126f67" if args.before
+                                                   else None)
     if not args.json:
         for key, value in figures.items():
             print(f"{key:>22}: {value}")
