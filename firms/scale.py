@@ -56,9 +56,6 @@ BLOCKS_PER_SLOT = 4
 AUTO_BLOCK_BYTES = (8_000_000, 32_000_000)
 _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
             "employees": "float64"}
-#: What a block keeps of its accepted firms until the duplicates across blocks are known.
-_FIRMS = {"lon": "float64", "lat": "float64", "sector": "object", "employees": "float64",
-          "order": "int64", "code_key": "uint64", "place_key": "uint64"}
 _NO_KEY = np.uint64(0)
 
 
@@ -111,7 +108,7 @@ def _kept(result, block: int) -> pd.DataFrame:
     code = acc["uscc_valid"].astype(bool).to_numpy() if "uscc_valid" in acc else \
         np.zeros(len(acc), bool)
     firms = pd.DataFrame({"lon": acc["lon"].to_numpy(float), "lat": acc["lat"].to_numpy(float),
-                          "sector": acc["sector"].astype(str).to_numpy(object),
+                          "sector": pd.Categorical(acc["sector"]),  # codes, not strings
                           "employees": acc["employees"].to_numpy(float),
                           "order": (block << 32) + acc["row"].to_numpy(np.int64),
                           "code_key": np.where(code, _keys(acc["uscc"].astype(str)), _NO_KEY),
@@ -257,7 +254,8 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
 
 def _points(part: pd.DataFrame, dropped: pd.Index) -> gpd.GeoDataFrame:
     firms = _without(part, dropped)
-    return gpd.GeoDataFrame({"sector": firms["sector"], "employees": firms["employees"]},
+    return gpd.GeoDataFrame({"sector": firms["sector"].astype(str),
+                             "employees": firms["employees"]},
                             geometry=gpd.points_from_xy(firms["lon"], firms["lat"]),
                             crs=STORAGE_CRS)
 
