@@ -47,12 +47,12 @@ def test_two_values_far_apart_are_refused_before_the_reader_builds_their_rectang
     far = '<row r="1000000"><c r="AMJ1000000"><v>1</v></c></row>'
     raw = xlsx({"S": sheet(FIRMS, extra_rows=far)})
     monkeypatch.setattr(reader, "_open", _never_read)
-    with pytest.raises(UnreadableFileError, match=r"sheet 'S' holds more than 30,000,000 cells"):
+    with pytest.raises(UnreadableFileError, match=r"sheet 'S' holds more than 20,000,000 cells"):
         table_from_bytes(raw, "far.xlsx")
     path = tmp_path / "far.xlsx"
     path.write_bytes(raw)
     refused(cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")),
-            "holds more than 30,000,000 cells")
+            "holds more than 20,000,000 cells")
 
 
 def test_the_cell_budget_counts_every_sheet_read_before_any_is_read(monkeypatch):
