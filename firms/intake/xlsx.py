@@ -41,7 +41,7 @@ from firms.intake.xlsx_scan import (
 __all__ = ["MAX_XLSX_CELLS", "MAX_XLSX_COLUMNS", "cell_text", "read_xlsx", "sheet_names"]
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A cell as text: ``""`` for empty, integral floats without ``.0``, large or
     fractional floats in Python's shortest round-trip form (as a spreadsheet shows)."""
     if value is None:
@@ -181,6 +181,8 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     workbook_cells(archive, parts, titles, name)
     book = _open(raw, name)
     try:
+        shown = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() == "visible"
+                 for m in book.sheets_metadata}
         found = {}
         for title in titles:
             frame = _read_sheet(book, archive, parts[title], title, name, max_rows)
@@ -193,8 +195,13 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     if len(found) > 1:
         listed = ", ".join(f"{t!r} ({len(f):,} row{'' if len(f) == 1 else 's'})"
                            for t, f in found.items())
+        rows = ", ".join(f"{t!r}: {len(f):,}" for t, f in found.items())
+        hidden = [t for t in found if not shown.get(t, True)]
+        if hidden:  # a lookup table hidden from view: named as such
+            raise UnreadableFileError(said("xlsx_several_sheets_hidden", name=name,
+                                           count=len(found), sheets=listed, rows=rows,
+                                           hidden=", ".join(map(repr, hidden))))
         raise UnreadableFileError(said("xlsx_several_sheets", name=name, count=len(found),
-                                       sheets=listed, rows=", ".join(
-                                           f"{t!r}: {len(f):,}" for t, f in found.items())))
+                                       sheets=listed, rows=rows))
     title, frame = next(iter(found.items()))
     return frame, title
