@@ -135,7 +135,7 @@ def test_bytes_neither_utf8_nor_gb18030_late_in_the_file_are_refused_where_they_
     path = tmp_path / "bad.csv"
     firms.to_csv(path, index=False)
     raw = path.read_bytes()
-    at = len(raw) - 100
+    at = raw.rindex(b",", 0, len(raw) - 100)  # an ASCII byte: the error is at it
     path.write_bytes(raw[:at] + b"\xff" + raw[at + 1:])
     memory, scaled = _both(path, tmp_path)
     assert scaled == memory and f"offset {at}" in scaled
