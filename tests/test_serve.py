@@ -146,13 +146,12 @@ def test_a_firm_list_is_served_beside_chosen_layers(tmp_path):
         proc.wait(timeout=30)
 
 
-def test_a_taken_port_is_one_clear_error():
+def test_a_taken_port_is_one_clear_error(run_cli):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "cli.main", "serve", "poles", "--port",
-                                 str(port)], capture_output=True, text=True, timeout=120)
+        result = run_cli("serve", "poles", "--port", port)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0]
