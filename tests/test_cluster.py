@@ -74,7 +74,8 @@ def test_cli_runs_on_a_scheduler_address(sample, client, tmp_path, capsys):
 def test_cli_starts_a_local_cluster_and_prints_its_dashboard(sample, tmp_path, capsys):
     out = tmp_path / "m.csv"
     assert main(["measures", str(sample), "--layer", "districts", "--engine", "dask",
-                 "--blocksize", "1MB", "--workers", "1", "-o", str(out)]) == 0
+                 "--blocksize", "1MB", "--workers", "1", "--dashboard", ":0",
+                 "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert "dask dashboard: http" in err and "rows in 20000" in err
 
