@@ -114,6 +114,30 @@ def browser(chromium):
         b.close()
 
 
+#: Markers that follow from a shared fixture: a test using it is marked so (pyproject.toml
+#: lists the markers; mark anything else a test does yourself, e.g. ``@pytest.mark.slow``).
+FIXTURE_MARKERS = {
+    "chromium": ("browser",),
+    "browser": ("browser",),
+    "app_url": ("browser", "loopback", "subprocess"),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by the shared fixtures they use, then order the modules by their likely
+    cost, heaviest first (a browser test counts 5, another slow test or an AppTest 1):
+    with ``-n 2 --dist loadfile`` the longest modules start first and short ones fill in."""
+    for item in items:
+        for name in dict.fromkeys(m for f in item.fixturenames for m in FIXTURE_MARKERS.get(f, ())):
+            item.add_marker(name)
+    cost: dict[Path, int] = {}
+    for item in items:
+        weight = 5 if item.get_closest_marker("browser") else int(any(
+            item.get_closest_marker(m) for m in ("slow", "apptest")))
+        cost[item.path] = cost.get(item.path, 0) + weight
+    items.sort(key=lambda item: -cost[item.path])
+
+
 def pytest_terminal_summary(terminalreporter):
     """Print each published area beside the computed one (the figures the tests check)."""
     rows = []

@@ -164,6 +164,7 @@ def test_cli_errors_are_one_line_and_nonzero(run_cli, args, message, tmp_path):
     assert len(lines) == 1 and message in lines[0]
 
 
+@pytest.mark.subprocess
 def test_shmap_runs_as_a_program_with_its_exit_status():
     """The command line's own process (the other CLI tests run ``main`` in theirs): the
     ``shmap`` console script names ``cli.main:main``, and ``python -m cli.main`` exits with

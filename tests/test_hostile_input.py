@@ -119,6 +119,7 @@ def import_file(run_cli, tmp_path):
 
 # ---------------------------------------------------------------- XLSX
 
+@pytest.mark.subprocess
 def test_a_dimension_bomb_is_read_from_its_real_cells_in_bounded_memory(run_cli, tmp_path):
     """A 2 KB sheet declaring A1:XFD1048576 with an empty row 1,048,576 (the issue's
     5.7 GB MemoryError) is read from its real cells; memory measured in a child. The

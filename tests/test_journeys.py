@@ -46,6 +46,8 @@ from ui.i18n import column_label, sector_labels, t
 from ui.views import visible_frames
 from ui.webmap import firm_mode
 
+pytestmark = pytest.mark.slow
+
 LANGS = ["zh", "en"]
 ZONE = "pole_zhangjiang"
 MEIGU = "biomed_dongfang_meigu"

@@ -19,6 +19,8 @@ import shapely
 import layers
 from layers.exporting import export_files
 
+pytestmark = pytest.mark.loopback
+
 STARTUP_SECONDS = 90
 
 
@@ -116,6 +118,7 @@ def test_service_is_read_only(server):
         len(layers.load("poles"))
 
 
+@pytest.mark.subprocess
 def test_a_firm_list_is_served_beside_chosen_layers(tmp_path):
     """`shmap serve poles --firms FILE`: two collections, the firms' accepted rows."""
     from firms.intake import import_firm_list
