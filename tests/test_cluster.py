@@ -11,9 +11,6 @@ from firms.scale import measures_dask_layers
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning",
-                                        "ignore::ResourceWarning")
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
