@@ -55,7 +55,7 @@ def disc_problems(definition: Mapping) -> list[str]:
 
 
 def _outside(point, unit) -> bool:
-    return distance_m(unit, point) > TOWN_TOLERANCE_M
+    return bool(distance_m(unit, point) > TOWN_TOLERANCE_M)
 
 
 def place_problems(definition: Mapping, base: BaseUnits) -> list[str]:
