@@ -90,6 +90,7 @@ def _peak_bytes(code: str) -> int:
     return int(done.stdout.splitlines()[-1])
 
 
+@pytest.mark.subprocess
 def test_a_geojson_of_empty_features_is_read_in_memory_bounded_by_its_size(tmp_path):
     """Finding 7: 24 MB of empty features (470,000 of them) is read as a stream in at most
     10× its size over the interpreter and its imports (json.loads took about 10×, and
@@ -142,6 +143,8 @@ def _dead_pid() -> int:
     return proc.pid
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_a_stopped_write_leaves_no_temporary_file_and_says_so_in_one_line(run_cli, tmp_path):
     """Finding 10: SIGTERM (and Ctrl-C, SIGINT) during the write of a GeoJSON of 200,000
     firms: one `shmap: stopped` line, exit 143 (130), no traceback, no `.part` left, the
@@ -271,6 +274,8 @@ def test_every_command_refuses_a_bad_argument_clearly(run_cli, tmp_path, args, n
     assert hashlib.sha256(poles.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.loopback
+@pytest.mark.subprocess
 @pytest.mark.parametrize("bbox", ["nan,nan,nan,nan", "121,31,122,32,0,10", "121,31,x,32",
                                   "122,31,121,32"])
 def test_the_service_answers_400_to_a_bbox_it_cannot_use(server, bbox):  # noqa: F811
@@ -342,6 +347,7 @@ APP_FILES = {
 }
 
 
+@pytest.mark.apptest
 @pytest.mark.parametrize("case", list(APP_FILES))
 def test_the_app_answers_each_hostile_file_without_a_traceback(case):
     name, content, refusal = APP_FILES[case]
