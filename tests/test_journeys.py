@@ -209,6 +209,7 @@ def test_the_promoter_filters_a_sector_finds_a_zone_and_takes_a_shortlist(
         page.get_by_text(t("click_hint", lang)).wait_for(timeout=60_000)
     search(page, "qzqzqz")
     page.get_by_text(t("no_match", lang), exact=True).wait_for(timeout=30_000)
+    calm(page)  # the rerun may still be redrawing the page it is read from
     assert not wording_problems(page, lang)
     page.close()
 
