@@ -9,6 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+#: Each runs a benchmark script as a program (its own memory and process figures);
+#: the dask runs start a cluster on loopback.
+pytestmark = [pytest.mark.subprocess, pytest.mark.loopback, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
