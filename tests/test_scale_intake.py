@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import Point
-from test_hostile_input import cli, imported, refused
+from test_hostile_input import imported, refused
 
 from firms.intake import import_firm_list
 from firms.intake.uscc import check_character
@@ -99,43 +99,44 @@ def test_geoparquet_points_give_the_csv_measures(firms, tmp_path):
     assert list(got["firms"]) == list(want["firms"])
 
 
-def _both(path, tmp_path) -> tuple[str, str]:
+def _both(run_cli, path, tmp_path) -> tuple[str, str]:
     """The one error line of the in-memory import and of the dask engine (threads)."""
-    memory = refused(cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")))
-    scaled = refused(cli("measures", str(path), "--layer", "districts", "--engine", "dask",
+    memory = refused(run_cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")))
+    scaled = refused(run_cli("measures", str(path), "--layer", "districts", "--engine", "dask",
                          "--scheduler", "threads", "--blocksize", BLOCK))
     return memory, scaled
 
 
-def test_a_ragged_row_in_a_late_block_is_the_in_memory_refusal_with_its_line(firms, tmp_path):
+def test_a_ragged_row_in_a_late_block_is_the_in_memory_refusal_with_its_line(firms, tmp_path,
+                                                                            run_cli):
     path = tmp_path / "ragged.csv"
     firms.to_csv(path, index=False)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[2_500] = lines[2_500].rstrip("\n") + ",多,余\n"
     path.write_text("".join(lines), encoding="utf-8")
-    memory, scaled = _both(path, tmp_path)
+    memory, scaled = _both(run_cli, path, tmp_path)
     assert scaled == memory and "2501" in scaled
 
 
 @pytest.mark.parametrize("content", [b"", "企业名称,经度,纬度\n".encode()])
-def test_an_empty_file_or_a_header_alone_is_answered_as_in_memory(tmp_path, content):
+def test_an_empty_file_or_a_header_alone_is_answered_as_in_memory(tmp_path, content, run_cli):
     path = tmp_path / "empty.csv"
     path.write_bytes(content)
     if content:
-        assert imported(cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")))
+        assert imported(run_cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")))
         _, tally = measures_dask(path, "districts", "ic", blocksize=BLOCK)
         assert tally == {"in": 0, "accepted": 0, "rejected": 0}
     else:
-        memory, scaled = _both(path, tmp_path)
+        memory, scaled = _both(run_cli, path, tmp_path)
         assert scaled == memory
 
 
 def test_bytes_neither_utf8_nor_gb18030_late_in_the_file_are_refused_where_they_are(
-        firms, tmp_path):
+        firms, tmp_path, run_cli):
     path = tmp_path / "bad.csv"
     firms.to_csv(path, index=False)
     raw = path.read_bytes()
     at = raw.rindex(b",", 0, len(raw) - 100)  # an ASCII byte: the error is at it
     path.write_bytes(raw[:at] + b"\xff" + raw[at + 1:])
-    memory, scaled = _both(path, tmp_path)
+    memory, scaled = _both(run_cli, path, tmp_path)
     assert scaled == memory and f"offset {at}" in scaled

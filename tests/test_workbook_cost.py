@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_hostile_input import FIRMS, NS, cli, refused, sheet, xlsx
+from test_hostile_input import FIRMS, NS, refused, sheet, xlsx
 
 from firms.intake import xlsx as reader
 from firms.intake import xlsx_scan
@@ -29,19 +29,19 @@ def _never_read(*_args, **_kwargs):
     raise AssertionError("the reader ran: the scan should have refused first")
 
 
-def test_shared_strings_no_cell_can_use_are_refused_by_name_in_seconds(tmp_path):
+def test_shared_strings_no_cell_can_use_are_refused_by_name_in_seconds(run_cli, tmp_path):
     """Issue figure: 5 MB, one data row, 16M shared strings took 138 s and 2.67 GB. The
     same shape with 2M strings is refused by the CLI, naming the counts."""
     path = tmp_path / "strings.xlsx"
     path.write_bytes(shared_strings_bomb(2_000_000))
     start = time.perf_counter()
-    line = refused(cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")),
+    line = refused(run_cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")),
                    "strings.xlsx", "2,000,000 shared strings", "4 cells")
     assert time.perf_counter() - start < 60, line
 
 
 def test_two_values_far_apart_are_refused_before_the_reader_builds_their_rectangle(
-        tmp_path, monkeypatch):
+        run_cli, tmp_path, monkeypatch):
     """Values at A1 and AMJ1000000 (inside the column limit) would make the reader build
     a billion cells; the scan refuses the sheet and the reader never runs."""
     far = '<row r="1000000"><c r="AMJ1000000"><v>1</v></c></row>'
@@ -51,7 +51,7 @@ def test_two_values_far_apart_are_refused_before_the_reader_builds_their_rectang
         table_from_bytes(raw, "far.xlsx")
     path = tmp_path / "far.xlsx"
     path.write_bytes(raw)
-    refused(cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")),
+    refused(run_cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")),
             "holds more than 20,000,000 cells")
 
 
