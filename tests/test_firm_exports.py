@@ -12,6 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 from serving import qichacha_csv
 
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
+
 TYPED = {"uscc_valid": "Integer(Boolean)", "注册资本(万元)": "Real", "参保人数": "Integer64",
          "成立日期": "Date", "lon": "Real", "lat": "Real", "row": "Integer64", "name": "String"}
 

@@ -72,6 +72,8 @@ def test_a_second_load_is_refused_and_changes_nothing(loaded):
 #: Opens PostGIS tables as QGIS's data source manager does and prints what it got.
 POSTGIS_PROBE = """
 from qgis.core import QgsVectorLayer
+
+pytestmark = [pytest.mark.loopback, pytest.mark.subprocess, pytest.mark.slow]
 found = {}
 for item in sys.argv[2:]:
     table, kind = item.split(":")

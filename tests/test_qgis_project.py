@@ -89,6 +89,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("datum", ["wgs84", "gcj02"])
 def test_headless_qgis_opens_the_project_with_a_crs_and_every_layer_styled(tmp_path, datum):
     _, gpkg = project(tmp_path, datum)

@@ -22,6 +22,8 @@ from layers.exporting import export_files
 from layers.fieldtypes import OGR_TYPES, field_type
 from layers.schema import COLUMNS
 
+pytestmark = pytest.mark.loopback
+
 PART = "http://www.opengis.net/spec/ogcapi-features-{}/1.0/conf/{}"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
 
@@ -202,6 +204,7 @@ def test_service_is_read_only(server):
         len(layers.load("poles"))
 
 
+@pytest.mark.subprocess
 def test_a_firm_list_is_served_typed_beside_chosen_layers(tmp_path, ogrinfo):
     """`shmap serve poles --firms FILE`: two collections; the list's own numbers and dates
     typed; `uscc_valid` boolean."""
@@ -267,13 +270,12 @@ def test_a_token_guards_the_firms_and_cors_is_as_configured(tmp_path, ogrinfo):
         assert "Access-Control-Allow-Origin" not in headers
 
 
-def test_a_taken_port_is_one_clear_error():
+def test_a_taken_port_is_one_clear_error(run_cli):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "cli.main", "serve", "poles", "--port",
-                                 str(port)], capture_output=True, text=True, timeout=120)
+        result = run_cli("serve", "poles", "--port", port)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0]

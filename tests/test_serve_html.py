@@ -5,6 +5,8 @@ tag stays text — in the table, in the page's data and in the map's popups."""
 import pytest
 from serving import HOSTILE_NAME, get_json, qichacha_csv, serving
 
+pytestmark = [pytest.mark.browser, pytest.mark.loopback, pytest.mark.subprocess]
+
 
 @pytest.fixture(scope="module")
 def firm_service(tmp_path_factory):

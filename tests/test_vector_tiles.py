@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pyogrio
+import pytest
 
 import layers
+
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 LAYER_IDS = ["districts", "poles", "axes", "g60_cities", "parks"]
 
