@@ -12,6 +12,8 @@ from qgis_headless import run_qgis
 
 import layers
 
+pytestmark = [pytest.mark.loopback, pytest.mark.subprocess, pytest.mark.slow]
+
 LAYER_IDS = [e.id for e in layers.catalog()]
 
 
@@ -73,7 +75,6 @@ def test_a_second_load_is_refused_and_changes_nothing(loaded):
 POSTGIS_PROBE = """
 from qgis.core import QgsVectorLayer
 
-pytestmark = [pytest.mark.loopback, pytest.mark.subprocess, pytest.mark.slow]
 found = {}
 for item in sys.argv[2:]:
     table, kind = item.split(":")
