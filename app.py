@@ -34,17 +34,20 @@ from ui.app_data import (
     uploaded_firms,
     vector_base,
     workbook_sheets,
+    zone_kind_table,
 )
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
+from ui.firm_tables import firm_list_frame
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
+from ui.rankings import kind_ids
 from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
-from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 from ui.site_panel import drawn_site_panel, png_button
+from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
 from ui.uploading import rejected_view
 from ui.views import (
     choropleth_values,
@@ -120,6 +123,7 @@ labels = sector_labels(lang)
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
                                         key="sectors", format_func=lambda s: labels[s],
                                         on_change=follow_sidebar_sector, args=(st.session_state,))
+chosen_kinds = kinds_picker(st.sidebar, "zone_kinds", lang)
 if chosen_sectors:
     with st.sidebar.expander(t("targets", lang)):
         st.dataframe(targets_table(chosen_sectors, lang), hide_index=True)
@@ -181,7 +185,8 @@ measure_tables = store().get(("measures", firms_key, tuple(counts), measure_sect
                              lambda: layer_measure_tables(frames_all, counts, measure_sector))
 table = store().get(("table", *view_key, measure_sector, lang),
                     lambda: zone_table(frames, entries, measure_tables, lang))
-values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
+values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer,
+                                   keep=kind_ids(zone_kind_table(), chosen_kinds))
 firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
 keys = store().get(("keys", firms_key), lambda: firm_keys(firms),
                    size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
@@ -282,7 +287,7 @@ with col_panel:
                     sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
                 st.dataframe(headers(view, lang), hide_index=True)
                 st.download_button(t("download_firms", lang),
-                                   lambda d=inside: table_csv(d.drop(columns="geometry")).encode("utf-8-sig"),
+                                   lambda d=inside: table_csv(firm_list_frame(d, lang)).encode("utf-8-sig"),
                                    file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
                                    mime="text/csv", key="dl_inside")
             else:
@@ -298,15 +303,16 @@ tab_zones, tab_compare, tab_short, tab_report, tab_export = st.tabs(
     [t("zones_table", lang), t("compare", lang), t("shortlist", lang), t("import_report", lang),
      t("export", lang)])
 with tab_zones:
-    st.dataframe(headers(table, lang), width="stretch", key="zones_table", hide_index=True,
-                 column_config={column_label("name", lang): st.column_config.TextColumn(pinned=True)})
+    ranked_zones = zones_tab(table, zone_kind_table(), kinds=chosen_kinds, sector=measure_sector,
+                             lang=lang)
     if pairs:
         st.caption(t("coverage", lang))
         st.dataframe(layer_coverage(pairs, len(shown), entries, lang), hide_index=True,
                      key="coverage_table")
 with tab_compare:
-    picks = st.multiselect(t("compare_pick", lang), list(table.index), max_selections=5,
-                           key="compare", format_func=lambda i: str(table.loc[i, "name"]))
+    picks = st.multiselect(t("compare_pick", lang), list(ranked_zones.index), max_selections=5,
+                           key="compare", format_func=lambda i: str(table.loc[i, "name"]),
+                           placeholder=t("choose_options", lang))
     if picks:
         st.dataframe(compare(table, picks, lang=lang), width="stretch")
         st.caption(t("compare_measure", lang, sector=labels[measure_sector]))
@@ -319,21 +325,8 @@ with tab_compare:
     else:
         st.caption(t("compare_hint", lang))
 with tab_short:
-    short_sector = st.selectbox(t("shortlist_sector", lang), list(sector_ids()), key="short_sector",
-                                format_func=lambda s: labels[s])
-    top = st.number_input(t("short_top", lang), min_value=1, max_value=200, value=10, step=1,
-                          key="short_top")
-    ranked = cached_shortlist(firms_key, firms, short_sector)  # LQ needs the whole list
-    basis = data_basis(source, len(firms) if has_firms else 0)
-    st.caption(t(f"basis_{basis}", lang, n=f"{len(firms):,}" if has_firms else "0"))
-    st.caption(t("short_formula", lang))
-    st.dataframe(shortlist_table(ranked, entries, top=top, lang=lang), width="stretch",
-                 key="shortlist_table")
-    st.download_button(t("download", lang, fmt="CSV"),
-                       table_csv(shortlist_csv_frame(ranked, top=top, basis=basis, sector=short_sector,
-                                                     lang=lang)).encode("utf-8-sig"),
-                       file_name=output_name(f"shortlist_{short_sector}", suffix="csv"),
-                       mime="text/csv", key="dl_short")
+    shortlist_tab(lambda sector, kinds: cached_shortlist(firms_key, firms, sector, kinds), entries,
+                  source=source, firms=firms if has_firms else None, lang=lang)
 with tab_report:
     if report is None:
         st.caption(t("no_report", lang))

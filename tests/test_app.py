@@ -65,7 +65,10 @@ def test_toggling_a_layer_removes_its_zones(app):
     assert not app.exception
     assert not any(i.startswith("park_") for i in zone_ids(app))
     app.checkbox(key="layer_biomed_1_5_x").check().run()
-    assert "biomed_core_zhangjiang" in zone_ids(app)
+    assert "biomed_dongfang_meigu" in zone_ids(app)
+    # 张江's biomedicine core has the pole's outline: one row with both roles
+    roles = table_with(app, "图层", "角色", "产业").loc["pole_zhangjiang", "角色"]
+    assert "极" in roles and "核心区（1）" in roles
 
 
 def test_coverage_accounts_for_every_demo_firm(app):
@@ -80,7 +83,8 @@ def test_a_choropleth_with_natural_breaks(app):
     app.selectbox(key="classes").set_value("natural").run()
     assert not app.exception, [e.value for e in app.exception]
     assert not app.selectbox(key="classes").disabled
-    assert table_with(app, "图层", "区位熵 LQ")["区位熵 LQ"].notna().any()
+    # the ranking's headers name the sector the measures are for (the first, 集成电路)
+    assert table_with(app, "图层", "区位熵 LQ（集成电路）")["区位熵 LQ（集成电路）"].notna().any()
 
 
 def test_sector_filter_narrows_the_table(app):
@@ -320,3 +324,22 @@ def test_an_address_with_the_english_view_opens_in_english():
     at.sidebar.radio(key="lang").set_value("zh").run()  # switched back: the default leaves the address
     assert at.title[0].value == t("title", "zh")
     assert "lang" not in at.query_params
+
+
+def test_which_parks_for_ic_and_for_biomedicine_without_districts_or_duplicates(app):
+    for lid in ("ic_one_body_two_wings", "biomed_1_5_x", "tese_parks", "digital_key_areas"):
+        app.checkbox(key=f"layer_{lid}").check().run()
+    app.multiselect(key="zone_kinds").set_value(["park"]).run()
+    app.selectbox(key="measure_sector").set_value("ic").run()
+    assert not app.exception, [e.value for e in app.exception]
+    parks = table_with(app, "名称", "类型", "集成电路企业数")
+    assert set(parks["类型"]) == {"园区"} and not parks["名称"].duplicated().any()
+    assert parks["集成电路企业数"].is_monotonic_decreasing
+    assert not parks["名称"].str.contains("区（X）|候选").any()
+    app.selectbox(key="short_sector").set_value("biomed").run()
+    short = table_with(app, "理由", "类型")
+    assert "园区" in set(short["类型"]) and not set(short["类型"]) & {"整区（区级“X”）", "拟建基地或候选"}
+    app.multiselect(key="short_kinds").set_value(["park"]).run()
+    short = table_with(app, "理由", "类型", "生物医药企业数")
+    assert set(short["类型"]) == {"园区"} and not short.index.duplicated().any()
+    assert short["理由"].nunique() == len(short) == 10

@@ -70,14 +70,20 @@ class Legend(MacroElement):
             f'<div class="scm-legend-body">{"<br>".join(lines)}</div>')
 
 
-def merged_breaks(values: pd.Series, *, method: str = "quantile") -> list[float]:
-    """Class edges of ``values`` with repeated edges and empty classes merged away.
+def merged_breaks(values: pd.Series, *, method: str = "quantile", integer: bool = False
+                  ) -> list[float]:
+    """Class edges of ``values`` with repeated edges and empty classes merged away;
+    ``integer`` (counts): every edge a whole number, inner ones rounded up, so a class
+    reads "13 – 16", never "13 – 16.6".
 
     One distinct value gives one class ``[v, v]``; no values give no class."""
     vals = pd.to_numeric(values, errors="coerce").dropna().astype(float)
     if vals.empty:
         return []
     edges = sorted(set(class_breaks(vals, method=method)))
+    if integer:
+        edges = sorted({float(np.floor(edges[0])), *(float(np.ceil(e)) for e in edges[1:-1]),
+                        float(np.ceil(edges[-1]))})
     if len(edges) < 2:
         return [edges[0], edges[0]]
     # an inner edge whose class below holds no value is dropped (the classes merge)
@@ -103,10 +109,17 @@ def _range(lo: float, hi: float) -> str:
     return f"{lo:,.3g}" if f"{lo:,.3g}" == f"{hi:,.3g}" else f"{lo:,.3g} – {hi:,.3g}"
 
 
+def _count_range(lo: float, hi: float, last: bool) -> str:
+    """A class of whole numbers: lo ≤ v < hi holds lo … hi − 1 (the last class: … hi)."""
+    top = int(hi) if last else int(hi) - 1
+    return f"{int(lo):,}" if top <= int(lo) else f"{int(lo):,} – {top:,}"
+
+
 def choropleth_lines(measure: str, classes: str, breaks: list[float], *, lang: str,
-                     sector_label: str | None = None) -> list[str]:
+                     sector_label: str | None = None, integer: bool = False) -> list[str]:
     """Legend lines of a choropleth: the measure and the sector it is for, the method,
-    one line per (merged) class, and the strong-cluster outline."""
+    one line per (merged) class (whole numbers for counts: ``integer``), and the
+    strong-cluster outline."""
     if len(breaks) < 2:
         return []
     title = safe_text(t("m_" + measure, lang))
@@ -114,8 +127,9 @@ def choropleth_lines(measure: str, classes: str, breaks: list[float], *, lang: s
         title += " · " + safe_text(t("legend_for_sector", lang, sector=sector_label))
     n = len(breaks) - 1
     lines = [f"<b>{title}</b>", safe_text(t("cls_" + classes, lang))]
-    lines += [swatch(class_colour(i, n), "#999999", opacity=0.9) + _range(breaks[i], breaks[i + 1])
-              for i in range(n)]
+    lines += [swatch(class_colour(i, n), "#999999", opacity=0.9)
+              + (_count_range(breaks[i], breaks[i + 1], i == n - 1) if integer
+                 else _range(breaks[i], breaks[i + 1])) for i in range(n)]
     lines.append(swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
     return lines
 

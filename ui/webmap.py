@@ -68,12 +68,15 @@ from ui.mapbase import (
 )
 from ui.mapbase import cluster_assets as _cluster_assets
 
-__all__ = ["ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "MARKER_LIMIT", "MEASURES",
+__all__ = ["ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "COUNT_MEASURES",
+           "MARKER_LIMIT", "MEASURES",
            "STRONG_COLOUR", "FrameGeoJson", "Legend", "MapOptions", "build_map", "firm_mode",
            "firm_view_group", "firms_for_view", "safe_text"]
 
 CENTER = (31.18, 121.48)
-MEASURES = ("firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
+MEASURES = ("sector_firms", "firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
+#: Measures that count firms: classed and shown in whole numbers.
+COUNT_MEASURES = ("sector_firms", "firms")
 
 
 @dataclass
@@ -126,7 +129,8 @@ def _zone_props(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         n = len(breaks) - 1
         props["cls"] = values.map(lambda v: class_of(v, breaks))
         props["fill"] = props["cls"].map(lambda c: class_colour(None if pd.isna(c) else int(c), n))
-        props["value"] = values.map(lambda v: "" if pd.isna(v) else f"{v:,.3g}")
+        fmt = "{:,.0f}" if opts.measure in COUNT_MEASURES else "{:,.3g}"
+        props["value"] = values.map(lambda v: "" if pd.isna(v) else fmt.format(v))
         if opts.strong is not None:
             props["strong"] = opts.strong.reindex(gdf.index).fillna(False).astype(bool)
     if opts.selected is not None:
@@ -212,7 +216,8 @@ def _choropleth_legend(opts: MapOptions, breaks: list[float] | None, has_firms: 
         reason = "choropleth_no_firms" if not has_firms else "choropleth_no_values"
         return [safe_text(t(reason, opts.lang, measure=t("m_" + opts.measure, opts.lang)))]
     return choropleth_lines(opts.measure, opts.classes, breaks, lang=opts.lang,
-                            sector_label=opts.measure_sector_label)
+                            sector_label=opts.measure_sector_label,
+                            integer=opts.measure in COUNT_MEASURES)
 
 
 def _add_zones(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame],
@@ -340,7 +345,8 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     if base is not None and (opts.show_vector_base or not bm.tiles):
         vb = {k: in_datum(v, bm.datum) if bm.datum != "wgs84" else v for k, v in base.items()}
         _vector_base(vb, opts.lang).add_to(m)
-    breaks = merged_breaks(opts.measure_values, method=opts.classes) if _choropleth_on(opts) else None
+    breaks = merged_breaks(opts.measure_values, method=opts.classes,
+                           integer=opts.measure in COUNT_MEASURES) if _choropleth_on(opts) else None
     drawn = _add_zones(m, frames, entries, opts, bm.datum, breaks)
     legend = _zone_legend(frames, entries, opts)
     has_firms = firms is not None and len(firms) > 0

@@ -1,0 +1,55 @@
+"""Labels of zone kinds, rankings, the park card and firms over time, in Chinese and
+English — part of :data:`ui.i18n.LABELS` (merged there; read them through
+:func:`ui.i18n.t`)."""
+
+from __future__ import annotations
+
+__all__ = ["FIRM_COLUMNS", "SECTOR_COLUMNS", "ZONE_LABELS"]
+
+ZONE_LABELS: dict[str, tuple[str, str]] = {
+    "kind_park": ("园区", "park"),
+    "kind_new_town": ("新城", "new town"),
+    "kind_candidate": ("拟建基地或候选", "planned base or candidate"),
+    "kind_pole": ("增长极及片区", "pole or wing"),
+    "kind_belt": ("产业带或走廊", "belt or corridor"),
+    "kind_district": ("整区（区级“X”）", "whole district (district-level “X”)"),
+    "zone_kinds": ("区域类型", "Zone kinds"),
+    "zone_kinds_help": ("同一范围的多个区域只列一次，角色合并；范围与整区相同的区域算作整区。",
+                        "Zones with one outline are listed once with all their roles; a zone "
+                        "drawn as a whole district counts as a district."),
+    "sort_by": ("排序", "Sort by"),
+    "short_kinds": ("短名单区域类型", "Zone kinds for the shortlist"),
+    "choose_options": ("请选择", "Choose"),
+    "why_metro_across": ("范围内到地铁站平均 {km} km", "metro {km} km on average across the zone"),
+    "data_basis_col": ("数据依据", "Data basis"),
+    "basis_word_synthetic": ("合成演示企业（非真实）", "synthetic demo firms (not real)"),
+    "basis_word_upload": ("上传的企业名单", "the uploaded firm list"),
+    "basis_word_plan_only": ("仅规划", "plans only"),
+    "m_sector_firms": ("本产业企业数", "Firms of the sector"),
+}
+
+#: Headers that name the sector they are for: column id → (Chinese, English) with {sector}.
+SECTOR_COLUMNS: dict[str, tuple[str, str]] = {
+    "sector_firms": ("{sector}企业数", "{sector} firms"),
+    "sector_share": ("{sector}占比", "{sector} share"),
+    "lq": ("区位熵 LQ（{sector}）", "LQ ({sector})"),
+    "designated": ("规划指定{sector}", "Plan designates {sector}"),
+    "strong_cluster": ("{sector}强集群", "Strong {sector} cluster"),
+    "plan_fit": ("规划契合度（{sector}）", "Plan fit ({sector})"),
+}
+
+#: Headers of a firm list written for people (the import's column ids → words).
+FIRM_COLUMNS: dict[str, tuple[str, str]] = {
+    "row": ("原文件行号", "Row in the file"), "name": ("企业名称", "Firm name"),
+    "name_en": ("英文名称", "English name"), "uscc": ("统一社会信用代码", "Credit code"),
+    "uscc_valid": ("信用代码校验通过", "Credit code checks"),
+    "uscc_problem": ("信用代码问题", "Credit code problem"), "address": ("地址", "Address"),
+    "industry": ("行业", "Industry"), "industry_code": ("行业代码", "Industry code"),
+    "sector": ("产业", "Sector"), "sector_source": ("产业判定依据", "Sector from"),
+    "employees": ("从业人员", "Employees"), "datum_in": ("原坐标系", "Datum in the file"),
+    "placement": ("定位方式", "Placement"),
+    "placement_precision_m": ("定位精度（米）", "Placement precision (m)"),
+    "issues": ("提示", "Notes"), "lon": ("经度（WGS84）", "Longitude (WGS84)"),
+    "lat": ("纬度（WGS84）", "Latitude (WGS84)"), "synthetic": ("合成数据", "Synthetic"),
+    "founded": ("成立日期", "Founded"),
+}
