@@ -47,6 +47,7 @@ from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
 from ui.site_panel import drawn_site_panel, png_button
+from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
 from ui.uploading import rejected_view
 from ui.views import (
@@ -98,6 +99,7 @@ url_view = st.session_state["url_view"]
 
 lang = st.sidebar.radio("语言 / Language", list(LANGS), horizontal=True, key="lang",
                         format_func=lambda v: "中文" if v == "zh" else "English")
+st.html(words_script(lang), unsafe_allow_javascript=True)  # Streamlit's own words in lang
 st.title(t("title", lang))
 st.caption(t("subtitle", lang))
 DEFAULT_LAYERS = url_view.layers if url_view.layers is not None else DEFAULT_LAYERS
@@ -122,6 +124,7 @@ polygon_layers = [i for i in chosen_layers if entries[i].kind == "polygon"]
 labels = sector_labels(lang)
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
                                         key="sectors", format_func=lambda s: labels[s],
+                                        placeholder=t("all_sectors", lang),
                                         on_change=follow_sidebar_sector, args=(st.session_state,))
 chosen_kinds = kinds_picker(st.sidebar, "zone_kinds", lang)
 if chosen_sectors:
@@ -203,7 +206,7 @@ with col_map:
                       measure_values=values, measure_sector_label=labels[measure_sector],
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
-                      picked_firm=picked,
+                      picked_firm=picked, fit_token=st.session_state.get("city_fits", 0),
                       dynamic_firms=True,  # the address's view until another zone is picked
                       view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
     fmap = build_map(frames, entries, shown, opts, vector_base())
@@ -243,7 +246,7 @@ with col_panel:
     elif len(hits) > 1:
         st.selectbox(t("search_pick", lang, n=len(hits)), range(len(hits)), index=None,
                      key="search_pick", placeholder=t("search_choose", lang),
-                     format_func=lambda i: f"▣ {hits[i].label} · {entries[hits[i].layer].title(lang)}"
+                     format_func=lambda i: f"▣ {entries[hits[i].layer].title(lang)} ｜ {hits[i].label}"
                      if hits[i].kind == "zone" else f"• {hits[i].label}",
                      on_change=open_hit, args=(st.session_state, hits, firms))
     st.button(t("whole_city", lang), key="whole_city", on_click=whole_city, args=(st.session_state,))

@@ -20,8 +20,8 @@ import shapely
 
 from geo.metric import to_metric
 
-__all__ = ["KIND_ORDER", "PARK_KINDS", "ROLE_KINDS", "SAME_OUTLINE", "ZONE_KINDS",
-           "kind_of_role", "zone_kinds"]
+__all__ = ["KIND_ORDER", "PARK_KINDS", "ROLE_KINDS", "SAME_OUTLINE", "WITHIN_SHARE", "ZONE_KINDS",
+           "kind_of_role", "place_aliases", "zone_kinds"]
 
 #: Zone kinds, from the finest to the coarsest.
 ZONE_KINDS = ("park", "new_town", "candidate", "pole", "belt", "district")
@@ -110,3 +110,32 @@ def zone_kinds(frames: Mapping[str, gpd.GeoDataFrame], *,
     coarsest = out.groupby("outline")["kind"].agg(lambda ks: max(ks, key=KIND_ORDER.get))
     out["group_kind"] = out["outline"].map(coarsest)
     return out
+
+
+#: A zone lies in a larger one when this share of its area is inside it.
+WITHIN_SHARE = 0.9
+
+
+def place_aliases(frames: Mapping[str, gpd.GeoDataFrame], kinds: pd.DataFrame) -> pd.Series:
+    """Per polygon zone, the Chinese and English names of the poles and new towns it lies
+    in (≥ :data:`WITHIN_SHARE` of its area, EPSG:32651) and of the zones it is
+    ``part_of``, joined by spaces — what people also call it by (张江 for
+    集成电路设计产业园)."""
+    zones = _polygons(frames)
+    names = pd.concat([g[["name_zh", "name_en", "part_of"]] for g in frames.values()])
+    names = names[~names.index.duplicated()]
+    big = kinds.index[kinds["kind"].isin(["pole", "new_town"])]
+    geoms = zones["geometry"]
+    tree = shapely.STRtree(geoms.loc[big].to_numpy())
+    out = {}
+    for zid, g in geoms.items():
+        found = [big[j] for j in tree.query(g, predicate="intersects")
+                 if big[j] != zid and g.area and
+                 shapely.intersection(g, geoms.loc[big[j]]).area / g.area >= WITHIN_SHARE
+                 and geoms.loc[big[j]].area > g.area * 1.05]
+        parent = names.at[zid, "part_of"] if zid in names.index else ""
+        while parent and parent in names.index and parent not in found:
+            found.append(parent)
+            parent = names.at[parent, "part_of"]
+        out[zid] = " ".join(f"{names.at[f, 'name_zh']} {names.at[f, 'name_en']}" for f in found)
+    return pd.Series(out, dtype=str)

@@ -78,19 +78,25 @@ def app_server(*, start_timeout: float = 90.0):
         yield url
 
 
+#: stApp's ``data-test-script-state`` while a script run is under way or asked for.
+BUSY_STATES = ("running", "rerunRequested")
+
+
 def settle(page, *, quiet: float = 0.6, timeout: float = 120.0) -> None:
-    """Wait until Streamlit's status widget ("Running…") has been gone for ``quiet`` s."""
+    """Wait until no script run has been under way for ``quiet`` s: stApp's
+    ``data-test-script-state`` (this Streamlit build shows no ``stStatusWidget``)."""
     time.sleep(0.2)  # let the rerun begin
-    widget = page.locator("[data-testid='stStatusWidget']")
+    app = page.locator("[data-testid='stApp']")
     calm_since, deadline = None, time.time() + timeout
     while time.time() < deadline:
-        if widget.count():
+        state = app.get_attribute("data-test-script-state") if app.count() else None
+        if state in BUSY_STATES:
             calm_since = None
         elif calm_since is None:
             calm_since = time.time()
         elif time.time() - calm_since >= quiet:
             return
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise TimeoutError("the page did not settle")
 
 

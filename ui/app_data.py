@@ -17,7 +17,7 @@ from firms.shortlist import CANDIDATE_LAYERS, DEFAULT_KINDS, shortlist
 from firms.zones import firm_points, join_and_count
 from geo.errors import ShmapError
 from layers.io import display_base
-from layers.zone_kinds import zone_kinds
+from layers.zone_kinds import place_aliases, zone_kinds
 from ui.cache import SizedCache, approx_bytes
 from ui.i18n import t
 from ui.search import zone_index
@@ -57,7 +57,8 @@ def cached_demo_firms():
 
 @st.cache_resource(show_spinner=False)
 def search_zones():
-    return zone_index(all_layers(), {e.id: e for e in layers.catalog()})
+    return zone_index(all_layers(), {e.id: e for e in layers.catalog()},
+                      place_aliases(all_layers(), zone_kind_table()))
 
 
 @st.cache_resource(show_spinner=False)

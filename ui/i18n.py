@@ -7,7 +7,7 @@ from functools import cache
 from firms.intake.classify import UNCLASSIFIED
 from layers.schema import split_list
 from layers.sectors import taxonomy
-from ui.labels_zones import SECTOR_COLUMNS, ZONE_LABELS
+from ui.labels_zones import SECTOR_COLUMNS, STREAMLIT_LABELS, ZONE_LABELS
 
 __all__ = ["COLUMNS", "GROUPS", "KINDS", "LABELS", "ROLES", "column_label", "group_label", "headers",
            "datum_label", "format_label", "kind_label", "role_label", "unit_label", "sector_label", "sector_labels", "sector_list_label",
@@ -255,6 +255,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "kind": ("类型", "Kind"), "roles": ("角色", "Roles"), "name_en": ("英文名称", "English name"),
 }
 LABELS.update(ZONE_LABELS)
+LABELS.update(STREAMLIT_LABELS)
 
 #: Role words of the plans (the data's ``role``), in English.
 ROLES: dict[str, str] = {

@@ -4,7 +4,7 @@ English — part of :data:`ui.i18n.LABELS` (merged there; read them through
 
 from __future__ import annotations
 
-__all__ = ["FIRM_COLUMNS", "SECTOR_COLUMNS", "ZONE_LABELS"]
+__all__ = ["FIRM_COLUMNS", "SECTOR_COLUMNS", "STREAMLIT_LABELS", "ZONE_LABELS"]
 
 ZONE_LABELS: dict[str, tuple[str, str]] = {
     "kind_park": ("园区", "park"),
@@ -26,6 +26,8 @@ ZONE_LABELS: dict[str, tuple[str, str]] = {
     "basis_word_upload": ("上传的企业名单", "the uploaded firm list"),
     "basis_word_plan_only": ("仅规划", "plans only"),
     "m_sector_firms": ("本产业企业数", "Firms of the sector"),
+    "grid_key": ("网格：每格企业数", "Grid: firms per cell"),
+    "cluster_key": ("聚合点：圆内数字为企业数，颜色越深越多", "Clusters: the number is the firm count; darker means more"),
 }
 
 #: Headers that name the sector they are for: column id → (Chinese, English) with {sector}.
@@ -52,4 +54,18 @@ FIRM_COLUMNS: dict[str, tuple[str, str]] = {
     "issues": ("提示", "Notes"), "lon": ("经度（WGS84）", "Longitude (WGS84)"),
     "lat": ("纬度（WGS84）", "Latitude (WGS84)"), "synthetic": ("合成数据", "Synthetic"),
     "founded": ("成立日期", "Founded"),
+}
+
+#: Streamlit's own texts in Chinese (ui.streamlit_words puts them on the page).
+STREAMLIT_LABELS: dict[str, tuple[str, str]] = {
+    "st_upload": ("选择文件", "Upload"), "st_drag_drop": ("将文件拖放到此处", "Drag and drop a file here"),
+    "st_per_file": ("每个文件不超过 {size}", "{size} per file"),
+    "st_press_enter": ("按回车键确认", "Press Enter to apply"), "st_no_results": ("无匹配项", "No results"),
+    "st_download_csv": ("下载为 CSV", "Download as CSV"), "st_search": ("搜索", "Search"),
+    "st_fullscreen": ("全屏", "Fullscreen"), "st_close_fullscreen": ("退出全屏", "Close fullscreen"),
+    "st_clear_all": ("全部清除", "Clear all"), "st_clear_value": ("清除", "Clear value"),
+    "st_select_all": ("全选", "Select all"), "st_columns": ("显示或隐藏列", "Show/hide columns"),
+    "st_skip": ("跳到主要内容", "Skip to main content"), "st_running": ("运行中…", "Running..."),
+    "st_stop": ("停止", "Stop"), "st_delete": ("删除", "Delete"),
+    "all_sectors": ("全部产业", "All sectors"), "all_kinds": ("全部类型", "All kinds"),
 }

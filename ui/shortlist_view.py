@@ -17,7 +17,7 @@ __all__ = ["BASES", "data_basis", "shortlist_csv_frame", "shortlist_table", "why
 ROUNDED = ("score", "score_designated", "score_lq", "score_count", "score_pole", "score_metro",
            "lq", "pole_km", "metro_km")
 #: The table's columns after the name, in order.
-SHOWN = ("rank", "why", "score", "kind", "roles", "layer", "sector_firms", "lq", "metro_km",
+SHOWN = ("rank", "score", "why", "kind", "roles", "layer", "sector_firms", "lq", "metro_km",
          "pole_km", "score_designated", "score_lq", "score_count", "score_pole", "score_metro")
 #: What the firm counts and LQ of a shortlist rest on.
 BASES = ("synthetic", "upload", "plan_only")

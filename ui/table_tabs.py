@@ -17,11 +17,12 @@ from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 __all__ = ["kinds_picker", "shortlist_tab", "zones_tab"]
 
 
-def kinds_picker(where, key: str, lang: str, *, default=ZONE_KINDS, label: str = "zone_kinds"):
-    """A multiselect of zone kinds in words; the kinds chosen."""
-    return where.multiselect(t(label, lang), list(ZONE_KINDS), default=list(default), key=key,
-                             format_func=lambda k: t(f"kind_{k}", lang),
-                             placeholder=t("choose_options", lang), help=t("zone_kinds_help", lang))
+def kinds_picker(where, key: str, lang: str, *, default=(), label: str = "zone_kinds"):
+    """A multiselect of zone kinds in words; the kinds chosen (all when none is)."""
+    chosen = where.multiselect(t(label, lang), list(ZONE_KINDS), default=list(default), key=key,
+                               format_func=lambda k: t(f"kind_{k}", lang),
+                               placeholder=t("all_kinds", lang), help=t("zone_kinds_help", lang))
+    return list(chosen) or list(ZONE_KINDS)
 
 
 def zones_tab(table, kinds_table, *, kinds, sector: str, lang: str):
@@ -53,7 +54,11 @@ def shortlist_tab(ranked_for, entries, *, source: str, firms, lang: str) -> None
     st.caption(t(f"basis_{basis}", lang, n=f"{n:,}"))
     st.caption(t("short_formula", lang))
     st.dataframe(shortlist_table(ranked, entries, top=top, lang=lang, sector=sector),
-                 width="stretch", key="shortlist_table")
+                 width="stretch", key="shortlist_table",  # name, rank, score, reason: in view
+                 column_config={"_index": st.column_config.TextColumn(width="medium"),
+                                column_label("rank", lang): st.column_config.NumberColumn(width="small"),
+                                column_label("score", lang): st.column_config.NumberColumn(width="small"),
+                                column_label("why", lang): st.column_config.TextColumn(width="large")})
     st.download_button(t("download", lang, fmt="CSV"),
                        table_csv(shortlist_csv_frame(ranked, entries, top=top, basis=basis,
                                                      sector=sector, lang=lang)).encode("utf-8-sig"),

@@ -47,12 +47,16 @@ from ui.legend import (
     choropleth_lines,
     class_colour,
     firm_key_lines,
+    grid_key_lines,
     merged_breaks,
 )
 from ui.map_extras import (
     DrawTexts,
+    FitBesideLegend,
     FollowSize,
+    GridPane,
     MetricScale,
+    WheelAfterClick,
     ZoneLabels,
     draw_control,
     label_points,
@@ -97,6 +101,7 @@ class MapOptions:
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     picked_firm: gpd.GeoDataFrame | None = None  # that firm, when the sector filter hides it
     view: tuple[float, float, float] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
+    fit_token: int = 0  # changed by "whole city": a new map, fitted again after a manual zoom
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
     firm_mode: str | None = None         # firm_mode(len(firms)) decided by the caller, if it did
@@ -253,6 +258,9 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
         offline(m, m.default_js + _cluster_assets(opts.asset_base)[0],
                 m.default_css + _cluster_assets(opts.asset_base)[1])
         lines.append(safe_text(t("firms_by_view", lang)))
+        lines.append(safe_text(t("cluster_key", lang)))
+        if opts.firm_grid is not None and len(opts.firm_grid):
+            lines += grid_key_lines(opts.firm_grid["count"], lang=lang)
     else:
         mode = opts.firm_mode or firm_mode(len(firms))
         grid = None
@@ -264,6 +272,10 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
         firm_layer(drawn, mode=mode, lang=lang, asset_base=opts.asset_base, grid=grid, show=not under,
                    sector_label=lambda s: labels.get(s, s)).add_to(m)
         lines.append(safe_text(t(f"mode_{mode}", lang)))
+        if mode == "clusters":
+            lines.append(safe_text(t("cluster_key", lang)))
+        if grid is not None and len(grid):
+            lines += grid_key_lines(grid["count"], lang=lang)
     if under:
         lines.append(safe_text(t("firms_under_choropleth", lang)))
     return lines + firm_key_lines(firms["sector"].unique(), lang=lang)
@@ -330,6 +342,7 @@ def _fit(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame], opts: MapOptions
         x0, y0 = boxes[0].min(), boxes[1].min()
         x1, y1 = boxes[2].max(), boxes[3].max()
         m.fit_bounds([[float(y0), float(x0)], [float(y1), float(x1)]])
+        m.scm_fit = [[float(y0), float(x0)], [float(y1), float(x1)]]
 
 
 def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
@@ -362,6 +375,12 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
         DrawTexts(opts.lang).add_to(m)
         draw_control(opts.asset_base).add_to(m)
     Legend(t("legend", opts.lang), legend, toggle_label=t("legend_toggle", opts.lang)).add_to(m)
+    if getattr(m, "scm_fit", None):
+        FitBesideLegend(m.scm_fit).add_to(m)
+    WheelAfterClick().add_to(m)
+    GridPane().add_to(m)
+    if opts.fit_token:
+        m.options["scmFit"] = opts.fit_token
     folium.LayerControl(collapsed=True).add_to(m)
     FollowSize().add_to(m)  # the app sets the map's height from the window's
     MetricScale().add_to(m)
