@@ -17,7 +17,9 @@ import shapely
 
 import layers
 from firms.intake.importer import Places
+from firms.intake.messages import Said, said
 from geo.cover import CoverGrid
+from geo.datum import DATUMS
 from geo.metric import area_km2, buffer_m
 from layers.io import base_units
 from layers.provenance import derived_entry, read_provenance, write_provenance
@@ -82,6 +84,18 @@ def shanghai_places() -> Places:
     outline = shanghai_outline()
     return Places(towns=towns, districts=districts, district_aliases=aliases, shanghai=outline,
                   grid=CoverGrid.build(outline))
+
+
+@cache
+def placement_messages() -> dict[str, Said]:
+    """Every placement text an import can write (coordinates in each datum, each 街道/镇
+    and 区 of :func:`shanghai_places`) → its :class:`Said`, so a screen words a firm's
+    placement by its exact text."""
+    places = shanghai_places()
+    made = [said("placed_wgs84"), *(said("placed_converted", datum=d) for d in DATUMS),
+            *(said("placed_town", unit=n) for n in places.towns),
+            *(said("placed_district", unit=n) for n in places.districts)]
+    return {str(m): m for m in made}
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from firms.intake.columns import (
     numbers,
     text_series,
 )
+from firms.intake.messages import said
 from firms.intake.rows import Places, Problems, RowWork
 from geo.datum import DATUMS, convert, parse_datums
 from geo.prepared import prepared_copy
@@ -47,11 +48,19 @@ __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes"
 SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
 
 
+def _each(key: str, mask, values: pd.Series) -> np.ndarray:
+    """Per row, the message ``key`` with the row's cell as its value, where ``mask`` holds."""
+    out = np.full(len(mask), "", dtype=object)
+    rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+    out[rows] = [said(key, value=v) for v in values.to_numpy()[rows]]
+    return out
+
+
 def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None:
     """A firm name is required (empty once folded: :func:`firms.intake.columns.blank_after_fold`);
     a GeoJSON feature without a usable Point is rejected with the reason the reader
     gave (``geometry_errors``, "" where fine)."""
-    work.problems.add(blank_after_fold(work.arrow("name")), "name", "empty firm name")
+    work.problems.add(blank_after_fold(work.arrow("name")), "name", said("empty_name"))
     if geometry_errors is not None:
         work.problems.add(geometry_errors != "", "geometry", geometry_errors.to_numpy())
 
@@ -71,7 +80,7 @@ def row_datums(work: RowWork, *, default: str) -> Labels:
     for d in DATUMS:
         label[ids == d] = datums.code(d)
     reasons = np.full(len(ids), "", dtype=object)
-    reasons[unknown] = [f"unknown datum {v!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
+    reasons[unknown] = [said("unknown_datum", value=repr(v))
                         for v in values.take(pa.array(unknown)).to_pylist()]
     datums.codes = label[codes]
     problem = reasons[codes]
@@ -100,11 +109,11 @@ def _given_numbers(work: RowWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lat, bad_lat = numbers(work.arrow("lat"))
     has_lon, has_lat = ~np.isnan(lon), ~np.isnan(lat)
     if bad_lon.any():  # reasons quote the cell; built only when some cell is bad
-        work.problems.add(bad_lon, "lon", "longitude is not a number: " + work.get("lon"))
+        work.problems.add(bad_lon, "lon", _each("lon_not_number", bad_lon, work.get("lon")))
     if bad_lat.any():
-        work.problems.add(bad_lat, "lat", "latitude is not a number: " + work.get("lat"))
-    work.problems.add(has_lon & ~has_lat & ~bad_lat, "lat", "longitude given without latitude")
-    work.problems.add(has_lat & ~has_lon & ~bad_lon, "lon", "latitude given without longitude")
+        work.problems.add(bad_lat, "lat", _each("lat_not_number", bad_lat, work.get("lat")))
+    work.problems.add(has_lon & ~has_lat & ~bad_lat, "lat", said("lon_without_lat"))
+    work.problems.add(has_lat & ~has_lon & ~bad_lon, "lon", said("lat_without_lon"))
     return lon, lat, ~has_lon & ~has_lat & ~bad_lon & ~bad_lat
 
 
@@ -117,28 +126,28 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
     column) for rows with coordinates, else empty."""
     x, y, need_address = _given_numbers(work)
     both = ~np.isnan(x) & ~np.isnan(y)
-    work.problems.add(both & (x == 0) & (y == 0), "lon", "(0, 0) is a placeholder, not a location")
+    work.problems.add(both & (x == 0) & (y == 0), "lon", said("zero_zero"))
     x0, y0, x1, y1 = SHANGHAI_BOX
     looks_right = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
     looks_swapped = (y >= x0) & (y <= x1) & (x >= y0) & (x <= y1)
     swap = both & ~looks_right & looks_swapped
     if swap.any():
         x[swap], y[swap] = y[swap], x[swap].copy()
-        work.flag(swap, "lon/lat were swapped; fixed")
+        work.flag(swap, said("swapped"))
     out_of_range = both & ((np.abs(x) > 180) | (np.abs(y) > 90))
-    work.problems.add(out_of_range, "lon", "coordinates out of range for degrees")
+    work.problems.add(out_of_range, "lon", said("out_of_range"))
     for d in ("gcj02", "bd09"):
         m = both & ~out_of_range & datums.is_(d)
         if m.any():
             x[m], y[m] = convert(x[m], y[m], d, "wgs84")
     placement = Labels(work.n)
     for d in datums.present(both):
-        placement.set(both & datums.is_(d), "coordinates (WGS84)" if d == "wgs84"
-                      else f"coordinates ({d} → WGS84)")
+        placement.set(both & datums.is_(d), said("placed_wgs84") if d == "wgs84"
+                      else said("placed_converted", datum=d))
     precision = np.full(work.n, np.nan)
     if "precision_m" in work.columns:
         declared, bad_precision = numbers(work.arrow("precision_m"))
-        work.flag(bad_precision, "precision_m not a number; left empty")
+        work.flag(bad_precision, said("precision_not_number"))
         precision = np.where(both, declared, np.nan)
     return Coordinates(x, y, both, need_address, swap, placement, precision, datums)
 
@@ -152,13 +161,13 @@ def _address_places(addresses: list[str], places: Places):
         hit = next((t for t in towns if t in norm), None)
         if hit:
             pt, prec = places.towns[hit]
-            out.append((pt.x, pt.y, f"街道/镇 {hit} (representative point)", prec))
+            out.append((pt.x, pt.y, said("placed_town", unit=hit), prec))
             continue
         alias = next((a for a in aliases if a in norm), None)
         if alias:
             name = places.district_aliases[alias]
             pt, prec = places.districts[name]
-            out.append((pt.x, pt.y, f"区 {name} (representative point)", prec))
+            out.append((pt.x, pt.y, said("placed_district", unit=name), prec))
             continue
         out.append((math.nan, math.nan, "", math.nan))
     return out
@@ -180,9 +189,8 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     unplaced = need & np.isnan(coords.x)
     no_address = np.zeros(work.n, dtype=bool)
     no_address[rows] = [a == "" for a in addresses]
-    work.problems.add(unplaced & no_address, "address", "no coordinates and no address")
-    work.problems.add(unplaced, "address",
-                      "no coordinates, and the address names no 街道/镇 or 区 of Shanghai")
+    work.problems.add(unplaced & no_address, "address", said("no_place"))
+    work.problems.add(unplaced, "address", said("address_unplaced"))
 
 
 def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
@@ -195,7 +203,7 @@ def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
         inside[located] = places.grid.intersects_xy(places.shanghai, x, y)
     else:
         inside[located] = shapely.intersects_xy(prepared_copy(places.shanghai), x, y)
-    work.problems.add(located & ~inside, "lon", "point lies outside Shanghai")
+    work.problems.add(located & ~inside, "lon", said("outside_shanghai"))
 
 
 CreditCodes = uscc.CreditCodes
@@ -223,7 +231,7 @@ def read_employees(work: RowWork) -> np.ndarray:
         return np.full(work.n, np.nan)
     employees, bad = numbers(work.arrow("employees"))
     negative = employees < 0
-    work.flag(bad | negative, "employees not a non-negative number; left empty")
+    work.flag(bad | negative, said("employees_not_number"))
     return np.where(bad | negative, np.nan, employees)
 
 
@@ -243,8 +251,7 @@ def mark_duplicates(work: RowWork, credit: CreditCodes) -> None:
         first = _first_of_groups(pd.DataFrame({"code": credit.codes.to_numpy()[by_code]}),
                                  by_code)
         dup = first != by_code
-        reasons[by_code[dup]] = [f"duplicate of row {f + 1} (same 统一社会信用代码)"
-                                 for f in first[dup]]
+        reasons[by_code[dup]] = [said("duplicate_code", row=f + 1) for f in first[dup]]
     if "address" in work.columns:
         address = work.arrow("address")
         rest = np.flatnonzero(alive & (reasons == "") & ~blank_after_fold(address))
@@ -253,8 +260,7 @@ def mark_duplicates(work: RowWork, credit: CreditCodes) -> None:
                              "addr": fold_arrow(address.take(take)).to_pandas()})
         first = _first_of_groups(keys, rest)
         dup = first != rest
-        reasons[rest[dup]] = [f"duplicate of row {f + 1} (same name and address)"
-                              for f in first[dup]]
+        reasons[rest[dup]] = [said("duplicate_name_address", row=f + 1) for f in first[dup]]
     work.problems.add(reasons != "", "duplicate", reasons)
 
 
