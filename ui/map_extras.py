@@ -218,16 +218,26 @@ class WheelAfterClick(MacroElement):
 class FitBesideLegend(MacroElement):
     """Fit ``bounds`` ([[south, west], [north, east]]) again, leaving room for the open
     legend at the bottom right and the tools at the top left, so the legend does not
-    cover the zones at the map's east edge (临港). Added after the legend."""
+    cover the zones at the map's east edge (临港). Added after the legend; waits until
+    the map has its size and the first fit's zoom animation has ended (whose end would
+    otherwise undo this fit)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }};
-            var legend = map.getContainer().querySelector(".scm-legend");
-            if (!legend || legend.classList.contains("scm-collapsed")) return;
-            map.fitBounds({{ this.bounds|tojson }},
-                          {paddingBottomRight: [legend.offsetWidth + 24, 0], paddingTopLeft: [48, 0]});
+            var map = {{ this._parent.get_name() }}, tries = 0;
+            function fit() {  // once the map has its size (the frame may be laid out later)
+                var legend = map.getContainer().querySelector(".scm-legend");
+                var busy = !map.getSize().x || !legend || !legend.offsetWidth || map._animatingZoom;
+                if (busy && tries++ < 60) {  // laid out, and the first fit's zoom animation over
+                    return setTimeout(fit, 50);
+                }
+                if (!legend || legend.classList.contains("scm-collapsed")) return;
+                map.fitBounds({{ this.bounds|tojson }},
+                              {paddingBottomRight: [legend.offsetWidth + 24, 0], paddingTopLeft: [48, 0],
+                               animate: false});
+            }
+            setTimeout(fit, 0);
         })();
         {% endmacro %}
     """)
