@@ -38,14 +38,17 @@ from ui.app_data import (
 )
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
+from ui.card_panel import card_panel, filters_text
 from ui.firm_tables import firm_list_frame
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
+from ui.park_card import park_card
 from ui.rankings import kind_ids
 from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
+from ui.shortlist_view import data_basis
 from ui.site_panel import drawn_site_panel, png_button
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
@@ -267,9 +270,23 @@ with col_panel:
         p_over, p_plans, p_firms, p_sources = st.tabs(
             [t("tab_overview", lang), t("tab_plans", lang), t("tab_firms", lang), t("tab_sources", lang)])
         with p_over:
-            for label, text in zone_details(row, entries[layer_id], lang):
+            details = zone_details(row, entries[layer_id], lang)
+            for label, text in details:
                 st.markdown(f"**{label}**")
                 st.text(text)
+            zone_join = cached_join(firms_key, layer_id, firms) if has_firms and \
+                entries[layer_id].kind == "polygon" else None
+            card_panel(park_card(row, entries[layer_id], lang=lang,
+                                 kind=zone_kind_table()["group_kind"].get(row.name),
+                                 sector_counts=zone_join.counts.counts.loc[row.name]
+                                 if zone_join is not None else None),
+                       frames_all[layer_id].loc[[row.name]], districts=frames_all["districts"],
+                       firms=firms_in_zone(firms, zone_join.pairs, row.name)
+                       if zone_join is not None else None,
+                       filters=filters_text(chosen_sectors, chosen_kinds, lang=lang,
+                                            basis=data_basis(source, len(firms) if has_firms else 0)),
+                       colour=entries[layer_id].style.color, dashed=bool(row["approximate"]),
+                       synthetic=source == "demo", lang=lang, shown=[lb for lb, _ in details])
             if row.name in table.index:
                 st.dataframe(compare(table, [row.name], lang=lang), width="stretch")
         with p_plans:

@@ -13,12 +13,12 @@ Exceptions — texts that stay as they are in both languages, removed before the
 - the plans' own words: verbatim quotes, document numbers (沪府办发〔2021〕10号), section
   marks (§五(一)), and the project's notes on how each outline was made and where
   its published area comes from (``method``, ``official_area_source``, ``evidence``: authored in
-  English with Chinese names; not translated yet);
+  English with Chinese names; not translated yet), and the 四至 a park card quotes from them;
 - the language switch ("语言 / Language", 中文 / English) and the column name a file
   may use for its datum (坐标系);
 - file names (``shanghai-layers_wgs84.geojson``);
 - in Chinese: acronyms, units and product names (WGS84, EPSG, GCJ-02, BD-09, CGCS2000,
-  LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
+  LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, PDF, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
   G60, 9+X).
 """
 
@@ -30,6 +30,7 @@ from collections.abc import Iterable
 import layers
 from layers.documents import documents
 from layers.policy import policy_measures, sector_targets
+from ui.park_card import boundary_text
 
 __all__ = ["leftover", "text_problems"]
 
@@ -39,7 +40,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|geojson|gpkg|html|json|xlsx|toml|txt)\b")
 SECTION = re.compile(r"§[^\s:：,，;；)）]+")
 LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", "GeoJSON", "GeoPackage",
-                 "FlatGeobuf", "GeoParquet", "PNG",
+                 "FlatGeobuf", "GeoParquet", "PNG", "PDF",
                  "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English"}
 ALWAYS = ("语言 / Language", "中文", "English", "坐标系")
 
@@ -51,6 +52,9 @@ def _proper_texts() -> list[str]:
         for col in ("name_zh", "name_en", "cite_quote", "method", "official_area_source",
                     "evidence"):
             texts.update(gdf[col].dropna().astype(str))
+        # the 四至 a park card quotes from those notes
+        texts.update(boundary_text(e, m) for e, m in zip(gdf["evidence"].fillna(""),
+                                                         gdf["method"].fillna(""), strict=True))
     texts.update(policy_measures()["quote"])
     texts.update(sector_targets()["quote"])
     texts.update(documents()["number"])
