@@ -16,7 +16,7 @@ Exceptions — texts that stay as they are in both languages, removed before the
   English with Chinese names), and the English summary of each zone's sources
   (``summary_en``), which names places and quotes documents in Chinese; the Chinese summary
   (``summary_zh``) is checked like any Chinese text, web addresses aside;
-  and the 四至 a park card quotes from the zones' notes (``evidence``, ``method``);
+  and the 四至 a park card quotes from the zones' notes (``summary_zh``, ``method``);
 - the language switch ("语言 / Language", 中文 / English) and the column name a file
   may use for its datum (坐标系);
 - file names (``shanghai-layers_wgs84.geojson``);
@@ -59,7 +59,7 @@ def _proper_texts() -> list[str]:
                     "summary_en"):
             texts.update(gdf[col].dropna().astype(str))
         # the 四至 a park card quotes from those notes
-        texts.update(boundary_text(e, m) for e, m in zip(gdf["evidence"].fillna(""),
+        texts.update(boundary_text(e, m) for e, m in zip(gdf["summary_zh"].fillna(""),
                                                          gdf["method"].fillna(""), strict=True))
     texts.update(policy_measures()["quote"])
     texts.update(sector_targets()["quote"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from layers.catalog import LayerEntry
-from layers.documents import document_citation
+from layers.documents import document_citation, document_file
 from ui.i18n import role_label, sector_labels, sector_list_label, t
 from ui.views import policy_groups
 
@@ -70,7 +70,10 @@ def _area_text(row: pd.Series, lang: str) -> str:
 def _evidence_text(row: pd.Series, lang: str) -> str:
     words = t("card_evidence", lang, basis=t(f"basis_{row['basis']}", lang),
               precision=f"{row['precision_m']:,.0f}")
-    return words + (t("card_dashed", lang) if row["approximate"] else "")
+    words += t("card_dashed", lang) if row["approximate"] else ""
+    summary = row.get(f"summary_{lang}", "")
+    return f"{words}。{summary}" if summary and lang == "zh" else (
+        f"{words}. {summary}" if summary else words)
 
 
 def park_card(row: pd.Series, entry: LayerEntry, *, sector_counts: pd.Series | None,
@@ -87,7 +90,7 @@ def park_card(row: pd.Series, entry: LayerEntry, *, sector_counts: pd.Series | N
     groups = policy_groups(row.name, lang)
     lines = [(t("layer", lang), f"{entry.title(lang)} · {role_label(row['role'], lang)}"
               + (f" · {t(f'kind_{kind}', lang)}" if kind else ""))]
-    sides = boundary_text(row.get("evidence", ""), row.get("method", ""))
+    sides = boundary_text(row.get("summary_zh", ""), row.get("method", ""))
     lines.append((t("card_sides", lang), sides or t("card_no_sides", lang)))
     lines.append((t("area", lang), _area_text(row, lang)))
     lines.append((t("card_plan_sectors", lang), sector_list_label(plan, lang)))
@@ -100,7 +103,7 @@ def park_card(row: pd.Series, entry: LayerEntry, *, sector_counts: pd.Series | N
     lines.append((t("card_plan_items", lang), "；".join(f"{k} {len(v)}" for k, v in groups.items())
                   or t("policy_none", lang)))
     lines.append((t("evidence", lang), _evidence_text(row, lang)))
-    sources = [document_citation(row["cite_file"], row["cite_section"], lang=lang)]
+    sources = [document_citation(document_file(row["cite_document"]), row["cite_section"], lang=lang)]
     for items in groups.values():
         sources += [cite.split("：“")[0].split(": “")[0] for _, cite in items]
     return ParkCard(title=str(name), lines=lines, plan_sectors=plan, firm_sectors=leading,
