@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
+from firms.founding import founded_years, in_years, staff
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
@@ -52,6 +53,7 @@ from ui.shortlist_view import data_basis
 from ui.site_panel import drawn_site_panel, png_button
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
+from ui.time_panel import compare_over_time, year_filter, zone_over_time
 from ui.uploading import rejected_view
 from ui.views import (
     choropleth_values,
@@ -160,6 +162,12 @@ elif source == "upload":
         except ShmapError as err:  # the file's words escaped: no link or image from it
             st.sidebar.error(t("import_failed", lang, error=plain_markdown(refusal_text(err, lang))))
 
+# founding years (成立日期): a range narrows the firm list, so every count follows
+years = store().get(("years", firms_key), lambda: founded_years(firms)) if firms is not None else None
+year_range = year_filter(years, lang)
+if year_range is not None:
+    keep = in_years(years, *year_range)
+    firms, years, firms_key = firms[keep], years[keep], f"{firms_key}|{year_range[0]}-{year_range[1]}"
 measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
 measure = None if measure == "none" else measure
@@ -310,6 +318,8 @@ with col_panel:
                                    lambda d=inside: table_csv(firm_list_frame(d, lang)).encode("utf-8-sig"),
                                    file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
                                    mime="text/csv", key="dl_inside")
+                zone_over_time(firms, pairs[layer_id], row.name, years=years, staff=staff(firms),
+                               name=str(row["name_zh" if lang == "zh" else "name_en"]), lang=lang)
             else:
                 st.caption(t("firms_none", lang))
         with p_sources:
@@ -342,6 +352,8 @@ with tab_compare:
                 st.markdown(f"**{column_label(col, lang)}**")
                 st.bar_chart(chosen[col].astype(float).rename(column_label(col, lang)),
                              horizontal=True, x_label=column_label(col, lang), y_label="")
+        compare_over_time(firms, {lid: j.pairs for lid, j in joined.items()}, picks, years=years,
+                          names=dict(table["name"]), lang=lang)
     else:
         st.caption(t("compare_hint", lang))
 with tab_short:

@@ -343,3 +343,19 @@ def test_which_parks_for_ic_and_for_biomedicine_without_districts_or_duplicates(
     short = table_with(app, "理由", "类型", "生物医药企业数")
     assert set(short["类型"]) == {"园区"} and not short.index.duplicated().any()
     assert short["理由"].nunique() == len(short) == 10
+
+
+def test_firms_over_time_follow_the_year_range(app):
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "5,021" in shown
+    app.slider(key="years").set_value((2020, 2024)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    n = int(re.search(r"（([\d,]+) 家）", shown).group(1).replace(",", ""))
+    assert 0 < n < 5_000  # only firms founded 2020–2024: the counts follow
+    search_for(app, "东方美谷")
+    assert any("企业存量增长：近 3 年" in c.value for c in app.caption)
+    assert any("参保人数合计" in c.value for c in app.caption)
+    assert any(b.label == "下载按年份统计（CSV）" for b in app.download_button)
+    app.multiselect(key="compare").set_value(["pole_zhangjiang", "newtown_songjiang"]).run()
+    assert any(m.value == "**各区域累计企业数（按成立年份）**" for m in app.markdown)

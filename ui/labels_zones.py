@@ -50,6 +50,17 @@ ZONE_LABELS: dict[str, tuple[str, str]] = {
     "card_pdf": ("下载简报 PDF", "Download the briefing (PDF)"),
     "card_filters_text": ("产业：{sectors}；区域类型：{kinds}；企业数据：{firms}",
                           "sectors: {sectors}; zone kinds: {kinds}; firm data: {firms}"),
+    "years_filter": ("成立年份（各项计数随之变化）", "Founded between (every count follows)"),
+    "years_none": ("企业名单中没有可读的成立日期：无法按年份统计。", "The firm list has no readable founding date: no counts by year."),
+    "years_title": ("按成立年份的企业数", "Firms by year founded"),
+    "years_growth": ("企业存量增长：近 3 年 {g3}，近 5 年 {g5}（截至 {last} 年；名单中已注销的企业不计）",
+                     "Growth in firms: {g3} over 3 years, {g5} over 5 (to {last}; firms closed before the export are not in it)"),
+    "years_staff": ("参保人数合计 {n}（{k} 家企业有此数据）", "Insured staff in all {n} ({k} firms give it)"),
+    "years_compare": ("各区域累计企业数（按成立年份）", "Firms in each zone over time (by year founded)"),
+    "years_csv": ("下载按年份统计（CSV）", "Download the counts by year (CSV)"),
+    "years_png": ("下载图表（PNG）", "Download the chart (PNG)"),
+    "other_sectors": ("其他产业", "Other sectors"),
+    "year": ("年份", "Year"),
     "cluster_key": ("聚合点：圆内数字为企业数，颜色越深越多", "Clusters: the number is the firm count; darker means more"),
 }
 
