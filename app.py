@@ -163,12 +163,15 @@ elif source == "upload":
             st.sidebar.error(t("import_failed", lang, error=plain_markdown(refusal_text(err, lang))))
 
 # founding years (成立日期): a range narrows the firm list, so every count follows
-years = store().get(("years", firms_key), lambda: founded_years(firms)) if firms is not None else None
+years, listed = None, firms
+if listed is not None:
+    years = store().get(("years", firms_key), lambda f=listed: founded_years(f))  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
 year_range = year_filter(years, lang)
-if year_range is not None:
+if year_range is not None and listed is not None:
     keep = in_years(years, *year_range)
-    firms, years, firms_key = firms[keep], years[keep], f"{firms_key}|{year_range[0]}-{year_range[1]}"
-measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
+    firms, years = listed[keep], years[keep] if years is not None else None
+    firms_key = f"{firms_key}|{year_range[0]}-{year_range[1]}"
+measure: str | None = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
 measure = None if measure == "none" else measure
 classes = st.sidebar.selectbox(t("classes", lang), list(BREAK_METHODS), key="classes",
@@ -192,7 +195,7 @@ sector_key = tuple(sorted(chosen_sectors))
 shown_key = f"{firms_key}|{','.join(sector_key)}"
 shown = cached_sector_firms(shown_key, firms, sector_key)  # the firms of the chosen sectors
 pairs = pairs_of_sectors({lid: j.pairs for lid, j in joined.items()}, firms, sector_key) \
-    if joined else {}
+    if joined and firms is not None else {}
 counts = {lid: j.counts for lid, j in joined.items()}
 view_key = (firms_key, tuple(chosen_layers), sector_key, added)
 measure_tables = store().get(("measures", firms_key, tuple(counts), measure_sector),
@@ -202,7 +205,8 @@ table = store().get(("table", *view_key, measure_sector, lang),
 values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer,
                                    keep=kind_ids(zone_kind_table(), chosen_kinds))
 firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
-keys = store().get(("keys", firms_key), lambda: firm_keys(firms),
+# the lambda runs only when has_firms (mypy keeps no narrowing of a global into a lambda)
+keys = store().get(("keys", firms_key), lambda: firm_keys(firms),  # type: ignore[arg-type]
                    size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
 picked = hidden_pick(firms, shown, st.session_state["firm"])  # a firm the sector filter hides
 
@@ -238,10 +242,11 @@ with col_map:
         zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds")),
         lang=lang))
     png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang)
-    drawn_site_panel(clicked, fmap.scm_datum, firms=firms, frames=frames_all, entries=entries,
+    drawn_datum = fmap.scm_datum  # type: ignore[attr-defined]  # set on the map by build_map
+    drawn_site_panel(clicked, drawn_datum, firms=firms, frames=frames_all, entries=entries,
                      points=cached_points(firms_key, firms) if firms is not None and len(firms)
                      else None, lang=lang)
-    st.caption(t("datum_note", lang, datum=datum_label(fmap.scm_datum, lang)))
+    st.caption(t("datum_note", lang, datum=datum_label(drawn_datum, lang)))
     if firm_view is not None:
         st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang), n=f"{len(shown):,}")
                    + (" · " + t("synthetic_note", lang) if source == "demo" else ""))
@@ -257,7 +262,8 @@ with col_panel:
     elif len(hits) > 1:
         st.selectbox(t("search_pick", lang, n=len(hits)), range(len(hits)), index=None,
                      key="search_pick", placeholder=t("search_choose", lang),
-                     format_func=lambda i: f"▣ {entries[hits[i].layer].title(lang)} ｜ {hits[i].label}"
+                     # a zone hit always names its layer (Hit.layer is None for firms only)
+                     format_func=lambda i: f"▣ {entries[hits[i].layer].title(lang)} ｜ {hits[i].label}"  # type: ignore[index]
                      if hits[i].kind == "zone" else f"• {hits[i].label}",
                      on_change=open_hit, args=(st.session_state, hits, firms))
     st.button(t("whole_city", lang), key="whole_city", on_click=whole_city, args=(st.session_state,))
@@ -290,9 +296,9 @@ with col_panel:
                                  if zone_join is not None else None),
                        frames_all[layer_id].loc[[row.name]], districts=frames_all["districts"],
                        firms=firms_in_zone(firms, zone_join.pairs, row.name)
-                       if zone_join is not None else None,
+                       if zone_join is not None and firms is not None else None,
                        filters=filters_text(chosen_sectors, chosen_kinds, lang=lang,
-                                            basis=data_basis(source, len(firms) if has_firms else 0)),
+                                            basis=data_basis(source, len(firms) if firms is not None else 0)),
                        colour=entries[layer_id].style.color, dashed=bool(row["approximate"]),
                        synthetic=source == "demo", lang=lang, shown=[lb for lb, _ in details])
             if row.name in table.index:
@@ -308,14 +314,14 @@ with col_panel:
                         st.text(headline)
                         st.caption(cite)
         with p_firms:
-            if shown is not None and layer_id in pairs:
+            if shown is not None and firms is not None and layer_id in pairs:
                 inside = firms_in_zone(firms, pairs[layer_id], row.name)
                 st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
                 view = inside[["name", "sector", "address"]].head(200).assign(
                     sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
                 st.dataframe(headers(view, lang), hide_index=True)
                 st.download_button(t("download_firms", lang),
-                                   lambda d=inside: table_csv(firm_list_frame(d, lang)).encode("utf-8-sig"),
+                                   lambda d=inside: table_csv(firm_list_frame(d, lang)).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                                    file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
                                    mime="text/csv", key="dl_inside")
                 zone_over_time(firms, pairs[layer_id], row.name, years=years, staff=staff(firms),
@@ -370,7 +376,7 @@ with tab_report:
         st.dataframe(rejected_view(report.rejected, lang, messages=report.messages), width="stretch", key="rejected_table",
                      hide_index=True)
         st.download_button(t("download_rejected", lang),
-                           lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),
+                           lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                            file_name=output_name(upload_stem, part="rejected", suffix="csv"),
                            mime="text/csv", key="dl_rejected")
 with tab_export:
@@ -383,7 +389,7 @@ with tab_export:
         st.info(t("export_nothing", lang))
     else:
         st.download_button(t("download", lang, fmt=name),  # made when clicked, not each rerun
-                           lambda f=frames, fmt=export_format, d=export_datum:
+                           lambda f=frames, fmt=export_format, d=export_datum:  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                            export_bytes(f, fmt, datum=d)[1],
                            file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s

@@ -33,7 +33,8 @@ def with_synthetic_dates(firms: gpd.GeoDataFrame, seed: int = 1) -> gpd.GeoDataF
         np.zeros(len(firms), dtype=bool)
     days = (rng.beta(2.2, 1.2, len(firms)) * 9131).astype(int)  # 2000-01-01 + up to 25 years
     dates = (pd.Timestamp("2000-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d")
-    staff = np.round(pd.to_numeric(firms.get("employees"), errors="coerce").fillna(3) / 3).clip(0)
+    given = firms["employees"] if "employees" in firms else pd.Series(np.nan, index=firms.index)
+    staff = np.round(pd.to_numeric(given, errors="coerce").fillna(3) / 3).clip(0)
     out = firms.copy()
     out["成立日期"] = np.where(fake, dates, "")
     out["参保人数"] = np.where(fake, staff.astype("Int64").astype(str), "")

@@ -13,6 +13,7 @@ exported today holds no firm that has closed, so earlier years are undercounted.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterable
 from datetime import date
 
 import numpy as np
@@ -29,15 +30,16 @@ _CN_DATE = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})(?:\s*[月./-]\s*(\d{1,2}
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
-def _column(firms: pd.DataFrame, headers) -> str | None:
+def _column(firms: pd.DataFrame, headers: Iterable[str]) -> Hashable | None:
     folded = {str(c).strip().lower(): c for c in firms.columns}
     return next((folded[h] for h in headers if h in folded), None)
 
 
-def _year(value) -> float:
+def _year(value: object) -> float:
     text = str(value).strip() if value is not None else ""
     if not text or text.lower() in ("nan", "none", "-", "—"):
         return np.nan
+    year: int | None
     if m := _CN_DATE.match(text) or _COMPACT.match(text):
         year = int(m.group(1))
     elif re.fullmatch(r"\d{4}(\.0)?", text):
@@ -58,7 +60,8 @@ def founded_years(firms: pd.DataFrame) -> pd.Series | None:
         return None
     values = firms[col]
     if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.year.astype(float).where(values.dt.year >= FIRST_YEAR)
+        out: pd.Series = values.dt.year.astype(float).where(values.dt.year >= FIRST_YEAR)
+        return out
     uniq = pd.unique(values.astype(str))
     years = {u: _year(u) for u in uniq}  # each distinct text parsed once
     return values.astype(str).map(years).astype(float)
@@ -81,8 +84,8 @@ def in_years(years: pd.Series | None, first: int | None, last: int | None) -> np
         return np.ones(0, dtype=bool)
     if first is None and last is None:
         return np.ones(len(years), dtype=bool)
-    y = years.to_numpy()
-    keep = ~np.isnan(y)
+    y = years.to_numpy(dtype=float)
+    keep: np.ndarray = ~np.isnan(y)
     if first is not None:
         keep &= y >= first
     if last is not None:
@@ -90,7 +93,8 @@ def in_years(years: pd.Series | None, first: int | None, last: int | None) -> np
     return keep
 
 
-def year_table(firms: pd.DataFrame, pairs: pd.DataFrame, zone_ids, *, years: pd.Series,
+def year_table(firms: pd.DataFrame, pairs: pd.DataFrame, zone_ids: Iterable[str], *,
+               years: pd.Series,
                sector: str | None = None, value: pd.Series | None = None) -> pd.DataFrame:
     """Zones × founding years: firms founded (or, with ``value``, e.g. :func:`staff`, its
     sum) per zone of ``zone_ids`` and year, from the join's (point, zone) ``pairs``

@@ -24,10 +24,9 @@ candidate sites are left out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -54,13 +53,13 @@ DEFAULT_KINDS = ("park", "new_town", "pole", "belt")
 METRO_SAMPLES = 400
 
 
-def _nearest_km(geoms_m, targets_m) -> np.ndarray:
+def _nearest_km(geoms_m: np.ndarray, targets_m: np.ndarray) -> np.ndarray:
     tree = shapely.STRtree(targets_m)
     _, dist = tree.query_nearest(geoms_m, return_distance=True, all_matches=False)
     return np.asarray(dist) / 1000.0
 
 
-def metro_km_across(geoms_m, stations_m) -> np.ndarray:
+def metro_km_across(geoms_m: np.ndarray, stations_m: np.ndarray) -> np.ndarray:
     """Per zone (EPSG:32651 shapes), the mean distance in km from points spread evenly
     across it (about :data:`METRO_SAMPLES`, at least 100 m apart) to the nearest of
     ``stations_m``; a zone too small for the grid is measured from a point inside."""
@@ -69,8 +68,8 @@ def metro_km_across(geoms_m, stations_m) -> np.ndarray:
     for i, g in enumerate(geoms_m):
         step = max(100.0, float(np.sqrt(g.area / METRO_SAMPLES)))
         x0, y0, x1, y1 = g.bounds
-        xs, ys = np.meshgrid(np.arange(x0 + step / 2, x1, step), np.arange(y0 + step / 2, y1, step))
-        xs, ys = xs.ravel(), ys.ravel()
+        gx, gy = np.meshgrid(np.arange(x0 + step / 2, x1, step), np.arange(y0 + step / 2, y1, step))
+        xs, ys = gx.ravel(), gy.ravel()
         inside = shapely.contains_xy(g, xs, ys)
         pts = shapely.points(xs[inside], ys[inside]) if inside.any() \
             else np.array([g.representative_point()])
@@ -104,9 +103,10 @@ def _candidate_parts(layer_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     return parts
 
 
-def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDATE_LAYERS,
+def shortlist(firms: pd.DataFrame | None, sector: str, *,
+              layer_ids: Iterable[str] = CANDIDATE_LAYERS,
               counts: Mapping[str, LayerCounts] | None = None,
-              kinds=DEFAULT_KINDS) -> pd.DataFrame:
+              kinds: Iterable[str] = DEFAULT_KINDS) -> pd.DataFrame:
     """Candidate zones of ``kinds`` (:data:`layers.zone_kinds.ZONE_KINDS`) ranked by
     score for ``sector``, each score part shown, with the zone's ``kind`` and its
     ``roles`` (every role its outline has, joined by " · ").
@@ -118,7 +118,7 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
     frames = []
     for lid, part in _candidate_parts(tuple(layer_ids)).items():
         part = part.copy()
-        if has_firms:
+        if has_firms and firms is not None:
             gdf = layers.load(lid).loc[part.index]  # its polygon zones
             if counts is not None and lid in counts:
                 counted = counts[lid]
@@ -139,8 +139,8 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
     parts = pd.DataFrame(index=zones.index)
     parts["designated"] = zones["designated"].astype(float)
     parts["lq"] = zones["lq"].fillna(0).clip(upper=3) / 3
-    counts = zones["sector_firms"].astype(float)
-    parts["count"] = counts.rank(pct=True).where(counts > 0, 0.0)
+    sector_firms = zones["sector_firms"].astype(float)
+    parts["count"] = sector_firms.rank(pct=True).where(sector_firms > 0, 0.0)
     parts["pole"] = (1 - zones["pole_km"] / POLE_RANGE_KM).clip(lower=0)
     parts["metro"] = (1 - zones["metro_km"] / METRO_RANGE_KM).clip(lower=0)
     out = zones.drop(columns=["sectors"]).copy()
@@ -152,7 +152,7 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
     return out
 
 
-def _one_per_outline(zones: pd.DataFrame, sector: str, kinds) -> pd.DataFrame:
+def _one_per_outline(zones: pd.DataFrame, sector: str, kinds: Iterable[str]) -> pd.DataFrame:
     """The zones of ``kinds``, one per outline (the one that designates ``sector`` if
     any does), with the outline's ``kind`` and all its ``roles``."""
     known = _kinds().reindex(zones.index)

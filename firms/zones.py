@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 import layers
@@ -20,7 +21,7 @@ __all__ = [
 ]
 
 
-def firm_points(firms: gpd.GeoDataFrame) -> SortedPoints:
+def firm_points(firms: pd.DataFrame) -> SortedPoints:
     if isinstance(firms, gpd.GeoDataFrame):
         require_storage_crs(firms, what="the join")
     return SortedPoints.of(firms)
@@ -32,7 +33,7 @@ def join_layer(points: SortedPoints, zones: gpd.GeoDataFrame) -> pd.DataFrame:
                       dict(zip(zones.index, zones["part_of"], strict=True)))
 
 
-def join_all(firms: gpd.GeoDataFrame,
+def join_all(firms: pd.DataFrame,
              frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> dict[str, pd.DataFrame]:
     """Pairs for every polygon layer (all of the catalog by default); points are
     sorted once and reused."""
@@ -48,7 +49,7 @@ def zones_for_measures(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
                          "sectors": gdf["sectors"].map(split_list)}, index=gdf.index)
 
 
-def layer_measures(firms: gpd.GeoDataFrame, layer_id: str, sector: str | None = None,
+def layer_measures(firms: pd.DataFrame, layer_id: str, sector: str | None = None,
                    pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Measures of one layer's zones, with their names, indexed by feature id; LQs are
     against all of ``firms``. ``pairs`` (from :func:`join_layer`) spares the join."""
@@ -68,7 +69,7 @@ class LayerCounts:
     city: pd.Series
 
 
-def layer_counts(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
+def layer_counts(firms: pd.DataFrame, zones: gpd.GeoDataFrame,
                  pairs: pd.DataFrame) -> LayerCounts:
     """Count the firms of ``pairs`` per zone of ``zones`` and sector. Pairs of zones not
     in ``zones`` are ignored, so a filtered frame can reuse its whole layer's pairs."""
@@ -94,7 +95,7 @@ class LayerJoin:
     counts: LayerCounts
 
 
-def join_and_count(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *,
+def join_and_count(firms: pd.DataFrame, zones: gpd.GeoDataFrame, *,
                    points: SortedPoints | None = None) -> LayerJoin:
     """Join ``firms`` (EPSG:4326) to one layer's ``zones`` and count them per zone and
     sector — the one call per layer. ``points`` (from :func:`firm_points` of the same
@@ -104,10 +105,10 @@ def join_and_count(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *,
     return LayerJoin(pairs, layer_counts(firms, zones, pairs))
 
 
-def firm_table(firms: gpd.GeoDataFrame) -> pd.DataFrame:
+def firm_table(firms: pd.DataFrame) -> pd.DataFrame:
     """Per firm position: ``sector`` (categorical: :mod:`geo.measures` counts its codes)
     and ``employees`` (NaN when absent)."""
-    cols = {"sector": pd.Categorical(firms["sector"])}  # codes once, for every layer
+    cols: dict[str, pd.Categorical | np.ndarray] = {"sector": pd.Categorical(firms["sector"])}  # codes once, for every layer
     if "employees" in firms:
         cols["employees"] = pd.to_numeric(firms["employees"], errors="coerce").to_numpy()
     return pd.DataFrame(cols)

@@ -107,7 +107,7 @@ def zone_kinds(frames: Mapping[str, gpd.GeoDataFrame], *,
     group = _outline_groups(geoms)
     out = pd.DataFrame({"layer": zones["layer"], "role": zones["role"], "kind": kinds,
                         "outline": zones.index.to_numpy()[group]}, index=zones.index)
-    coarsest = out.groupby("outline")["kind"].agg(lambda ks: max(ks, key=KIND_ORDER.get))
+    coarsest = out.groupby("outline")["kind"].agg(lambda ks: max(ks, key=lambda k: KIND_ORDER[k]))
     out["group_kind"] = out["outline"].map(coarsest)
     return out
 
@@ -137,5 +137,5 @@ def place_aliases(frames: Mapping[str, gpd.GeoDataFrame], kinds: pd.DataFrame) -
         while parent and parent in names.index and parent not in found:
             found.append(parent)
             parent = names.at[parent, "part_of"]
-        out[zid] = " ".join(f"{names.at[f, 'name_zh']} {names.at[f, 'name_en']}" for f in found)
+        out[zid] = " ".join(f"{names.at[f, 'name_zh']!s} {names.at[f, 'name_en']!s}" for f in found)
     return pd.Series(out, dtype=str)

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -38,14 +39,14 @@ def _wrap(text: str, lang: str) -> str:
 
 
 def _map(ax, zone: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, firms, *, colour: str,
-         dashed: bool, lang: str) -> list:
+         dashed: bool, lang: str) -> list[Artist]:
     x0, y0, x1, y1 = zone.total_bounds
     pad = max(x1 - x0, y1 - y0) * 0.25 + 0.005
     if districts is not None:
         districts.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#9a9a9a", linewidth=0.6)
     zone.plot(ax=ax, facecolor=colour, alpha=0.25, edgecolor="none")
     zone.boundary.plot(ax=ax, color=colour, linewidth=1.8, linestyle="--" if dashed else "-")
-    handles = [Patch(facecolor=colour, alpha=0.4, edgecolor=colour,
+    handles: list[Artist] = [Patch(facecolor=colour, alpha=0.4, edgecolor=colour,
                      linestyle="--" if dashed else "-", label=t("card_zone", lang))]
     if firms is not None and len(firms):
         shown = firms.iloc[np.linspace(0, len(firms) - 1, min(len(firms), MAX_DOTS)).astype(int)]

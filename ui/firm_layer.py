@@ -25,7 +25,7 @@ from jinja2 import Template
 
 from firms.intake.importer import with_points
 from geo.breaks import class_of, merged_breaks
-from geo.datum import convert
+from geo.datum import Datum, convert
 from geo.grid import firm_grid
 from geo.join import SortedPoints, firm_lonlat
 from layers.sectors import taxonomy
@@ -83,10 +83,12 @@ class FirmView:
         return -1 if self.rows is None else len(self.rows)
 
 
-def component_box(bounds: Mapping | None, datum: str = "wgs84") -> tuple[float, float, float, float] | None:
+def component_box(bounds: Mapping | None, datum: Datum = "wgs84") -> tuple[float, float, float, float] | None:
     """(west, south, east, north) in WGS84 from the bounds st_folium returns
     (``{"_southWest": {"lat", "lng"}, "_northEast": {...}}``, in the drawn ``datum``);
     None when the component has not reported a view yet."""
+    if bounds is None:
+        return None
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
         x0, y0, x1, y1 = float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"])
@@ -99,7 +101,7 @@ def component_box(bounds: Mapping | None, datum: str = "wgs84") -> tuple[float, 
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: int | None, *,
+def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: float | None, *,
                   points: SortedPoints | None = None) -> FirmView:
     """What to draw of ``firms`` for the view ``bounds`` (west, south, east, north; WGS84)
     at ``zoom``: every firm by :func:`firm_mode` when the view is unknown or the city
@@ -210,7 +212,8 @@ class GridLayer(folium.map.Layer):
         self.pane = GRID_PANE
         counts = grid["count"].astype(int).to_numpy()
         breaks = grid_breaks(counts)
-        fills = [class_colour(class_of(float(v), breaks) or 0, max(len(breaks) - 1, 1)) for v in counts]
+        fills = [class_colour(class_of(float(v), breaks) or 0, max(len(breaks) - 1, 1)) or CLASS_COLOURS[0]
+                 for v in counts]
         self.data_json = json.dumps(_cells(grid, counts, fills), sort_keys=True, separators=(",", ":"))
         self.alias = alias
         x0, y0, x1, y1 = (float(v) for v in grid.total_bounds) if len(grid) else (None,) * 4
@@ -232,7 +235,7 @@ def _cells(grid: gpd.GeoDataFrame, counts: np.ndarray, fills: list[str]) -> dict
 
 def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str, sector_label,
                grid: gpd.GeoDataFrame | None = None, show: bool = True,
-               name: str | None = None) -> folium.Layer:
+               name: str | None = None) -> folium.map.Layer:
     """Firms as markers, clusters or (``grid``, already in the drawing datum) a grid;
     hidden at first (but in the layer control) when ``show`` is false. ``name`` (plain
     text) names it in the layer control instead of the mode and count."""

@@ -87,14 +87,14 @@ def park_card(row: pd.Series, entry: LayerEntry, *, sector_counts: pd.Series | N
     plan = [s for s in str(row["sectors"]).split(";") if s]
     leading = _leading(sector_counts)
     total = int(sector_counts.sum()) if sector_counts is not None else None
-    groups = policy_groups(row.name, lang)
+    groups = policy_groups(str(row.name), lang)
     lines = [(t("layer", lang), f"{entry.title(lang)} · {role_label(row['role'], lang)}"
               + (f" · {t(f'kind_{kind}', lang)}" if kind else ""))]
     sides = boundary_text(row.get("summary_zh", ""), row.get("method", ""))
     lines.append((t("card_sides", lang), sides or t("card_no_sides", lang)))
     lines.append((t("area", lang), _area_text(row, lang)))
     lines.append((t("card_plan_sectors", lang), sector_list_label(plan, lang)))
-    if total is not None:
+    if sector_counts is not None and total is not None:
         lines.append((t("card_firm_sectors", lang), ("、" if lang == "zh" else ", ").join(
             f"{labels.get(s, s)} {int(sector_counts[s]):,}" for s in leading) or "—"))
         lines.append((t("card_firms", lang), t("card_firm_count", lang, n=f"{total:,}")))

@@ -45,7 +45,7 @@ def ranking(table: pd.DataFrame, kinds_table: pd.DataFrame, *, kinds: Sequence[s
             rows[col] = outline.map(merged).to_numpy()
     rows = rows[~outline.duplicated().to_numpy()]
     rows["kind"] = known.loc[rows.index, "group_kind"].map(lambda k: t(f"kind_{k}", lang))
-    if sort_by in rows:
+    if sort_by is not None and sort_by in rows:
         rows = rows.sort_values([sort_by, "name"], ascending=[False, True], kind="stable",
                                 na_position="last")
     return rows[[c for c in RANKED_COLUMNS if c in rows]]

@@ -4,6 +4,7 @@ by name) for the screen and the CSV, and a chart of them as PNG (matplotlib). Pu
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import matplotlib
 
@@ -42,9 +43,13 @@ def chart_png(table: pd.DataFrame, *, title: str, lang: str, kind: str = "bar",
     fig, ax = plt.subplots(figsize=(8, 4.2))
     try:
         if len(table):
-            table.plot(ax=ax, kind=kind, stacked=kind == "bar", width=0.8 if kind == "bar" else None,
-                       color=[(colours or {}).get(c) or None for c in table.columns]
-                       if colours else None, legend=True)
+            style: dict[str, Any] = {"stacked": kind == "bar", "legend": True}
+            if kind == "bar":
+                style["width"] = 0.8
+            if colours:
+                style["color"] = [colours.get(c) or "#999999" for c in table.columns]
+            plot: Any = table.plot  # pandas-stubs overloads want a literal kind
+            plot(ax=ax, kind=kind, **style)
         ax.set_title(title)
         ax.set_xlabel(t("year", lang))
         ax.set_ylabel(t("firms", lang))

@@ -34,8 +34,9 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -101,7 +102,7 @@ def _header_key(text: str) -> str:
 _ALIAS_LOOKUP = {_header_key(a): canon for canon, names in HEADER_ALIASES.items() for a in names}
 
 
-def map_headers(columns) -> dict[str, str]:
+def map_headers(columns: Iterable[str]) -> dict[str, str]:
     """Original header → canonical field, for the headers that have one.
 
     When two headers map to the same field, the first (leftmost) is used.
@@ -118,9 +119,9 @@ def map_headers(columns) -> dict[str, str]:
 class ImportResult:
     """Accepted firms, rejected rows and the report of one import."""
 
-    accepted: gpd.GeoDataFrame
+    accepted: pd.DataFrame  # a GeoDataFrame of points unless imported with points=False
     rejected: pd.DataFrame
-    report: dict = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
     #: every reason, flag and placement text the import wrote → its :class:`Said` (key and
     #: values), so a screen words a cell in its reader's language by exact text.
     messages: dict[str, Said] = field(default_factory=dict)
@@ -217,7 +218,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
 
 
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
-                    employees: np.ndarray, *, points: bool = True) -> gpd.GeoDataFrame:
+                    employees: np.ndarray, *, points: bool = True) -> pd.DataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
     were (:func:`own_columns` freed their names); EPSG:4326 points, built from the
     coordinate arrays. Text stays in Arrow memory; sector, how, datum, placement and
@@ -284,11 +285,11 @@ def _rejected_frame(work: RowWork) -> pd.DataFrame:
     return rejected.reset_index(drop=True)
 
 
-def _report(work: RowWork, coords: Coordinates, accepted: gpd.GeoDataFrame,
-            rejected: pd.DataFrame, *, default_datum: str, invalid_codes: int) -> dict:
+def _report(work: RowWork, coords: Coordinates, accepted: pd.DataFrame,
+            rejected: pd.DataFrame, *, default_datum: str, invalid_codes: int) -> dict[str, Any]:
     """What the import did, in numbers; ``rows_in == accepted + rejected`` always."""
     keep = ~work.problems.rejected
-    report = {
+    report: dict[str, Any] = {
         "rows_in": work.n,
         "accepted": len(accepted),
         "rejected": len(rejected),

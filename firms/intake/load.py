@@ -49,6 +49,7 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
     Shanghai's named places (tests); ``info`` is added to the report.
     """
     say = on_stage or _silent
+    read_info: dict[str, object]
     if isinstance(source, pd.DataFrame):
         table, read_info = source, {}
     else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes"
 SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
 
 
-def _each(key: str, mask, values: pd.Series) -> np.ndarray:
+def _each(key: str, mask: np.ndarray, values: pd.Series) -> np.ndarray:
     """Per row, the message ``key`` with the row's cell as its value, where ``mask`` holds."""
     out = np.full(len(mask), "", dtype=object)
     rows = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -75,13 +76,14 @@ def row_datums(work: RowWork, *, default: str) -> Labels:
         return datums
     codes, values, _ = work.folded_codes("datum")
     ids = parse_datums(values)
-    unknown = np.flatnonzero((ids == "") & ~pc.equal(values, "").to_numpy(zero_copy_only=False))
+    unknown = np.flatnonzero((ids == "") & ~pc.equal(values, pa.scalar("")).to_numpy(
+        zero_copy_only=False))
     label = np.full(len(ids), datums.code(default), dtype=np.int32)  # blank and unknown
     for d in DATUMS:
         label[ids == d] = datums.code(d)
     reasons = np.full(len(ids), "", dtype=object)
     reasons[unknown] = [said("unknown_datum", value=repr(v))
-                        for v in values.take(pa.array(unknown)).to_pylist()]
+                        for v in values.take(unknown).to_pylist()]
     datums.codes = label[codes]
     problem = reasons[codes]
     work.problems.add(problem != "", "datum", problem)
@@ -152,11 +154,12 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
     return Coordinates(x, y, both, need_address, swap, placement, precision, datums)
 
 
-def _address_places(addresses: list[str], places: Places):
+def _address_places(addresses: list[str], places: Places
+                    ) -> list[tuple[float, float, str, float]]:
     """For each address: (lon, lat, placement, precision_m) or NaNs when nothing matches."""
     towns = sorted(places.towns, key=len, reverse=True)
     aliases = sorted(places.district_aliases, key=len, reverse=True)
-    out = []
+    out: list[tuple[float, float, str, float]] = []
     for norm in addresses:
         hit = next((t for t in towns if t in norm), None)
         if hit:
@@ -181,7 +184,7 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     if not need.any():
         return
     rows = np.flatnonzero(need)
-    addresses = fold_arrow(work.arrow("address").take(pa.array(rows))).to_pylist()
+    addresses = cast("list[str]", fold_arrow(work.arrow("address").take(rows)).to_pylist())
     placed = _address_places(addresses, places)
     for i, (px, py, how, prec) in zip(rows, placed, strict=True):
         coords.x[i], coords.y[i], coords.precision[i] = px, py, prec
@@ -255,9 +258,8 @@ def mark_duplicates(work: RowWork, credit: CreditCodes) -> None:
     if "address" in work.columns:
         address = work.arrow("address")
         rest = np.flatnonzero(alive & (reasons == "") & ~blank_after_fold(address))
-        take = pa.array(rest)
-        keys = pd.DataFrame({"name": fold_arrow(work.arrow("name").take(take)).to_pandas(),
-                             "addr": fold_arrow(address.take(take)).to_pandas()})
+        keys = pd.DataFrame({"name": fold_arrow(work.arrow("name").take(rest)).to_pandas(),
+                             "addr": fold_arrow(address.take(rest)).to_pandas()})
         first = _first_of_groups(keys, rest)
         dup = first != rest
         reasons[rest[dup]] = [said("duplicate_name_address", row=f + 1) for f in first[dup]]
@@ -290,15 +292,15 @@ def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     if classify is None:
         return out
     inverse, pair = pd.factorize(code_codes.astype(np.int64) * len(industries) + ind_codes)
-    sector, source = classify(pd.Series(codes.take(pa.array(pair // len(industries))).to_pandas()),
-                              pd.Series(industries.take(pa.array(pair % len(industries)))
+    sector, source = classify(pd.Series(codes.take(pair // len(industries)).to_pandas()),
+                              pd.Series(industries.take(pair % len(industries))
                                         .to_pandas()))
     pair_sector = np.array([out.sector.code(s) for s in sector], dtype=np.int32)
     pair_source = np.array([out.source.code(s) for s in source], dtype=np.int32)
     out.sector.codes, out.source.codes = pair_sector[inverse], pair_source[inverse]
     rows = np.flatnonzero(out.source.is_("none"))
     if len(rows):
-        names = pd.Series(work.arrow("name").take(pa.array(rows)).to_pandas())  # classify folds
+        names = pd.Series(work.arrow("name").take(rows).to_pandas())  # classify folds
         blank = pd.Series("", index=names.index)
         sector, source = classify(blank, blank, names)
         found = (source != "none").to_numpy()
