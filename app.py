@@ -40,6 +40,7 @@ from ui.app_data import (
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
 from ui.card_panel import card_panel, filters_text
+from ui.drawn import drawn_polygon, site_corners, site_polygon
 from ui.firm_tables import firm_list_frame
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
@@ -222,12 +223,11 @@ with col_map:
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
                       picked_firm=picked, fit_token=st.session_state.get("city_fits", 0),
+                      site=site_polygon(url_view.site),
                       dynamic_firms=True,  # the address's view until another zone is picked
                       view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
     fmap = build_map(frames, entries, shown, opts, vector_base())
-    # render=False: st_folium renders the map itself once; a whole-page render first
-    # would only repeat that work.
-    # the firms in view, swapped in without redrawing the map
+    # render=False: st_folium renders the map once; the firms in view swapped in without a redraw
     in_view = firms_for_view(shown, st.session_state.get("map"), opts, grid=grid,
                              points=cached_points(shown_key, shown) if grid is not None else None)
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
@@ -237,13 +237,15 @@ with col_map:
     if map_click(st.session_state, clicked):  # a zone clicked: its panel opens
         st.rerun()
     # the view into the address; a PNG of it; a drawn polygon measured like a zone
+    drawn_datum = fmap.scm_datum  # type: ignore[attr-defined]  # set on the map by build_map
+    drawn = drawn_polygon(clicked, drawn_datum)  # a site drawn now, else the link's
+    site = drawn if drawn is not None else site_polygon(url_view.site)
     sync_params(st.query_params, MapView(
         layers=tuple(chosen_layers), sectors=tuple(chosen_sectors), zone=st.session_state["selected"],
         zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds")),
-        lang=lang))
+        lang=lang, site=site_corners(site)))
     png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang)
-    drawn_datum = fmap.scm_datum  # type: ignore[attr-defined]  # set on the map by build_map
-    drawn_site_panel(clicked, drawn_datum, firms=firms, frames=frames_all, entries=entries,
+    drawn_site_panel(site, from_link=drawn is None, firms=firms, frames=frames_all, entries=entries,
                      points=cached_points(firms_key, firms) if firms is not None and len(firms)
                      else None, lang=lang)
     st.caption(t("datum_note", lang, datum=datum_label(drawn_datum, lang)))

@@ -359,3 +359,17 @@ def test_firms_over_time_follow_the_year_range(app):
     assert any(b.label == "下载按年份统计（CSV）" for b in app.download_button)
     app.multiselect(key="compare").set_value(["pole_zhangjiang", "newtown_songjiang"]).run()
     assert any(m.value == "**各区域累计企业数（按成立年份）**" for m in app.markdown)
+
+
+def test_a_site_in_the_link_is_measured_with_its_plan_items_firms_and_geojson():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["site"] = "121.57,31.17;121.63,31.17;121.63,31.22;121.57,31.22"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.value.startswith("**所画区域**") for m in at.markdown)
+    assert "此区域来自共享链接" in captions(at)
+    labels = {b.label for b in at.download_button}
+    assert {"下载所画区域（GeoJSON，WGS84）", "下载区内企业（CSV）"} <= labels
+    assert any(e.label.startswith("重叠区域的规划条目") for e in at.expander)
+    site = at.query_params["site"]
+    assert (site if isinstance(site, str) else site[0]).startswith("121.")

@@ -61,6 +61,12 @@ ZONE_LABELS: dict[str, tuple[str, str]] = {
     "years_png": ("下载图表（PNG）", "Download the chart (PNG)"),
     "other_sectors": ("其他产业", "Other sectors"),
     "year": ("年份", "Year"),
+    "drawn_items": ("重叠区域的规划条目", "Plan items of the zones it overlaps"),
+    "drawn_item_kind": ("类别", "Kind"), "drawn_item": ("条目", "Item"),
+    "drawn_firms": ("所画区域内的企业", "Firms inside the drawn area"),
+    "drawn_firms_csv": ("下载区内企业（CSV）", "Download the firms inside (CSV)"),
+    "drawn_geojson": ("下载所画区域（GeoJSON，WGS84）", "Download the drawn area (GeoJSON, WGS84)"),
+    "drawn_from_link": ("此区域来自共享链接；在地图上重新画即可替换。", "This area comes from the shared link; draw on the map to replace it."),
     "cluster_key": ("聚合点：圆内数字为企业数，颜色越深越多", "Clusters: the number is the firm count; darker means more"),
 }
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -102,6 +103,7 @@ class MapOptions:
     picked_firm: gpd.GeoDataFrame | None = None  # that firm, when the sector filter hides it
     view: tuple[float, float, float] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
     fit_token: int = 0  # changed by "whole city": a new map, fitted again after a manual zoom
+    site: Any = None  # a drawn site from the shared link (shapely polygon, WGS84), outlined
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
     firm_mode: str | None = None         # firm_mode(len(firms)) decided by the caller, if it did
@@ -384,6 +386,11 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     GridPane().add_to(m)
     if opts.fit_token:
         m.options["scmFit"] = opts.fit_token
+    if opts.site is not None:  # the link's site, in the basemap's datum, dashed black
+        site = gpd.GeoDataFrame(geometry=[opts.site], crs="EPSG:4326")
+        folium.GeoJson(in_datum(site, bm.datum) if bm.datum != "wgs84" else site,
+                       style_function=lambda _f: {"color": "#000000", "weight": 3, "dashArray": "6 4",
+                                                  "fillOpacity": 0.05}).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     FollowSize().add_to(m)  # the app sets the map's height from the window's
     MetricScale().add_to(m)
