@@ -44,7 +44,6 @@ from ui.drawn import drawn_polygon, site_corners, site_polygon
 from ui.firm_tables import firm_list_frame
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
-from ui.page import standalone_html
 from ui.park_card import park_card
 from ui.rankings import kind_ids
 from ui.refusals import refusal_text
@@ -52,6 +51,7 @@ from ui.search import PINYIN_LIMIT, firm_keys, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
 from ui.shortlist_view import data_basis
 from ui.site_panel import drawn_site_panel, png_button
+from ui.snapshot import offline_html
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
 from ui.time_panel import compare_over_time, year_filter, zone_over_time
@@ -85,7 +85,6 @@ DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 
 
 # --- sidebar ------------------------------------------------------------------------
-
 st.set_page_config(page_title="shanghai-cluster-map", layout="wide")
 st.html(STATIC_DIR / "app.css")  # the map as tall as the window; a phone's smaller title
 for k in ("selected", "firm", "focus"):
@@ -184,7 +183,6 @@ measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids
                                       key="measure_sector", format_func=lambda s: labels[s])
 
 # --- computed views ------------------------------------------------------------------
-
 visible = visible_frames(frames_all, chosen_layers, chosen_sectors)
 frames = with_selected(visible, frames_all, st.session_state["selected"])
 added = st.session_state["selected"] if any(frames[k] is not v for k, v in visible.items()) else None
@@ -210,9 +208,10 @@ firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
 keys = store().get(("keys", firms_key), lambda: firm_keys(firms),  # type: ignore[arg-type]
                    size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
 picked = hidden_pick(firms, shown, st.session_state["firm"])  # a firm the sector filter hides
+filters = filters_text(chosen_sectors, chosen_kinds, lang=lang,  # for briefings and the PNG
+                       basis=data_basis(source, len(firms) if firms is not None else 0))
 
 # --- map and side panel ------------------------------------------------------------
-
 # the map spans the page width, the panel below it (first on a phone too)
 col_map, col_panel = st.container(), st.container()
 with col_map:
@@ -244,7 +243,8 @@ with col_map:
         layers=tuple(chosen_layers), sectors=tuple(chosen_sectors), zone=st.session_state["selected"],
         zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds")),
         lang=lang, site=site_corners(site)))
-    png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang)
+    png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang,
+               filters=filters)
     drawn_site_panel(site, from_link=drawn is None, firms=firms, frames=frames_all, entries=entries,
                      points=cached_points(firms_key, firms) if firms is not None and len(firms)
                      else None, lang=lang)
@@ -299,8 +299,7 @@ with col_panel:
                        frames_all[layer_id].loc[[row.name]], districts=frames_all["districts"],
                        firms=firms_in_zone(firms, zone_join.pairs, row.name)
                        if zone_join is not None and firms is not None else None,
-                       filters=filters_text(chosen_sectors, chosen_kinds, lang=lang,
-                                            basis=data_basis(source, len(firms) if firms is not None else 0)),
+                       filters=filters,
                        colour=entries[layer_id].style.color, dashed=bool(row["approximate"]),
                        synthetic=source == "demo", lang=lang, shown=[lb for lb, _ in details])
             if row.name in table.index:
@@ -395,5 +394,6 @@ with tab_export:
                            export_bytes(f, fmt, datum=d)[1],
                            file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
-        st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
+        st.download_button(t("download_map", lang), offline_html(
+            frames, entries, shown, opts, static_dir=STATIC_DIR, base=vector_base()).encode(),
                            file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")

@@ -67,6 +67,8 @@ ZONE_LABELS: dict[str, tuple[str, str]] = {
     "drawn_firms_csv": ("下载区内企业（CSV）", "Download the firms inside (CSV)"),
     "drawn_geojson": ("下载所画区域（GeoJSON，WGS84）", "Download the drawn area (GeoJSON, WGS84)"),
     "drawn_from_link": ("此区域来自共享链接；在地图上重新画即可替换。", "This area comes from the shared link; draw on the map to replace it."),
+    "print_sources": ("依据：沪府办发〔2021〕10号等规划文本；边界与来源见各区域说明",
+                      "From 沪府办发〔2021〕10号 and related plans; each zone's outline and sources in its notes"),
     "cluster_key": ("聚合点：圆内数字为企业数，颜色越深越多", "Clusters: the number is the firm count; darker means more"),
 }
 

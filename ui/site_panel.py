@@ -18,20 +18,21 @@ from ui.drawn import (
 )
 from ui.firm_tables import firm_list_frame
 from ui.i18n import t
-from ui.snapshot import view_png
+from ui.snapshot import print_caption, view_png
 
 __all__ = ["drawn_site_panel", "png_button"]
 
 STATIC_DIR = PROJECT_ROOT / "static"
 
 
-def png_button(frames, entries, firms, opts, *, component, base, lang: str) -> None:
-    """A button that makes a PNG of the map's current view, then offers it."""
+def png_button(frames, entries, firms, opts, *, component, base, lang: str, filters: str = "") -> None:
+    """A button that makes a PNG of the map's current view — with its title, filters,
+    date, sources and attribution in a corner — then offers it."""
     if not st.button(t("prepare_png", lang), key="prepare_png"):
         return
     try:
         png = view_png(frames, entries, firms, opts, static_dir=STATIC_DIR, component=component,
-                       base=base)
+                       base=base, caption=print_caption(filters, lang=lang))
     except ShmapError as err:
         st.error(t("png_failed", lang, error=str(err)))
         return
