@@ -1,7 +1,5 @@
 """Streamlit app: widgets and layout only. Everything computed lives in layers/, firms/,
-geo/ and ui/ (views, search, shortlist_view, uploading — pure and tested).
-
-Run with ``make run`` (or ``streamlit run app.py``).
+geo/ and ui/ (pure and tested). Run with ``make run`` (or ``streamlit run app.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
+from firms.founding import founded_years, in_years, staff
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
@@ -34,18 +33,27 @@ from ui.app_data import (
     uploaded_firms,
     vector_base,
     workbook_sheets,
+    zone_kind_table,
 )
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
+from ui.card_panel import card_panel, filters_text
+from ui.drawn import drawn_polygon, site_corners, site_polygon
+from ui.firm_tables import firm_list_frame
 from ui.gis_panel import gis_panel
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
-from ui.page import standalone_html
+from ui.park_card import park_card
+from ui.rankings import kind_ids
 from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
-from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
+from ui.shortlist_view import data_basis
 from ui.site_panel import drawn_site_panel, png_button
+from ui.snapshot import offline_html
+from ui.streamlit_words import words_script
+from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
+from ui.time_panel import compare_over_time, year_filter, zone_over_time
 from ui.uploading import rejected_view
 from ui.views import (
     choropleth_values,
@@ -76,7 +84,6 @@ DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 
 
 # --- sidebar ------------------------------------------------------------------------
-
 st.set_page_config(page_title="shanghai-cluster-map", layout="wide")
 st.html(STATIC_DIR / "app.css")  # the map as tall as the window; a phone's smaller title
 for k in ("selected", "firm", "focus"):
@@ -96,6 +103,7 @@ url_view = st.session_state["url_view"]
 
 lang = st.sidebar.radio("语言 / Language", list(LANGS), horizontal=True, key="lang",
                         format_func=lambda v: "中文" if v == "zh" else "English")
+st.html(words_script(lang), unsafe_allow_javascript=True)  # Streamlit's own words in lang
 st.title(t("title", lang))
 st.caption(t("subtitle", lang))
 DEFAULT_LAYERS = url_view.layers if url_view.layers is not None else DEFAULT_LAYERS
@@ -120,7 +128,9 @@ polygon_layers = [i for i in chosen_layers if entries[i].kind == "polygon"]
 labels = sector_labels(lang)
 chosen_sectors = st.sidebar.multiselect(t("sector_filter", lang), list(sector_ids()),
                                         key="sectors", format_func=lambda s: labels[s],
+                                        placeholder=t("all_sectors", lang),
                                         on_change=follow_sidebar_sector, args=(st.session_state,))
+chosen_kinds = kinds_picker(st.sidebar, "zone_kinds", lang)
 if chosen_sectors:
     with st.sidebar.expander(t("targets", lang)):
         st.dataframe(targets_table(chosen_sectors, lang), hide_index=True)
@@ -151,6 +161,15 @@ elif source == "upload":
         except ShmapError as err:  # the file's words escaped: no link or image from it
             st.sidebar.error(t("import_failed", lang, error=plain_markdown(refusal_text(err, lang))))
 
+# founding years (成立日期): a range narrows the firm list, so every count follows
+years, listed = None, firms
+if listed is not None:
+    years = store().get(("years", firms_key), lambda f=listed: founded_years(f))  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
+year_range = year_filter(years, lang)
+if year_range is not None and listed is not None:
+    keep = in_years(years, *year_range)
+    firms, years = listed[keep], years[keep] if years is not None else None
+    firms_key = f"{firms_key}|{year_range[0]}-{year_range[1]}"
 measure: str | None = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
 measure = None if measure == "none" else measure
@@ -163,7 +182,6 @@ measure_sector = st.sidebar.selectbox(t("measure_sector", lang), list(sector_ids
                                       key="measure_sector", format_func=lambda s: labels[s])
 
 # --- computed views ------------------------------------------------------------------
-
 visible = visible_frames(frames_all, chosen_layers, chosen_sectors)
 frames = with_selected(visible, frames_all, st.session_state["selected"])
 added = st.session_state["selected"] if any(frames[k] is not v for k, v in visible.items()) else None
@@ -182,15 +200,17 @@ measure_tables = store().get(("measures", firms_key, tuple(counts), measure_sect
                              lambda: layer_measure_tables(frames_all, counts, measure_sector))
 table = store().get(("table", *view_key, measure_sector, lang),
                     lambda: zone_table(frames, entries, measure_tables, lang))
-values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
+values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer,
+                                   keep=kind_ids(zone_kind_table(), chosen_kinds))
 firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
 # the lambda runs only when has_firms (mypy keeps no narrowing of a global into a lambda)
 keys = store().get(("keys", firms_key), lambda: firm_keys(firms),  # type: ignore[arg-type]
                    size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
 picked = hidden_pick(firms, shown, st.session_state["firm"])  # a firm the sector filter hides
+filters = filters_text(chosen_sectors, chosen_kinds, lang=lang,  # for briefings and the PNG
+                       basis=data_basis(source, len(firms) if firms is not None else 0))
 
 # --- map and side panel ------------------------------------------------------------
-
 # the map spans the page width, the panel below it (first on a phone too)
 col_map, col_panel = st.container(), st.container()
 with col_map:
@@ -200,13 +220,12 @@ with col_map:
                       measure_values=values, measure_sector_label=labels[measure_sector],
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
-                      picked_firm=picked,
+                      picked_firm=picked, fit_token=st.session_state.get("city_fits", 0),
+                      site=site_polygon(url_view.site),
                       dynamic_firms=True,  # the address's view until another zone is picked
                       view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
     fmap = build_map(frames, entries, shown, opts, vector_base())
-    # render=False: st_folium renders the map itself once; a whole-page render first
-    # would only repeat that work.
-    # the firms in view, swapped in without redrawing the map
+    # render=False: st_folium renders the map once; the firms in view swapped in without a redraw
     in_view = firms_for_view(shown, st.session_state.get("map"), opts, grid=grid,
                              points=cached_points(shown_key, shown) if grid is not None else None)
     clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
@@ -216,13 +235,16 @@ with col_map:
     if map_click(st.session_state, clicked):  # a zone clicked: its panel opens
         st.rerun()
     # the view into the address; a PNG of it; a drawn polygon measured like a zone
+    drawn_datum = fmap.scm_datum  # type: ignore[attr-defined]  # set on the map by build_map
+    drawn = drawn_polygon(clicked, drawn_datum)  # a site drawn now, else the link's
+    site = drawn if drawn is not None else site_polygon(url_view.site)
     sync_params(st.query_params, MapView(
         layers=tuple(chosen_layers), sectors=tuple(chosen_sectors), zone=st.session_state["selected"],
         zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds")),
-        lang=lang))
-    png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang)
-    drawn_datum = fmap.scm_datum  # type: ignore[attr-defined]  # set on the map by build_map
-    drawn_site_panel(clicked, drawn_datum, firms=firms, frames=frames_all, entries=entries,
+        lang=lang, site=site_corners(site)))
+    png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang,
+               filters=filters)
+    drawn_site_panel(site, from_link=drawn is None, firms=firms, frames=frames_all, entries=entries,
                      points=cached_points(firms_key, firms) if firms is not None and len(firms)
                      else None, lang=lang)
     st.caption(t("datum_note", lang, datum=datum_label(drawn_datum, lang)))
@@ -242,7 +264,7 @@ with col_panel:
         st.selectbox(t("search_pick", lang, n=len(hits)), range(len(hits)), index=None,
                      key="search_pick", placeholder=t("search_choose", lang),
                      # a zone hit always names its layer (Hit.layer is None for firms only)
-                     format_func=lambda i: f"▣ {hits[i].label} · {entries[hits[i].layer].title(lang)}"  # type: ignore[index]
+                     format_func=lambda i: f"▣ {entries[hits[i].layer].title(lang)} ｜ {hits[i].label}"  # type: ignore[index]
                      if hits[i].kind == "zone" else f"• {hits[i].label}",
                      on_change=open_hit, args=(st.session_state, hits, firms))
     st.button(t("whole_city", lang), key="whole_city", on_click=whole_city, args=(st.session_state,))
@@ -263,9 +285,22 @@ with col_panel:
         p_over, p_plans, p_firms, p_sources = st.tabs(
             [t("tab_overview", lang), t("tab_plans", lang), t("tab_firms", lang), t("tab_sources", lang)])
         with p_over:
-            for label, text in zone_details(row, entries[layer_id], lang):
+            details = zone_details(row, entries[layer_id], lang)
+            for label, text in details:
                 st.markdown(f"**{label}**")
                 st.text(text)
+            zone_join = cached_join(firms_key, layer_id, firms) if has_firms and \
+                entries[layer_id].kind == "polygon" else None
+            card_panel(park_card(row, entries[layer_id], lang=lang,
+                                 kind=zone_kind_table()["group_kind"].get(row.name),
+                                 sector_counts=zone_join.counts.counts.loc[row.name]
+                                 if zone_join is not None else None),
+                       frames_all[layer_id].loc[[row.name]], districts=frames_all["districts"],
+                       firms=firms_in_zone(firms, zone_join.pairs, row.name)
+                       if zone_join is not None and firms is not None else None,
+                       filters=filters,
+                       colour=entries[layer_id].style.color, dashed=bool(row["approximate"]),
+                       synthetic=source == "demo", lang=lang, shown=[lb for lb, _ in details])
             if row.name in table.index:
                 st.dataframe(compare(table, [row.name], lang=lang), width="stretch")
         with p_plans:
@@ -286,9 +321,11 @@ with col_panel:
                     sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
                 st.dataframe(headers(view, lang), hide_index=True)
                 st.download_button(t("download_firms", lang),
-                                   lambda d=inside: table_csv(d.drop(columns="geometry")).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
+                                   lambda d=inside: table_csv(firm_list_frame(d, lang)).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                                    file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
                                    mime="text/csv", key="dl_inside")
+                zone_over_time(firms, pairs[layer_id], row.name, years=years, staff=staff(firms),
+                               name=str(row["name_zh" if lang == "zh" else "name_en"]), lang=lang)
             else:
                 st.caption(t("firms_none", lang))
         with p_sources:
@@ -302,15 +339,16 @@ tab_zones, tab_compare, tab_short, tab_report, tab_export = st.tabs(
     [t("zones_table", lang), t("compare", lang), t("shortlist", lang), t("import_report", lang),
      t("export", lang)])
 with tab_zones:
-    st.dataframe(headers(table, lang), width="stretch", key="zones_table", hide_index=True,
-                 column_config={column_label("name", lang): st.column_config.TextColumn(pinned=True)})
+    ranked_zones = zones_tab(table, zone_kind_table(), kinds=chosen_kinds, sector=measure_sector,
+                             lang=lang)
     if pairs:
         st.caption(t("coverage", lang))
         st.dataframe(layer_coverage(pairs, len(shown), entries, lang), hide_index=True,
                      key="coverage_table")
 with tab_compare:
-    picks = st.multiselect(t("compare_pick", lang), list(table.index), max_selections=5,
-                           key="compare", format_func=lambda i: str(table.loc[i, "name"]))
+    picks = st.multiselect(t("compare_pick", lang), list(ranked_zones.index), max_selections=5,
+                           key="compare", format_func=lambda i: str(table.loc[i, "name"]),
+                           placeholder=t("choose_options", lang))
     if picks:
         st.dataframe(compare(table, picks, lang=lang), width="stretch")
         st.caption(t("compare_measure", lang, sector=labels[measure_sector]))
@@ -320,25 +358,13 @@ with tab_compare:
                 st.markdown(f"**{column_label(col, lang)}**")
                 st.bar_chart(chosen[col].astype(float).rename(column_label(col, lang)),
                              horizontal=True, x_label=column_label(col, lang), y_label="")
+        compare_over_time(firms, {lid: j.pairs for lid, j in joined.items()}, picks, years=years,
+                          names=dict(table["name"]), lang=lang)
     else:
         st.caption(t("compare_hint", lang))
 with tab_short:
-    short_sector = st.selectbox(t("shortlist_sector", lang), list(sector_ids()), key="short_sector",
-                                format_func=lambda s: labels[s])
-    top = st.number_input(t("short_top", lang), min_value=1, max_value=200, value=10, step=1,
-                          key="short_top")
-    ranked = cached_shortlist(firms_key, firms, short_sector)  # LQ needs the whole list
-    n_firms = len(firms) if firms is not None else 0
-    basis = data_basis(source, n_firms)
-    st.caption(t(f"basis_{basis}", lang, n=f"{n_firms:,}"))
-    st.caption(t("short_formula", lang))
-    st.dataframe(shortlist_table(ranked, entries, top=top, lang=lang), width="stretch",
-                 key="shortlist_table")
-    st.download_button(t("download", lang, fmt="CSV"),
-                       table_csv(shortlist_csv_frame(ranked, top=top, basis=basis, sector=short_sector,
-                                                     lang=lang)).encode("utf-8-sig"),
-                       file_name=output_name(f"shortlist_{short_sector}", suffix="csv"),
-                       mime="text/csv", key="dl_short")
+    shortlist_tab(lambda sector, kinds: cached_shortlist(firms_key, firms, sector, kinds), entries,
+                  source=source, firms=firms if has_firms else None, lang=lang)
 with tab_report:
     if report is None:
         st.caption(t("no_report", lang))
@@ -368,5 +394,6 @@ with tab_export:
                            file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
     gis_panel(frames, datum=export_datum, lang=lang)
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
-        st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
+        st.download_button(t("download_map", lang), offline_html(
+            frames, entries, shown, opts, static_dir=STATIC_DIR, base=vector_base()).encode(),
                            file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")

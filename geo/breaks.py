@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from geo.errors import GeoError
 
 __all__ = [
-    "METHODS", "class_breaks", "class_of", "equal_breaks", "natural_breaks",
+    "METHODS", "class_breaks", "class_of", "equal_breaks", "merged_breaks", "natural_breaks",
     "quantile_breaks"
 ]
 
@@ -104,3 +104,29 @@ def class_of(value: Any, edges: list[float]) -> int | None:
         return None
     idx = int(np.searchsorted(edges, value, side="right")) - 1
     return min(max(idx, 0), len(edges) - 2)
+
+
+def merged_breaks(values: pd.Series, *, method: str = "quantile", integer: bool = False
+                  ) -> list[float]:
+    """Class edges of ``values`` with repeated edges and empty classes merged away;
+    ``integer`` (counts): every edge a whole number, inner ones rounded up, so a class
+    reads "13 – 16", never "13 – 16.6".
+
+    One distinct value gives one class ``[v, v]``; no values give no class."""
+    vals = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    if vals.empty:
+        return []
+    edges = sorted(set(class_breaks(vals, method=method)))
+    if integer:
+        edges = sorted({float(np.floor(edges[0])), *(float(np.ceil(e)) for e in edges[1:-1]),
+                        float(np.ceil(edges[-1]))})
+    if len(edges) < 2:
+        return [edges[0], edges[0]]
+    # an inner edge whose class below holds no value is dropped (the classes merge)
+    v = np.sort(vals.to_numpy())
+    kept = [edges[0]]
+    for hi in edges[1:-1]:
+        if np.count_nonzero((v >= kept[-1]) & (v < hi)) > 0:
+            kept.append(hi)
+    kept.append(edges[-1])
+    return kept

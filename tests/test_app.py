@@ -67,7 +67,10 @@ def test_toggling_a_layer_removes_its_zones(app):
     assert not app.exception
     assert not any(i.startswith("park_") for i in zone_ids(app))
     app.checkbox(key="layer_biomed_1_5_x").check().run()
-    assert "biomed_core_zhangjiang" in zone_ids(app)
+    assert "biomed_dongfang_meigu" in zone_ids(app)
+    # 张江's biomedicine core has the pole's outline: one row with both roles
+    roles = table_with(app, "图层", "角色", "产业").loc["pole_zhangjiang", "角色"]
+    assert "极" in roles and "核心区（1）" in roles
 
 
 def test_coverage_accounts_for_every_demo_firm(app):
@@ -82,7 +85,8 @@ def test_a_choropleth_with_natural_breaks(app):
     app.selectbox(key="classes").set_value("natural").run()
     assert not app.exception, [e.value for e in app.exception]
     assert not app.selectbox(key="classes").disabled
-    assert table_with(app, "图层", "区位熵 LQ")["区位熵 LQ"].notna().any()
+    # the ranking's headers name the sector the measures are for (the first, 集成电路)
+    assert table_with(app, "图层", "区位熵 LQ（集成电路）")["区位熵 LQ（集成电路）"].notna().any()
 
 
 def test_sector_filter_narrows_the_table(app):
@@ -331,3 +335,52 @@ def test_an_address_with_the_english_view_opens_in_english():
     at.sidebar.radio(key="lang").set_value("zh").run()  # switched back: the default leaves the address
     assert at.title[0].value == t("title", "zh")
     assert "lang" not in at.query_params
+
+
+def test_which_parks_for_ic_and_for_biomedicine_without_districts_or_duplicates(app):
+    for lid in ("ic_one_body_two_wings", "biomed_1_5_x", "tese_parks", "digital_key_areas"):
+        app.checkbox(key=f"layer_{lid}").check().run()
+    app.multiselect(key="zone_kinds").set_value(["park"]).run()
+    app.selectbox(key="measure_sector").set_value("ic").run()
+    assert not app.exception, [e.value for e in app.exception]
+    parks = table_with(app, "名称", "类型", "集成电路企业数")
+    assert set(parks["类型"]) == {"园区"} and not parks["名称"].duplicated().any()
+    assert parks["集成电路企业数"].is_monotonic_decreasing
+    assert not parks["名称"].str.contains("区（X）|候选").any()
+    app.selectbox(key="short_sector").set_value("biomed").run()
+    short = table_with(app, "理由", "类型")
+    assert "园区" in set(short["类型"]) and not set(short["类型"]) & {"整区（区级“X”）", "拟建基地或候选"}
+    app.multiselect(key="short_kinds").set_value(["park"]).run()
+    short = table_with(app, "理由", "类型", "生物医药企业数")
+    assert set(short["类型"]) == {"园区"} and not short.index.duplicated().any()
+    assert short["理由"].nunique() == len(short) == 10
+
+
+def test_firms_over_time_follow_the_year_range(app):
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "5,021" in shown
+    app.slider(key="years").set_value((2020, 2024)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    n = int(re.search(r"（([\d,]+) 家）", shown).group(1).replace(",", ""))
+    assert 0 < n < 5_000  # only firms founded 2020–2024: the counts follow
+    search_for(app, "东方美谷")
+    assert any("企业存量增长：近 3 年" in c.value for c in app.caption)
+    assert any("参保人数合计" in c.value for c in app.caption)
+    assert any(b.label == "下载按年份统计（CSV）" for b in app.download_button)
+    app.multiselect(key="compare").set_value(["pole_zhangjiang", "newtown_songjiang"]).run()
+    assert any(m.value == "**各区域累计企业数（按成立年份）**" for m in app.markdown)
+
+
+def test_a_site_in_the_link_is_measured_with_its_plan_items_firms_and_geojson():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["site"] = "121.57,31.17;121.63,31.17;121.63,31.22;121.57,31.22"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.value.startswith("**所画区域**") for m in at.markdown)
+    assert "此区域来自共享链接" in captions(at)
+    labels = {b.label for b in at.download_button}
+    assert {"下载所画区域（GeoJSON，WGS84）", "下载区内企业（CSV）"} <= labels
+    assert any(e.label.startswith("重叠区域的规划条目") for e in at.expander)
+    site = at.query_params["site"]
+    assert (site if isinstance(site, str) else site[0]).startswith("121.")

@@ -35,7 +35,7 @@ LIBRARIES = {
     "layers": BASE | {"pyogrio"},
     "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ijson"},
     "firms": BASE | {"dask", "dask_geopandas", "distributed", "fsspec"},
-    "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin"},
+    "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin", "matplotlib"},
     "cli": BASE | {"matplotlib", "pygeoapi", "werkzeug", "yaml", "waitress"},
     "app": {"streamlit", "streamlit_folium"},
 }

@@ -134,11 +134,12 @@ def test_shortlist_top_n_with_reasons_rounded_scores_and_its_data_basis(firms):
     ranked = shortlist(firms, "biomed")
     table = shortlist_table(ranked, ENTRIES, top=10, lang="zh")
     assert len(table) == 10 and table.index.name == "名称"
-    assert list(table.columns[:3]) == ["名次", "理由", "得分"]
+    assert list(table.columns[:3]) == ["名次", "得分", "理由"]
     assert table["理由"].str.contains("规划指定本产业|规划未指定本产业").all()
-    csv = shortlist_csv_frame(ranked, top=10, basis=data_basis("demo", len(firms)), sector="biomed",
-                              lang="en")
-    assert (csv["data_basis"] == "synthetic").all() and (csv["score"] == csv["score"].round(2)).all()
+    csv = shortlist_csv_frame(ranked, ENTRIES, top=10, basis=data_basis("demo", len(firms)),
+                              sector="biomed", lang="en")
+    assert (csv["Data basis"] == "synthetic demo firms (not real)").all()
+    assert (csv["Score"] == csv["Score"].round(2)).all()
     assert data_basis("upload", 5) == "upload" and data_basis("demo", 0) == "plan_only"
 
 

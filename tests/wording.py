@@ -16,11 +16,12 @@ Exceptions — texts that stay as they are in both languages, removed before the
   English with Chinese names), and the English summary of each zone's sources
   (``summary_en``), which names places and quotes documents in Chinese; the Chinese summary
   (``summary_zh``) is checked like any Chinese text, web addresses aside;
+  and the 四至 a park card quotes from the zones' notes (``summary_zh``, ``method``);
 - the language switch ("语言 / Language", 中文 / English) and the column name a file
   may use for its datum (坐标系);
 - file names (``shanghai-layers_wgs84.geojson``);
 - in Chinese: acronyms, units and product names (WGS84, EPSG, GCJ-02, BD-09, CGCS2000,
-  LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
+  LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, PDF, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
   geoBoundaries, ODbL, AMOLED,
   G60, 9+X); the GIS products and standards named in the GIS block (GIS, OGC, API, QGIS,
   ArcGIS, GDAL, QML, SLD) and the local service's address (http://127.0.0.1:5000).
@@ -34,6 +35,7 @@ from collections.abc import Iterable
 import layers
 from layers.documents import documents
 from layers.policy import policy_measures, sector_targets
+from ui.park_card import boundary_text
 
 __all__ = ["leftover", "text_problems"]
 
@@ -44,7 +46,7 @@ FILE_NAME = re.compile(r"[\w./-]+\.(?:csv|geojson|gpkg|html|json|xlsx|toml|txt|m
 LOOPBACK = re.compile(r"https?://127\.0\.0\.1(?::\d+)?")
 SECTION = re.compile(r"§[^\s:：,，;；)）]+")
 LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", "GeoJSON", "GeoPackage",
-                 "FlatGeobuf", "GeoParquet", "PNG",
+                 "FlatGeobuf", "GeoParquet", "PNG", "PDF",
                  "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English",
                  "geoBoundaries", "ODbL", "AMOLED", "GIS", "OGC", "API", "QGIS", "ArcGIS", "GDAL",
                  "QML", "SLD"}
@@ -59,6 +61,9 @@ def _proper_texts() -> list[str]:
         for col in ("name_zh", "name_en", "cite_quote", "method", "official_area_source",
                     "summary_en"):
             texts.update(gdf[col].dropna().astype(str))
+        # the 四至 a park card quotes from those notes
+        texts.update(boundary_text(e, m) for e, m in zip(gdf["summary_zh"].fillna(""),
+                                                         gdf["method"].fillna(""), strict=True))
     texts.update(policy_measures()["quote"])
     texts.update(sector_targets()["quote"])
     texts.update(documents()["number"])

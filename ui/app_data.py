@@ -13,10 +13,11 @@ import layers
 from firms.demo import demo_firms
 from firms.intake import import_firm_list
 from firms.intake.xlsx import sheet_names
-from firms.shortlist import CANDIDATE_LAYERS, shortlist
+from firms.shortlist import CANDIDATE_LAYERS, DEFAULT_KINDS, shortlist
 from firms.zones import firm_points, join_and_count
 from geo.errors import ShmapError
 from layers.io import display_base
+from layers.zone_kinds import place_aliases, zone_kinds
 from ui.cache import SizedCache, approx_bytes
 from ui.i18n import t
 from ui.search import zone_index
@@ -25,7 +26,7 @@ from ui.views import firms_of_sectors, plain_markdown
 
 __all__ = ["CACHE_MB", "all_layers", "cached_demo_firms", "cached_join", "cached_points",
            "cached_sector_firms", "cached_shortlist", "search_zones", "secret", "store",
-           "uploaded_firms", "vector_base", "workbook_sheets"]
+           "uploaded_firms", "vector_base", "workbook_sheets", "zone_kind_table"]
 
 CACHE_MB = 1_500  # all firm lists and what is made from them, across sessions
 
@@ -56,7 +57,8 @@ def cached_demo_firms():
 
 @st.cache_resource(show_spinner=False)
 def search_zones():
-    return zone_index(all_layers(), {e.id: e for e in layers.catalog()})
+    return zone_index(all_layers(), {e.id: e for e in layers.catalog()},
+                      place_aliases(all_layers(), zone_kind_table()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,10 +85,16 @@ def cached_sector_firms(shown_key: str, firms, sectors: tuple[str, ...]):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def cached_shortlist(firms_key: str, _firms, sector: str):
+def cached_shortlist(firms_key: str, _firms, sector: str, kinds: tuple[str, ...] = DEFAULT_KINDS):
     counts = {lid: cached_join(firms_key, lid, _firms).counts for lid in CANDIDATE_LAYERS} \
         if _firms is not None and len(_firms) else None
-    return shortlist(_firms, sector, counts=counts)
+    return shortlist(_firms, sector, counts=counts, kinds=kinds)
+
+
+@st.cache_resource(show_spinner=False)
+def zone_kind_table():
+    """Every polygon zone's kind and outline group (:func:`layers.zone_kinds.zone_kinds`)."""
+    return zone_kinds(all_layers())
 
 
 def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str, *,

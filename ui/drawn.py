@@ -11,6 +11,7 @@ over AMap tiles) and is moved to WGS84 first; everything else is WGS84.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 from shapely.geometry import shape
 
 from geo.datum import convert
@@ -27,8 +29,10 @@ from geo.metric import area_km2
 from geo.prepared import prepared_copy
 from layers.catalog import LayerEntry
 from ui.i18n import sector_labels, t
+from ui.views import policy_groups
 
-__all__ = ["PolygonMeasures", "drawn_polygon", "measures_for_polygon", "polygon_tables"]
+__all__ = ["PolygonMeasures", "drawn_polygon", "measures_for_polygon", "overlap_plan_items",
+           "polygon_tables", "site_corners", "site_firms", "site_geojson", "site_polygon"]
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,49 @@ def polygon_tables(pm: PolygonMeasures, entries: Mapping[str, LayerEntry], lang:
         t("drawn_overlap_share", lang): (ov["share"] * 100).round(1).to_numpy(),
     })
     return summary, sectors, overlaps
+
+
+def site_corners(polygon) -> tuple[tuple[float, float], ...]:
+    """A site's outer ring as (lon, lat) corners for the address (the closing corner
+    dropped; the first polygon of a multipolygon), or () for none."""
+    if polygon is None:
+        return ()
+    ring = (polygon.geoms[0] if polygon.geom_type == "MultiPolygon" else polygon).exterior.coords
+    return tuple((round(x, 5), round(y, 5)) for x, y in list(ring)[:-1])
+
+
+def site_polygon(corners) -> shapely.Geometry | None:
+    """The polygon of corners read from the address (WGS84), or None."""
+    if not corners or len(corners) < 3:
+        return None
+    poly = shapely.make_valid(shapely.Polygon(corners))
+    return poly if not poly.is_empty and poly.area > 0 else None
+
+
+def site_geojson(polygon, *, name: str) -> bytes:
+    """The site as a GeoJSON FeatureCollection (RFC 7946: WGS84 longitude, latitude),
+    its name and datum in the feature's properties."""
+    feature = {"type": "Feature", "properties": {"name": name, "datum": "WGS84 (EPSG:4326)"},
+               "geometry": shapely.geometry.mapping(polygon)}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False,
+                      indent=1).encode("utf-8")
+
+
+def site_firms(firms: gpd.GeoDataFrame | None, polygon, *, points: SortedPoints | None = None
+               ) -> gpd.GeoDataFrame | None:
+    """The firms inside the site (boundary included), in list order; None without firms."""
+    if firms is None or not len(firms):
+        return None
+    return firms.iloc[_inside(firms, polygon, points)]
+
+
+def overlap_plan_items(overlaps: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The plans' items of the zones a site overlaps: zone, kind of item, the item and its
+    source, in ``lang`` (zones with no item left out)."""
+    rows = []
+    for _, zone in overlaps.iterrows():
+        for kind, items in policy_groups(str(zone["zone"]), lang).items():
+            rows += [(zone["name_zh"] if lang == "zh" else zone["name_en"], kind, text, cite)
+                     for text, cite in items]
+    return pd.DataFrame(rows, columns=[t("name", lang), t("drawn_item_kind", lang),
+                                       t("drawn_item", lang), t("citation", lang)]).drop_duplicates()

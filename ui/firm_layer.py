@@ -24,7 +24,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from firms.intake.importer import with_points
-from geo.breaks import class_breaks, class_of
+from geo.breaks import class_of, merged_breaks
 from geo.datum import Datum, convert
 from geo.grid import firm_grid
 from geo.join import SortedPoints, firm_lonlat
@@ -32,13 +32,31 @@ from layers.sectors import taxonomy
 from ui.i18n import t
 from ui.mapbase import FrameGeoJson, cluster_assets, offline, round_coords, safe_text
 
-__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "MARKER_LIMIT", "ClusterLayer", "FirmView", "GridLayer", "component_box", "firm_layer",
+__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "GRID_PANE", "class_colour", "grid_breaks", "MARKER_LIMIT", "ClusterLayer", "FirmView", "GridLayer", "component_box", "firm_layer",
            "firm_mode", "firms_in_view", "sector_colours"]
 
 MARKER_LIMIT = 3_000
 CLUSTER_LIMIT = 60_000
 VIEW_PAD = 0.2  # the view's box grown by this share on each side: a small pan needs no new points
 CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+#: The map pane the grid is drawn in: below the zones' (Leaflet's overlayPane, 400),
+#: so zone outlines stay visible over the grid.
+GRID_PANE = "scmGrid"
+
+
+def class_colour(cls: int | None, n_classes: int) -> str | None:
+    """The colour of class ``cls`` of ``n_classes``, spread over the whole ramp."""
+    if cls is None or n_classes < 1:
+        return None
+    if n_classes == 1:
+        return CLASS_COLOURS[-1]
+    return CLASS_COLOURS[round(cls * (len(CLASS_COLOURS) - 1) / (n_classes - 1))]
+
+
+def grid_breaks(counts) -> list[float]:
+    """The grid's classes: whole-number edges of the cells' firm counts (quantiles)."""
+    return merged_breaks(pd.Series(counts, dtype=float), integer=True)
+
 
 
 def firm_mode(n: int) -> str:
@@ -176,6 +194,7 @@ class GridLayer(folium.map.Layer):
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON(null, {
+            pane: {{ this.pane|tojson }},
             style: function (f) { return {stroke: false, fillOpacity: 0.7, fillColor: f.properties.fill}; }
         });
         function {{ this.get_name() }}_add(data) { {{ this.get_name() }}.addData(data); }
@@ -190,9 +209,11 @@ class GridLayer(folium.map.Layer):
     def __init__(self, grid: gpd.GeoDataFrame, *, name: str, alias: str, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GridLayer"
+        self.pane = GRID_PANE
         counts = grid["count"].astype(int).to_numpy()
-        breaks = class_breaks(counts.astype(float))
-        fills = [CLASS_COLOURS[class_of(float(v), breaks) or 0] for v in counts]
+        breaks = grid_breaks(counts)
+        fills = [class_colour(class_of(float(v), breaks) or 0, max(len(breaks) - 1, 1)) or CLASS_COLOURS[0]
+                 for v in counts]
         self.data_json = json.dumps(_cells(grid, counts, fills), sort_keys=True, separators=(",", ":"))
         self.alias = alias
         x0, y0, x1, y1 = (float(v) for v in grid.total_bounds) if len(grid) else (None,) * 4

@@ -7,10 +7,11 @@ from functools import cache
 from firms.intake.classify import UNCLASSIFIED
 from layers.schema import split_list
 from layers.sectors import taxonomy
+from ui.labels_zones import SECTOR_COLUMNS, STREAMLIT_LABELS, ZONE_LABELS
 
 __all__ = ["COLUMNS", "GROUPS", "KINDS", "LABELS", "ROLES", "column_label", "group_label", "headers",
            "datum_label", "format_label", "kind_label", "role_label", "unit_label", "sector_label", "sector_labels", "sector_list_label",
-           "t"]
+           "sector_column_label", "t"]
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("上海战略性新兴产业空间布局地图", "Shanghai strategic-industry cluster map"),
@@ -157,8 +158,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "basis_upload": ("数据依据：上传的企业名单（{n} 家）。", "Data basis: the uploaded firm list ({n} firms)."),
     "basis_plan_only": ("数据依据：仅规划（未载入企业）——只按规划指定与交通可达性排序。",
                         "Data basis: the plans only (no firms loaded) — ranked by designation and access."),
-    "short_formula": ("得分 = 0.35×规划指定 + 0.25×LQ（上限 3） + 0.20×企业数百分位 + 0.10×近增长极 + 0.10×近地铁",
-                      "Score = 0.35×designation + 0.25×LQ (capped at 3) + 0.20×firm-count percentile + 0.10×near a pole + 0.10×near metro"),
+    "short_formula": ("得分 = 0.35×规划指定 + 0.25×LQ（上限 3） + 0.20×企业数百分位 + 0.10×近增长极 + 0.10×近地铁（范围内平均距离）",
+                      "Score = 0.35×designation + 0.25×LQ (capped at 3) + 0.20×firm-count percentile + 0.10×near a pole + 0.10×near metro (mean across the zone)"),
     "tab_overview": ("概况", "Overview"),
     "tab_plans": ("规划措施", "Plan measures"),
     "tab_firms": ("企业", "Firms"),
@@ -265,7 +266,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "reason": ("原因", "Reason"), "uscc": ("统一社会信用代码", "Credit code"),
     "placement": ("定位方式", "Placement"),
     "placement_precision_m": ("定位精度（米）", "Placement precision (m)"),
+    "kind": ("类型", "Kind"), "roles": ("角色", "Roles"), "name_en": ("英文名称", "English name"),
 }
+LABELS.update(ZONE_LABELS)
+LABELS.update(STREAMLIT_LABELS)
 
 #: Role words of the plans (the data's ``role``), in English.
 ROLES: dict[str, str] = {
@@ -341,6 +345,15 @@ def column_label(column: str, lang: str = "zh") -> str:
     """A table header in words (the column id itself only for a column not listed)."""
     zh, en = COLUMNS.get(column, (column, column))
     return zh if lang == "zh" else en
+
+
+def sector_column_label(column: str, sector: str, lang: str = "zh") -> str:
+    """A header naming the sector it is for ("集成电路企业数", "LQ (Integrated circuits)");
+    :func:`column_label` for a column that is not per sector."""
+    if column not in SECTOR_COLUMNS:
+        return column_label(column, lang)
+    zh, en = SECTOR_COLUMNS[column]
+    return (zh if lang == "zh" else en).format(sector=sector_label(sector, lang))
 
 
 def headers(df, lang: str = "zh"):

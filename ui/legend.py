@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
-import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.breaks import class_breaks
-from ui.firm_layer import CLASS_COLOURS, sector_colours
+from geo.breaks import merged_breaks
+from ui.firm_layer import class_colour, grid_breaks, sector_colours
 from ui.i18n import sector_labels, t
 from ui.mapbase import safe_text, swatch
 
 __all__ = ["STRONG_COLOUR", "Legend", "choropleth_lines", "class_colour", "firm_key_lines",
-           "merged_breaks", "swatch"]
+           "grid_key_lines", "merged_breaks", "swatch"]
 
 STRONG_COLOUR = "#d7191c"
 NARROW_PX = 600  # maps narrower than this open with the legend collapsed
@@ -70,43 +68,21 @@ class Legend(MacroElement):
             f'<div class="scm-legend-body">{"<br>".join(lines)}</div>')
 
 
-def merged_breaks(values: pd.Series, *, method: str = "quantile") -> list[float]:
-    """Class edges of ``values`` with repeated edges and empty classes merged away.
-
-    One distinct value gives one class ``[v, v]``; no values give no class."""
-    vals = pd.to_numeric(values, errors="coerce").dropna().astype(float)
-    if vals.empty:
-        return []
-    edges = sorted(set(class_breaks(vals, method=method)))
-    if len(edges) < 2:
-        return [edges[0], edges[0]]
-    # an inner edge whose class below holds no value is dropped (the classes merge)
-    v = np.sort(vals.to_numpy())
-    kept = [edges[0]]
-    for hi in edges[1:-1]:
-        if np.count_nonzero((v >= kept[-1]) & (v < hi)) > 0:
-            kept.append(hi)
-    kept.append(edges[-1])
-    return kept
-
-
-def class_colour(cls: int | None, n_classes: int) -> str | None:
-    """The colour of class ``cls`` of ``n_classes``, spread over the whole ramp."""
-    if cls is None or n_classes < 1:
-        return None
-    if n_classes == 1:
-        return CLASS_COLOURS[-1]
-    return CLASS_COLOURS[round(cls * (len(CLASS_COLOURS) - 1) / (n_classes - 1))]
-
-
 def _range(lo: float, hi: float) -> str:
     return f"{lo:,.3g}" if f"{lo:,.3g}" == f"{hi:,.3g}" else f"{lo:,.3g} – {hi:,.3g}"
 
 
+def _count_range(lo: float, hi: float, last: bool) -> str:
+    """A class of whole numbers: lo ≤ v < hi holds lo … hi − 1 (the last class: … hi)."""
+    top = int(hi) if last else int(hi) - 1
+    return f"{int(lo):,}" if top <= int(lo) else f"{int(lo):,} – {top:,}"
+
+
 def choropleth_lines(measure: str, classes: str, breaks: list[float], *, lang: str,
-                     sector_label: str | None = None) -> list[str]:
+                     sector_label: str | None = None, integer: bool = False) -> list[str]:
     """Legend lines of a choropleth: the measure and the sector it is for, the method,
-    one line per (merged) class, and the strong-cluster outline."""
+    one line per (merged) class (whole numbers for counts: ``integer``), and the
+    strong-cluster outline."""
     if len(breaks) < 2:
         return []
     title = safe_text(t("m_" + measure, lang))
@@ -114,8 +90,9 @@ def choropleth_lines(measure: str, classes: str, breaks: list[float], *, lang: s
         title += " · " + safe_text(t("legend_for_sector", lang, sector=sector_label))
     n = len(breaks) - 1
     lines = [f"<b>{title}</b>", safe_text(t("cls_" + classes, lang))]
-    lines += [swatch(class_colour(i, n) or "", "#999999", opacity=0.9) + _range(breaks[i], breaks[i + 1])
-              for i in range(n)]
+    lines += [swatch(class_colour(i, n) or "", "#999999", opacity=0.9)
+              + (_count_range(breaks[i], breaks[i + 1], i == n - 1) if integer
+                 else _range(breaks[i], breaks[i + 1])) for i in range(n)]
     lines.append(swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
     return lines
 
@@ -127,3 +104,15 @@ def firm_key_lines(sectors: Iterable[str], *, lang: str) -> list[str]:
     order = [s for s in colours if s in present] + sorted(present - set(colours))
     return [f'<span class="scm-dot" style="background:{colours.get(s, "#999999")}"></span>'
             + safe_text(labels.get(s, s)) for s in order]
+
+
+def grid_key_lines(counts, *, lang: str) -> list[str]:
+    """The grid's key: its title and one line per class of firms per cell, in the
+    colours the grid is drawn in (:func:`ui.firm_layer.grid_breaks`)."""
+    breaks = grid_breaks(counts)
+    if len(breaks) < 2:
+        return []
+    n = len(breaks) - 1
+    return [safe_text(t("grid_key", lang))] + [
+        swatch(class_colour(i, n) or "", "#999999", opacity=0.7) + _count_range(breaks[i], breaks[i + 1], i == n - 1)
+        for i in range(n)]

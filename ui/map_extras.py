@@ -19,10 +19,12 @@ from folium.plugins import Draw
 from jinja2 import Template
 
 from geo.metric import area_km2
+from ui.firm_layer import GRID_PANE
 from ui.i18n import t
 from ui.mapbase import draw_assets, offline, safe_text
 
-__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "Attribution", "DrawTexts", "FollowSize", "MetricScale", "ZoneLabels", "draw_control",
+__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "Attribution", "DrawTexts", "FitBesideLegend", "FollowSize",
+           "GridPane", "MetricScale", "WheelAfterClick", "ZoneLabels", "draw_control",
            "label_points"]
 
 LABEL_ZOOM = 11
@@ -206,3 +208,79 @@ def draw_control(asset_base: str) -> Draw:
                 edit_options={"edit": False})
     offline(draw, *draw_assets(asset_base))
     return draw
+
+
+class WheelAfterClick(MacroElement):
+    """The mouse wheel zooms the map only after the map is clicked (or focused), and no
+    longer once the pointer leaves it: scrolling the page over the map scrolls the page."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            map.scrollWheelZoom.disable();
+            map.on("click focus", function () { map.scrollWheelZoom.enable(); });
+            map.getContainer().addEventListener("mouseleave", function () {
+                map.scrollWheelZoom.disable();
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "WheelAfterClick"
+
+
+class FitBesideLegend(MacroElement):
+    """Fit ``bounds`` ([[south, west], [north, east]]) again, leaving room for the open
+    legend at the bottom right and the tools at the top left, so the legend does not
+    cover the zones at the map's east edge (临港). Added after the legend; waits until
+    the map has its size and the first fit's zoom animation has ended (whose end would
+    otherwise undo this fit)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, tries = 0;
+            function fit() {  // once the map has its size (the frame may be laid out later)
+                var legend = map.getContainer().querySelector(".scm-legend");
+                var busy = !map.getSize().x || !legend || !legend.offsetWidth || map._animatingZoom;
+                if (busy && tries++ < 60) {  // laid out, and the first fit's zoom animation over
+                    return setTimeout(fit, 50);
+                }
+                if (!legend || legend.classList.contains("scm-collapsed")) return;
+                map.fitBounds({{ this.bounds|tojson }},
+                              {paddingBottomRight: [legend.offsetWidth + 24, 0], paddingTopLeft: [48, 0],
+                               animate: false});
+            }
+            setTimeout(fit, 0);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]):
+        super().__init__()
+        self._name = "FitBesideLegend"
+        self.bounds = bounds
+
+
+class GridPane(MacroElement):
+    """The pane the firm grid is drawn in, just below the zones' (z-index 390 < 400), so
+    zone outlines show over the grid; made with the map, before any grid is added."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            if (!map.getPane({{ this.pane|tojson }})) {
+                map.createPane({{ this.pane|tojson }}).style.zIndex = 390;
+            }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "GridPane"
+        self.pane = GRID_PANE

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 
-__all__ = ["LANGS", "VIEW_KEYS", "MapView", "center_of", "params_to_view", "sync_params", "view_to_params"]
+__all__ = ["LANGS", "SITE_VERTICES", "VIEW_KEYS", "MapView", "center_of", "params_to_view", "sync_params", "view_to_params"]
 
-VIEW_KEYS = ("layers", "sector", "zone", "zoom", "center", "lang")
+VIEW_KEYS = ("layers", "sector", "zone", "zoom", "center", "lang", "site")
+SITE_VERTICES = 200  # a drawn site in the address: at most this many corners
 LANGS = ("zh", "en")  # the first is the default, left out of the address
 ZOOMS = (7.0, 18.0)  # the map's zoom range
 AREA = (120.0, 30.0, 123.0, 32.5)  # west, south, east, north: around Shanghai
@@ -31,6 +32,7 @@ class MapView:
     zoom: float | None = None  # in half steps
     center: tuple[float, float] | None = None  # (lat, lon)
     lang: str | None = None  # one of LANGS
+    site: tuple[tuple[float, float], ...] = ()  # a drawn site's outer ring, (lon, lat) WGS84
 
     def map_view(self) -> tuple[float, float, float] | None:
         """(lat, lon, zoom) for :class:`ui.webmap.MapOptions`, when both are known."""
@@ -53,6 +55,8 @@ def view_to_params(view: MapView) -> dict[str, str]:
         params["center"] = f"{view.center[0]:.5f},{view.center[1]:.5f}"
     if view.lang in LANGS[1:]:
         params["lang"] = view.lang
+    if view.site:
+        params["site"] = ";".join(f"{x:.5f},{y:.5f}" for x, y in view.site)
     return params
 
 
@@ -92,7 +96,18 @@ def params_to_view(params: Mapping[str, str], *, layer_ids: Collection[str],
         center = zoom = None
     lang = params.get("lang") if params.get("lang") in LANGS else None
     return MapView(layers=layers, sectors=_ids(params.get("sector"), sector_ids), zone=zone,
-                   zoom=zoom, center=center, lang=lang)
+                   zoom=zoom, center=center, lang=lang, site=_site(params.get("site")))
+
+
+def _site(text: str | None) -> tuple[tuple[float, float], ...]:
+    """A site's corners "lon,lat;lon,lat;…" (3 to SITE_VERTICES, all near Shanghai), or ()."""
+    corners = []
+    for pair in (text or "").split(";")[:SITE_VERTICES + 1]:
+        lat_lon = _center(",".join(reversed(pair.split(",")))) if pair.count(",") == 1 else None
+        if lat_lon is None:
+            return ()
+        corners.append((lat_lon[1], lat_lon[0]))
+    return tuple(corners) if 3 <= len(corners) <= SITE_VERTICES else ()
 
 
 def center_of(bounds: Mapping | None) -> tuple[float, float] | None:

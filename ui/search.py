@@ -57,15 +57,18 @@ def pinyin_keys(name_zh: str) -> str:
 
 
 def zone_index(all_frames: Mapping[str, gpd.GeoDataFrame],
-               entries: Mapping[str, LayerEntry]) -> pd.DataFrame:
+               entries: Mapping[str, LayerEntry], aliases: pd.Series | None = None) -> pd.DataFrame:
     """Every feature of every layer (visible or not): ``ref``, ``layer``, ``label``
-    (Chinese / English name) and the folded search ``key``, in catalog order."""
+    (Chinese / English name) and the folded search ``key``, in catalog order.
+    ``aliases`` (per feature id, e.g. :func:`layers.zone_kinds.place_aliases`: the
+    places a zone lies in) are searched too, so 张江 finds 集成电路设计产业园."""
     parts = []
     for lid, gdf in all_frames.items():
         if lid not in entries:
             continue
         label = gdf["name_zh"].astype(str) + " / " + gdf["name_en"].astype(str)
-        keys = (label + " " + gdf["name_zh"].astype(str).map(pinyin_keys)).map(_key)
+        also = aliases.reindex(gdf.index).fillna("") if aliases is not None else ""
+        keys = (label + " " + gdf["name_zh"].astype(str).map(pinyin_keys) + " " + also).map(_key)
         parts.append(pd.DataFrame({"ref": gdf.index.astype(str), "layer": lid,
                                    "label": label.to_numpy(), "key": keys.to_numpy()}))
     if not parts:

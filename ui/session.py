@@ -5,6 +5,7 @@ before the next rerun, so the map is built with what they set."""
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
+from dataclasses import replace
 
 from ui.search import search
 from ui.views import pick_state
@@ -63,8 +64,14 @@ def open_hit(state: MutableMapping, hits, firms) -> None:
 
 
 def whole_city(state: MutableMapping) -> None:
-    """Back to the whole city: no zone or firm selected, no focus, no query, and no
-    click remembered (the same zone clicked again opens again)."""
+    """Back to the whole city: no zone or firm selected, no focus, no query, no click
+    remembered (the same zone clicked again opens again), and the map fitted anew."""
     for k in ("selected", "firm", "focus", "last_click"):
         state[k] = None
     state["search"] = ""
+    # the map is made anew and fitted to the city, even after a manual zoom that left
+    # nothing else changed; the address's view is no longer the one to open at
+    state["city_fits"] = int(state.get("city_fits") or 0) + 1
+    view = state.get("url_view")
+    if view is not None and view.zoom is not None:
+        state["url_view"] = replace(view, zoom=None, center=None)

@@ -67,13 +67,16 @@ def layer_measure_tables(all_frames: Mapping[str, gpd.GeoDataFrame],
 
 def choropleth_values(measures: Mapping[str, pd.DataFrame],
                       frames: Mapping[str, gpd.GeoDataFrame], *, measure: str | None,
-                      layer: str | None) -> tuple[pd.Series | None, pd.Series | None]:
+                      layer: str | None, keep=None) -> tuple[pd.Series | None, pd.Series | None]:
     """(values, strong-cluster flags) of ``measure`` for the visible zones of ``layer``,
     from the layers' measure tables (:func:`layer_measure_tables`); (None, None) when
-    there is nothing to colour (no measure, the layer hidden or not counted)."""
+    there is nothing to colour (no measure, the layer hidden or not counted). Zones
+    not in ``keep`` (feature ids, e.g. of the zone kinds chosen) have no value."""
     if not measure or layer is None or layer not in frames or layer not in measures:
         return None, None
     rows = measures[layer].reindex(frames[layer].index)
+    if keep is not None:
+        rows = rows[rows.index.isin(keep)].reindex(rows.index)
     if measure not in rows:
         return None, None
     strong = rows["strong_cluster"].fillna(False).astype(bool) if "strong_cluster" in rows else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -47,13 +48,17 @@ from ui.legend import (
     choropleth_lines,
     class_colour,
     firm_key_lines,
+    grid_key_lines,
     merged_breaks,
 )
 from ui.map_extras import (
     Attribution,
     DrawTexts,
+    FitBesideLegend,
     FollowSize,
+    GridPane,
     MetricScale,
+    WheelAfterClick,
     ZoneLabels,
     draw_control,
     label_points,
@@ -69,12 +74,15 @@ from ui.mapbase import (
 )
 from ui.mapbase import cluster_assets as _cluster_assets
 
-__all__ = ["ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "MARKER_LIMIT", "MEASURES",
+__all__ = ["ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "COUNT_MEASURES",
+           "MARKER_LIMIT", "MEASURES",
            "STRONG_COLOUR", "FrameGeoJson", "Legend", "MapOptions", "build_map", "firm_mode",
            "firm_view_group", "firms_for_view", "safe_text"]
 
 CENTER = (31.18, 121.48)
-MEASURES = ("firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
+MEASURES = ("sector_firms", "firms", "firms_per_km2", "sector_share", "lq", "plan_fit")
+#: Measures that count firms: classed and shown in whole numbers.
+COUNT_MEASURES = ("sector_firms", "firms")
 
 
 @dataclass
@@ -95,6 +103,8 @@ class MapOptions:
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     picked_firm: gpd.GeoDataFrame | None = None  # that firm, when the sector filter hides it
     view: tuple[float, float, float] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
+    fit_token: int = 0  # changed by "whole city": a new map, fitted again after a manual zoom
+    site: Any = None  # a drawn site from the shared link (shapely polygon, WGS84), outlined
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)
     firm_mode: str | None = None         # firm_mode(len(firms)) decided by the caller, if it did
@@ -127,7 +137,8 @@ def _zone_props(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         n = len(breaks) - 1
         props["cls"] = values.map(lambda v: class_of(v, breaks))
         props["fill"] = props["cls"].map(lambda c: class_colour(None if pd.isna(c) else int(c), n))
-        props["value"] = values.map(lambda v: "" if pd.isna(v) else f"{v:,.3g}")
+        fmt = "{:,.0f}" if opts.measure in COUNT_MEASURES else "{:,.3g}"
+        props["value"] = values.map(lambda v: "" if pd.isna(v) else fmt.format(v))
         if opts.strong is not None:
             props["strong"] = opts.strong.reindex(gdf.index).fillna(False).astype(bool)
     if opts.selected is not None:
@@ -216,7 +227,8 @@ def _choropleth_legend(opts: MapOptions, breaks: list[float] | None, has_firms: 
         reason = "choropleth_no_firms" if not has_firms else "choropleth_no_values"
         return [safe_text(t(reason, opts.lang, measure=t("m_" + opts.measure, opts.lang)))]
     return choropleth_lines(opts.measure, opts.classes, breaks, lang=opts.lang,
-                            sector_label=opts.measure_sector_label)
+                            sector_label=opts.measure_sector_label,
+                            integer=opts.measure in COUNT_MEASURES)
 
 
 def _add_zones(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame],
@@ -252,6 +264,9 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
         offline(m, m.default_js + _cluster_assets(opts.asset_base)[0],
                 m.default_css + _cluster_assets(opts.asset_base)[1])
         lines.append(safe_text(t("firms_by_view", lang)))
+        lines.append(safe_text(t("cluster_key", lang)))
+        if opts.firm_grid is not None and len(opts.firm_grid):
+            lines += grid_key_lines(opts.firm_grid["count"], lang=lang)
     else:
         mode = opts.firm_mode or firm_mode(len(firms))
         grid = None
@@ -263,6 +278,10 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
         firm_layer(drawn, mode=mode, lang=lang, asset_base=opts.asset_base, grid=grid, show=not under,
                    sector_label=lambda s: labels.get(s, s)).add_to(m)
         lines.append(safe_text(t(f"mode_{mode}", lang)))
+        if mode == "clusters":
+            lines.append(safe_text(t("cluster_key", lang)))
+        if grid is not None and len(grid):
+            lines += grid_key_lines(grid["count"], lang=lang)
     if under:
         lines.append(safe_text(t("firms_under_choropleth", lang)))
     return lines + firm_key_lines(firms["sector"].unique(), lang=lang)
@@ -329,6 +348,7 @@ def _fit(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame], opts: MapOptions
         x0, y0 = boxes[0].min(), boxes[1].min()
         x1, y1 = boxes[2].max(), boxes[3].max()
         m.fit_bounds([[float(y0), float(x0)], [float(y1), float(x1)]])
+        m.scm_fit = [[float(y0), float(x0)], [float(y1), float(x1)]]  # type: ignore[attr-defined]
 
 
 def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
@@ -344,7 +364,8 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     if base is not None and (opts.show_vector_base or not bm.tiles):
         vb = {k: in_datum(v, bm.datum) if bm.datum != "wgs84" else v for k, v in base.items()}
         _vector_base(vb, opts.lang).add_to(m)
-    breaks = merged_breaks(opts.measure_values, method=opts.classes) \
+    breaks = merged_breaks(opts.measure_values, method=opts.classes,
+                           integer=opts.measure in COUNT_MEASURES) \
         if _choropleth_on(opts) and opts.measure_values is not None else None
     drawn = _add_zones(m, frames, entries, opts, bm.datum, breaks)
     legend = _zone_legend(frames, entries, opts)
@@ -361,6 +382,17 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
         DrawTexts(opts.lang).add_to(m)
         draw_control(opts.asset_base).add_to(m)
     Legend(t("legend", opts.lang), legend, toggle_label=t("legend_toggle", opts.lang)).add_to(m)
+    if getattr(m, "scm_fit", None):
+        FitBesideLegend(m.scm_fit).add_to(m)  # type: ignore[attr-defined]
+    WheelAfterClick().add_to(m)
+    GridPane().add_to(m)
+    if opts.fit_token:
+        m.options["scmFit"] = opts.fit_token
+    if opts.site is not None:  # the link's site, in the basemap's datum, dashed black
+        site = gpd.GeoDataFrame(geometry=[opts.site], crs="EPSG:4326")
+        folium.GeoJson(in_datum(site, bm.datum) if bm.datum != "wgs84" else site,
+                       style_function=lambda _f: {"color": "#000000", "weight": 3, "dashArray": "6 4",
+                                                  "fillOpacity": 0.05}).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     FollowSize().add_to(m)  # the app sets the map's height from the window's
     MetricScale().add_to(m)
