@@ -8,10 +8,9 @@ upload — goes through :func:`safe_text` (HTML-escaped, and with backticks, ``$
 and backslashes neutralised), and only through JSON data read by Leaflet, never
 through folium's string tooltips or popups.
 
-The parts live in their own modules: firms (:mod:`ui.firm_layer`), the legend
-(:mod:`ui.legend`), labels and the drawing tool (:mod:`ui.map_extras`), shared
-helpers (:mod:`ui.mapbase`). On load the map fits the drawn layers, unless a zone
-is selected, a firm focused, or a view (centre and zoom) is given.
+The parts live in their own modules: firms (:mod:`ui.firm_layer`), the legend (:mod:`ui.legend`),
+labels and the drawing tool (:mod:`ui.map_extras`), shared helpers (:mod:`ui.mapbase`). On load
+the map fits the drawn layers, unless a zone is selected, a firm focused, or a view is given.
 """
 
 from __future__ import annotations
