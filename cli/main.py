@@ -127,7 +127,11 @@ def _cmd_firms_import(args) -> int:
     if r.get("renamed_columns"):
         print("columns renamed (their names are output columns): "
               + ", ".join(f"{k} → {v}" for k, v in r["renamed_columns"].items()))
+    if r.get("header_row", 1) > 1:
+        print(f"header on row {r['header_row']}; above it: " + " | ".join(r["above_header"]))
     print("headers: " + ", ".join(f"{k} → {v}" for k, v in r["header_mapping"].items()))
+    print("placed by: " + ", ".join(f"{k} {v}" for k, v in r["placement_levels"].items())
+          + f"; deregistered/revoked/moved out (flagged, not counted): {r['inactive']}")
     print(f"datum assumed where none given: {r['default_datum']}; swapped lon/lat fixed: "
           f"{r['swapped_fixed']}; placed by address: {r['placed_by_address']}; invalid credit "
           f"codes flagged: {r['invalid_uscc_flagged']}; unclassified: {r['unclassified']}")

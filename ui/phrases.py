@@ -50,6 +50,20 @@ PATTERNS: tuple[tuple[str, str, str], ...] = (
     (r"coordinates \((.+) → WGS84\)", "坐标（{0} → WGS84）", "coordinates ({0} → WGS84)"),
     (r"街道/镇 (.+) \(representative point\)", "街道/镇 {0}（代表点）", "subdistrict/town {0} (representative point)"),
     (r"区 (.+) \(representative point\)", "区 {0}（代表点）", "district {0} (representative point)"),
+    (r"街道/镇 (.+) without an outline \(区 (.+), representative point\)",
+     "街道/镇 {0}（无边界数据，按 {1} 代表点）",
+     "subdistrict/town {0} without an outline (district {1}, representative point)"),
+    (r"zone (.+) \(its outline\)", "园区/片区 {0}（以其范围为误差）", "zone {0} (its outline)"),
+    (r"not in Shanghai: (.+)", "不在上海：{0}", "not in Shanghai: {0}"),
+    (r"geometry used; the properties (.+)/(.+) differ from it \(([0-9,]+) m\)",
+     "采用几何坐标；属性 {0}/{1} 与之相差 {2} 米", "geometry used; the properties {0}/{1} differ "
+     "from it by {2} m"),
+    (r"geometry used; the properties (.+)/(.+) differ from it \(not degrees\)",
+     "采用几何坐标；属性 {0}/{1} 不是经纬度", "geometry used; the properties {0}/{1} are not degrees"),
+    (r"注册资本 not read as an amount; left empty", "注册资本无法读作金额，已留空",
+     "registered capital not read as an amount; left empty"),
+    (r"成立日期 not read as a date; left empty", "成立日期无法读作日期，已留空",
+     "founding date not read as a date; left empty"),
 )
 
 def compile_table(table: tuple[tuple[str, str, str], ...], *, flags: int = 0) -> tuple:

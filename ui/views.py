@@ -281,7 +281,8 @@ def policy_groups(feature_id: str, lang: str) -> dict[str, list[tuple[str, str]]
 
 
 #: The counts of an import report a person reads, in order.
-REPORT_COUNTS = ("rows_in", "accepted", "rejected", "swapped_fixed", "placed_by_address",
+REPORT_COUNTS = ("header_row", "rows_in", "accepted", "rejected", "inactive", "swapped_fixed",
+                 "placed_by_address",
                  "invalid_uscc_flagged", "unclassified")
 
 
@@ -291,6 +292,8 @@ def import_summary(report: Mapping, lang: str) -> pd.DataFrame:
     its name is an output column's (file header → new name) and the rejections per
     field. The file's headers stay as they are (``st.dataframe`` shows text literally)."""
     rows = [(t(f"r_{k}", lang), f"{report[k]:,}") for k in REPORT_COUNTS if k in report]
+    rows += [(t(f"level_{k}", lang), f"{n:,}") for k, n in report.get("placement_levels", {}).items()]
+    rows += [(t("above_header", lang), text) for text in report.get("above_header", [])]
     rows += [(t("read_warning", lang), refusal_text(w, lang)) for w in report.get("warnings", [])]
     rows += [(t("header_mapping", lang) + f": {orig}", t(f"f_{canon}", lang))
              for orig, canon in report.get("header_mapping", {}).items()]

@@ -46,6 +46,8 @@ import shapely
 from firms.intake.classify import classify as classify_by_code
 from firms.intake.columns import stripped, text_series
 from firms.intake.errors import TableRejectedError
+from firms.intake.headers import HEADER_ALIASES, map_headers
+from firms.intake.register import Registration, read_registration
 from firms.intake.steps import (
     SHANGHAI_BOX,
     Classes,
@@ -58,6 +60,7 @@ from firms.intake.steps import (
     check_inside,
     check_names,
     classify_rows,
+    compare_geometry,
     mark_duplicates,
     place_by_address,
     read_coordinates,
@@ -66,52 +69,9 @@ from firms.intake.steps import (
 )
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
-from layers.text import fold
 
 __all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers",
            "with_points"]
-
-#: Canonical field → header spellings accepted (compared after NFKC, lower-case,
-#: and removing spaces, underscores, hyphens and brackets).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("企业名称", "名称", "公司名称", "单位名称", "机构名称", "name", "firmname",
-             "companyname", "company", "firm", "enterprise"),
-    "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "uscc", "creditcode",
-             "unifiedsocialcreditcode"),
-    "lon": ("经度", "lon", "lng", "long", "longitude", "x"),
-    "lat": ("纬度", "lat", "latitude", "y"),
-    "address": ("地址", "注册地址", "企业地址", "经营地址", "address", "addr"),
-    "industry": ("行业", "所属行业", "行业类别", "行业名称", "主营业务", "industry", "sector",
-                 "business"),
-    "industry_code": ("国民经济行业代码", "行业代码", "gbt4754", "gb/t4754", "gbt4754code",
-                      "industrycode", "naics", "isic"),
-    "employees": ("从业人员", "从业人数", "员工人数", "职工人数", "employees", "staff",
-                  "headcount"),
-    "datum": ("坐标系", "坐标系统", "datum", "crs", "coordsys"),
-    "precision_m": ("定位精度", "定位精度米", "精度", "precisionm", "placementprecisionm"),
-    "name_en": ("英文名称", "英文名", "nameen", "englishname"),
-}
-
-
-def _header_key(text: str) -> str:
-    return fold(text, case="lower", drop=r"\s_\-()（）\[\]")
-
-
-_ALIAS_LOOKUP = {_header_key(a): canon for canon, names in HEADER_ALIASES.items() for a in names}
-
-
-def map_headers(columns) -> dict[str, str]:
-    """Original header → canonical field, for the headers that have one.
-
-    When two headers map to the same field, the first (leftmost) is used.
-    """
-    mapping: dict[str, str] = {}
-    for col in columns:
-        canon = _ALIAS_LOOKUP.get(_header_key(col))
-        if canon and canon not in mapping.values():
-            mapping[str(col)] = canon
-    return mapping
-
 
 @dataclass
 class ImportResult:
@@ -136,7 +96,10 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
 #: ``reason`` before the user's columns.
 ACCEPTED_COLUMNS = ("row", "name", "name_en", "uscc", "uscc_valid", "uscc_problem", "address",
                     "industry", "industry_code", "sector", "sector_source", "employees",
-                    "datum_in", "placement", "placement_precision_m", "issues", "lon", "lat",
+                    "registered_capital", "capital_currency", "founded", "status",
+                    "status_active",
+                    "datum_in", "placement", "placement_level", "placed_unit",
+                    "placement_precision_m", "issues", "lon", "lat",
                     "geometry")
 REJECTED_COLUMNS = ("row", "field", "reason")
 
@@ -193,6 +156,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     work = RowWork(table, mapping)
     say("check", {"rows": work.n})
     check_names(work, geometry_errors)
+    compare_geometry(work)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
     if coords.need_address.any():
         say("place", {"rows": int(coords.need_address.sum())})
@@ -200,9 +164,11 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     check_inside(work, coords, places)
     credit = check_credit_codes(work)
     employees = read_employees(work)
+    registration = read_registration(work)
     mark_duplicates(work, credit)
     classes = classify_rows(work, classify)
-    accepted = _accepted_frame(work, coords, credit, classes, employees, points=points)
+    accepted = _accepted_frame(work, coords, credit, classes, employees, registration,
+                               points=points)
     rejected = _rejected_frame(work)
     report = _report(work, coords, accepted, rejected, default_datum=default_datum,
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
@@ -212,7 +178,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
 
 
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
-                    employees: np.ndarray, *, points: bool = True) -> gpd.GeoDataFrame:
+                    employees: np.ndarray, registration: Registration, *,
+                    points: bool = True) -> gpd.GeoDataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
     were (:func:`own_columns` freed their names); EPSG:4326 points, built from the
     coordinate arrays. Text stays in Arrow memory; sector, how, datum, placement and
@@ -229,8 +196,14 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         "industry": classes.industry, "industry_code": classes.industry_code,
         "sector": classes.sector.series(index), "sector_source": classes.source.series(index),
         "employees": employees,
+        "registered_capital": registration.capital,
+        "capital_currency": pd.Categorical(registration.currency),
+        "founded": registration.founded, "status": pd.Categorical(registration.status),
+        "status_active": registration.active,
         "datum_in": coords.datums.series(index),
         "placement": coords.placement.series(index),
+        "placement_level": coords.level.series(index),
+        "placed_unit": coords.unit.series(index),
         "placement_precision_m": coords.precision,
         "issues": work.issue_texts(),
         "lon": coords.x,
@@ -240,7 +213,8 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         frame[c] = work.table[c]
     if not keep.all():
         frame = frame[keep]
-    for c in ("sector", "sector_source", "datum_in", "placement", "issues"):
+    for c in ("sector", "sector_source", "datum_in", "placement", "placement_level",
+              "placed_unit", "issues"):
         frame[c] = _used_categories(frame[c])  # value_counts lists only those used
     if not points:
         return frame.reset_index(drop=True)
@@ -294,6 +268,9 @@ def _report(work: RowWork, coords: Coordinates, accepted: gpd.GeoDataFrame,
         "placed_by_address": int((coords.need_address & keep).sum()),
         "invalid_uscc_flagged": invalid_codes,
         "unclassified": int((accepted["sector"] == "unclassified").sum()),
+        "inactive": int((~accepted["status_active"].astype(bool)).sum()),
+        "placement_levels": {str(k): int(v) for k, v in
+                             accepted["placement_level"].value_counts().items() if v},
     }
     if report["rows_in"] != report["accepted"] + report["rejected"]:
         raise AssertionError(f"row tally broken: {report}")  # a bug, never a user's doing

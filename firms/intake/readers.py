@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from firms.intake.errors import UnreadableFileError
+from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, promote_header, skip_title_lines
 from firms.intake.xlsx import cell_text as _cell_text
 from firms.intake.xlsx import read_xlsx
 
@@ -213,7 +214,7 @@ def _feature_row(feat, number: int, name: str, marker: str) -> dict:
     geom = feat.get("geometry")
     problem = _point_problem(geom)
     if problem is None:
-        row["lon"], row["lat"] = (_cell_text(c) for c in geom["coordinates"][:2])
+        row[GEOMETRY_LON], row[GEOMETRY_LAT] = (_cell_text(c) for c in geom["coordinates"][:2])
     elif problem:
         row[marker] = problem
     return row
@@ -235,7 +236,9 @@ def _feature_list(doc, name: str) -> list:
 
 def table_from_geojson_text(text: str, name: str = "file.geojson",
                             *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Feature properties as strings, plus ``lon``/``lat`` from Point geometries.
+    """Feature properties as strings, plus the Point geometry's coordinates in the
+    columns :data:`firms.intake.headers.GEOMETRY_LON`/``GEOMETRY_LAT`` (they win over
+    coordinate-like properties).
 
     The document's shape is checked before use (a FeatureCollection object whose
     ``features`` is a list of objects). A feature whose geometry is not a Point
@@ -375,17 +378,23 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
     _check_size(len(raw), name)
     if suffix == ".xlsx":
         frame, title = read_xlsx(raw, name, max_rows, sheet=sheet)
-        return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": []}
+        frame, above = promote_header(frame)
+        return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": [],
+                                       **above}
     if suffix not in SUFFIXES:
         raise UnreadableFileError(f"{name}: unsupported file type {suffix or '(none)'}; "
                                   "use .csv, .xlsx or .geojson")
+    above: dict = {}
     if suffix in (".csv", ".txt"):
+        raw, above = skip_title_lines(raw)
         fast = table_from_utf8_csv(raw, max_rows)
         if fast is not None:
-            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
+            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": [], **above}
     text, encoding = decode_csv(raw, name)
     warning = encoding_warning(raw, text, encoding)
     info = {"encoding": encoding, "warnings": [f"{name}: {warning}"] if warning else []}
     if suffix in (".geojson", ".json"):
         return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson", **info}
-    return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info}
+    return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info, **above}
+
+

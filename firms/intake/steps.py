@@ -14,7 +14,6 @@ whose column is absent is skipped.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ import pyarrow.compute as pc
 import shapely
 
 from firms.intake import uscc
+from firms.intake.address import place_addresses, placement_text, unit_arrays
 from firms.intake.columns import (
     Labels,
     arrow_text,
@@ -32,6 +32,7 @@ from firms.intake.columns import (
     numbers,
     text_series,
 )
+from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, map_headers
 from firms.intake.rows import Places, Problems, RowWork
 from geo.datum import DATUMS, convert, parse_datums
 from geo.prepared import prepared_copy
@@ -39,7 +40,7 @@ from layers.text import fold_arrow
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
            "Problems", "RowWork", "check_credit_codes", "check_inside", "check_names",
-           "classify_rows", "mark_duplicates", "place_by_address", "read_coordinates",
+           "classify_rows", "compare_geometry", "mark_duplicates", "place_by_address", "read_coordinates",
            "read_employees", "row_datums"]
 
 #: The box that Shanghai's coordinates fall in (lon0, lat0, lon1, lat1), used to
@@ -91,6 +92,8 @@ class Coordinates:
     placement: Labels
     precision: np.ndarray
     datums: Labels            # the datum each row's coordinates were given in
+    level: Labels             # geometry, coordinates, zone, town, town_district, district
+    unit: Labels              # the unit an address placed the row to ("" for coordinates)
 
 
 def _given_numbers(work: RowWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,6 +109,34 @@ def _given_numbers(work: RowWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     work.problems.add(has_lon & ~has_lat & ~bad_lat, "lat", "longitude given without latitude")
     work.problems.add(has_lat & ~has_lon & ~bad_lon, "lon", "latitude given without longitude")
     return lon, lat, ~has_lon & ~has_lat & ~bad_lon & ~bad_lat
+
+
+#: A GeoJSON geometry and coordinate properties further apart than this are reported.
+GEOMETRY_AGREES_M = 50.0
+
+
+def compare_geometry(work: RowWork) -> None:
+    """Where a GeoJSON feature has both a Point geometry and coordinate-like properties
+    (经度/纬度, X/Y …), the geometry is used; properties more than
+    :data:`GEOMETRY_AGREES_M` away from it (or not degrees at all) are noted on the row."""
+    if work.mapping.get(GEOMETRY_LON) != "lon":
+        return
+    props = {canon: orig for orig, canon in map_headers(
+        [c for c in work.table.columns if c not in (GEOMETRY_LON, GEOMETRY_LAT)]).items()}
+    if not {"lon", "lat"} <= props.keys():
+        return
+    gx, _ = numbers(work.arrow("lon"))
+    gy, _ = numbers(work.arrow("lat"))
+    px, _ = numbers(arrow_text(work.table[props["lon"]]))
+    py, _ = numbers(arrow_text(work.table[props["lat"]]))
+    both = ~np.isnan(gx) & ~np.isnan(gy) & ~np.isnan(px) & ~np.isnan(py)
+    metres = np.hypot((px - gx) * np.cos(np.radians(gy)), py - gy) * 111_320.0
+    off = both & ((metres > GEOMETRY_AGREES_M) | (np.abs(px) > 180) | (np.abs(py) > 90))
+    for i in np.flatnonzero(off):
+        far = (f"{metres[i]:,.0f} m" if abs(px[i]) <= 180 and abs(py[i]) <= 90
+               else "not degrees")
+        work.flag(np.arange(work.n) == i, f"geometry used; the properties {props['lon']}/"
+                  f"{props['lat']} differ from it ({far})")
 
 
 def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
@@ -131,7 +162,8 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
         m = both & ~out_of_range & datums.is_(d)
         if m.any():
             x[m], y[m] = convert(x[m], y[m], d, "wgs84")
-    placement = Labels(work.n)
+    placement, level = Labels(work.n), Labels(work.n)
+    level.set(both, "geometry" if work.mapping.get(GEOMETRY_LON) == "lon" else "coordinates")
     for d in datums.present(both):
         placement.set(both & datums.is_(d), "coordinates (WGS84)" if d == "wgs84"
                       else f"coordinates ({d} → WGS84)")
@@ -140,46 +172,38 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
         declared, bad_precision = numbers(work.arrow("precision_m"))
         work.flag(bad_precision, "precision_m not a number; left empty")
         precision = np.where(both, declared, np.nan)
-    return Coordinates(x, y, both, need_address, swap, placement, precision, datums)
-
-
-def _address_places(addresses: list[str], places: Places):
-    """For each address: (lon, lat, placement, precision_m) or NaNs when nothing matches."""
-    towns = sorted(places.towns, key=len, reverse=True)
-    aliases = sorted(places.district_aliases, key=len, reverse=True)
-    out = []
-    for norm in addresses:
-        hit = next((t for t in towns if t in norm), None)
-        if hit:
-            pt, prec = places.towns[hit]
-            out.append((pt.x, pt.y, f"街道/镇 {hit} (representative point)", prec))
-            continue
-        alias = next((a for a in aliases if a in norm), None)
-        if alias:
-            name = places.district_aliases[alias]
-            pt, prec = places.districts[name]
-            out.append((pt.x, pt.y, f"区 {name} (representative point)", prec))
-            continue
-        out.append((math.nan, math.nan, "", math.nan))
-    return out
+    return Coordinates(x, y, both, need_address, swap, placement, precision, datums, level,
+                       Labels(work.n))
 
 
 def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None:
-    """A row with neither coordinate is placed at the representative point of the
-    most precise unit its address names: a 街道/镇 of the base data, else a 区
-    (``placement`` and ``placement_precision_m`` say so); otherwise it is rejected."""
+    """A row with neither coordinate is placed by the ladder of
+    :mod:`firms.intake.address` (a zone its address names, a 街道/镇, a 区), at the
+    representative point of that unit with the radius of its area as precision
+    (``placement``, ``placement_level``, ``placed_unit`` and ``placement_precision_m``
+    say so); an address naming a place outside Shanghai first, or no place at all, is
+    rejected."""
     need = coords.need_address
     if not need.any():
         return
     rows = np.flatnonzero(need)
-    addresses = fold_arrow(work.arrow("address").take(pa.array(rows))).to_pylist()
-    placed = _address_places(addresses, places)
-    for i, (px, py, how, prec) in zip(rows, placed, strict=True):
-        coords.x[i], coords.y[i], coords.precision[i] = px, py, prec
-        coords.placement.set(i, how)
+    addresses = fold_arrow(work.arrow("address").take(pa.array(rows)))
+    placed = place_addresses(addresses, places)
+    px, py, prec = unit_arrays(placed)
+    coords.x[rows], coords.y[rows], coords.precision[rows] = px, py, prec
+    for unit in {u for u in placed.units if u is not None}:
+        at = rows[[u is unit for u in placed.units]]
+        coords.placement.set(at, placement_text(unit))
+        coords.level.set(at, unit.level)
+        coords.unit.set(at, unit.unit_id)
+    elsewhere = np.zeros(work.n, dtype=bool)
+    elsewhere[rows] = [r != "" for r in placed.reasons]
+    reasons = np.full(work.n, "", dtype=object)
+    reasons[rows] = placed.reasons
+    work.problems.add(elsewhere, "address", reasons)
     unplaced = need & np.isnan(coords.x)
     no_address = np.zeros(work.n, dtype=bool)
-    no_address[rows] = [a == "" for a in addresses]
+    no_address[rows] = blank_after_fold(addresses)
     work.problems.add(unplaced & no_address, "address", "no coordinates and no address")
     work.problems.add(unplaced, "address",
                       "no coordinates, and the address names no 街道/镇 or 区 of Shanghai")
