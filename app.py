@@ -342,7 +342,7 @@ with tab_report:
         st.write(t("rows_summary", lang, rows_in=f"{r['rows_in']:,}", accepted=f"{r['accepted']:,}",
                    rejected=f"{r['rejected']:,}"))
         st.dataframe(import_summary(r, lang), hide_index=True, key="import_summary")
-        st.dataframe(rejected_view(report.rejected, lang), width="stretch", key="rejected_table",
+        st.dataframe(rejected_view(report.rejected, lang, messages=report.messages), width="stretch", key="rejected_table",
                      hide_index=True)
         st.download_button(t("download_rejected", lang),
                            lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),

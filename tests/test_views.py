@@ -1,6 +1,8 @@
 """The app's pure parts: search, session callbacks, shortlist view, phrases, citations
 as documents and the size-bounded cache."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -141,12 +143,16 @@ def test_shortlist_top_n_with_reasons_rounded_scores_and_its_data_basis(firms):
 
 
 def test_import_reasons_and_placements_in_the_readers_language():
-    assert phrase("empty firm name", "zh") == "企业名称为空"
-    assert phrase("lon/lat were swapped; fixed; employees not a non-negative number; left empty",
-                  "zh") == "经纬度互换，已修正；从业人员不是非负数，已留空"
-    assert phrase("街道/镇 张江镇 (representative point)", "en") == \
+    from firms.intake.messages import said
+    from firms.intake.places import placement_messages
+
+    assert phrase(said("empty_name"), "zh") == "企业名称为空"
+    assert phrase(said("lon_not_number", value="abc"), "zh") == "经度不是数字：abc"
+    assert phrase("街道/镇 张江镇 (representative point)", "en", placement_messages()) == \
         "subdistrict/town 张江镇 (representative point)"
-    assert phrase("something new", "zh") == "something new"  # unknown text is kept
+    assert phrase("区 松江区 (representative point)", "zh", placement_messages()) == "区 松江区（代表点）"
+    assert phrase("something new", "zh") == "something new"  # text nobody recorded is kept
+    assert phrase("empty firm name", "zh") == "empty firm name"  # English is never read
 
 
 def test_every_reason_the_import_writes_for_a_bad_row_reads_in_chinese():
@@ -155,10 +161,12 @@ def test_every_reason_the_import_writes_for_a_bad_row_reads_in_chinese():
     table = pd.DataFrame({"企业名称": ["甲", "", "丙", "丁"], "经度": ["121.5", "121.5", "x", "121.5"],
                           "纬度": ["31.2", "31.2", "31.2", "31.2"],
                           "坐标系": ["ED50", "", "", ""]})
-    reasons = import_firm_list(table).rejected["reason"]
+    result = import_firm_list(table)
+    reasons = result.rejected["reason"]
     assert len(reasons) == 3
-    for reason in reasons:  # the patterns follow the import's own wording
-        assert phrase(reason, "zh") != reason, reason
+    for reason in reasons:  # found by the import's record of what it said, by exact text
+        zh = phrase(reason, "zh", result.messages)
+        assert zh != reason and not re.search(r"[a-z]{3,}", zh.replace("WGS84", "")), zh
 
 
 def test_every_cited_seed_file_is_a_known_document():

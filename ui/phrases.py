@@ -1,110 +1,126 @@
-"""The import's reasons, flags and placements in the reader's language.
+"""What intake said, in the reader's language: a row's reason, flag or placement, by key.
 
-firms/intake/steps.py writes them in English (the rejected-rows CSV for machines keeps
-that text). Here each known pattern is given in Chinese and English; a text that
-matches no pattern is shown as it is (e.g. a reader's message about a malformed
-geometry) — the one place English may stay in the Chinese import report.
+Intake writes each message as a :class:`~firms.intake.messages.Said` — English text that
+carries its key and values (the rejected-rows CSV, for machines, keeps the English). Here
+each key has its Chinese and English wording; values that are a library's or intake's own
+words (what a GeoJSON member was, an OS error …) are worded through :data:`WORDS`, by exact
+text. Nothing English is read to find what was meant.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Mapping
 
-__all__ = ["PATTERNS", "compile_table", "match_phrase", "phrase"]
+from firms.intake.messages import Said
 
-#: (pattern, Chinese, English), the groups of the pattern filling {0}, {1} … in order.
-PATTERNS: tuple[tuple[str, str, str], ...] = (
-    (r"empty firm name", "企业名称为空", "empty firm name"),
-    (r"unknown datum (.+): use WGS84, GCJ-02, BD-09 or CGCS2000",
-     "未知坐标系 {0}：请用 WGS84、GCJ-02、BD-09 或 CGCS2000",
-     "unknown datum {0}: use WGS84, GCJ-02, BD-09 or CGCS2000"),
-    (r"longitude is not a number: (.*)", "经度不是数字：{0}", "longitude is not a number: {0}"),
-    (r"latitude is not a number: (.*)", "纬度不是数字：{0}", "latitude is not a number: {0}"),
-    (r"longitude given without latitude", "有经度而无纬度", "longitude given without latitude"),
-    (r"latitude given without longitude", "有纬度而无经度", "latitude given without longitude"),
-    (r"\(0, 0\) is a placeholder, not a location", "(0, 0) 是占位值，不是位置",
-     "(0, 0) is a placeholder, not a location"),
-    (r"coordinates out of range for degrees", "坐标超出经纬度范围", "coordinates out of range for degrees"),
-    (r"no coordinates and no address", "既无坐标也无地址", "no coordinates and no address"),
-    (r"no coordinates, and the address names no 街道/镇 or 区 of Shanghai",
-     "无坐标，地址中也没有上海的街道/镇或区", "no coordinates, and the address names no "
-     "subdistrict, town or district of Shanghai"),
-    (r"point lies outside Shanghai", "位置在上海市域以外", "point lies outside Shanghai"),
-    (r"(.+) was stored as a number; re-export the column as text",
-     "{0} 被存成了数字；请把该列按文本重新导出", "{0} was stored as a number; re-export the column as text"),
-    (r"(.+) has (\d+) characters, not 18", "{0} 有 {1} 个字符，应为 18 个", "{0} has {1} characters, not 18"),
-    (r"(.+) contains characters outside the GB 32100 set: (.*)", "{0} 含 GB 32100 字符集以外的字符：{1}",
-     "{0} contains characters outside the GB 32100 set: {1}"),
-    (r"(.+): check character is (.+), should be (.+)", "{0}：校验位为 {1}，应为 {2}",
-     "{0}: check character is {1}, should be {2}"),
-    (r"duplicate of row (\d+) \(same 统一社会信用代码\)", "与第 {0} 行重复（统一社会信用代码相同）",
-     "duplicate of row {0} (same credit code)"),
-    (r"duplicate of row (\d+) \(same name and address\)", "与第 {0} 行重复（名称和地址相同）",
-     "duplicate of row {0} (same name and address)"),
-    (r"lon/lat were swapped; fixed", "经纬度互换，已修正", "lon/lat were swapped; fixed"),
-    (r"precision_m not a number; left empty", "定位精度不是数字，已留空", "precision not a number; left empty"),
-    (r"employees not a non-negative number; left empty", "从业人员不是非负数，已留空",
-     "employees not a non-negative number; left empty"),
-    (r"coordinates \(WGS84\)", "坐标（WGS84）", "coordinates (WGS84)"),
-    (r"coordinates \((.+) → WGS84\)", "坐标（{0} → WGS84）", "coordinates ({0} → WGS84)"),
-    (r"街道/镇 (.+) \(representative point\)", "街道/镇 {0}（代表点）", "subdistrict/town {0} (representative point)"),
-    (r"区 (.+) \(representative point\)", "区 {0}（代表点）", "district {0} (representative point)"),
-    (r"街道/镇 (.+) without an outline \(区 (.+), representative point\)",
-     "街道/镇 {0}（无边界数据，按 {1} 代表点）",
-     "subdistrict/town {0} without an outline (district {1}, representative point)"),
-    (r"zone (.+) \(its outline\)", "园区/片区 {0}（以其范围为误差）", "zone {0} (its outline)"),
-    (r"not in Shanghai: (.+)", "不在上海：{0}", "not in Shanghai: {0}"),
-    (r"geometry used; the properties (.+)/(.+) differ from it \(([0-9,]+) m\)",
-     "采用几何坐标；属性 {0}/{1} 与之相差 {2} 米", "geometry used; the properties {0}/{1} differ "
-     "from it by {2} m"),
-    (r"geometry used; the properties (.+)/(.+) differ from it \(not degrees\)",
-     "采用几何坐标；属性 {0}/{1} 不是经纬度", "geometry used; the properties {0}/{1} are not degrees"),
-    (r"注册资本 not read as an amount; left empty", "注册资本无法读作金额，已留空",
-     "registered capital not read as an amount; left empty"),
-    (r"成立日期 not read as a date; left empty", "成立日期无法读作日期，已留空",
-     "founding date not read as a date; left empty"),
-)
+__all__ = ["REASONS", "WORDED", "WORDS", "phrase", "said_text"]
 
-def compile_table(table: tuple[tuple[str, str, str], ...], *, flags: int = 0) -> tuple:
-    """A table of (pattern, Chinese, English) with its patterns compiled."""
-    return tuple((re.compile(p, flags), zh, en) for p, zh, en in table)
+#: key → (Chinese, English); English None means intake's own English is right for readers.
+REASONS: dict[str, tuple[str, str | None]] = {
+    "empty_name": ("企业名称为空", None),
+    "geometry_not_object": ("几何是{kind}，不是 GeoJSON 几何对象", None),
+    "geometry_not_point": ("几何是 {type}，不是点（Point）", None),
+    "point_coordinates_kind": ("点坐标是{kind}，应为 [经度, 纬度]", None),
+    "point_coordinates_numbers": ("点坐标不是两个数字，应为 [经度, 纬度]", None),
+    "unknown_datum": ("未知坐标系 {value}：请用 WGS84、GCJ-02、BD-09 或 CGCS2000", None),
+    "lon_not_number": ("经度不是数字：{value}", None),
+    "lat_not_number": ("纬度不是数字：{value}", None),
+    "lon_without_lat": ("有经度而无纬度", None),
+    "lat_without_lon": ("有纬度而无经度", None),
+    "zero_zero": ("(0, 0) 是占位值，不是位置", None),
+    "out_of_range": ("坐标超出经纬度范围", None),
+    "no_place": ("既无坐标也无地址", None),
+    "address_unplaced": ("无坐标，地址中也没有上海的街道/镇或区",
+                         "no coordinates, and the address names no subdistrict, town or "
+                         "district of Shanghai"),
+    "outside_shanghai": ("位置在上海市域以外", None),
+    "uscc_scientific": ("{code} 是科学计数法：表格软件把代码变成了数字并丢了位数；请把该列按文本重新导出",
+                        None),
+    "uscc_number": ("{code} 被存成了数字；请把该列按文本重新导出", None),
+    "uscc_length": ("{code} 有 {length} 个字符，应为 18 个", None),
+    "uscc_characters": ("{code} 含 GB 32100 字符集以外的字符：{characters}", None),
+    "uscc_check": ("{code}：校验位为 {found}，应为 {expected}", None),
+    "duplicate_code": ("与第 {row} 行重复（统一社会信用代码相同）",
+                       "duplicate of row {row} (same credit code)"),
+    "duplicate_name_address": ("与第 {row} 行重复（名称和地址相同）", None),
+    "swapped": ("经纬度互换，已修正", None),
+    "precision_not_number": ("定位精度不是数字，已留空", "precision not a number; left empty"),
+    "employees_not_number": ("从业人员不是非负数，已留空", None),
+    "placed_wgs84": ("坐标（WGS84）", None),
+    "placed_converted": ("坐标（{datum} → WGS84）", None),
+    "placed_town": ("街道/镇 {unit}（代表点）", "subdistrict/town {unit} (representative point)"),
+    "placed_district": ("区 {unit}（代表点）", "district {unit} (representative point)"),
+    "placed_zone": ("园区/片区 {unit}（以其范围为误差）", None),
+    "placed_town_district": ("街道/镇 {unit}（无边界数据，按 {district} 代表点）",
+                             "subdistrict/town {unit} without an outline (district {district}, "
+                             "representative point)"),
+    "not_in_shanghai": ("不在上海：{place}", None),
+    "geometry_differs": ("采用几何坐标；属性 {lon}/{lat} 与之相差 {metres} 米", None),
+    "geometry_not_degrees": ("采用几何坐标；属性 {lon}/{lat} 不是经纬度",
+                             "geometry used; the properties {lon}/{lat} are not degrees"),
+    "capital_unread": ("注册资本无法读作金额，已留空",
+                       "registered capital not read as an amount; left empty"),
+    "founded_unread": ("成立日期无法读作日期，已留空", "founding date not read as a date; left empty"),
+}
+
+#: Words that stand as a value inside a message (a library's or intake's own), by exact
+#: text → (Chinese, English).
+WORDS: dict[str, tuple[str, str]] = {
+    # what a GeoJSON member turned out to be
+    **{en: (zh, en) for en, zh in (
+        ("an object", "对象"), ("a list", "列表"), ("a string", "字符串"), ("a boolean", "布尔值"),
+        ("null", "空值 null"), ("a number", "数字"), ("a value", "值"))},
+    "(none)": ("（无扩展名）", "(none)"),
+    # Python's JSON parser (json.decoder's messages)
+    **{en: (zh, en) for en, zh in (
+        ("Expecting value", "此处应有一个值"),
+        ("Expecting property name enclosed in double quotes", "此处应有用双引号括起的属性名"),
+        ("Expecting ':' delimiter", "此处应有冒号 ':'"), ("Expecting ',' delimiter", "此处应有逗号 ','"),
+        ("Extra data", "数据结束后还有多余内容"), ("Unterminated string starting at", "字符串缺少结尾的引号"),
+        ("Invalid control character at", "字符串中有控制字符"), ("Invalid \\escape", "无效的反斜杠转义"),
+        ("Invalid \\uXXXX escape", "无效的 \\u 转义"))},
+    # Python's csv module
+    "new-line character seen in unquoted field - do you need to open the file in "
+    "universal-newline mode?": ("未加引号的字段中有换行符（如单独的回车符）",
+                                "a line break inside an unquoted field (e.g. a lone CR)"),
+    # expat's messages, by its error code (an XLSX part's XML)
+    **{en: (zh, en) for en, zh in (
+        ("no element found", "内容不完整（没有元素）"), ("mismatched tag", "标签不配对"),
+        ("syntax error", "语法错误"), ("not well-formed (invalid token)", "格式不正确（无效的记号）"),
+        ("unclosed token", "记号未闭合"), ("junk after document element", "文档元素之后有多余内容"))},
+    # openpyxl
+    "File contains no valid workbook part": ("压缩包中没有有效的工作簿部分",
+                                             "File contains no valid workbook part"),
+    # the OS, reading a file by path (the CLI)
+    "Is a directory": ("这是一个文件夹", "Is a directory"),
+    "Permission denied": ("没有读取权限", "Permission denied"),
+    "No such file or directory": ("文件不存在", "No such file or directory"),
+}
 
 
-_COMPILED = compile_table(PATTERNS)
+#: the names of values that hold such words (the others are the file's own text or figures).
+WORDED = frozenset({"kind", "detail", "reason", "suffix"})
 
 
-def match_phrase(text: str, lang: str, table: tuple, *,
-                 detail: Callable[[str, str], str] | None = None) -> str | None:
-    """``text`` in ``lang`` by the first pattern of the compiled ``table`` it matches
-    whole, or None; a group named ``d`` (a library's words inside the text) is first
-    passed through ``detail(group, lang)``."""
-    for pattern, zh, en in table:
-        m = pattern.fullmatch(text)
-        if m:
-            groups = list(m.groups())
-            if detail is not None and "d" in pattern.groupindex:
-                at = pattern.groupindex["d"] - 1
-                groups[at] = detail(groups[at], lang)
-            return (zh if lang == "zh" else en).format(*groups)
-    return None
+def said_text(message: Said, lang: str, table: Mapping[str, tuple[str, str | None]]) -> str:
+    """``message`` worded in ``lang`` by its key in ``table`` (its values worded through
+    :data:`WORDS`); the message's own English where the key is not in ``table``."""
+    wording = table.get(message.key)
+    if wording is None:
+        return str(message)
+    zh, en = wording
+    template = zh if lang == "zh" else en
+    if template is None:
+        return str(message)
+    values = {k: WORDS[v][0 if lang == "zh" else 1] if k in WORDED and v in WORDS else v
+              for k, v in message.values.items()}
+    return template.format(**values)
 
 
-def phrase(text: str, lang: str = "zh") -> str:
-    """``text`` (one reason, flag or placement, or several joined by ``"; "``) in ``lang``;
-    a part no pattern knows is kept as it is. Parts are matched shortest first, since
-    a flag may itself hold ``"; "``."""
+def phrase(text: str, lang: str = "zh", messages: Mapping[str, Said] | None = None) -> str:
+    """A cell intake wrote (a reason, a flag or a placement) in ``lang``: found by its exact
+    text in ``messages`` (the import's record of what it said); other text as it is."""
     if not isinstance(text, str) or not text:
         return text
-    pieces, out, i = text.split("; "), [], 0
-    while i < len(pieces):
-        for j in range(i + 1, len(pieces) + 1):
-            done = match_phrase("; ".join(pieces[i:j]), lang, _COMPILED)
-            if done is not None:
-                out.append(done)
-                i = j
-                break
-        else:
-            out.append(pieces[i])
-            i += 1
-    return ("；" if lang == "zh" else "; ").join(out)
+    said = text if isinstance(text, Said) else (messages or {}).get(text)
+    return text if said is None else said_text(said, lang, REASONS)

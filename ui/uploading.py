@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from firms.intake.messages import Said
 from ui.i18n import column_label, t
 from ui.phrases import phrase
 
@@ -22,14 +23,15 @@ def stage_line(key: str, values: Mapping[str, object], lang: str, *,
     return t(f"stage_{key}", lang, **words)
 
 
-def rejected_view(rejected: pd.DataFrame, lang: str) -> pd.DataFrame:
+def rejected_view(rejected: pd.DataFrame, lang: str, *,
+                  messages: Mapping[str, Said] | None = None) -> pd.DataFrame:
     """The rejected rows for reading: the field in words, the reason in ``lang``
-    (known patterns translated), the headers in words. The CSV keeps the original."""
+    (by the import's record of what it said), the headers in words. The CSV keeps the original."""
     out = rejected.copy()
     if "field" in out:
         out["field"] = out["field"].map(lambda f: t(f"f_{f}", lang) if f"f_{f}" in _FIELDS else f)
     if "reason" in out:
-        out["reason"] = out["reason"].map(lambda r: phrase(r, lang))
+        out["reason"] = out["reason"].map(lambda r: phrase(r, lang, messages))
     return out.rename(columns=lambda c: column_label(c, lang))
 
 

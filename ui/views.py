@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from firms.intake.places import placement_messages
 from firms.zones import LayerCounts, measures_of
 from layers.catalog import LayerEntry
 from layers.documents import document_citation
@@ -240,7 +241,7 @@ def firm_details(row: pd.Series, lang: str) -> list[tuple[str, str]]:
         return "—" if v is None or (isinstance(v, float) and np.isnan(v)) or str(v) == "" else str(v)
     name = text("name") + (f" / {row['name_en']}" if text("name_en") != "—" else "")
     precision = row.get("placement_precision_m")
-    placed = phrase(text("placement"), lang)
+    placed = phrase(text("placement"), lang, placement_messages())
     if precision is not None and not pd.isna(precision):
         placed += f" · ±{float(precision):,.0f} m"
     return [(t("name", lang), name), (column_label("uscc", lang), text("uscc")),

@@ -30,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from firms.intake.messages import Said, said
 from firms.intake.rows import Places, Unit
 
 __all__ = ["AddressPlaces", "place_addresses", "placement_text", "unit_arrays"]
@@ -44,15 +45,12 @@ class AddressPlaces:
     reasons: list[str]
 
 
-def placement_text(unit: Unit) -> str:
-    """How a firm was placed, in the import's words (translated by ``ui.phrases``)."""
-    if unit.level == "zone":
-        return f"zone {unit.name} (its outline)"
-    if unit.level == "town":
-        return f"街道/镇 {unit.name} (representative point)"
+def placement_text(unit: Unit) -> Said:
+    """How a firm was placed, as the import says it (worded by ``ui.phrases``)."""
     if unit.level == "town_district":
-        return f"街道/镇 {unit.name} without an outline (区 {unit.district}, representative point)"
-    return f"区 {unit.name} (representative point)"
+        return said("placed_town_district", unit=unit.name, district=unit.district)
+    return said({"zone": "placed_zone", "town": "placed_town"}.get(unit.level, "placed_district"),
+                unit=unit.name)
 
 
 def _pattern(names) -> str:
@@ -162,7 +160,7 @@ def place_addresses(addresses: pa.Array, places: Places) -> AddressPlaces:
         other, zone, town, short, district = key
         if other and _elsewhere(text, other, [zone, town, short, district]):
             units.append(None)
-            reasons.append(f"not in Shanghai: {other}")
+            reasons.append(said("not_in_shanghai", place=other))
             continue
         if key not in decided:
             by_short = "" if zone or town else matcher.short.get(short, "")

@@ -47,6 +47,7 @@ from firms.intake.classify import classify as classify_by_code
 from firms.intake.columns import stripped, text_series
 from firms.intake.errors import TableRejectedError
 from firms.intake.headers import HEADER_ALIASES, map_headers
+from firms.intake.messages import Said, remember, said
 from firms.intake.register import Registration, read_registration
 from firms.intake.steps import (
     SHANGHAI_BOX,
@@ -80,16 +81,19 @@ class ImportResult:
     accepted: gpd.GeoDataFrame
     rejected: pd.DataFrame
     report: dict = field(default_factory=dict)
+    #: every reason, flag and placement text the import wrote → its :class:`Said` (key and
+    #: values), so a screen words a cell in its reader's language by exact text.
+    messages: dict[str, Said] = field(default_factory=dict)
 
 
 def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
     """A table without a name column, or without coordinates and addresses, is refused whole."""
     fields = set(mapping.values())
     if "name" not in fields:
-        raise TableRejectedError("no firm-name column: expected a header such as 企业名称, 名称 or name "
-                                 f"(found: {', '.join(map(str, table.columns))})")
+        raise TableRejectedError(said("no_name_column",
+                                      found=", ".join(map(str, table.columns))))
     if not ({"lon", "lat"} <= fields or "address" in fields):
-        raise TableRejectedError("no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)")
+        raise TableRejectedError(said("no_place_columns"))
 
 
 #: Columns of the accepted output; the rejected output puts ``row``, ``field`` and
@@ -174,7 +178,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
                                        .sum()))
     report["renamed_columns"] = renamed
-    return ImportResult(accepted, rejected, report)
+    remember(work.messages, coords.placement.texts)
+    return ImportResult(accepted, rejected, report, work.messages)
 
 
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from firms.intake.headers import promote_header
 from firms.intake.importer import ImportResult, Places, import_firms
 from firms.intake.places import shanghai_places
 from firms.intake.readers import read_firm_table, table_from_bytes
@@ -62,6 +63,9 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
             say("read", {"name": name})
             table, read_info = read_firm_table(source, sheet=sheet)
         read_info["file"] = name
+        if read_info.get("format") == "xlsx":  # a sheet's header under its title rows
+            table, above = promote_header(table)
+            read_info.update(above)
     result = import_firms(table, places or shanghai_places(), default_datum=datum,
                           on_stage=say, points=points)
     result.report.update(read_info)

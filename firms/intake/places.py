@@ -17,9 +17,12 @@ from pathlib import Path
 import shapely
 
 import layers
+from firms.intake.address import placement_text
 from firms.intake.importer import Places
+from firms.intake.messages import Said, said
 from firms.intake.rows import Unit
 from geo.cover import CoverGrid
+from geo.datum import DATUMS
 from geo.metric import area_km2, buffer_m
 from layers.io import base_units
 from layers.provenance import derived_entry, read_provenance, write_provenance
@@ -143,6 +146,17 @@ def shanghai_places() -> Places:
                   grid=CoverGrid.build(outline),
                   units={**district_units, **town_units, **zone_units}, outlines=outlines,
                   elsewhere=tuple(r["name"] for r in _rows(ELSEWHERE_FILE)))
+
+
+@cache
+def placement_messages() -> dict[str, Said]:
+    """Every placement text an import can write (coordinates in each datum, each zone,
+    街道/镇 and 区 of :func:`shanghai_places`) → its :class:`Said`, so a screen words a firm's
+    placement by its exact text."""
+    places = shanghai_places()
+    made = [said("placed_wgs84"), *(said("placed_converted", datum=d) for d in DATUMS),
+            *(placement_text(u) for u in places.units.values())]
+    return {str(m): m for m in made}
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from firms.intake.errors import UnreadableFileError
-from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, promote_header, skip_title_lines
+from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, skip_title_lines
+from firms.intake.messages import Said, said
 from firms.intake.xlsx import cell_text as _cell_text
 from firms.intake.xlsx import read_xlsx
 
@@ -76,8 +77,7 @@ def _decoded(data: bytes, name: str, *, final: bool) -> tuple[str, str]:
             first_error = first_error or err
     assert first_error is not None
     bad = data[first_error.start:first_error.start + 1].hex()
-    raise UnreadableFileError(f"{name}: not UTF-8 or GB18030 text (byte 0x{bad} at offset "
-                              f"{first_error.start}); save it as UTF-8 CSV")
+    raise UnreadableFileError(said("not_text", name=name, byte=bad, offset=first_error.start))
 
 
 def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "file") -> pd.DataFrame:
@@ -90,13 +90,12 @@ def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "fil
     """
     first_line = text.find("\n", 0, MAX_HEADER_CHARS + 1)
     if first_line == -1 and len(text) > MAX_HEADER_CHARS:
-        raise UnreadableFileError(f"{name}: the header line is longer than "
-                                  f"{MAX_HEADER_CHARS // 1024} KB; is this a firm table? The "
-                                  "first line should hold the column names")
+        raise UnreadableFileError(said("header_too_long", name=name,
+                                       kb=MAX_HEADER_CHARS // 1024))
     try:
         header = next(csv.reader(io.StringIO(text[:MAX_HEADER_CHARS])), [])
     except csv.Error as err:
-        raise UnreadableFileError(f"{name}: the header line is not readable CSV ({err})") from err
+        raise UnreadableFileError(said("header_not_csv", name=name, detail=err)) from err
     names = [h.strip() for h in header]
     if names and len(set(names)) == len(names) and all(names):
         try:
@@ -107,8 +106,7 @@ def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "fil
                     column_types={h: pa.string() for h in header},
                     strings_can_be_null=False, quoted_strings_can_be_null=False))
             if table.num_rows > max_rows:
-                raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import "
-                                          "a sample")
+                raise UnreadableFileError(said("too_many_rows", limit=f"{max_rows:,}"))
             return _cap(table.to_pandas(), max_rows)
         except pa.ArrowException:
             pass
@@ -116,8 +114,25 @@ def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "fil
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                             skipinitialspace=False, nrows=max_rows + 1)
     except (pd.errors.ParserError, ValueError) as err:
-        raise UnreadableFileError(f"{name}: not a readable CSV table: {err}") from err
+        raise UnreadableFileError(_csv_problem(text, name, err)) from err
     return _cap(frame, max_rows)
+
+
+def _csv_problem(text: str, name: str, err: Exception) -> Said:
+    """Why pandas could not read CSV ``text``, found again with the standard library so
+    the message carries where it is (a row's field count, an unclosed quote) as values."""
+    if not text.strip():
+        return said("csv_empty", name=name, detail=err)
+    rows = csv.reader(io.StringIO(text), strict=True)
+    try:
+        width = len(next(rows))
+        for row in rows:
+            if len(row) != width:
+                return said("csv_ragged", name=name, detail=err, line=rows.line_num,
+                            expected=width, saw=len(row))
+    except csv.Error:
+        return said("csv_unclosed_quote", name=name, detail=err, line=rows.line_num)
+    return said("not_csv", name=name, detail=err)
 
 
 def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | None:
@@ -148,7 +163,7 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
     except pa.ArrowInvalid:
         return None
     if table.num_rows > max_rows:
-        raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
+        raise UnreadableFileError(said("too_many_rows", limit=f"{max_rows:,}"))
     if table.num_columns and table.column(0).num_chunks > 1:
         table = table.combine_chunks()  # one chunk a column: no copies later
     frame = table.to_pandas()
@@ -159,12 +174,11 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
 
 def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     if len(frame) > max_rows:
-        raise UnreadableFileError(f"more than {max_rows:,} rows: split the file or import a sample")
+        raise UnreadableFileError(said("too_many_rows", limit=f"{max_rows:,}"))
     names = [str(c).strip() for c in frame.columns]
     twice = sorted({c for c in names if names.count(c) > 1}) if len(set(names)) < len(names) else []
     if twice:
-        raise UnreadableFileError(f"two columns are headed {twice[0]!r}; rename one so each "
-                                  "header is unique")
+        raise UnreadableFileError(said("duplicate_header", header=repr(twice[0])))
     frame.columns = names
     return frame
 
@@ -186,30 +200,30 @@ def _kind(value) -> str:
             type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
 
 
-def _point_problem(geom) -> str | None:
+def _point_problem(geom) -> Said | None:
     """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
     if geom is None:
         return ""
     if not isinstance(geom, dict):
-        return f"geometry is {_kind(geom)}, not a GeoJSON geometry object"
+        return said("geometry_not_object", kind=_kind(geom))
     if geom.get("type") != "Point":
-        return f"geometry is a {geom.get('type')}, not a Point"
+        return said("geometry_not_point", type=geom.get("type"))
     coords = geom.get("coordinates")
     if not isinstance(coords, list) or len(coords) < 2:
-        return f"Point coordinates are {_kind(coords)}, expected [longitude, latitude]"
+        return said("point_coordinates_kind", kind=_kind(coords))
     if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2]):
-        return "Point coordinates are not two numbers, expected [longitude, latitude]"
+        return said("point_coordinates_numbers")
     return None
 
 
 def _feature_row(feat, number: int, name: str, marker: str) -> dict:
     if not isinstance(feat, dict):
-        raise UnreadableFileError(f"{name}: feature {number} is {_kind(feat)}, not a GeoJSON "
-                                  "Feature object; fix or remove it")
+        raise UnreadableFileError(said("feature_not_object", name=name, number=number,
+                                       kind=_kind(feat)))
     props = feat.get("properties")
     if props is not None and not isinstance(props, dict):
-        raise UnreadableFileError(f"{name}: feature {number} has properties that are "
-                                  f"{_kind(props)}, not an object; fix or remove it")
+        raise UnreadableFileError(said("properties_not_object", name=name, number=number,
+                                       kind=_kind(props)))
     row = {str(k): _json_cell(v) for k, v in (props or {}).items()}
     geom = feat.get("geometry")
     problem = _point_problem(geom)
@@ -222,39 +236,33 @@ def _feature_row(feat, number: int, name: str, marker: str) -> dict:
 
 def _feature_list(doc, name: str) -> list:
     if not isinstance(doc, dict):
-        raise UnreadableFileError(f"{name}: the top level is {_kind(doc)}, not a GeoJSON "
-                                  "FeatureCollection object")
+        raise UnreadableFileError(said("top_not_object", name=name, kind=_kind(doc)))
     if doc.get("type") != "FeatureCollection":
-        raise UnreadableFileError(f"{name}: expected a GeoJSON FeatureCollection (its type is "
-                                  f"{str(doc.get('type'))[:40]!r})")
+        raise UnreadableFileError(said("not_feature_collection", name=name,
+                                       type=repr(str(doc.get("type"))[:40])))
     features = doc.get("features", [])
     if not isinstance(features, list):
-        raise UnreadableFileError(f"{name}: 'features' is {_kind(features)}, expected a list "
-                                  "of Feature objects")
+        raise UnreadableFileError(said("features_not_list", name=name, kind=_kind(features)))
     return features
 
 
 def table_from_geojson_text(text: str, name: str = "file.geojson",
                             *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Feature properties as strings, plus the Point geometry's coordinates in the
-    columns :data:`firms.intake.headers.GEOMETRY_LON`/``GEOMETRY_LAT`` (they win over
-    coordinate-like properties).
-
+    """Feature properties as strings, plus Point geometries in ``GEOMETRY_LON``/``_LAT``.
     The document's shape is checked before use (a FeatureCollection object whose
-    ``features`` is a list of objects). A feature whose geometry is not a Point
-    with two numbers gets the reason in a marker column, named in
-    ``frame.attrs["geometry_error_column"]``, so the importer rejects that row.
+    ``features`` is a list of objects). A feature whose geometry is not a Point with two
+    numbers gets the reason in ``frame.attrs["geometry_error_column"]``'s column.
     """
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise UnreadableFileError(f"{name}: not valid JSON ({err.msg} at line {err.lineno})") from err
+        raise UnreadableFileError(said("json_invalid", name=name, detail=err.msg,
+                                       line=err.lineno)) from err
     except RecursionError as err:
-        raise UnreadableFileError(f"{name}: JSON nested too deeply to be GeoJSON firm points; "
-                                  "check the file") from err
+        raise UnreadableFileError(said("json_too_deep", name=name)) from err
     features = _feature_list(doc, name)
     if len(features) > max_rows:
-        raise UnreadableFileError(f"{name}: more than {max_rows:,} features: split the file")
+        raise UnreadableFileError(said("too_many_features", name=name, limit=f"{max_rows:,}"))
     keys = {str(k) for f in features if isinstance(f, dict)
             and isinstance(f.get("properties"), dict) for k in f["properties"]}
     marker = "__geometry_error"
@@ -264,6 +272,7 @@ def table_from_geojson_text(text: str, name: str = "file.geojson",
     frame = _cap(pd.DataFrame(rows, dtype=str).fillna(""), max_rows)
     if marker in frame.columns:
         frame.attrs["geometry_error_column"] = marker
+        frame.attrs["messages"] = {str(r[marker]): r[marker] for r in rows if r.get(marker)}
     return frame
 
 
@@ -271,7 +280,7 @@ def table_from_geojson_text(text: str, name: str = "file.geojson",
 _RARE_SHARE = 0.5
 
 
-def encoding_warning(raw: bytes, text: str, encoding: str) -> str | None:
+def encoding_warning(raw: bytes, text: str, encoding: str, *, name: str = "file") -> Said | None:
     """A warning when text read as GB18030 looks like Latin-1/Windows-1252 instead.
 
     Chinese text in GBK/GB18030 uses GB2312's common characters almost only;
@@ -286,9 +295,8 @@ def encoding_warning(raw: bytes, text: str, encoding: str) -> str | None:
     rare = sum(n for ch, n in counts.items() if not _in_gb2312(ch))
     if rare / sum(counts.values()) < _RARE_SHARE:
         return None
-    return (f"the text was read as GB18030 but looks like Latin-1/Windows-1252 "
-            f"(e.g. {_example(raw)}); if names look garbled, save the file as UTF-8 and import it "
-            "again")
+    example, read_as = _example(raw)
+    return said("latin1_warning", name=name, example=example, read_as=read_as)
 
 
 def _in_gb2312(ch: str) -> bool:
@@ -299,7 +307,7 @@ def _in_gb2312(ch: str) -> bool:
     return True
 
 
-def _example(raw: bytes) -> str:
+def _example(raw: bytes) -> tuple[str, str]:
     """The first word with a non-ASCII byte, as Windows-1252 and as GB18030 read it."""
     pos = next(i for i, b in enumerate(raw[:1_000_000]) if b > 127)
     start, end = pos, pos
@@ -308,8 +316,8 @@ def _example(raw: bytes) -> str:
     while end < len(raw) and end - pos < 40 and raw[end] > 32 and raw[end] not in b",;\t\"":
         end += 1
     word = raw[start:end]
-    return (f"{word.decode('cp1252', errors='replace')!r}, read as "
-            f"{word.decode('gb18030', errors='replace')!r}")
+    return (repr(word.decode("cp1252", errors="replace")),
+            repr(word.decode("gb18030", errors="replace")))
 
 
 def available_memory() -> int:
@@ -333,11 +341,10 @@ def check_memory(size: int, name: str, *, available: int | None = None) -> None:
     need = size * IMPORT_MEMORY_PER_FILE_BYTE
     available = available_memory() if available is None else available
     if need > available:
-        raise UnreadableFileError(
-            f"{name}: {size / 1e6:,.0f} MB; importing it in memory needs about "
-            f"{need / 1e9:,.1f} GB (about {IMPORT_MEMORY_PER_FILE_BYTE}× the file size) and "
-            f"{available / 1e9:,.1f} GB are free: use `shmap measures --engine dask` (blocks, "
-            "or a cluster: docs/scale.md) or split the file")
+        raise UnreadableFileError(said("memory", name=name, mb=f"{size / 1e6:,.0f}",
+                                       need_gb=f"{need / 1e9:,.1f}",
+                                       factor=IMPORT_MEMORY_PER_FILE_BYTE,
+                                       free_gb=f"{available / 1e9:,.1f}"))
 
 
 def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
@@ -350,13 +357,13 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UnreadableFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
-                           "use .csv, .xlsx or .geojson")
+        raise UnreadableFileError(said("unsupported_type", name=path.name,
+                                       suffix=suffix or "(none)"))
     try:
         _check_size(path.stat().st_size, path.name)
         raw = path.read_bytes()
     except OSError as err:
-        raise UnreadableFileError(f"{path}: cannot read ({err.strerror})") from err
+        raise UnreadableFileError(said("cannot_read", name=path, detail=err.strerror)) from err
     return table_from_bytes(raw, path.name, max_rows=max_rows, sheet=sheet)
 
 
@@ -364,9 +371,8 @@ def _check_size(size: int, name: str) -> None:
     """GeoJSON over :data:`MAX_GEOJSON_BYTES` is refused; any file whose import would
     not fit in memory is refused (:func:`check_memory`)."""
     if Path(name).suffix.lower() in (".geojson", ".json") and size > MAX_GEOJSON_BYTES:
-        raise UnreadableFileError(f"{name}: {size / 1e6:,.0f} MB is over the "
-                                  f"{MAX_GEOJSON_BYTES / 1e6:,.0f} MB limit for GeoJSON (it is "
-                                  "parsed whole); save it as CSV (lon/lat columns)")
+        raise UnreadableFileError(said("geojson_too_big", name=name, mb=f"{size / 1e6:,.0f}",
+                                       limit_mb=f"{MAX_GEOJSON_BYTES / 1e6:,.0f}"))
     check_memory(size, name)
 
 
@@ -378,23 +384,17 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
     _check_size(len(raw), name)
     if suffix == ".xlsx":
         frame, title = read_xlsx(raw, name, max_rows, sheet=sheet)
-        frame, above = promote_header(frame)
-        return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": [],
-                                       **above}
+        return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": []}
     if suffix not in SUFFIXES:
-        raise UnreadableFileError(f"{name}: unsupported file type {suffix or '(none)'}; "
-                                  "use .csv, .xlsx or .geojson")
-    above: dict = {}
+        raise UnreadableFileError(said("unsupported_type", name=name, suffix=suffix or "(none)"))
+    raw, above = skip_title_lines(raw) if suffix in (".csv", ".txt") else (raw, {})
     if suffix in (".csv", ".txt"):
-        raw, above = skip_title_lines(raw)
         fast = table_from_utf8_csv(raw, max_rows)
         if fast is not None:
             return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": [], **above}
     text, encoding = decode_csv(raw, name)
-    warning = encoding_warning(raw, text, encoding)
-    info = {"encoding": encoding, "warnings": [f"{name}: {warning}"] if warning else []}
+    warning = encoding_warning(raw, text, encoding, name=name)
+    info = {"encoding": encoding, "warnings": [warning] if warning else []}
     if suffix in (".geojson", ".json"):
         return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson", **info}
     return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info, **above}
-
-

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from firms.intake.messages import said
 from firms.intake.rows import RowWork
+from firms.intake.steps import UNKNOWN_CELLS
 
 __all__ = ["INACTIVE_WORDS", "Registration", "parse_capital", "parse_date", "read_registration",
            "status_active"]
@@ -28,7 +30,7 @@ _CURRENCIES = (("美元", "USD"), ("港元", "HKD"), ("港币", "HKD"), ("欧元
 _SCALES = (("亿", 1e8), ("万", 1e4), ("千", 1e3))
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_EMPTY = {"", "-", "--", "—", "无", "暂无", "未公开", "null", "none", "nan"}
+_EMPTY = {"", *UNKNOWN_CELLS, "null", "none", "nan"}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -97,11 +99,11 @@ def read_registration(work: RowWork) -> Registration:
     amount = np.array([p[0] if p else np.nan for p in parsed])[codes]
     currency = np.array([p[1] if p else "" for p in parsed], dtype=object)[codes]
     bad = np.array([p is None for p in parsed])[codes]
-    work.flag(bad, "注册资本 not read as an amount; left empty")
+    work.flag(bad, said("capital_unread"))
     codes, values = _distinct(work, "founded")
     dates = [parse_date(v) for v in values]
     founded = np.array([d or "" for d in dates], dtype=object)[codes]
-    work.flag(np.array([d is None for d in dates])[codes], "成立日期 not read as a date; left empty")
+    work.flag(np.array([d is None for d in dates])[codes], said("founded_unread"))
     codes, values = _distinct(work, "status")
     status = np.array(values, dtype=object)[codes]
     active = np.array([status_active(v) for v in values])[codes]

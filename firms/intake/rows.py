@@ -13,6 +13,7 @@ import pyarrow as pa
 from shapely.geometry.base import BaseGeometry
 
 from firms.intake.columns import Labels, arrow_text, constant_text, folded_codes, text_series
+from firms.intake.messages import Said, remember
 from geo.cover import CoverGrid
 from layers.text import fold_series
 
@@ -64,10 +65,11 @@ class Places:
 class Problems:
     """Collects the first problem (field, reason) of each rejected row."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, messages: dict[str, Said] | None = None):
         self.field = np.full(n, "", dtype=object)
         self.reason = np.full(n, "", dtype=object)
         self.rejected = np.zeros(n, dtype=bool)
+        self.messages = {} if messages is None else messages  # text → its Said
 
     def add(self, mask, fld: str, reasons) -> None:
         mask = np.asarray(mask, dtype=bool) & ~self.rejected
@@ -77,8 +79,11 @@ class Problems:
         self.field[mask] = fld
         if isinstance(reasons, str):
             self.reason[mask] = reasons
+            remember(self.messages, [reasons])
         else:
-            self.reason[mask] = np.asarray(reasons, dtype=object)[mask]
+            chosen = np.asarray(reasons, dtype=object)[mask]
+            self.reason[mask] = chosen
+            remember(self.messages, chosen)
 
 
 @dataclass
@@ -90,11 +95,13 @@ class RowWork:
     mapping: dict[str, str]  # original header → canonical field
     problems: Problems = field(init=False)
     flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
+    messages: dict[str, Said] = field(default_factory=dict)  # every text written → its Said
     columns: dict[str, pa.Array] = field(init=False)
     _empty: pa.Array | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.problems = Problems(len(self.table))
+        self.problems = Problems(len(self.table), self.messages)
+        remember(self.messages, self.table.attrs.get("messages", {}).values())
         self.columns = {canon: arrow_text(self.table[orig]) for orig, canon in self.mapping.items()}
 
     @property
@@ -129,6 +136,7 @@ class RowWork:
 
     def flag(self, mask, text: str) -> None:
         """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""
+        remember(self.messages, [text])
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
             self.flags.setdefault(int(i), []).append(text)
 

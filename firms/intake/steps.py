@@ -33,6 +33,7 @@ from firms.intake.columns import (
     text_series,
 )
 from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, map_headers
+from firms.intake.messages import said
 from firms.intake.rows import Places, Problems, RowWork
 from geo.datum import DATUMS, convert, parse_datums
 from geo.prepared import prepared_copy
@@ -43,16 +44,27 @@ __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes"
            "classify_rows", "compare_geometry", "mark_duplicates", "place_by_address", "read_coordinates",
            "read_employees", "row_datums"]
 
+#: Cells a registry export writes for a figure it does not know.
+UNKNOWN_CELLS = ("-", "--", "—", "暂无", "未公开", "无")
+
 #: The box that Shanghai's coordinates fall in (lon0, lat0, lon1, lat1), used to
 #: recognise swapped pairs.
 SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
+
+
+def _each(key: str, mask, values: pd.Series) -> np.ndarray:
+    """Per row, the message ``key`` with the row's cell as its value, where ``mask`` holds."""
+    out = np.full(len(mask), "", dtype=object)
+    rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+    out[rows] = [said(key, value=v) for v in values.to_numpy()[rows]]
+    return out
 
 
 def check_names(work: RowWork, geometry_errors: pd.Series | None = None) -> None:
     """A firm name is required (empty once folded: :func:`firms.intake.columns.blank_after_fold`);
     a GeoJSON feature without a usable Point is rejected with the reason the reader
     gave (``geometry_errors``, "" where fine)."""
-    work.problems.add(blank_after_fold(work.arrow("name")), "name", "empty firm name")
+    work.problems.add(blank_after_fold(work.arrow("name")), "name", said("empty_name"))
     if geometry_errors is not None:
         work.problems.add(geometry_errors != "", "geometry", geometry_errors.to_numpy())
 
@@ -72,7 +84,7 @@ def row_datums(work: RowWork, *, default: str) -> Labels:
     for d in DATUMS:
         label[ids == d] = datums.code(d)
     reasons = np.full(len(ids), "", dtype=object)
-    reasons[unknown] = [f"unknown datum {v!r}: use WGS84, GCJ-02, BD-09 or CGCS2000"
+    reasons[unknown] = [said("unknown_datum", value=repr(v))
                         for v in values.take(pa.array(unknown)).to_pylist()]
     datums.codes = label[codes]
     problem = reasons[codes]
@@ -103,11 +115,11 @@ def _given_numbers(work: RowWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lat, bad_lat = numbers(work.arrow("lat"))
     has_lon, has_lat = ~np.isnan(lon), ~np.isnan(lat)
     if bad_lon.any():  # reasons quote the cell; built only when some cell is bad
-        work.problems.add(bad_lon, "lon", "longitude is not a number: " + work.get("lon"))
+        work.problems.add(bad_lon, "lon", _each("lon_not_number", bad_lon, work.get("lon")))
     if bad_lat.any():
-        work.problems.add(bad_lat, "lat", "latitude is not a number: " + work.get("lat"))
-    work.problems.add(has_lon & ~has_lat & ~bad_lat, "lat", "longitude given without latitude")
-    work.problems.add(has_lat & ~has_lon & ~bad_lon, "lon", "latitude given without longitude")
+        work.problems.add(bad_lat, "lat", _each("lat_not_number", bad_lat, work.get("lat")))
+    work.problems.add(has_lon & ~has_lat & ~bad_lat, "lat", said("lon_without_lat"))
+    work.problems.add(has_lat & ~has_lon & ~bad_lon, "lon", said("lat_without_lon"))
     return lon, lat, ~has_lon & ~has_lat & ~bad_lon & ~bad_lat
 
 
@@ -133,10 +145,10 @@ def compare_geometry(work: RowWork) -> None:
     metres = np.hypot((px - gx) * np.cos(np.radians(gy)), py - gy) * 111_320.0
     off = both & ((metres > GEOMETRY_AGREES_M) | (np.abs(px) > 180) | (np.abs(py) > 90))
     for i in np.flatnonzero(off):
-        far = (f"{metres[i]:,.0f} m" if abs(px[i]) <= 180 and abs(py[i]) <= 90
-               else "not degrees")
-        work.flag(np.arange(work.n) == i, f"geometry used; the properties {props['lon']}/"
-                  f"{props['lat']} differ from it ({far})")
+        degrees = abs(px[i]) <= 180 and abs(py[i]) <= 90
+        work.flag(np.arange(work.n) == i, said(
+            "geometry_differs", lon=props["lon"], lat=props["lat"], metres=f"{metres[i]:,.0f}")
+            if degrees else said("geometry_not_degrees", lon=props["lon"], lat=props["lat"]))
 
 
 def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
@@ -148,16 +160,16 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
     column) for rows with coordinates, else empty."""
     x, y, need_address = _given_numbers(work)
     both = ~np.isnan(x) & ~np.isnan(y)
-    work.problems.add(both & (x == 0) & (y == 0), "lon", "(0, 0) is a placeholder, not a location")
+    work.problems.add(both & (x == 0) & (y == 0), "lon", said("zero_zero"))
     x0, y0, x1, y1 = SHANGHAI_BOX
     looks_right = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
     looks_swapped = (y >= x0) & (y <= x1) & (x >= y0) & (x <= y1)
     swap = both & ~looks_right & looks_swapped
     if swap.any():
         x[swap], y[swap] = y[swap], x[swap].copy()
-        work.flag(swap, "lon/lat were swapped; fixed")
+        work.flag(swap, said("swapped"))
     out_of_range = both & ((np.abs(x) > 180) | (np.abs(y) > 90))
-    work.problems.add(out_of_range, "lon", "coordinates out of range for degrees")
+    work.problems.add(out_of_range, "lon", said("out_of_range"))
     for d in ("gcj02", "bd09"):
         m = both & ~out_of_range & datums.is_(d)
         if m.any():
@@ -165,12 +177,12 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
     placement, level = Labels(work.n), Labels(work.n)
     level.set(both, "geometry" if work.mapping.get(GEOMETRY_LON) == "lon" else "coordinates")
     for d in datums.present(both):
-        placement.set(both & datums.is_(d), "coordinates (WGS84)" if d == "wgs84"
-                      else f"coordinates ({d} → WGS84)")
+        placement.set(both & datums.is_(d), said("placed_wgs84") if d == "wgs84"
+                      else said("placed_converted", datum=d))
     precision = np.full(work.n, np.nan)
     if "precision_m" in work.columns:
         declared, bad_precision = numbers(work.arrow("precision_m"))
-        work.flag(bad_precision, "precision_m not a number; left empty")
+        work.flag(bad_precision, said("precision_not_number"))
         precision = np.where(both, declared, np.nan)
     return Coordinates(x, y, both, need_address, swap, placement, precision, datums, level,
                        Labels(work.n))
@@ -204,9 +216,8 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     unplaced = need & np.isnan(coords.x)
     no_address = np.zeros(work.n, dtype=bool)
     no_address[rows] = blank_after_fold(addresses)
-    work.problems.add(unplaced & no_address, "address", "no coordinates and no address")
-    work.problems.add(unplaced, "address",
-                      "no coordinates, and the address names no 街道/镇 or 区 of Shanghai")
+    work.problems.add(unplaced & no_address, "address", said("no_place"))
+    work.problems.add(unplaced, "address", said("address_unplaced"))
 
 
 def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
@@ -219,7 +230,7 @@ def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
         inside[located] = places.grid.intersects_xy(places.shanghai, x, y)
     else:
         inside[located] = shapely.intersects_xy(prepared_copy(places.shanghai), x, y)
-    work.problems.add(located & ~inside, "lon", "point lies outside Shanghai")
+    work.problems.add(located & ~inside, "lon", said("outside_shanghai"))
 
 
 CreditCodes = uscc.CreditCodes
@@ -241,13 +252,16 @@ def check_credit_codes(work: RowWork) -> CreditCodes:
 
 
 def read_employees(work: RowWork) -> np.ndarray:
-    """Employees as numbers; a cell that is not a non-negative number is flagged and
-    left empty (the row is kept)."""
+    """Employees as numbers (参保人数 of a registry export: "-" or 未公开 mean unknown and
+    stay empty); a cell that is not a non-negative number is flagged and left empty (the
+    row is kept)."""
     if "employees" not in work.columns:
         return np.full(work.n, np.nan)
-    employees, bad = numbers(work.arrow("employees"))
+    cells = work.arrow("employees")
+    unknown = pc.is_in(pc.utf8_trim_whitespace(cells), value_set=pa.array(UNKNOWN_CELLS))
+    employees, bad = numbers(pc.if_else(unknown, "", cells))
     negative = employees < 0
-    work.flag(bad | negative, "employees not a non-negative number; left empty")
+    work.flag(bad | negative, said("employees_not_number"))
     return np.where(bad | negative, np.nan, employees)
 
 
@@ -267,8 +281,7 @@ def mark_duplicates(work: RowWork, credit: CreditCodes) -> None:
         first = _first_of_groups(pd.DataFrame({"code": credit.codes.to_numpy()[by_code]}),
                                  by_code)
         dup = first != by_code
-        reasons[by_code[dup]] = [f"duplicate of row {f + 1} (same 统一社会信用代码)"
-                                 for f in first[dup]]
+        reasons[by_code[dup]] = [said("duplicate_code", row=f + 1) for f in first[dup]]
     if "address" in work.columns:
         address = work.arrow("address")
         rest = np.flatnonzero(alive & (reasons == "") & ~blank_after_fold(address))
@@ -277,8 +290,7 @@ def mark_duplicates(work: RowWork, credit: CreditCodes) -> None:
                              "addr": fold_arrow(address.take(take)).to_pandas()})
         first = _first_of_groups(keys, rest)
         dup = first != rest
-        reasons[rest[dup]] = [f"duplicate of row {f + 1} (same name and address)"
-                              for f in first[dup]]
+        reasons[rest[dup]] = [said("duplicate_name_address", row=f + 1) for f in first[dup]]
     work.problems.add(reasons != "", "duplicate", reasons)
 
 

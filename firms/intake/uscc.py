@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from firms.intake.columns import Labels
+from firms.intake.messages import Said, said
 from layers.text import fold, fold_series
 
 __all__ = [
@@ -48,21 +49,20 @@ def check_character(first17: str) -> str:
     return CHARSET[(31 - total % 31) % 31]
 
 
-def problem(code: str) -> str | None:
+def problem(code: str) -> Said | None:
     """Why a (normalised) code is not a valid USCC, or ``None`` when it is."""
     if _SCIENTIFIC.match(code):
-        return (f"{code} is in scientific notation: a spreadsheet turned the code into a number "
-                "and dropped digits; re-export the column as text")
+        return said("uscc_scientific", code=code)
     if code.endswith(".0") and code[:-2].isdigit():
-        return f"{code} was stored as a number; re-export the column as text"
+        return said("uscc_number", code=code)
     if len(code) != 18:
-        return f"{code} has {len(code)} characters, not 18"
+        return said("uscc_length", code=code, length=len(code))
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return f"{code} contains characters outside the GB 32100 set: {''.join(bad)}"
+        return said("uscc_characters", code=code, characters="".join(bad))
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"{code}: check character is {code[17]}, should be {expected}"
+        return said("uscc_check", code=code, found=code[17], expected=expected)
     return None
 
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 import io
 import zipfile
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import errors as expat_errors
 
 import pandas as pd
 
 from firms.intake.errors import UnreadableFileError
+from firms.intake.messages import said
 
 __all__ = ["MAX_XLSX_CELLS", "MAX_XLSX_COLUMNS", "cell_text", "read_xlsx", "sheet_names"]
 
@@ -39,22 +41,19 @@ def _check_archive(raw: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as err:
-        raise UnreadableFileError(f"{name}: not an .xlsx file (not a zip archive); save it "
-                                  "from Excel as .xlsx or export a CSV") from err
+        raise UnreadableFileError(said("xlsx_not_zip", name=name)) from err
     total = 0
     for info in archive.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_XLSX_RATIO and info.file_size > 10_000_000:
-            raise UnreadableFileError(f"{name}: member {info.filename} expands {ratio:.0f}× "
-                                      "(a zip bomb?); refused")
+            raise UnreadableFileError(said("xlsx_zip_bomb", name=name, member=info.filename,
+                                           ratio=f"{ratio:.0f}"))
     if total > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise UnreadableFileError(f"{name}: {total / 1e9:.1f} GB uncompressed, over the "
-                                  f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e9:.0f} GB limit; export a "
-                                  "CSV instead")
+        raise UnreadableFileError(said("xlsx_too_big", name=name, gb=f"{total / 1e9:.1f}",
+                                       limit_gb=f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e9:.0f}"))
     if "[Content_Types].xml" not in archive.namelist():
-        raise UnreadableFileError(f"{name}: not a complete .xlsx workbook (no [Content_Types].xml "
-                                  "part); open and save it again in Excel, or export a CSV")
+        raise UnreadableFileError(said("xlsx_incomplete", name=name))
 
 
 def cell_text(value) -> str:
@@ -83,9 +82,8 @@ class _Budget:
         """Count ``cells`` (a row's slots, or skipped missing rows) plus one."""
         self.left -= cells + 1
         if self.left < 0:
-            raise UnreadableFileError(
-                f"{self.name}: sheet {sheet!r} holds more than {MAX_XLSX_CELLS:,} cells "
-                "(rows × columns actually present); split the workbook or export a CSV")
+            raise UnreadableFileError(said("xlsx_too_many_cells", name=self.name,
+                                           sheet=repr(sheet), limit=f"{MAX_XLSX_CELLS:,}"))
 
 
 def _row_texts(row: tuple, sheet: str, number: int, name: str) -> list[str]:
@@ -93,10 +91,9 @@ def _row_texts(row: tuple, sheet: str, number: int, name: str) -> list[str]:
         far = next((i for i, v in enumerate(row[MAX_XLSX_COLUMNS:], MAX_XLSX_COLUMNS + 1)
                     if v is not None), None)
         if far is not None:
-            raise UnreadableFileError(
-                f"{name}: sheet {sheet!r} row {number} has a value in column "
-                f"{_column_letter(far)}, beyond the {MAX_XLSX_COLUMNS:,} columns read; delete "
-                "the stray cells or export a CSV")
+            raise UnreadableFileError(said("xlsx_stray_column", name=name, sheet=repr(sheet),
+                                           row=number, column=_column_letter(far),
+                                           limit=f"{MAX_XLSX_COLUMNS:,}"))
         row = row[:MAX_XLSX_COLUMNS]
     texts = [cell_text(v) for v in row]
     while texts and not texts[-1]:
@@ -122,8 +119,8 @@ def _read_sheet(ws, sheet: str, name: str, budget: _Budget, max_rows: int) -> pd
             header = texts
         elif texts:
             if len(data) >= max_rows:
-                raise UnreadableFileError(f"{name}: sheet {sheet!r} has more than "
-                                          f"{max_rows:,} rows: split the file")
+                raise UnreadableFileError(said("xlsx_too_many_rows", name=name,
+                                               sheet=repr(sheet), limit=f"{max_rows:,}"))
             data.append(texts)
     budget.spend(gaps, sheet)
     if not header and not data:
@@ -139,10 +136,10 @@ def _refuse_duplicate_headers(names: list[str], sheet: str, name: str) -> None:
     seen: dict[str, int] = {}
     for i, header in enumerate(names, start=1):
         if header in seen:
-            raise UnreadableFileError(
-                f"{name}: sheet {sheet!r} has two columns headed {header!r} (columns "
-                f"{_column_letter(seen[header])} and {_column_letter(i)}); rename one so each "
-                "header is unique")
+            raise UnreadableFileError(said("xlsx_duplicate_header", name=name,
+                                           sheet=repr(sheet), header=repr(header),
+                                           first=_column_letter(seen[header]),
+                                           second=_column_letter(i)))
         seen[header] = i
 
 
@@ -152,10 +149,10 @@ def _open(raw: bytes, name: str):
     try:
         return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 — any parser failure on untrusted input
-        raise _unreadable(err, name) from err
+        raise _unreadable(err, name, raw) from err
 
 
-def _unreadable(err: BaseException, name: str) -> UnreadableFileError:
+def _unreadable(err: BaseException, name: str, raw: bytes = b"") -> UnreadableFileError:
     """A clear message for a failure inside openpyxl or the XML parser."""
     chain, cause = [], err
     while cause is not None and len(chain) < 10:
@@ -164,15 +161,26 @@ def _unreadable(err: BaseException, name: str) -> UnreadableFileError:
     kinds = {type(e).__name__ for e in chain}
     if kinds & {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden",
                 "NotSupportedError", "DefusedXmlException"}:
-        return UnreadableFileError(f"{name}: the workbook's XML declares entities or a DTD "
-                                   "(refused: XXE / entity expansion); open and save it again "
-                                   "in Excel, or export a CSV")
-    if any(isinstance(e, (ParseError, zipfile.BadZipFile)) for e in chain):
-        return UnreadableFileError(f"{name}: the workbook's XML is damaged ({chain[-1]}); open "
-                                   "and save it again in Excel, or export a CSV")
-    return UnreadableFileError(f"{name}: not a readable .xlsx workbook "
-                               f"({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}); "
-                               "open and save it again in Excel, or export a CSV")
+        return UnreadableFileError(said("xlsx_entities", name=name))
+    xml = next((e for e in chain if isinstance(e, ParseError)), None)
+    if xml is not None:  # expat's own words by its error code, and where
+        line, column = getattr(xml, "position", (0, 0))
+        return UnreadableFileError(said("xlsx_xml_damaged", name=name, detail=chain[-1],
+                                        reason=expat_errors.messages.get(xml.code, ""),
+                                        line=line, column=column))
+    if any(isinstance(e, zipfile.BadZipFile) for e in chain):
+        return UnreadableFileError(said("xlsx_zip_damaged", name=name, detail=chain[-1],
+                                        member=_bad_member(raw)))
+    return UnreadableFileError(said("xlsx_unreadable", name=name, error=type(err).__name__,
+                                    detail=str(err).splitlines()[0] if str(err) else ""))
+
+
+def _bad_member(raw: bytes) -> str:
+    """The first member of a workbook whose data fails its CRC ("" when none is found)."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(raw)).testzip() or ""
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return ""
 
 
 def sheet_names(raw: bytes, name: str = "file.xlsx") -> list[str]:
@@ -199,8 +207,8 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     try:
         names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
-            raise UnreadableFileError(f"{name}: no sheet named {sheet!r}; its sheets are "
-                                      + ", ".join(map(repr, names)))
+            raise UnreadableFileError(said("xlsx_no_sheet", name=name, sheet=repr(sheet),
+                                           sheets=", ".join(map(repr, names))))
         found = {}
         for title in [sheet] if sheet is not None else names:
             ws = book[title]
@@ -212,16 +220,16 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     except UnreadableFileError:
         raise
     except Exception as err:  # noqa: BLE001 — XML errors surface while streaming rows
-        raise _unreadable(err, name) from err
+        raise _unreadable(err, name, raw) from err
     finally:
         book.close()
     if not found:
-        raise UnreadableFileError(f"{name}: the workbook has no cell with a value")
+        raise UnreadableFileError(said("xlsx_empty", name=name))
     if len(found) > 1:
         listed = ", ".join(f"{t!r} ({len(f):,} row{'' if len(f) == 1 else 's'})"
                            for t, f in found.items())
-        raise UnreadableFileError(f"{name}: data on {len(found)} sheets: {listed}; import one "
-                                  "sheet at a time (the CLI's --sheet NAME), or copy "
-                                  "them into one sheet")
+        raise UnreadableFileError(said("xlsx_several_sheets", name=name, count=len(found),
+                                       sheets=listed, rows=", ".join(
+                                           f"{t!r} {len(f):,}" for t, f in found.items())))
     title, frame = next(iter(found.items()))
     return frame, title
