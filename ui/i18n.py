@@ -106,7 +106,7 @@ LABELS: dict[str, tuple[str, str]] = {
                        "Nothing to export: turn on a layer or widen the sector filter."),
     "unclassified": ("未分类", "unclassified"),
     "format": ("格式", "Format"),
-    "item": ("项目", "Item"),
+    "item": ("项目", "Item"), "value": ("数值", "Value"),
     "indicator": ("指标", "Indicator"),
     "year": ("年份", "Year"),
     "source": ("来源", "Source"),
