@@ -309,9 +309,10 @@ class Classes:
 
 def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     """Industry, industry code, sector and how, per row: ``classify(codes, industries,
-    names)`` decides, once per distinct (code, industry) pair; the rows it leaves
-    unclassified are tried again by their firm names (the classifier folds them).
-    Without ``classify`` every firm is ``unclassified`` (how: ``none``)."""
+    names, by_words=False)`` decides by code or industry name once per distinct (code,
+    industry) pair; the rows it leaves unclassified are tried again with their firm names
+    (refinement of a broad industry, then words; the classifier folds them). Without
+    ``classify`` every firm is ``unclassified`` (how: ``none``)."""
     ind_codes, industries, ind_rows = work.folded_codes("industry")
     code_codes, codes, code_rows = work.folded_codes("industry_code")
     index = work.table.index
@@ -322,17 +323,18 @@ def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     inverse, pair = pd.factorize(code_codes.astype(np.int64) * len(industries) + ind_codes)
     sector, source = classify(pd.Series(codes.take(pa.array(pair // len(industries))).to_pandas()),
                               pd.Series(industries.take(pa.array(pair % len(industries)))
-                                        .to_pandas()))
+                                        .to_pandas()), by_words=False)
     pair_sector = np.array([out.sector.code(s) for s in sector], dtype=np.int32)
     pair_source = np.array([out.source.code(s) for s in source], dtype=np.int32)
     out.sector.codes, out.source.codes = pair_sector[inverse], pair_source[inverse]
     rows = np.flatnonzero(out.source.is_("none"))
     if len(rows):
-        names = pd.Series(work.arrow("name").take(pa.array(rows)).to_pandas())  # classify folds
-        blank = pd.Series("", index=names.index)
-        sector, source = classify(blank, blank, names)
-        found = (source != "none").to_numpy()
-        for s in pd.unique(sector[found]):
-            out.sector.set(rows[found & (sector == s).to_numpy()], s)
-        out.source.set(rows[found], "text")
+        take = pa.array(rows)
+        names = pd.Series(work.arrow("name").take(take).to_pandas())  # classify folds
+        sector, source = classify(pd.Series(code_rows.take(take).to_pandas()),
+                                  pd.Series(ind_rows.take(take).to_pandas()), names)
+        for s in pd.unique(sector[source != "none"]):
+            out.sector.set(rows[((sector == s) & (source != "none")).to_numpy()], s)
+        for how in pd.unique(source[source != "none"]):
+            out.source.set(rows[(source == how).to_numpy()], how)
     return out
