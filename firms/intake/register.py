@@ -16,6 +16,7 @@ import numpy as np
 from firms.intake.messages import said
 from firms.intake.rows import RowWork
 from firms.intake.steps import UNKNOWN_CELLS
+from layers.text import fold
 
 __all__ = ["INACTIVE_WORDS", "Registration", "parse_capital", "parse_date", "read_registration",
            "status_active"]
@@ -38,7 +39,7 @@ def parse_capital(text: str) -> tuple[float, str] | None:
     """("1000万元人民币" → (1e7, "CNY"), "500万美元" → (5e6, "USD")): the amount in units of
     its currency; a figure without a currency word is taken as 人民币 (the register's
     default). ``None`` when the cell holds no readable amount; (nan, "") when empty."""
-    key = text.strip().lower().replace(",", "").replace("，", "").replace(" ", "")
+    key = fold(text, case="lower", drop=r"\s,")
     if key in _EMPTY:
         return (float("nan"), "")
     number = _NUMBER.search(key)
@@ -53,7 +54,7 @@ def parse_capital(text: str) -> tuple[float, str] | None:
 def parse_date(text: str) -> str | None:
     """A date as ISO text ("2015年3月12日", "2015/3/12", "20150312", an Excel day number
     such as 42075) → "2015-03-12"; "" when empty; ``None`` when not a date."""
-    key = text.strip().lower()
+    key = fold(text, case="lower")
     if key in _EMPTY:
         return ""
     match = _DATE.match(key)
