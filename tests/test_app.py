@@ -262,7 +262,7 @@ def test_a_workbook_with_data_on_two_sheets_lets_the_user_pick_one(app):
     app.file_uploader(key="upload").upload("two.xlsx", book, MEDIA_XLSX)
     app.run()
     assert not app.exception
-    assert any("有 2 个工作表含数据：'上海'（2 行）, '外地'（1 行）" in unescaped(e.value)
+    assert any("有 2 个工作表含数据（各表行数）：'上海': 2, '外地': 1" in unescaped(e.value)
                for e in app.sidebar.error)
     picker = app.sidebar.selectbox(key="upload_sheet")
     assert picker.options == ["自动：唯一有数据的工作表", "上海", "外地"]

@@ -70,7 +70,7 @@ FILE_MESSAGES: dict[str, tuple[str, str | None]] = {
     "xlsx_unreadable": ("{name}：不是可读的 .xlsx 工作簿（{detail}）；" + _AGAIN, None),
     "xlsx_no_sheet": ("{name}：没有名为 {sheet} 的工作表；现有的工作表为 {sheets}", None),
     "xlsx_empty": ("{name}：工作簿中没有一个有值的单元格", None),
-    "xlsx_several_sheets": ("{name}：有 {count} 个工作表含数据（工作表及其行数）：{rows}；请一次只导入一个工作表"
+    "xlsx_several_sheets": ("{name}：有 {count} 个工作表含数据（各表行数）：{rows}；请一次只导入一个工作表"
                             "（在侧栏选择；命令行用 --sheet 工作表名），或把它们复制到同一个工作表中", None),
     "no_name_column": ("没有企业名称列：表头应为 企业名称、名称 或 name 等（文件中的列：{found}）", None),
     "no_place_columns": ("没有位置列：应有 经度/纬度（lon/lat）或 地址（address）列", None),

@@ -230,6 +230,6 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
                            for t, f in found.items())
         raise UnreadableFileError(said("xlsx_several_sheets", name=name, count=len(found),
                                        sheets=listed, rows=", ".join(
-                                           f"{t!r} {len(f):,}" for t, f in found.items())))
+                                           f"{t!r}: {len(f):,}" for t, f in found.items())))
     title, frame = next(iter(found.items()))
     return frame, title
