@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.join import firm_lonlat
 from geo.metric import buffer_m
 from geo.prepared import prepared_copy
 
@@ -43,8 +44,7 @@ def _regions(firms: pd.DataFrame, rows: np.ndarray,
     outline where known, else a disc of the firm's precision (one per distinct disc)."""
     units = (firms["placed_unit"].astype(str).to_numpy()[rows] if "placed_unit" in firms
              else np.full(len(rows), "", dtype=object))
-    lon = np.asarray(firms["lon"], dtype=float)[rows]
-    lat = np.asarray(firms["lat"], dtype=float)[rows]
+    lon, lat = (np.asarray(v, dtype=float)[rows] for v in firm_lonlat(firms))
     precision = np.asarray(firms["placement_precision_m"], dtype=float)[rows]
     known = np.array([u in outlines for u in units], dtype=bool)
     discs = [f"disc:{x:.6f},{y:.6f},{p:.0f}" for x, y, p in

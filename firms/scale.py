@@ -38,9 +38,9 @@ import pandas as pd
 import layers
 from firms.intake import import_firm_list
 from firms.intake.readers import sniff_encoding
-from firms.zones import firm_points, firm_table, join_layer, zones_for_measures
+from firms.zones import LayerCounts, firm_points, firm_table, join_and_count, measures_of
 from geo.crs import STORAGE_CRS
-from geo.measures import count_tables, measures_from_counts, sector_codes
+from geo.measures import sector_codes
 
 __all__ = [
     "DEFAULT_BLOCKSIZE", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
@@ -61,6 +61,11 @@ _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "in
 _EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
 
 
+#: What the counts need of each firm besides its sector, employees and position: whether it
+#: is still registered and how precisely (and to what unit) it was placed.
+_PLACEMENT = ["status_active", "placement_precision_m", "placed_unit"]
+
+
 def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
     frames = {lid: layers.load(lid) for lid in layer_ids}
     return {lid: f for lid, f in frames.items()
@@ -71,8 +76,9 @@ def _points(block: pd.DataFrame, datum: str, *, points: bool = True) -> pd.DataF
     """One block of raw rows → accepted firms (sector, employees, and a point, or
     lon/lat without ``points``), plus the tally."""
     result = import_firm_list(block.astype(str), datum=datum, points=points)
-    keep = ["sector", "employees", "geometry"] if points else ["sector", "employees", "lon", "lat"]
+    keep = ["sector", "employees", *_PLACEMENT, *(["geometry"] if points else ["lon", "lat"])]
     firms = result.accepted[keep].copy()
+    firms["placed_unit"] = firms["placed_unit"].astype(str)  # the same type in every block
     firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
                             result.report["rejected"])
     return firms
@@ -140,7 +146,10 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
     """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
     raw = _raw_blocks(path, blocksize, slots=os.cpu_count() or 1)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
-                             "employees": pd.Series(dtype=float)},
+                             "employees": pd.Series(dtype=float),
+                             "status_active": pd.Series(dtype=bool),
+                             "placement_precision_m": pd.Series(dtype=float),
+                             "placed_unit": pd.Series(dtype="str")},
                             geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
     return raw.map_partitions(_points, datum, meta=meta)
 
@@ -161,17 +170,25 @@ def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) 
     each from one bincount over codes (:func:`geo.measures.count_tables`)."""
     if not len(firms):
         return _EMPTY_SUMMARY
-    table = firm_table(firms)
+    table = firm_table(firms)  # firms no longer registered have no sector: not counted
     codes, sectors = sector_codes(table["sector"])
-    emp = table["employees"].fillna(0).to_numpy()
+    counted = codes >= 0
+    emp = table["employees"].fillna(0).to_numpy()[counted]
     city = pd.DataFrame({"sector": pd.Index(sectors, dtype=object),
-                         "firms": np.bincount(codes, minlength=len(sectors)),
-                         "employees": np.bincount(codes, weights=emp, minlength=len(sectors))})
+                         "firms": np.bincount(codes[counted], minlength=len(sectors)),
+                         "employees": np.bincount(codes[counted], weights=emp,
+                                                  minlength=len(sectors))})
     parts = [city[city["firms"] > 0].assign(kind="city", zone="")]
     points = firm_points(firms)
-    for layer_id, zones in zone_frames.items():
-        counts, emp_table, _ = count_tables(zones.index, join_layer(points, zones), table)
-        parts.append(_long_counts(counts, emp_table, f"zone:{layer_id}"))
+    coarse = 0
+    for layer_id, zones in zone_frames.items():  # the in-memory join: certain and possible
+        joined = join_and_count(firms, zones, points=points).counts
+        parts.append(_long_counts(joined.counts, joined.employees, f"zone:{layer_id}"))
+        if joined.possible is not None:
+            parts.append(_long_counts(joined.possible, None, f"possible:{layer_id}"))
+        coarse = joined.coarse
+    parts.append(pd.DataFrame({"kind": ["coarse"], "zone": "", "sector": "", "firms": coarse,
+                               "employees": 0.0}))
     return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
 
 
@@ -228,6 +245,7 @@ def _compute_options(scheduler, num_workers: int | None) -> dict:
 def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame],
                         sector: str | None) -> dict[str, pd.DataFrame]:
     city = table[table["kind"] == "city"].set_index("sector")["firms"]
+    coarse = int(table.loc[table["kind"] == "coarse", "firms"].sum())
     out = {}
     for lid, zones in frames.items():
         zone_rows = table[table["kind"] == f"zone:{lid}"]
@@ -236,8 +254,10 @@ def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame]
         emp_rows = zone_rows[zone_rows["employees"] > 0]
         emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
                                    aggfunc="sum") if len(emp_rows) else None
-        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector=sector)
-        out[lid] = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], measures], axis=1)
+        maybe = table[table["kind"] == f"possible:{lid}"]
+        possible = maybe.pivot_table(index="zone", columns="sector", values="firms",
+                                     aggfunc="sum", fill_value=0) if len(maybe) else None
+        out[lid] = measures_of(LayerCounts(counts, emp, city, possible, coarse), zones, sector)
     return out
 
 

@@ -148,3 +148,24 @@ def test_inactive_firms_are_out_of_counts_unless_asked():
                            districts)
     assert everyone.loc["district_huangpu", "firms"] == 3
     assert list(active_only(firms)["name"]) == ["甲"]
+
+
+def test_the_dask_engine_counts_certain_and_possible_as_the_in_memory_path(tmp_path):
+    from firms.scale import measures_dask_layers
+    from firms.zones import layer_measures
+
+    rows = [f"企业{i},{'注销' if i % 7 == 0 else '存续'},{ADDRESSES[i % len(ADDRESSES)][0]},软件开发,,\n"
+            for i in range(1500)]
+    rows += [f"坐标企业{i},存续,,软件开发,121.{4 + i % 5}{i % 10},31.{1 + i % 3}{i % 7}\n"
+             for i in range(300)]
+    path = tmp_path / "firms.csv"
+    path.write_text("企业名称,登记状态,企业地址,所属行业,经度,纬度\n" + "".join(rows), encoding="utf-8")
+    firms = import_firm_list(path, points=False).accepted
+    tables, tally = measures_dask_layers(path, ["poles", "new_towns"], sector="digital",
+                                         blocksize=20_000)
+    assert tally["accepted"] == len(firms)
+    cols = ["firms", "firms_possible", "sector_firms", "sector_firms_possible"]
+    for lid, table in tables.items():
+        memory = layer_measures(firms, lid, "digital")
+        pd.testing.assert_frame_equal(table[cols], memory[cols], check_dtype=False)
+        assert table["firms_possible"].sum() > table["firms"].sum()
