@@ -37,6 +37,7 @@ from ui.app_data import (
 )
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
+from ui.firm_layer import precise_only
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
@@ -47,22 +48,27 @@ from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 from ui.site_panel import drawn_site_panel, png_button
 from ui.uploading import rejected_view
 from ui.views import (
+    active_firms,
     choropleth_values,
     compare,
     find_feature,
+    firm_count_texts,
     firm_details,
     firm_row,
+    firm_template_csv,
     firms_in_zone,
     hidden_pick,
     import_summary,
     layer_coverage,
     layer_measure_tables,
     pairs_of_sectors,
+    placement_summary,
     plain_markdown,
     policy_groups,
     targets_table,
     visible_frames,
     with_selected,
+    zone_count_text,
     zone_details,
     zone_sources,
     zone_table,
@@ -149,6 +155,15 @@ elif source == "upload":
             firms = report.accepted
         except ShmapError as err:  # the file's words escaped: no link or image from it
             st.sidebar.error(t("import_failed", lang, error=plain_markdown(refusal_text(err, lang))))
+    if report is not None:  # how the rows were placed, right after the upload
+        st.sidebar.dataframe(placement_summary(report.report, lang), hide_index=True,
+                             key="placement_summary")
+    st.sidebar.download_button(t("template", lang), firm_template_csv(),
+                               file_name="firm-list-template.csv", mime="text/csv", key="dl_template")
+if firms is not None and active_firms(firms) is not firms \
+        and not st.sidebar.checkbox(t("show_inactive", lang), key="show_inactive"):
+    firms = store().get(("active", firms_key), lambda f=firms: active_firms(f))
+    firms_key = f"{firms_key}:active"
 
 measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
@@ -192,10 +207,12 @@ picked = hidden_pick(firms, shown, st.session_state["firm"])  # a firm the secto
 # the map spans the page width, the panel below it (first on a phone too)
 col_map, col_panel = st.container(), st.container()
 with col_map:
-    grid = store().get(("grid", shown_key), lambda: firm_grid(shown)) if firm_view == "grid" else None
+    grid = store().get(("grid", shown_key), lambda: firm_grid(precise_only(shown))) \
+        if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values, measure_sector_label=labels[measure_sector],
+                      firm_counts=firm_count_texts(measure_tables.get(measure_layer), lang),
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
                       picked_firm=picked,
@@ -278,6 +295,9 @@ with col_panel:
             if shown is not None and layer_id in pairs:
                 inside = firms_in_zone(firms, pairs[layer_id], row.name)
                 st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
+                counted = zone_count_text(measure_tables, layer_id, row.name, lang)
+                if counted:
+                    st.caption(counted)
                 view = inside[["name", "sector", "address"]].head(200).assign(
                     sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
                 st.dataframe(headers(view, lang), hide_index=True)

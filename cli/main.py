@@ -160,8 +160,13 @@ def _cmd_measures(args) -> int:
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
         firms = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
-        table = layer_measures(firms, args.layer, sector)
+        table = layer_measures(firms, args.layer, sector, include_inactive=args.include_inactive)
     _write_table(table.reset_index(names="id"), args.output)
+    print(f"{table['firms'].sum():,} firms in a zone of {args.layer}; up to "
+          f"{table['firms_possible'].sum():,} with those placed too coarsely to say "
+          f"({table.attrs.get('coarse_firms', 0):,} such firms; measures use the certain counts)"
+          + ("" if args.include_inactive else "; deregistered/revoked/moved-out firms left out"),
+          file=sys.stderr)
     return 0
 
 
@@ -315,6 +320,8 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
+    s.add_argument("--include-inactive", action="store_true",
+                   help="count firms whose 登记状态 is 注销/吊销/迁出 too (left out by default)")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_measures)
 

@@ -87,6 +87,7 @@ class MapOptions:
     measure: str | None = None           # one of MEASURES
     measure_layer: str | None = None     # layer id the choropleth colours
     measure_values: pd.Series | None = None   # per feature id of measure_layer
+    firm_counts: pd.Series | None = None  # per feature id of measure_layer: "12 firms; up to 340"
     measure_sector_label: str | None = None   # the sector the measure is for, in words
     classes: str = "quantile"            # class-break method, one of geo.breaks.METHODS
     strong: pd.Series | None = None           # bool per feature id (strong clusters)
@@ -127,6 +128,8 @@ def _zone_props(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         props["cls"] = values.map(lambda v: class_of(v, breaks))
         props["fill"] = props["cls"].map(lambda c: class_colour(None if pd.isna(c) else int(c), n))
         props["value"] = values.map(lambda v: "" if pd.isna(v) else f"{v:,.3g}")
+        if opts.firm_counts is not None:
+            props["counted"] = opts.firm_counts.reindex(gdf.index).fillna("").map(safe_text)
         if opts.strong is not None:
             props["strong"] = opts.strong.reindex(gdf.index).fillna(False).astype(bool)
     if opts.selected is not None:
@@ -159,6 +162,9 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
     if breaks is not None:
         fields.append("value")
         aliases.append(t(f"m_{opts.measure}", lang))
+        if opts.firm_counts is not None:
+            fields.append("counted")
+            aliases.append(t("counted", lang))
     marker = folium.CircleMarker(radius=6, fill=True, fill_opacity=0.9, color=st.color) \
         if entry.kind == "point" else None
     return FrameGeoJson(

@@ -17,7 +17,7 @@ import pandas as pd
 
 from layers.text import fold
 
-__all__ = ["GEOMETRY_LAT", "GEOMETRY_LON", "HEADER_ALIASES", "HEADER_SEARCH_ROWS", "INDUSTRY_LEVELS", "find_header_row",
+__all__ = ["GEOMETRY_LAT", "GEOMETRY_LON", "HEADER_ALIASES", "TEMPLATE_HEADERS", "template_frame", "HEADER_SEARCH_ROWS", "INDUSTRY_LEVELS", "find_header_row",
            "header_key", "map_headers", "promote_header", "skip_title_lines"]
 
 #: Bytes of a CSV searched for its header line.
@@ -156,3 +156,18 @@ def promote_header(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     body = frame.iloc[at:].reset_index(drop=True)
     body.columns = header
     return body, _above_info(at + 1, titles)
+
+
+#: The columns of the firm-list template a person can download and fill in.
+TEMPLATE_HEADERS = ("企业名称", "统一社会信用代码", "登记状态", "注册资本", "成立日期", "企业地址",
+                    "所属行业", "参保人数", "经度", "纬度", "坐标系")
+
+
+def template_frame() -> pd.DataFrame:
+    """A firm list to fill in: the recognised headers and two example rows (an address
+    only; coordinates with their datum), each saying it is an example to delete."""
+    return pd.DataFrame([
+        ("示例（请删除本行）：上海某集成电路设计有限公司", "", "存续", "1000万元人民币", "2020-01-01",
+         "上海市浦东新区张江镇祖冲之路1号", "集成电路设计", "50", "", "", ""),
+        ("示例（请删除本行）：上海某生物医药有限公司", "", "存续", "500万美元", "2018-06-30", "",
+         "医药制造业", "120", "121.6005", "31.2036", "WGS84")], columns=list(TEMPLATE_HEADERS))
