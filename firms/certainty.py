@@ -44,13 +44,14 @@ def _regions(firms: pd.DataFrame, rows: np.ndarray,
     outline where known, else a disc of the firm's precision (one per distinct disc)."""
     units = (firms["placed_unit"].astype(str).to_numpy()[rows] if "placed_unit" in firms
              else np.full(len(rows), "", dtype=object))
-    lon, lat = (np.asarray(v, dtype=float)[rows] for v in firm_lonlat(firms))
-    precision = np.asarray(firms["placement_precision_m"], dtype=float)[rows]
-    known = np.array([u in outlines for u in units], dtype=bool)
-    discs = [f"disc:{x:.6f},{y:.6f},{p:.0f}" for x, y, p in
-             zip(lon[~known], lat[~known], precision[~known], strict=True)]
+    unit_codes, distinct_units = pd.factorize(pd.Series(units, dtype=object))
+    known = np.array([u in outlines for u in distinct_units], dtype=bool)[unit_codes]
     keys = units.astype(object)
-    keys[~known] = discs
+    if not known.all():  # one disc per distinct (point, precision)
+        lon, lat = (np.asarray(v, dtype=float)[rows][~known] for v in firm_lonlat(firms))
+        precision = np.asarray(firms["placement_precision_m"], dtype=float)[rows][~known]
+        keys[~known] = [f"disc:{x:.6f},{y:.6f},{p:.0f}"
+                        for x, y, p in zip(lon, lat, precision, strict=True)]
     codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
     geoms = []
     for key in distinct:

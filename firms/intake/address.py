@@ -1,7 +1,8 @@
 """Placing a firm by its address: the ladder of named places, each with an honest precision.
 
-An address is read for the names it holds, each kind found at once over all addresses
-by one regular expression (Arrow's RE2, linear in the text):
+An address is read for the names it holds, all kinds at once by one Aho–Corasick
+automaton (linear in the address, whatever the number of names), each distinct set of
+names decided once:
 
 - a province or city **outside Shanghai** named before any Shanghai name rejects the row
   by name ("not in Shanghai: 深圳市");
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,10 +40,12 @@ __all__ = ["AddressPlaces", "place_addresses", "placement_text", "unit_arrays"]
 
 @dataclass
 class AddressPlaces:
-    """Per address: the unit it was placed to (``None`` where none) and the reason for
-    a rejection ("" where none)."""
+    """The distinct ``units`` addresses were placed to (``None`` for none), per address
+    the position of its unit in that list (``codes``) and the reason for a rejection
+    ("" where none)."""
 
     units: list[Unit | None]
+    codes: np.ndarray
     reasons: list[str]
 
 
@@ -51,21 +55,6 @@ def placement_text(unit: Unit) -> Said:
         return said("placed_town_district", unit=unit.name, district=unit.district)
     return said({"zone": "placed_zone", "town": "placed_town"}.get(unit.level, "placed_district"),
                 unit=unit.name)
-
-
-def _pattern(names) -> str:
-    """An alternation of literal names, longest first (so the longest wins at a place)."""
-    return "(?P<m>" + "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)
-                               if n) + ")"
-
-
-def _first_hits(addresses: pa.Array, names) -> list[str]:
-    """Per address, the leftmost (then longest) of ``names`` it holds, "" where none."""
-    names = [n for n in names if n]
-    if not names:
-        return [""] * len(addresses)
-    hit = pc.extract_regex(addresses, _pattern(names)).field("m")
-    return hit.fill_null("").to_pylist()
 
 
 def _short_forms(places: Places) -> dict[str, str]:
@@ -86,24 +75,43 @@ def _short_forms(places: Places) -> dict[str, str]:
     return forms
 
 
+#: The kinds of names an address is read for, in the order of a hit's tuple.
+KINDS = ("elsewhere", "zone", "town", "short", "district", "shanghai")
+
+
 class _Matcher:
-    """The patterns of one set of places, made once."""
+    """Every name of one set of places in one Aho–Corasick automaton (pyahocorasick), so
+    an address is read once, in time linear in its length, whatever the number of names."""
 
     def __init__(self, places: Places):
-        self.places = places
         units = places.units
-        self.zones = [n for n, u in units.items()  # zones, and aliases standing for a district
-                      if u.level == "zone" or (u.level == "district" and n != u.name)]
-        self.towns = [n for n, u in units.items() if u.level in ("town", "town_district")]
         self.short = _short_forms(places)
-        self.districts = list(places.district_aliases)
+        names: dict[str, set[str]] = {}
+        for kind, found in (
+                ("elsewhere", places.elsewhere),
+                ("zone", [n for n, u in units.items()  # zones, and aliases of a district
+                          if u.level == "zone" or (u.level == "district" and n != u.name)]),
+                ("town", [n for n, u in units.items() if u.level in ("town", "town_district")]),
+                ("short", self.short), ("district", places.district_aliases),
+                ("shanghai", ["上海"])):
+            for name in found:
+                names.setdefault(name, set()).add(kind)
+        self.automaton = ahocorasick.Automaton()
+        for name, kinds in names.items():
+            self.automaton.add_word(name, (name, tuple(KINDS.index(k) for k in kinds)))
+        self.automaton.make_automaton()
 
-    def hits(self, addresses: pa.Array) -> dict[str, list[str]]:
-        return {"elsewhere": _first_hits(addresses, self.places.elsewhere),
-                "zone": _first_hits(addresses, self.zones),
-                "town": _first_hits(addresses, self.towns),
-                "short": _first_hits(addresses, self.short),
-                "district": _first_hits(addresses, self.districts)}
+    def hits(self, address: str) -> list[tuple[int, str]]:
+        """Per kind of :data:`KINDS`: (start, name) of its leftmost (then longest) name in
+        ``address``, (-1, "") where none."""
+        best = [(-1, "")] * len(KINDS)
+        for end, (name, kinds) in self.automaton.iter(address):
+            start = end - len(name) + 1
+            for k in kinds:
+                at, found = best[k]
+                if at < 0 or start < at or (start == at and len(name) > len(found)):
+                    best[k] = (start, name)
+        return best
 
 
 def _district_unit(places: Places, alias: str) -> Unit | None:
@@ -139,42 +147,49 @@ def _matcher(places: Places) -> _Matcher:
     return kept[1]
 
 
-def _elsewhere(address: str, other: str, found: list[str]) -> bool:
-    """Does the address name ``other`` (outside Shanghai) before Shanghai or any of its places?"""
-    at = address.find(other)
-    shanghai = [address.find(n) for n in ("上海", *found) if n and address.find(n) >= 0]
-    return not shanghai or at < min(shanghai)
+def _outside(hits: list[tuple[int, str]]) -> str:
+    """The place outside Shanghai the address names before Shanghai or any of its
+    places ("" when none does)."""
+    at, other = hits[0]
+    if not other:
+        return ""
+    shanghai = [start for start, name in hits[1:] if name]
+    return other if not shanghai or at < min(shanghai) else ""
 
 
 def place_addresses(addresses: pa.Array, places: Places) -> AddressPlaces:
     """Place folded addresses (an Arrow string array) by the ladder of the module."""
     matcher = _matcher(places)
-    hits = matcher.hits(addresses)
-    keys = list(zip(hits["elsewhere"], hits["zone"], hits["town"], hits["short"],
-                    hits["district"], strict=True))
-    decided: dict[tuple, Unit | None] = {}
-    texts = addresses.to_pylist()
+    encoded = pc.dictionary_encode(addresses)  # each distinct address read once
+    decided: dict[tuple[str, ...], tuple[int, str]] = {}
     units: list[Unit | None] = []
-    reasons: list[str] = []
-    for text, key in zip(texts, keys, strict=True):
-        other, zone, town, short, district = key
-        if other and _elsewhere(text, other, [zone, town, short, district]):
-            units.append(None)
-            reasons.append(said("not_in_shanghai", place=other))
-            continue
+    position: dict[int, int] = {}  # id(unit) → its place in ``units``
+    per_value: list[tuple[int, str]] = []
+    for text in encoded.dictionary.to_pylist():
+        hits = matcher.hits(text or "")
+        key = tuple([name for _, name in hits])
         if key not in decided:
+            other = _outside(hits)
+            _, zone, town, short, district, _ = key
             by_short = "" if zone or town else matcher.short.get(short, "")
-            decided[key] = _choose(places, zone, town or by_short, district)
-        units.append(decided[key])
-        reasons.append("")
-    return AddressPlaces(units, reasons)
+            unit = None if other else _choose(places, zone, town or by_short, district)
+            if id(unit) not in position:
+                position[id(unit)] = len(units)
+                units.append(unit)
+            decided[key] = (position[id(unit)],
+                            said("not_in_shanghai", place=other) if other else "")
+        per_value.append(decided[key])
+    index = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.array([c for c, _ in per_value], dtype=np.int32).reshape(-1)[index] \
+        if per_value else np.zeros(len(addresses), dtype=np.int32)
+    value_reasons = [r for _, r in per_value]
+    reasons = [value_reasons[i] for i in index] if any(value_reasons) else [""] * len(index)
+    return AddressPlaces(units, codes, reasons)
 
 
 def unit_arrays(placed: AddressPlaces) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(lon, lat, precision_m) per address, NaN where unplaced."""
-    n = len(placed.units)
-    out = np.full((3, n), np.nan)
-    for i, u in enumerate(placed.units):
-        if u is not None:
-            out[:, i] = (u.point.x, u.point.y, u.precision_m)
-    return out[0], out[1], out[2]
+    table = np.array([(u.point.x, u.point.y, u.precision_m) if u is not None
+                      else (np.nan, np.nan, np.nan) for u in placed.units]).reshape(-1, 3)
+    out = table[placed.codes]
+    return out[:, 0], out[:, 1], out[:, 2]

@@ -203,13 +203,12 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     placed = place_addresses(addresses, places)
     px, py, prec = unit_arrays(placed)
     coords.x[rows], coords.y[rows], coords.precision[rows] = px, py, prec
-    which = pd.Series([id(u) for u in placed.units])
-    for at in which.groupby(which).indices.values():
-        unit = placed.units[at[0]]
+    for code, unit in enumerate(placed.units):
         if unit is not None:
-            coords.placement.set(rows[at], placement_text(unit))
-            coords.level.set(rows[at], unit.level)
-            coords.unit.set(rows[at], unit.unit_id)
+            at = rows[placed.codes == code]
+            coords.placement.set(at, placement_text(unit))
+            coords.level.set(at, unit.level)
+            coords.unit.set(at, unit.unit_id)
     elsewhere = np.zeros(work.n, dtype=bool)
     elsewhere[rows] = [r != "" for r in placed.reasons]
     reasons = np.full(work.n, "", dtype=object)
