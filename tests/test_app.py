@@ -334,7 +334,8 @@ def test_a_qichacha_workbook_shows_its_placements_and_leaves_inactive_firms_out(
     shown = dict(zip(placed["定位方式"], placed["数值"], strict=True))
     assert shown["按街道/镇名称定位，但无其边界，只定位到区"] == "3"
     assert shown["按地址所指园区/片区定位（以其范围为误差）"] == "2"
-    report = dict(zip(*table_with(app, "项目", "数值")[["项目", "数值"]].T.to_numpy()))
+    table = table_with(app, "项目", "数值")
+    report = dict(zip(table["项目"], table["数值"], strict=True))
     assert report["表头所在行"] == "2"
     assert app.sidebar.download_button(key="dl_template") is not None
     shown = next(c.value for c in app.caption if "企业显示方式" in c.value)

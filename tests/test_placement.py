@@ -169,3 +169,17 @@ def test_the_dask_engine_counts_certain_and_possible_as_the_in_memory_path(tmp_p
         memory = layer_measures(firms, lid, "digital")
         pd.testing.assert_frame_equal(table[cols], memory[cols], check_dtype=False)
         assert table["firms_possible"].sum() > table["firms"].sum()
+
+
+def test_the_shortlist_scores_certain_firms_and_shows_how_many_more_may_be():
+    from firms.shortlist import shortlist
+    from ui.shortlist_view import why
+
+    firms = _import(["上海市松江区九亭镇某路1号"] * 1 + [f"上海市松江区某路{i}号" for i in range(40)]
+                    ).accepted
+    ranked = shortlist(firms, "digital")
+    assert ranked.loc["biomed_x_songjiang", "sector_firms"] == 41  # the whole of 松江区
+    assert ranked.attrs["coarse_firms"] == 41
+    row = ranked.loc["newtown_songjiang"]
+    assert (row["sector_firms"], row["sector_firms_possible"]) == (0, 41)
+    assert "最多 41 家" in why(row, "zh") and "up to 41" in why(row, "en")
