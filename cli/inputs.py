@@ -9,6 +9,7 @@ import geopandas as gpd
 
 import layers
 from firms.intake import import_firm_list
+from firms.intake.geocode import load_geocoder
 from geo.errors import ShmapError
 from layers.errors import UsageError
 from layers.exporting import filter_by_sectors
@@ -49,11 +50,13 @@ def _print_stage(key: str, values) -> None:
 
 
 def firms_or_error(path: str, datum: str, *, progress: bool = False,
-                    sheet: str | None = None, points: bool = True):
+                    sheet: str | None = None, points: bool = True, geocoder=None):
     """A firm file imported (``progress``: each stage on stderr), or its refusal as a
-    :class:`UsageError` whose message names what and why."""
+    :class:`UsageError` whose message names what and why. ``geocoder``: a settings file
+    of the optional online geocoder (off when None)."""
     try:
-        return import_firm_list(path, datum=datum, sheet=sheet, points=points,
+        coder = load_geocoder(geocoder) if geocoder else None
+        return import_firm_list(path, datum=datum, sheet=sheet, points=points, geocoder=coder,
                                 on_stage=_print_stage if progress else None)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
         raise UsageError(str(err)) from err

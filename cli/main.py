@@ -118,7 +118,8 @@ def _cmd_preview(args) -> int:
 def _cmd_firms_import(args) -> int:
     out = Path(args.output)
     check_import_paths(Path(args.file), out)  # before the work: nothing the user has is replaced
-    result = firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet)
+    result = firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet,
+                            geocoder=args.geocoder)
     rej = write_import(result, out)
     r = result.report
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
@@ -296,6 +297,9 @@ def _add_firm_commands(sub) -> None:
     f.add_argument("--datum", choices=DATUMS, default="wgs84",
                    help="datum of coordinates without a 坐标系 column (default wgs84)")
     f.add_argument("-o", "--output", required=True, help=".geojson, .gpkg or .csv")
+    f.add_argument("--geocoder", metavar="SETTINGS.toml",
+                   help="optional online geocoding (off by default): a settings file naming "
+                        "the provider (amap, baidu, tianditu, nominatim), key and cache")
     f.add_argument("--sheet", help=SHEET_HELP)
     f.set_defaults(func=_cmd_firms_import)
 

@@ -51,6 +51,7 @@ REASONS: dict[str, tuple[str, str | None]] = {
     "placed_town": ("街道/镇 {unit}（代表点）", "subdistrict/town {unit} (representative point)"),
     "placed_district": ("区 {unit}（代表点）", "district {unit} (representative point)"),
     "placed_zone": ("园区/片区 {unit}（以其范围为误差）", None),
+    "placed_geocoded": ("在线地理编码：{provider}（匹配级别 {level}）", None),
     "placed_town_district": ("街道/镇 {unit}（无边界数据，按 {district} 代表点）",
                              "subdistrict/town {unit} without an outline (district {district}, "
                              "representative point)"),

@@ -62,6 +62,7 @@ from firms.intake.steps import (
     check_names,
     classify_rows,
     compare_geometry,
+    geocode_rows,
     mark_duplicates,
     place_by_address,
     read_coordinates,
@@ -142,7 +143,7 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
 def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier = classify_by_code,
                  on_stage: Callable[[str, Mapping[str, object]], None] | None = None,
-                 points: bool = True) -> ImportResult:
+                 points: bool = True, geocoder=None) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
 
     ``classify(codes, industries, names)`` returns (sector id or "unclassified",
@@ -150,7 +151,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     values)`` hears ``check`` and, when some rows are placed by address, ``place``.
     ``points=False`` (for counting only, e.g. the dask engine's blocks) returns the
     accepted firms as a plain DataFrame with ``lon``/``lat`` and no point geometries
-    (about 200 MB and a second less per million firms).
+    (about 200 MB and a second less per million firms). ``geocoder`` (off by default:
+    :mod:`firms.intake.geocode`) may place address rows more precisely than the ladder.
     """
     default_datum = parse_datum(default_datum)
     say = on_stage or (lambda _key, _values: None)
@@ -165,6 +167,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     if coords.need_address.any():
         say("place", {"rows": int(coords.need_address.sum())})
     place_by_address(work, coords, places)
+    geocode_rows(work, coords, geocoder)
     check_inside(work, coords, places)
     credit = check_credit_codes(work)
     employees = read_employees(work)

@@ -39,7 +39,8 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
                      datum: str = "wgs84", sheet: str | None = None,
                      on_stage: StageCallback | None = None, points: bool = True,
                      places: Places | None = None,
-                     info: Mapping[str, object] | None = None) -> ImportResult:
+                     info: Mapping[str, object] | None = None,
+                     geocoder=None) -> ImportResult:
     """Read and import a firm list (the rules: :mod:`firms.intake.importer`).
 
     ``source`` is a CSV/XLSX/GeoJSON path, an upload's bytes (``name`` gives its file
@@ -47,7 +48,8 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
     ``datum`` is the file's declared datum (a per-row 坐标系 column wins); ``sheet``
     names the sheet of a workbook with data on several; ``points=False`` keeps lon/lat
     columns only (the join and measures need no point geometries); ``places`` replaces
-    Shanghai's named places (tests); ``info`` is added to the report.
+    Shanghai's named places (tests); ``info`` is added to the report; ``geocoder`` (a
+    :class:`firms.intake.geocode.Geocoder`, off by default) asks an online service.
     """
     say = on_stage or _silent
     if isinstance(source, pd.DataFrame):
@@ -67,7 +69,7 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
             table, above = promote_header(table)
             read_info.update(above)
     result = import_firms(table, places or shanghai_places(), default_datum=datum,
-                          on_stage=say, points=points)
+                          on_stage=say, points=points, geocoder=geocoder)
     result.report.update(read_info)
     result.report.update(info or {})
     say("classify", {"accepted": result.report["accepted"], "rejected": result.report["rejected"]})

@@ -118,6 +118,7 @@ ENGLISH: dict[str, str] = {
     "placed_town": "街道/镇 {unit} (representative point)",
     "placed_district": "区 {unit} (representative point)",
     "placed_zone": "zone {unit} (its outline)",
+    "placed_geocoded": "geocoded by {provider} (match level {level})",
     "placed_town_district": "街道/镇 {unit} without an outline (区 {district}, representative "
                             "point)",
 }

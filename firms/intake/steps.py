@@ -41,7 +41,7 @@ from layers.text import fold_arrow
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
            "Problems", "RowWork", "check_credit_codes", "check_inside", "check_names",
-           "classify_rows", "compare_geometry", "mark_duplicates", "place_by_address", "read_coordinates",
+           "classify_rows", "compare_geometry", "geocode_rows", "mark_duplicates", "place_by_address", "read_coordinates",
            "read_employees", "row_datums"]
 
 #: Cells a registry export writes for a figure it does not know.
@@ -219,6 +219,26 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     no_address[rows] = blank_after_fold(addresses)
     work.problems.add(unplaced & no_address, "address", said("no_place"))
     work.problems.add(unplaced, "address", said("address_unplaced"))
+
+
+def geocode_rows(work: RowWork, coords: Coordinates, geocoder) -> None:
+    """With a geocoder configured (off by default: :mod:`firms.intake.geocode`), each row
+    placed by its address is asked for (each distinct address once, answers cached); an
+    answer more precise than the ladder's place replaces it, its precision from the
+    provider's match level, already in WGS84."""
+    rows = np.flatnonzero(coords.need_address & ~work.problems.rejected)
+    if geocoder is None or not len(rows):
+        return
+    addresses = work.arrow("address").take(pa.array(rows)).to_pylist()
+    answers = {a: geocoder.ask(a) for a in dict.fromkeys(addresses) if a}
+    for i, address in zip(rows, addresses, strict=True):
+        got = answers.get(address)
+        if got is not None and got.precision_m < coords.precision[i]:
+            coords.x[i], coords.y[i], coords.precision[i] = got.lon, got.lat, got.precision_m
+            coords.placement.set(i, said("placed_geocoded", provider=geocoder.provider,
+                                         level=got.level))
+            coords.level.set(i, "geocoded")
+            coords.unit.set(i, "")
 
 
 def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
