@@ -22,7 +22,7 @@ from geo.crs import STORAGE_CRS
 from geo.metric import area_km2, length_km
 from geo.shapes import BaseUnits, build_geometry, describe
 from layers.catalog import entry_from_table
-from layers.citations import citation_text
+from layers.documents import document_citation, document_name
 from layers.schema import COLUMNS, join_list
 
 __all__ = ["FEATURE_KEYS", "GeometryLookup", "layer_frame"]
@@ -30,20 +30,18 @@ __all__ = ["FEATURE_KEYS", "GeometryLookup", "layer_frame"]
 FEATURE_KEYS = {
     "id", "name_zh", "name_en", "role", "sectors", "districts", "precision_m", "basis",
     "approximate", "official_area_km2", "official_area_source", "part_of", "method_note",
-    "cite", "geometry", "evidence",
+    "cite", "geometry", "summary_zh", "summary_en", "notes", "derivation", "area_difference",
 }
 
 GeometryLookup = Callable[[str], BaseGeometry]
 
 
-def evidence_text(value) -> str:
-    """The ``evidence`` of a recipe as one text: a string as written (trimmed), or a
-    list of strings (one source or step each) joined by `` | ``."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return " | ".join(v.strip() for v in value if v.strip())
-    raise ValueError(f"evidence must be text or a list of texts, got {type(value).__name__}")
+def summary_text(value, *, key: str = "summary_zh") -> str:
+    """A feature's summary as one text: a string as written (whitespace folded to single
+    spaces, trimmed)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text, got {type(value).__name__}")
+    return " ".join(value.split())
 
 
 def _feature_row(layer_id: str, feat: Mapping, geom: BaseGeometry) -> dict:
@@ -77,11 +75,12 @@ def _feature_row(layer_id: str, feat: Mapping, geom: BaseGeometry) -> dict:
         "precision_m": float(feat["precision_m"]),
         "approximate": bool(feat.get("approximate", True)),
         "basis": feat["basis"],
-        "evidence": evidence_text(feat.get("evidence", "")),
-        "cite_file": cite["file"],
+        "summary_zh": summary_text(feat.get("summary_zh", ""), key="summary_zh"),
+        "summary_en": summary_text(feat.get("summary_en", ""), key="summary_en"),
+        "cite_document": document_name(cite["file"]),
         "cite_section": cite["section"],
         "cite_quote": cite["quote"],
-        "citation": citation_text(cite["file"], cite["section"], cite["quote"]),
+        "citation": document_citation(cite["file"], cite["section"], quote=cite["quote"]),
         "geometry": geom,
     }
 

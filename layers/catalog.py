@@ -50,6 +50,9 @@ class LayerEntry:
     description: str = ""
     generate: str = ""
     style: Style = field(default_factory=Style)
+    #: For a layer drawn from an official list: ``(("catalogue", n), ("named", n), ("drawn", n))``
+    #: — how many items the list has, how many a public text found names, how many are drawn.
+    coverage: tuple[tuple[str, int], ...] = ()
 
     def title(self, lang: str = "zh") -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -64,8 +67,9 @@ def entry_from_table(table: dict, path: str = "<memory>") -> LayerEntry:
     if table["kind"] not in KINDS:
         raise ValueError(f"{path}: [layer] kind must be one of {KINDS}, got {table['kind']!r}")
     style = Style(**table.get("style", {}))
-    rest = {k: v for k, v in table.items() if k != "style"}
-    return LayerEntry(**rest, style=style)
+    coverage = tuple((str(k), int(v)) for k, v in table.get("coverage", {}).items())
+    rest = {k: v for k, v in table.items() if k not in ("style", "coverage")}
+    return LayerEntry(**rest, style=style, coverage=coverage)
 
 
 @cache

@@ -6,7 +6,7 @@ Each returns a list of readable problems; an empty list means the check passed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.join import ancestors
 from geo.metric import area_km2
 from layers.citations import quote_problems
+from layers.documents import document_file
 from layers.schema import split_list
 
 __all__ = [
@@ -106,29 +107,35 @@ def district_problems(gdf: gpd.GeoDataFrame, districts: Mapping[str, BaseGeometr
 
 
 def citation_problems(gdf: gpd.GeoDataFrame, seeds_dir: Path) -> list[str]:
-    """Every quote must stand verbatim (whitespace aside) in the seed file it names."""
-    rows = gdf.rename(columns={"cite_file": "source_file", "cite_quote": "quote"}).itertuples()
+    """Every quote must stand verbatim (whitespace aside) in the document it names (the
+    seed text of that document, :func:`layers.documents.document_file`)."""
+    rows = gdf.assign(source_file=gdf["cite_document"].map(document_file)) \
+        .rename(columns={"cite_quote": "quote"}).itertuples()
     return quote_problems(rows, seeds_dir=seeds_dir, where=lambda r: f"{r.layer}/{r.id}")
 
 
-def area_tolerance_pct(official_km2: float, precision_m: float, floor_pct: float = 25.0) -> float:
+def area_tolerance_pct(official_km2: float, precision_m: float, floor_pct: float = 5.0) -> float:
     """How far (%) a drawn area may stray from the published one.
 
     An outline whose edges may be off by ``precision_m`` metres can differ from the
     published area ``official_km2`` by as much as a disc of that area grown by the
-    precision: ``((r + p) / r)² − 1`` with ``r = √(A/π)``. Never less than ``floor_pct``.
+    precision: ``((r + p) / r)² − 1`` with ``r = √(A/π)``. Never less than ``floor_pct``
+    (published areas are rounded).
     """
     radius = math.sqrt(official_km2 * 1e6 / math.pi)
     return max(floor_pct, 100.0 * (((radius + precision_m) / radius) ** 2 - 1.0))
 
 
-def area_problems(gdf: gpd.GeoDataFrame, tolerance_pct: float = 25.0) -> list[str]:
-    """Features with a published area must land within ``tolerance_pct`` of it, or within
-    what their precision allows (:func:`area_tolerance_pct`), whichever is wider."""
-    rows = gdf[gdf["official_area_km2"].notna()]
+def area_problems(gdf: gpd.GeoDataFrame, explained: Collection[str] = (),
+                  floor_pct: float = 5.0) -> list[str]:
+    """Features with a published area must land within what their precision allows
+    (:func:`area_tolerance_pct`), unless their evidence explains the difference (their
+    ids in ``explained``: the definition's ``area_difference``)."""
+    rows = gdf[gdf["official_area_km2"].notna() & ~gdf["id"].isin(list(explained))]
     return [f"{r.id}: area {r.area_km2:.1f} km² is {r.area_diff_pct:+.1f} % from the published "
-            f"{r.official_area_km2:g} km² (±{r.precision_m:g} m allows "
-            f"{area_tolerance_pct(r.official_area_km2, r.precision_m, tolerance_pct):.0f} %)"
+            f"{r.official_area_km2:g} km², more than ±{r.precision_m:g} m allows "
+            f"({area_tolerance_pct(r.official_area_km2, r.precision_m, floor_pct):.0f} %); "
+            f"explain the difference (area_difference) or redraw"
             for r in rows.itertuples()
             if abs(r.area_diff_pct) > area_tolerance_pct(r.official_area_km2, r.precision_m,
-                                                          tolerance_pct)]
+                                                          floor_pct)]

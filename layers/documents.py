@@ -15,7 +15,8 @@ import pandas as pd
 
 from layers.settings import DATA_DIR
 
-__all__ = ["DOCUMENTS_FILE", "document_citation", "document_label", "documents"]
+__all__ = ["DOCUMENTS_FILE", "document_citation", "document_file", "document_label", "document_name",
+           "documents"]
 
 DOCUMENTS_FILE = DATA_DIR / "documents.csv"
 
@@ -40,6 +41,23 @@ def document_label(file: str, *, lang: str = "zh") -> str:
         return f"{who}《{d['title_zh']}》（{d['issuer_zh']}，{d['date']}）"
     who = f"{d['number']} " if d["number"] else ""
     return f"{who}“{d['title_en']}” ({d['issuer_en']}, {d['date']})"
+
+
+def document_name(file: str) -> str:
+    """The document's number (or author) and Chinese title, the form layers and exports
+    carry: ``沪府办发〔2021〕10号《上海市战略性新兴产业和先导产业发展“十四五”规划》``.
+    A file the table lacks is named as it is (``shmap validate`` reports it)."""
+    docs = documents()
+    if file not in docs.index:
+        return file
+    d = docs.loc[file]
+    return f"{d['number'] or d['author']}《{d['title_zh']}》"
+
+
+def document_file(name: str) -> str:
+    """The seed file of a document named as :func:`document_name` gives it; a name the
+    table lacks is returned as it is."""
+    return {document_name(f): f for f in documents().index}.get(name, name)
 
 
 def document_citation(file: str, section: str, *, quote: str = "", lang: str = "zh") -> str:

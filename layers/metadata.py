@@ -53,8 +53,9 @@ def export_metadata(layer_ids, *, datum: Datum) -> dict:
                    for i, e in entries.items()},
         "licence": "; ".join(licences),
         "attribution": "; ".join(attributions),
-        "source": f"{PROJECT} {_project_version()}: built by `shmap build` from data/layers/*.toml "
-                  "and OpenStreetMap base data; see data/provenance.json",
+        "source": f"{PROJECT} {_project_version()}: layers drawn from the plans and pages each "
+                  "feature cites (fields citation, summary_zh, summary_en) on OpenStreetMap "
+                  "base data (ODbL 1.0)",
         "data_version": f"layers-{digest.hexdigest()[:12]}",
         "exported": datetime.now(UTC).date().isoformat(),
         "datum": DATUM_LABELS[datum],

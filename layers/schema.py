@@ -40,16 +40,18 @@ COLUMNS: dict[str, str] = {
     "precision_m": "estimated positional error of the outline, metres",
     "approximate": "true when the shape is schematic or hand-traced",
     "basis": "official | secondary | conflicting | inferred | schematic",
-    "evidence": "sources (title, URL or document number, what it says, datum of any "
-                "coordinates) and how the position or outline was derived from them",
-    "cite_file": "seed file quoted",
-    "cite_section": "section of the seed file",
+    "summary_zh": "for readers, in Chinese: the source (document, issuer, date, page or "
+                  "section), what it says, how the outline or point was made, how precise "
+                  "it is and why",
+    "summary_en": "the same summary in English",
+    "cite_document": "the plan document quoted: number and title (or author and title)",
+    "cite_section": "section of that document",
     "cite_quote": "verbatim quote (whitespace-insensitive)",
-    "citation": "display form of the citation",
+    "citation": "readable citation: document, section and quote",
 }
 BASES = ("official", "secondary", "conflicting", "inferred", "schematic")
-TEXT_REQUIRED = ("id", "name_zh", "name_en", "layer", "role", "method", "basis",
-                 "cite_file", "cite_section", "cite_quote", "citation")
+TEXT_REQUIRED = ("id", "name_zh", "name_en", "layer", "role", "method", "basis", "summary_zh",
+                 "summary_en", "cite_document", "cite_section", "cite_quote", "citation")
 
 
 def join_list(values) -> str:

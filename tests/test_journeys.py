@@ -41,7 +41,7 @@ from webpage import DOCS, MAP_IFRAME, draw_rectangle
 
 import layers
 from firms.demo import demo_firms
-from layers.documents import documents
+from layers.documents import document_file, documents
 from ui.i18n import column_label, sector_labels, t
 from ui.views import visible_frames
 from ui.webmap import firm_mode
@@ -95,14 +95,15 @@ def test_the_planner_reads_a_zone_shares_the_view_and_measures_a_site(app_url, b
     # its sources: the document, its title, date and section — not a file name
     page.get_by_role("tab", name=t("tab_sources", lang), exact=True).click()
     cite = layers.load("poles").loc[ZONE]
-    doc = documents().loc[cite["cite_file"]]
+    seed_file = document_file(cite["cite_document"])
+    doc = documents().loc[seed_file]
     sources = page.locator("[role='tabpanel']:visible").first
     sources.get_by_text(doc["number"]).first.wait_for(timeout=30_000)
     citation = sources.inner_text().split(t("official_area", lang))[0]  # the "plan text" entry
     assert doc["number"] == "沪府办发〔2021〕10号"
     assert doc["title_zh" if lang == "zh" else "title_en"] in citation
     assert doc["date"] in citation and cite["cite_section"] in citation
-    assert cite["cite_file"] not in citation and not re.search(r"\.(txt|pdf|md)\b", citation)
+    assert seed_file not in citation and not re.search(r"\.(txt|pdf|md)\b", citation)
     assert not wording_problems(page, lang)
 
     # a colleague opening the address sees the same map

@@ -209,15 +209,32 @@ def test_the_zone_panel_shows_basis_precision_and_evidence(lang):
     assert "长阳路1687号" in sources[t("evidence", lang)] and "GCJ-02" in sources[t("evidence", lang)]
 
 
-def test_every_feature_claiming_2_km_or_better_states_its_evidence(features):
-    fine = features[features["precision_m"] <= 2000]
-    assert len(fine) > 0
-    assert (fine["evidence"].str.strip() != "").all()
+def test_every_feature_has_a_summary_in_both_languages(features):
+    for lang, script in (("zh", r"[\u4e00-\u9fff]"), ("en", r"\b(the|a|of)\b")):
+        col = features[f"summary_{lang}"]
+        assert (col.str.len() > 40).all(), features.loc[col.str.len() <= 40, "id"].tolist()
+        assert col.str.contains(script).all()
+    assert "notes" not in features.columns  # research notes stay in the definitions
+
+
+def test_every_feature_claiming_2_km_or_better_keeps_research_notes():
+    from layers.catalog import layer_files, read_layer_file
+    fine = [f for p in layer_files().values() for f in read_layer_file(p).get("feature", [])
+            if f["precision_m"] <= 2000]
+    assert len(fine) > 50
+    assert all(str(f.get("notes", "")).strip() for f in fine)
 
 
 def test_the_special_parks_layer_states_its_coverage():
     entry = layers.entry("tese_parks")
     gdf = layers.load("tese_parks")
-    assert "22/53" in entry.title_zh and "22 of 53" in entry.title_en
-    assert len(gdf) == 21  # the 22nd found (“新食尚都市…”) has no district to draw
+    cov = dict(entry.coverage)
+    assert cov == {"catalogue": 53, "named": 26, "drawn": 25}
+    assert len(gdf) == cov["drawn"]  # the 26th found (“新食尚都市…”) has no district to draw
+    missing = cov["catalogue"] - cov["named"]
+    for text in (entry.title_zh, entry.source):
+        assert str(cov["catalogue"]) in text and f"{cov['drawn']}" in text and f"{missing}" in text
+    assert f"{cov['drawn']} drawn" in entry.title_en and f"{missing} not found" in entry.title_en
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{cov['drawn']} drawn, {cov['named'] - cov['drawn']} named but not drawn, {missing} not found" in readme
     assert gdf["role"].str.startswith("特色产业园区（").all()

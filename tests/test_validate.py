@@ -112,8 +112,11 @@ def edit_recipe(data, old, new, file="11_ai_4_x.toml"):
 
 
 def _drop_evidence(data):
-    edit_layer(data, "ai_4_x",
-               lambda doc: feature(doc, "ai_x_changyang_valley")["properties"].update(evidence=""))
+    path = data / "layers" / "11_ai_4_x.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('notes = """', text.index('id = "ai_x_changyang_valley"'))
+    end = text.index('"""', start + 11) + 3
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
 
 
 def _small_disc(data):
@@ -129,7 +132,7 @@ def _wrong_district(data):  # 北外滩, in 虹口区
 
 
 @pytest.mark.parametrize(("mutate", "message"), [
-    (_drop_evidence, "ai_x_changyang_valley: claims ±300 m but has no evidence"),
+    (_drop_evidence, "ai_4_x/ai_x_changyang_valley: claims ±300 m but has no notes"),
     (_small_disc, "ai_4_x/ai_x_changyang_valley: disc radius 100 m is smaller than its precision ±300 m"),
     (_wrong_town, "ai_4_x/ai_x_changyang_valley: centre lies outside 街镇 大桥街道"),
     (_wrong_district, "ai_4_x/ai_x_changyang_valley: centre 121.4965, 31.2530 lies outside its named districts"),
@@ -141,18 +144,16 @@ def test_each_broken_site_rule_is_reported(data_copy, seeds_dir, mutate, message
     assert message in capsys.readouterr().out
 
 
-def test_a_coarse_site_needs_no_evidence_but_a_fine_one_does():
-    import geopandas as gpd
-    from shapely.geometry import Point
-
-    from layers.sites import evidence_problems
-    gdf = gpd.GeoDataFrame({"id": ["coarse", "fine"], "precision_m": [5000.0, 500.0],
-                            "evidence": ["", "  "]}, geometry=[Point(121.5, 31.2)] * 2, crs=4326)
-    assert [p.split(":")[0] for p in evidence_problems(gdf)] == ["fine"]
+def test_a_coarse_site_needs_no_notes_but_a_fine_one_does():
+    from layers.evidence import notes_problems
+    definition = {"layer": {"id": "x"}, "feature": [
+        {"id": "coarse", "precision_m": 5000, "notes": ""},
+        {"id": "fine", "precision_m": 500, "notes": "  "}]}
+    assert [p.split(":")[0] for p in notes_problems(definition)] == ["x/fine"]
 
 
 def test_units_named_in_evidence_are_read():
-    from layers.sites import named_units
+    from layers.evidence import named_units
     text = "Derivation: … 街镇: 华泾镇. 区: 徐汇区 (a part in 闵行)."
     assert named_units(text) == {"街镇": ["华泾镇"], "区": ["徐汇区"]}
 
@@ -174,6 +175,6 @@ def test_uncertainty_areas_may_overlap_but_outlines_may_not():
 
 def test_area_tolerance_grows_with_the_precision():
     from layers.checks import area_tolerance_pct
-    assert area_tolerance_pct(94.0, 100) == 25.0  # an outline good to 100 m: the 25 % floor
+    assert area_tolerance_pct(94.0, 10) == 5.0  # an outline good to 10 m: the 5 % floor
     radius = (3.1e6 / 3.141592653589793) ** 0.5
     assert area_tolerance_pct(3.1, 2000) == pytest.approx(100 * (((radius + 2000) / radius) ** 2 - 1))

@@ -10,7 +10,7 @@ import pytest
 import layers
 from firms.demo import demo_firms
 from firms.shortlist import shortlist
-from layers.documents import document_citation, documents
+from layers.documents import document_citation, document_file, documents
 from layers.policy import policy_measures, sector_targets
 from ui.cache import SizedCache, approx_bytes
 from ui.phrases import phrase
@@ -171,7 +171,7 @@ def test_every_reason_the_import_writes_for_a_bad_row_reads_in_chinese():
 
 def test_every_cited_seed_file_is_a_known_document():
     cited = set(policy_measures()["source_file"]) | set(sector_targets()["source_file"])
-    cited |= {f for g in layers.load_all().values() for f in g["cite_file"]}
+    cited |= {document_file(d) for g in layers.load_all().values() for d in g["cite_document"]}
     assert cited <= set(documents().index)
     text = document_citation("003_6b82db74c365b8ba.txt", "§五(一)", quote="加快建设张江科学城")
     assert text == ("沪府办发〔2021〕10号《上海市战略性新兴产业和先导产业发展“十四五”规划》"

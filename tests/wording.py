@@ -11,14 +11,17 @@ Exceptions — texts that stay as they are in both languages, removed before the
 - proper names: zones' Chinese and English names (shown together as "中文 / English"
   in the panel and the search list), place names inside placements (街道/镇 张江镇);
 - the plans' own words: verbatim quotes, document numbers (沪府办发〔2021〕10号), section
-  marks (§五(一)), and the project's notes on how each outline was made and where
-  its published area comes from (``method``, ``official_area_source``, ``evidence``: authored in
-  English with Chinese names; not translated yet);
+  marks (§五(一)), the technical note on how each outline was made and where its published
+  area comes from (``method``, ``official_area_source``: exported for GIS users, authored in
+  English with Chinese names), and the English summary of each zone's sources
+  (``summary_en``), which names places and quotes documents in Chinese; the Chinese summary
+  (``summary_zh``) is checked like any Chinese text, web addresses aside;
 - the language switch ("语言 / Language", 中文 / English) and the column name a file
   may use for its datum (坐标系);
 - file names (``shanghai-layers_wgs84.geojson``);
 - in Chinese: acronyms, units and product names (WGS84, EPSG, GCJ-02, BD-09, CGCS2000,
   LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
+  geoBoundaries, ODbL, AMOLED,
   G60, 9+X).
 """
 
@@ -40,7 +43,9 @@ FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|geojson|gpkg|html|json|xlsx|toml|txt)\b
 SECTION = re.compile(r"§[^\s:：,，;；)）]+")
 LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", "GeoJSON", "GeoPackage",
                  "FlatGeobuf", "GeoParquet", "PNG",
-                 "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English"}
+                 "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English",
+                 "geoBoundaries", "ODbL", "AMOLED"}
+WEB_ADDRESS = re.compile(r"[\w.-]+\.(?:com|cn|org|net|tw|info)(?:\.cn)?(?:/[\w/.?=&%-]*)?")
 ALWAYS = ("语言 / Language", "中文", "English", "坐标系")
 
 
@@ -49,7 +54,7 @@ def _proper_texts() -> list[str]:
     texts = set(ALWAYS)
     for gdf in layers.load_all().values():
         for col in ("name_zh", "name_en", "cite_quote", "method", "official_area_source",
-                    "evidence"):
+                    "summary_en"):
             texts.update(gdf[col].dropna().astype(str))
     texts.update(policy_measures()["quote"])
     texts.update(sector_targets()["quote"])
@@ -67,7 +72,7 @@ def leftover(text: str) -> str:
     for proper in PROPER:
         if proper in text:
             text = text.replace(proper, " ")
-    return SECTION.sub(" ", FILE_NAME.sub(" ", text))
+    return SECTION.sub(" ", FILE_NAME.sub(" ", WEB_ADDRESS.sub(" ", text)))
 
 
 def text_problems(texts: Iterable[tuple[str, str]], lang: str,

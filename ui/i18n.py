@@ -90,7 +90,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "precision": ("精度（米）", "Precision (m)"),
     "approximate": ("近似边界", "Approximate outline"),
     "basis": ("依据类别", "Basis"),
-    "evidence": ("位置依据（来源与推导）", "Evidence (sources and derivation)"),
+    "evidence": ("来源与位置说明", "Sources, and how it was drawn"),
     "basis_official": ("官方文件", "official document"),
     "basis_secondary": ("二手来源（新闻、百科、园区页面）", "secondary sources (news, encyclopedia, park pages)"),
     "basis_conflicting": ("来源相互矛盾", "conflicting sources"),

@@ -14,7 +14,7 @@ from firms.intake.headers import template_frame
 from firms.intake.places import placement_messages
 from firms.zones import LayerCounts, active_only, measures_of
 from layers.catalog import LayerEntry
-from layers.documents import document_citation
+from layers.documents import document_citation, document_file
 from layers.exporting import filter_by_sectors
 from layers.formats import table_csv
 from layers.policy import measures_for_feature, sector_targets
@@ -196,17 +196,18 @@ def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str
 
 
 def zone_sources(row: pd.Series, lang: str) -> list[tuple[str, str]]:
-    """(label, text) pairs of where a zone comes from: the plan text it rests on (as
-    the document, its section and the quote), the published area's source and how
-    the outline was made (the project's notes, written in English)."""
+    """(label, text) pairs of where a zone comes from, all in ``lang``: the plan text it
+    rests on (the document, its section and the quote), the published area, and the
+    summary of its sources and of how the outline or point was made and how precise it
+    is (``summary_zh`` / ``summary_en``). The maintainers' research notes stay in the
+    layer definitions and are not shown."""
     official = row["official_area_km2"]
     return [
-        (t("citation", lang), document_citation(row["cite_file"], row["cite_section"],
-                                                quote=row["cite_quote"], lang=lang)),
-        (t("official_area", lang), "—" if pd.isna(official) else
-         f"{official:g} km² · {row['official_area_source'] or '—'}"),
-        (t("evidence", lang), row.get("evidence", "") or "—"),
-        (t("method", lang), row["method"]),
+        (t("citation", lang), document_citation(document_file(row["cite_document"]),
+                                                row["cite_section"], quote=row["cite_quote"],
+                                                lang=lang)),
+        (t("official_area", lang), "—" if pd.isna(official) else f"{official:g} km²"),
+        (t("evidence", lang), row.get(f"summary_{lang}", "") or "—"),
     ]
 
 

@@ -8,6 +8,7 @@ test pass.
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -55,8 +56,14 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def cases() -> dict[str, tuple[bytes, str]]:
+    """The shipped firm files and the messy table. The messy table's bytes are kept as
+    ``messy/input.csv.gz`` once made: the synthetic firms it starts from are drawn inside
+    the layers' zones, so a redrawn zone would change the input, not the import."""
     out = {Path(n).stem: (shipped(n), n) for n in SHIPPED}
-    out["messy"] = (messy_firms().to_csv(index=False).encode("utf-8"), "messy.csv")
+    pinned = HERE / "messy" / "input.csv.gz"
+    raw = gzip.decompress(pinned.read_bytes()) if pinned.is_file() else \
+        messy_firms().to_csv(index=False).encode("utf-8")
+    out["messy"] = (raw, "messy.csv")
     return out
 
 
@@ -68,6 +75,8 @@ def main() -> None:
         folder.mkdir(exist_ok=True)
         for part in ("accepted", "rejected", "measures"):
             canonical(got[part]).to_parquet(folder / f"{part}.parquet")
+        if key == "messy" and not (folder / "input.csv.gz").is_file():
+            (folder / "input.csv.gz").write_bytes(gzip.compress(raw, mtime=0))
         (folder / "report.json").write_text(json.dumps(got["report"], ensure_ascii=False, indent=1))
         print(key, len(got["accepted"]), len(got["rejected"]))
 
