@@ -95,12 +95,13 @@ def region_pairs(firms: pd.DataFrame, rows: np.ndarray, zone_ids: Sequence[str],
     for z, zone in enumerate(zone_geoms):
         if zone is None or zone.is_empty or zone.geom_type not in ("Polygon", "MultiPolygon"):
             continue
-        meets = shapely.intersects(prepared_copy(zone), regions) if len(regions) else []
+        meets = (shapely.intersects(prepared_copy(zone), regions) if len(regions)
+                 else np.zeros(0, dtype=bool))
         zone_key = (str(zone_ids[z]), zone.bounds, round(zone.area, 12))
         for r in np.flatnonzero(meets):
             share = (_share_cached(keys[r], zone_key, geoms[r], zone)
                      if not keys[r].startswith("disc:") else _share(geoms[r], zone))
-            (certain if share >= CERTAIN_SHARE else possible).append((r, z))
+            (certain if share >= CERTAIN_SHARE else possible).append((int(r), z))
     return _pairs(certain, codes, rows, zone_ids), _pairs(possible, codes, rows, zone_ids)
 
 

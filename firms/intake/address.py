@@ -31,6 +31,7 @@ import ahocorasick
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import shapely
 
 from firms.intake.messages import Said, said
 from firms.intake.rows import Places, Unit
@@ -160,7 +161,7 @@ def _outside(hits: list[tuple[int, str]]) -> str:
 def place_addresses(addresses: pa.Array, places: Places) -> AddressPlaces:
     """Place folded addresses (an Arrow string array) by the ladder of the module."""
     matcher = _matcher(places)
-    encoded = pc.dictionary_encode(addresses)  # each distinct address read once
+    encoded: pa.DictionaryArray = pc.dictionary_encode(addresses)  # type: ignore[arg-type]
     decided: dict[tuple[str, ...], tuple[int, str]] = {}
     units: list[Unit | None] = []
     position: dict[int, int] = {}  # id(unit) → its place in ``units``
@@ -189,7 +190,8 @@ def place_addresses(addresses: pa.Array, places: Places) -> AddressPlaces:
 
 def unit_arrays(placed: AddressPlaces) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(lon, lat, precision_m) per address, NaN where unplaced."""
-    table = np.array([(u.point.x, u.point.y, u.precision_m) if u is not None
+    table = np.array([(shapely.get_x(u.point), shapely.get_y(u.point), u.precision_m)
+                      if u is not None
                       else (np.nan, np.nan, np.nan) for u in placed.units]).reshape(-1, 3)
     out = table[placed.codes]
     return out[:, 0], out[:, 1], out[:, 2]

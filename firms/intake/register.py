@@ -89,7 +89,7 @@ class Registration:
 
 def _distinct(work: RowWork, canon: str) -> tuple[np.ndarray, list[str]]:
     codes, values, _ = work.folded_codes(canon)
-    return codes, values.to_pylist()
+    return codes, [v or "" for v in values.to_pylist()]
 
 
 def read_registration(work: RowWork) -> Registration:
