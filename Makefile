@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian machine with Python ≥ 3.11:
 #   make run   — install, then start the map app on the bundled data (http://127.0.0.1:8501)
-#   make test  — install (Python packages; Debian gdal-bin, chromium, fonts-noto-cjk, npm), lint, run every test
+#   make test  — install (Python packages; Debian gdal-bin, chromium, fonts-noto-cjk, npm), lint,
+#                type-check (mypy, configured in pyproject.toml), run every test
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
@@ -42,6 +43,7 @@ run: sysdeps setup
 
 test: sysdeps setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 # Benchmarks print figures (no pass/fail): make bench N=1000000;
@@ -60,4 +62,4 @@ preview: setup
 	$(VENV)/bin/shmap preview -o docs/layers.png
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info artifacts static/vendor
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info artifacts static/vendor

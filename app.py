@@ -165,7 +165,7 @@ if firms is not None and active_firms(firms) is not firms \
     firms = store().get(("active", firms_key), lambda f=firms: active_firms(f))
     firms_key = f"{firms_key}:active"
 
-measure = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
+measure: str | None = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
 measure = None if measure == "none" else measure
 classes = st.sidebar.selectbox(t("classes", lang), list(BREAK_METHODS), key="classes",
@@ -189,7 +189,7 @@ sector_key = tuple(sorted(chosen_sectors))
 shown_key = f"{firms_key}|{','.join(sector_key)}"
 shown = cached_sector_firms(shown_key, firms, sector_key)  # the firms of the chosen sectors
 pairs = pairs_of_sectors({lid: j.pairs for lid, j in joined.items()}, firms, sector_key) \
-    if joined else {}
+    if joined and firms is not None else {}
 counts = {lid: j.counts for lid, j in joined.items()}
 view_key = (firms_key, tuple(chosen_layers), sector_key, added)
 measure_tables = store().get(("measures", firms_key, tuple(counts), measure_sector),
@@ -198,7 +198,8 @@ table = store().get(("table", *view_key, measure_sector, lang),
                     lambda: zone_table(frames, entries, measure_tables, lang))
 values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer)
 firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
-keys = store().get(("keys", firms_key), lambda: firm_keys(firms),
+# the lambda runs only when has_firms (mypy keeps no narrowing of a global into a lambda)
+keys = store().get(("keys", firms_key), lambda: firm_keys(firms),  # type: ignore[arg-type]
                    size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
 picked = hidden_pick(firms, shown, st.session_state["firm"])  # a firm the sector filter hides
 
@@ -236,10 +237,11 @@ with col_map:
         zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds")),
         lang=lang))
     png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang)
-    drawn_site_panel(clicked, fmap.scm_datum, firms=firms, frames=frames_all, entries=entries,
+    drawn_datum = fmap.scm_datum  # type: ignore[attr-defined]  # set on the map by build_map
+    drawn_site_panel(clicked, drawn_datum, firms=firms, frames=frames_all, entries=entries,
                      points=cached_points(firms_key, firms) if firms is not None and len(firms)
                      else None, lang=lang)
-    st.caption(t("datum_note", lang, datum=datum_label(fmap.scm_datum, lang)))
+    st.caption(t("datum_note", lang, datum=datum_label(drawn_datum, lang)))
     if firm_view is not None:
         st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang), n=f"{len(shown):,}")
                    + (" · " + t("synthetic_note", lang) if source == "demo" else ""))
@@ -255,7 +257,8 @@ with col_panel:
     elif len(hits) > 1:
         st.selectbox(t("search_pick", lang, n=len(hits)), range(len(hits)), index=None,
                      key="search_pick", placeholder=t("search_choose", lang),
-                     format_func=lambda i: f"▣ {hits[i].label} · {entries[hits[i].layer].title(lang)}"
+                     # a zone hit always names its layer (Hit.layer is None for firms only)
+                     format_func=lambda i: f"▣ {hits[i].label} · {entries[hits[i].layer].title(lang)}"  # type: ignore[index]
                      if hits[i].kind == "zone" else f"• {hits[i].label}",
                      on_change=open_hit, args=(st.session_state, hits, firms))
     st.button(t("whole_city", lang), key="whole_city", on_click=whole_city, args=(st.session_state,))
@@ -292,7 +295,7 @@ with col_panel:
                         st.text(headline)
                         st.caption(cite)
         with p_firms:
-            if shown is not None and layer_id in pairs:
+            if shown is not None and firms is not None and layer_id in pairs:
                 inside = firms_in_zone(firms, pairs[layer_id], row.name)
                 st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
                 counted = zone_count_text(measure_tables, layer_id, row.name, lang)
@@ -302,7 +305,7 @@ with col_panel:
                     sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
                 st.dataframe(headers(view, lang), hide_index=True)
                 st.download_button(t("download_firms", lang),
-                                   lambda d=inside: table_csv(d.drop(columns="geometry")).encode("utf-8-sig"),
+                                   lambda d=inside: table_csv(d.drop(columns="geometry")).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                                    file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
                                    mime="text/csv", key="dl_inside")
             else:
@@ -344,8 +347,9 @@ with tab_short:
     top = st.number_input(t("short_top", lang), min_value=1, max_value=200, value=10, step=1,
                           key="short_top")
     ranked = cached_shortlist(firms_key, firms, short_sector)  # LQ needs the whole list
-    basis = data_basis(source, len(firms) if has_firms else 0)
-    st.caption(t(f"basis_{basis}", lang, n=f"{len(firms):,}" if has_firms else "0"))
+    n_firms = len(firms) if firms is not None else 0
+    basis = data_basis(source, n_firms)
+    st.caption(t(f"basis_{basis}", lang, n=f"{n_firms:,}"))
     st.caption(t("short_formula", lang))
     st.dataframe(shortlist_table(ranked, entries, top=top, lang=lang), width="stretch",
                  key="shortlist_table")
@@ -365,7 +369,7 @@ with tab_report:
         st.dataframe(rejected_view(report.rejected, lang, messages=report.messages), width="stretch", key="rejected_table",
                      hide_index=True)
         st.download_button(t("download_rejected", lang),
-                           lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),
+                           lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                            file_name=output_name(upload_stem, part="rejected", suffix="csv"),
                            mime="text/csv", key="dl_rejected")
 with tab_export:
@@ -378,7 +382,7 @@ with tab_export:
         st.info(t("export_nothing", lang))
     else:
         st.download_button(t("download", lang, fmt=name),  # made when clicked, not each rerun
-                           lambda f=frames, fmt=export_format, d=export_datum:
+                           lambda f=frames, fmt=export_format, d=export_datum:  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                            export_bytes(f, fmt, datum=d)[1],
                            file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s

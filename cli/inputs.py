@@ -28,10 +28,7 @@ def check_layers(layer_ids) -> None:
 def selected_layers(layer_ids, sector_ids) -> dict[str, gpd.GeoDataFrame]:
     """The named layers, each filtered to the sectors (unknown ids raise UsageError)."""
     check_layers(layer_ids)
-    try:
-        sectors = parse_sector_ids(sector_ids or [])
-    except ValueError as err:
-        raise UsageError(str(err)) from err
+    sectors = parse_sector_ids(sector_ids or [])  # UsageError for an unknown id
     return {i: filter_by_sectors(layers.load(i), sectors) for i in layer_ids}
 
 

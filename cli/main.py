@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -21,7 +22,7 @@ from firms.output import check_import_paths, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
-from geo.datum import DATUMS, parse_datum
+from geo.datum import DATUMS, Datum, parse_datum
 from geo.errors import ShmapError
 from layers.errors import UsageError
 from layers.exporting import FORMATS, export_files
@@ -39,8 +40,9 @@ __all__ = ["main", "parser", "selected_layers", "write_export"]
 
 
 def _cmd_layers(args) -> int:
-    rows = [{"id": e.id, "title_zh": e.title_zh, "title_en": e.title_en, "kind": e.kind,
-             "group": e.group, "features": len(layers.load(e.id))} for e in layers.catalog()]
+    rows: list[dict[str, Any]] = [
+        {"id": e.id, "title_zh": e.title_zh, "title_en": e.title_en, "kind": e.kind,
+         "group": e.group, "features": len(layers.load(e.id))} for e in layers.catalog()]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -50,7 +52,7 @@ def _cmd_layers(args) -> int:
     return 0
 
 
-def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: str) -> Path:
+def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: Datum) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
     companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
     each whole or not at all; returns the main file's path."""
@@ -142,12 +144,8 @@ def _cmd_firms_import(args) -> int:
 
 
 def _sector_or_error(values) -> str | None:
-    if not values:
-        return None
-    try:
-        return parse_sector_ids([values])[0]
-    except ValueError as err:
-        raise UsageError(str(err)) from err
+    """The sector id ``values`` names (UsageError when it names none), None without one."""
+    return parse_sector_ids([values])[0] if values else None
 
 
 def _cmd_measures(args) -> int:
@@ -194,6 +192,8 @@ def _dask_measures(args, sector):
 
 def _cmd_shortlist(args) -> int:
     sector = _sector_or_error(args.sector)
+    if sector is None:
+        raise UsageError("--sector needs a sector id or name")
     if args.output:
         check_output(args.output, inputs=[args.firms] if args.firms else [])
     firms = (firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
@@ -218,7 +218,7 @@ def _cmd_measures_of(args) -> int:
     if bool(args.feature) == bool(args.sector):
         raise UsageError("give a FEATURE_ID or --sector ID (one of them)")
     if args.sector:
-        sector = _sector_or_error(args.sector)
+        sector = cast(str, _sector_or_error(args.sector))  # a given --sector: never None
         table = measures_for_sector(sector)
         targets = sector_targets(sector)
     else:

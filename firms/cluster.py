@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 __all__ = ["dask_client", "local_shape"]
 
@@ -30,7 +31,7 @@ def local_shape(cores: int | None = None) -> tuple[int, int]:
 def dask_client(address: str | None = None, *, workers: int | None = None,
                 threads: int | None = None, dashboard: str = ":8787",
                 host: str | None = None, say: Callable[[str], None] | None = None
-                ) -> Iterator:
+                ) -> Iterator[Any]:
     """A :class:`distributed.Client` for the engine, closed (with its cluster) on exit.
 
     ``address``: a running scheduler to connect to; without it a LocalCluster of

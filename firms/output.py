@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
+import pandas as pd
 
 from firms.intake.importer import ImportResult, with_points
 from layers.errors import UsageError
@@ -46,7 +46,7 @@ def check_import_paths(source: Path, out: Path) -> None:
     check_output(report)
 
 
-def write_firms(firms: gpd.GeoDataFrame, out: Path) -> None:
+def write_firms(firms: pd.DataFrame, out: Path) -> None:
     """Write accepted firms, whole or not at all; the format follows the extension."""
     fmt = output_format(out)
     firms = with_points(firms)

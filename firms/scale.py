@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import dask
 import dask.dataframe as dd
@@ -66,7 +68,7 @@ _EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items(
 _PLACEMENT = ["status_active", "placement_precision_m", "placed_unit"]
 
 
-def _polygon_layers(layer_ids) -> dict[str, gpd.GeoDataFrame]:
+def _polygon_layers(layer_ids: Iterable[str]) -> dict[str, gpd.GeoDataFrame]:
     frames = {lid: layers.load(lid) for lid in layer_ids}
     return {lid: f for lid, f in frames.items()
             if f.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
@@ -120,7 +122,7 @@ def block_size(path: str | Path, blocksize: str | int, *, slots: int) -> str | i
     return int(min(high, max(low, fs.size(target) / (BLOCKS_PER_SLOT * max(1, slots)))))
 
 
-def _slots(scheduler, num_workers: int | None) -> int:
+def _slots(scheduler: Any, num_workers: int | None) -> int:
     """Worker threads of ``scheduler`` (a distributed Client, or a local scheduler's name)."""
     if hasattr(scheduler, "nthreads"):
         return sum(scheduler.nthreads().values())
@@ -134,11 +136,15 @@ def _raw_blocks(path: str | Path, blocksize: str | int, *, slots: int = 1) -> dd
     every worker sees."""
     if is_parquet(path):
         raw = dd.read_parquet(str(path), split_row_groups=True)
-        return raw.map_partitions(_as_text, meta=dict.fromkeys(raw.columns, "object"))
+        text: dd.DataFrame = raw.map_partitions(_as_text,
+                                                meta=dict.fromkeys(raw.columns, "object"))
+        return text
     with fsspec.open(str(path), "rb") as fh:
         encoding = sniff_encoding(fh.read(SNIFF_BYTES), Path(str(path)).name)
-    return dd.read_csv(str(path), dtype=str, keep_default_na=False, na_filter=False,
-                       blocksize=block_size(path, blocksize, slots=slots), encoding=encoding)
+    rows: dd.DataFrame = dd.read_csv(
+        str(path), dtype=str, keep_default_na=False, na_filter=False,
+        blocksize=block_size(path, blocksize, slots=slots), encoding=encoding)
+    return rows
 
 
 def firm_partitions(path: str | Path, datum: str = "wgs84",
@@ -193,7 +199,7 @@ def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) 
 
 
 def _stage_block(block: pd.DataFrame, datum: str, folder: str,
-                 *, partition_info: dict | None = None) -> pd.DataFrame:
+                 *, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
     """Import one block of raw rows and write its accepted firms to ``folder`` as
     GeoParquet; return the block's row tally."""
     firms = _points(block, datum)
@@ -206,11 +212,11 @@ def _stage_block(block: pd.DataFrame, datum: str, folder: str,
                          "employees": float("nan")}).astype(_SUMMARY)
 
 
-def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None,
+def measures_dask_spatial(path: str | Path, layer_ids: Iterable[str], sector: str | None = None,
                           datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                          npartitions: int | None = None, scheduler="threads",
+                          npartitions: int | None = None, scheduler: Any = "threads",
                           workdir: str | Path | None = None, *, num_workers: int | None = None
-                          ) -> tuple[dict[str, pd.DataFrame], dict]:
+                          ) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """Like :func:`measures_dask_layers`, but the accepted firms are re-partitioned by a
     spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
     covers a compact area.
@@ -237,7 +243,7 @@ def measures_dask_spatial(path: str | Path, layer_ids, sector: str | None = None
     return _tables_from_counts(table, frames, sector), tally
 
 
-def _compute_options(scheduler, num_workers: int | None) -> dict:
+def _compute_options(scheduler: Any, num_workers: int | None) -> dict[str, Any]:
     """dask settings for ``scheduler`` (a name or a distributed Client)."""
     return {"scheduler": scheduler, **({"num_workers": num_workers} if num_workers else {})}
 
@@ -263,8 +269,8 @@ def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame]
 
 def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
                   datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                  scheduler="threads", *, num_workers: int | None = None
-                  ) -> tuple[pd.DataFrame, dict]:
+                  scheduler: Any = "threads", *, num_workers: int | None = None
+                  ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Measures of one layer's zones from a CSV firm file read in blocks.
 
     Returns (the table :func:`firms.zones.layer_measures` returns, the row tally).
@@ -275,10 +281,10 @@ def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
     return tables[layer_id], tally
 
 
-def measures_dask_layers(path: str | Path, layer_ids, sector: str | None = None,
+def measures_dask_layers(path: str | Path, layer_ids: Iterable[str], sector: str | None = None,
                          datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                         scheduler="threads", num_workers: int | None = None
-                         ) -> tuple[dict[str, pd.DataFrame], dict]:
+                         scheduler: Any = "threads", num_workers: int | None = None
+                         ) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """Measures of several layers in one pass over the file (one read, one import).
 
     ``scheduler``: a local dask scheduler ("threads", "processes", "sync"; with

@@ -19,10 +19,9 @@ that designates the sector if any does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -43,7 +42,7 @@ CANDIDATE_LAYERS = ("poles", "new_towns", "g60", "ic_one_body_two_wings", "biome
                     "ai_4_x", "fintech", "parks", "service_belt")
 
 
-def _nearest_km(geoms_m, targets_m) -> np.ndarray:
+def _nearest_km(geoms_m: np.ndarray, targets_m: np.ndarray) -> np.ndarray:
     tree = shapely.STRtree(targets_m)
     _, dist = tree.query_nearest(geoms_m, return_distance=True, all_matches=False)
     return np.asarray(dist) / 1000.0
@@ -70,7 +69,8 @@ def _candidate_parts(layer_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     return parts
 
 
-def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDATE_LAYERS,
+def shortlist(firms: pd.DataFrame | None, sector: str, *,
+              layer_ids: Iterable[str] = CANDIDATE_LAYERS,
               counts: Mapping[str, LayerCounts] | None = None) -> pd.DataFrame:
     """Candidate zones ranked by score for ``sector``, each score part shown.
 
@@ -84,7 +84,7 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
     coarse = 0
     for lid, part in _candidate_parts(tuple(layer_ids)).items():
         part = part.copy()
-        if has_firms:
+        if has_firms and firms is not None:
             gdf = layers.load(lid).loc[part.index]  # its polygon zones
             if counts is not None and lid in counts:
                 counted = counts[lid]
@@ -110,8 +110,8 @@ def shortlist(firms: gpd.GeoDataFrame | None, sector: str, *, layer_ids=CANDIDAT
     parts = pd.DataFrame(index=zones.index)
     parts["designated"] = zones["designated"].astype(float)
     parts["lq"] = zones["lq"].fillna(0).clip(upper=3) / 3
-    counts = zones["sector_firms"].astype(float)
-    parts["count"] = counts.rank(pct=True).where(counts > 0, 0.0)
+    sector_firms = zones["sector_firms"].astype(float)
+    parts["count"] = sector_firms.rank(pct=True).where(sector_firms > 0, 0.0)
     parts["pole"] = (1 - zones["pole_km"] / POLE_RANGE_KM).clip(lower=0)
     parts["metro"] = (1 - zones["metro_km"] / METRO_RANGE_KM).clip(lower=0)
     out = zones.drop(columns=["sectors"]).copy()

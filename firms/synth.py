@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 import layers
 from firms.intake.classify import code_table
@@ -45,7 +46,7 @@ def synthetic_file_name(n: int, seed: int) -> str:
     return f"firms_synthetic_n{n}_seed{seed}.csv"
 
 
-def points_in(geom, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def points_in(geom: BaseGeometry, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """``k`` points uniformly inside a lon/lat polygon (rejection sampling in its box)."""
     x0, y0, x1, y1 = geom.bounds
     geom = prepared_copy(geom)
@@ -63,14 +64,16 @@ def points_in(geom, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     return np.concatenate(xs)[:k], np.concatenate(ys)[:k]
 
 
-def _industry_texts(sectors: np.ndarray, rng: np.random.Generator) -> tuple[list, list]:
+def _industry_texts(sectors: np.ndarray, rng: np.random.Generator
+                    ) -> tuple[list[str], list[str]]:
     codes_by_sector: dict[str, list[str]] = {}
-    for code, sid in code_table().items():
-        codes_by_sector.setdefault(sid, []).append(code)
+    for c, sid in code_table().items():
+        codes_by_sector.setdefault(sid, []).append(c)
     names = {s.id: s.name_zh for s in taxonomy()}
     aliases = {s.id: [a for a in s.aliases if not a.isascii()] or [s.name_zh] for s in taxonomy()}
     use_code = rng.random(len(sectors)) < 0.5
-    industry, code = [], []
+    industry: list[str] = []
+    code: list[str] = []
     for s, by_code in zip(sectors, use_code, strict=True):
         if s == "unclassified":
             industry.append(OTHER_INDUSTRIES[rng.integers(len(OTHER_INDUSTRIES))])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 import layers
 from firms.certainty import coarse_mask, region_pairs
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-def unit_outlines() -> dict:
+def unit_outlines() -> dict[str, BaseGeometry]:
     """The outlines of the units addresses are placed to (zones, 街道/镇, 区; EPSG:4326)."""
     return dict(shanghai_places().outlines)
 
@@ -36,7 +37,7 @@ def active_only(firms: pd.DataFrame) -> pd.DataFrame:
     return firms[firms["status_active"].astype(bool).to_numpy()].reset_index(drop=True)
 
 
-def firm_points(firms: gpd.GeoDataFrame) -> SortedPoints:
+def firm_points(firms: pd.DataFrame) -> SortedPoints:
     if isinstance(firms, gpd.GeoDataFrame):
         require_storage_crs(firms, what="the join")
     return SortedPoints.of(firms)
@@ -48,7 +49,7 @@ def join_layer(points: SortedPoints, zones: gpd.GeoDataFrame) -> pd.DataFrame:
                       dict(zip(zones.index, zones["part_of"], strict=True)))
 
 
-def join_all(firms: gpd.GeoDataFrame,
+def join_all(firms: pd.DataFrame,
              frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> dict[str, pd.DataFrame]:
     """Pairs for every polygon layer (all of the catalog by default); points are
     sorted once and reused."""
@@ -64,7 +65,7 @@ def zones_for_measures(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
                          "sectors": gdf["sectors"].map(split_list)}, index=gdf.index)
 
 
-def layer_measures(firms: gpd.GeoDataFrame, layer_id: str, sector: str | None = None,
+def layer_measures(firms: pd.DataFrame, layer_id: str, sector: str | None = None,
                    pairs: pd.DataFrame | None = None, *,
                    include_inactive: bool = False) -> pd.DataFrame:
     """Measures of one layer's zones, with their names, indexed by feature id; LQs are
@@ -93,7 +94,7 @@ class LayerCounts:
     coarse: int = 0
 
 
-def layer_counts(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
+def layer_counts(firms: pd.DataFrame, zones: gpd.GeoDataFrame,
                  pairs: pd.DataFrame, *, possible: pd.DataFrame | None = None,
                  include_inactive: bool = False) -> LayerCounts:
     """Count the firms of ``pairs`` (certain) and ``possible`` per zone of ``zones`` and
@@ -141,7 +142,7 @@ class LayerJoin:
     possible: pd.DataFrame | None = None
 
 
-def join_and_count(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *,
+def join_and_count(firms: pd.DataFrame, zones: gpd.GeoDataFrame, *,
                    points: SortedPoints | None = None, include_inactive: bool = False,
                    outlines: Mapping[str, object] | None = None) -> LayerJoin:
     """Join ``firms`` (EPSG:4326) to one layer's ``zones`` and count them per zone and
@@ -165,7 +166,7 @@ def join_and_count(firms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *,
     return LayerJoin(pairs, counted, possible)
 
 
-def firm_table(firms: gpd.GeoDataFrame, *, include_inactive: bool = False) -> pd.DataFrame:
+def firm_table(firms: pd.DataFrame, *, include_inactive: bool = False) -> pd.DataFrame:
     """Per firm position: ``sector`` (categorical: :mod:`geo.measures` counts its codes;
     missing for a firm no longer registered, unless ``include_inactive``) and
     ``employees`` (NaN when absent)."""
@@ -175,7 +176,7 @@ def firm_table(firms: gpd.GeoDataFrame, *, include_inactive: bool = False) -> pd
         if not active.all():
             sector = pd.Categorical.from_codes(np.where(active, sector.codes, -1),
                                                sector.categories)
-    cols = {"sector": sector}
+    cols: dict[str, pd.Categorical | np.ndarray] = {"sector": sector}
     if "employees" in firms:
         cols["employees"] = pd.to_numeric(firms["employees"], errors="coerce").to_numpy()
     return pd.DataFrame(cols)

@@ -13,6 +13,7 @@ exact test uses the geometry the caller passes (its own copy per thread).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -37,7 +38,7 @@ class CoverGrid:
     state: np.ndarray
 
     @classmethod
-    def build(cls, area, *, cells: int = 128) -> CoverGrid:
+    def build(cls, area: Any, *, cells: int = 128) -> CoverGrid:
         """The grid of ``cells`` × ``cells`` over the bounds of ``area`` (a polygon)."""
         x0, y0, x1, y1 = area.bounds
         dx, dy = (x1 - x0) / cells, (y1 - y0) / cells
@@ -50,7 +51,7 @@ class CoverGrid:
         state[~shapely.intersects(own, boxes)] = OUTSIDE
         return cls(x0, y0, dx, dy, state)
 
-    def intersects_xy(self, area, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def intersects_xy(self, area: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """``shapely.intersects_xy(area, x, y)`` for the area the grid was built on,
         with the exact test only for points in edge cells."""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -62,7 +63,7 @@ class CoverGrid:
         state = np.where(ok, self.state[row, col], OUTSIDE)
         near = ok & ((np.abs(fx - np.round(fx)) < _BORDER) | (np.abs(fy - np.round(fy)) < _BORDER))
         exact = np.flatnonzero((state == EDGE) | near)
-        out = state == INSIDE
+        out: np.ndarray = state == INSIDE
         if len(exact):
             out[exact] = shapely.intersects_xy(prepared_copy(area), x[exact], y[exact])
         return out

@@ -7,7 +7,11 @@ metric work happens in :mod:`geo.metric`, other datums at the edges
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from geo.errors import CrsError
+
+_Frame = TypeVar("_Frame")
 
 __all__ = ["STORAGE_CRS", "require_storage_crs"]
 
@@ -15,7 +19,7 @@ __all__ = ["STORAGE_CRS", "require_storage_crs"]
 STORAGE_CRS = "EPSG:4326"
 
 
-def require_storage_crs(frame, *, what: str = "this step"):
+def require_storage_crs(frame: _Frame, *, what: str = "this step") -> _Frame:
     """Return ``frame`` if its CRS is EPSG:4326; raise :class:`CrsError` otherwise."""
     crs = getattr(frame, "crs", None)
     if crs is None or crs.to_epsg() != 4326:

@@ -3,14 +3,14 @@
 Every error a user can meet is a :class:`ShmapError` with a message that says what,
 where and how to fix it; the CLI prints the message (exit 2) and the app shows it in
 an error box, never a traceback. Each floor raises its own family, all under this root:
-``geo.errors`` (CRS), ``layers.errors`` (layer data, selections, outputs),
+``geo.errors`` (CRS, datums, shape recipes, class breaks, joins), ``layers.errors`` (layer data, selections, outputs),
 ``firms.intake.errors`` (firm files and tables). All are ``ValueError`` subclasses, so
 older callers that caught ``ValueError`` keep working.
 """
 
 from __future__ import annotations
 
-__all__ = ["CrsError", "GeoError", "ShmapError"]
+__all__ = ["CrsError", "DatumError", "GeoError", "RecipeError", "ShmapError"]
 
 
 class ShmapError(ValueError):
@@ -23,3 +23,11 @@ class GeoError(ShmapError):
 
 class CrsError(GeoError):
     """A frame is not in the CRS a function needs (storage is EPSG:4326)."""
+
+
+class DatumError(GeoError):
+    """A datum name the project does not know (accepted: WGS84/CGCS2000, GCJ-02, BD-09)."""
+
+
+class RecipeError(GeoError):
+    """A shape recipe of a layer definition cannot be built; the message says why."""

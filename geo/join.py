@@ -21,11 +21,14 @@ All coordinates are WGS84 lon/lat.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike
 
+from geo.errors import GeoError
 from geo.prepared import prepared_copy
 
 __all__ = ["SortedPoints", "ancestors", "bound_contains", "firm_lonlat", "zone_pairs"]
@@ -59,7 +62,7 @@ class SortedPoints:
         """The points of a firm table (:func:`firm_lonlat`)."""
         return cls(*firm_lonlat(firms))
 
-    def __init__(self, lon, lat):
+    def __init__(self, lon: ArrayLike, lat: ArrayLike) -> None:
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         if lon.shape != lat.shape:
@@ -74,7 +77,7 @@ class SortedPoints:
         return len(self.order)
 
 
-def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
+def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence[Any],
                part_of: Mapping[str, str] | None = None) -> pd.DataFrame:
     """(point, zone) pairs for the points covered by each zone of one layer.
 
@@ -90,7 +93,7 @@ def zone_pairs(points: SortedPoints, zone_ids: Sequence[str], geoms: Sequence,
     points_out, zones_out = [], []
     if len(geoms) != len(zone_ids):
         raise ValueError("zone_ids and geoms differ in length")
-    own = [None] * len(geoms)  # prepared copies: the caller's geometries stay unprepared
+    own: list[Any] = [None] * len(geoms)  # prepared copies: the caller's geometries stay unprepared
     for rank, geom in enumerate(geoms):
         if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
             continue
@@ -133,7 +136,7 @@ def _kept_zones(combo: int, parent: Mapping[str, str], zone_ids: list[str]) -> i
 
 
 def _interior_pairs(pairs: pd.DataFrame, rows: np.ndarray, points: SortedPoints,
-                    geoms: Sequence) -> np.ndarray:
+                    geoms: Sequence[Any]) -> np.ndarray:
     """Of the pair rows ``rows``, those whose point lies in its zone's interior
     (``geoms``: the zones' prepared copies; ``contains_xy`` prepares what it is given)."""
     lon = np.empty_like(points.xs)
@@ -149,7 +152,9 @@ def _interior_pairs(pairs: pd.DataFrame, rows: np.ndarray, points: SortedPoints,
 
 
 def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
-                          parent: Mapping[str, str], located=None) -> pd.DataFrame:
+                          parent: Mapping[str, str],
+                          located: tuple[SortedPoints, Sequence[Any]] | None = None
+                          ) -> pd.DataFrame:
     """Drop later non-nested zones for points covered by more than one zone, unless
     the point lies in that zone's interior (``located`` = (points, geoms) lets it be
     tested; without it every such pair is dropped).
@@ -158,7 +163,7 @@ def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
     once each (:func:`_kept_zones`), then applied to all pairs at once.
     """
     if len(zone_ids) > 62:
-        raise ValueError("a layer with more than 62 zones: split it for the join")
+        raise GeoError("a layer with more than 62 zones: split it for the join")
     bits = np.left_shift(np.int64(1), pairs["zone"].cat.codes.to_numpy().astype(np.int64))
     combo = pd.Series(bits, index=pairs.index).groupby(pairs["point"]).transform("sum")
     decided = {int(c): _kept_zones(int(c), parent, zone_ids) for c in np.unique(combo)}
@@ -166,10 +171,11 @@ def _resolve_shared_edges(pairs: pd.DataFrame, zone_ids: list[str],
     keep = (kept & bits) != 0
     if located is not None and not keep.all():
         keep[_interior_pairs(pairs, np.flatnonzero(~keep), *located)] = True
-    return pairs[keep].reset_index(drop=True)
+    kept_pairs: pd.DataFrame = pairs[keep]
+    return kept_pairs.reset_index(drop=True)
 
 
-def bound_contains(lon: np.ndarray, lat: np.ndarray, geoms: Sequence) -> int:
+def bound_contains(lon: np.ndarray, lat: np.ndarray, geoms: Sequence[Any]) -> int:
     """The bound the join is measured against: prepared ``contains_xy`` of every
     point against every polygon with a bounding-box prefilter; returns the hits."""
     lon = np.asarray(lon, dtype=float)

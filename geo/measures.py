@@ -39,7 +39,7 @@ def _zone_positions(pairs: pd.DataFrame, zone_index: pd.Index) -> np.ndarray:
     if isinstance(zones.dtype, pd.CategoricalDtype):
         where = zone_index.get_indexer(zones.cat.categories)
         return np.where(zones.cat.codes.to_numpy() >= 0, where[zones.cat.codes.to_numpy()], -1)
-    return zone_index.get_indexer(zones)
+    return zone_index.get_indexer(pd.Index(zones))
 
 
 def zone_sector_counts(pairs: pd.DataFrame, firm_sector: pd.Series, zone_index: pd.Index,
@@ -122,7 +122,7 @@ def plan_fit(counts: pd.DataFrame, designated: pd.Series) -> pd.Series:
     classified = counts.drop(columns=[UNCLASSIFIED], errors="ignore")
     total = classified.sum(axis=1)
     fit = pd.Series(np.nan, index=counts.index)
-    for zone, sectors in designated.items():
+    for zone, sectors in zip(designated.index, designated.to_numpy(), strict=True):
         cols = [s for s in sectors if s in classified.columns]
         if sectors and total.get(zone, 0) > 0:
             fit[zone] = classified.loc[zone, cols].sum() / total[zone] if cols else 0.0

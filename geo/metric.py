@@ -7,9 +7,12 @@ below 0.1 %.
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 from pyproj import Transformer
 
 from geo.crs import STORAGE_CRS, require_storage_crs
@@ -24,47 +27,50 @@ _TO_METRIC = Transformer.from_crs(STORAGE_CRS, METRIC_CRS, always_xy=True)
 _FROM_METRIC = Transformer.from_crs(METRIC_CRS, STORAGE_CRS, always_xy=True)
 
 
-def _transform(geom, transformer: Transformer):
+def _transform(geom: Any, transformer: Transformer) -> Any:
     def _xy(coords: np.ndarray) -> np.ndarray:
         if len(coords) == 0:
             return coords
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
+        return np.column_stack([x, y]).astype(float)
 
     return shapely.transform(geom, _xy)
 
 
-def to_metric(geom):
+def to_metric(geom: Any) -> Any:
     """Project lon/lat geometry (or an array of them) to EPSG:32651 metres."""
     return _transform(geom, _TO_METRIC)
 
 
-def from_metric(geom):
+def from_metric(geom: Any) -> Any:
     """Project EPSG:32651 geometry back to lon/lat."""
     return _transform(geom, _FROM_METRIC)
 
 
-def area_km2(geom) -> np.ndarray | float:
+def area_km2(geom: Any) -> np.ndarray | float:
     """Area in km² of lon/lat geometry (scalar for one geometry, array for many)."""
-    return shapely.area(to_metric(geom)) / 1e6
+    area: np.ndarray | float = shapely.area(to_metric(geom))
+    return area / 1e6
 
 
-def length_km(geom) -> np.ndarray | float:
+def length_km(geom: Any) -> np.ndarray | float:
     """Length in km of lon/lat geometry."""
-    return shapely.length(to_metric(geom)) / 1e3
+    length: np.ndarray | float = shapely.length(to_metric(geom))
+    return length / 1e3
 
 
-def buffer_m(geom, distance_m: float, *, quad_segs: int = 16):
+def buffer_m(geom: Any, distance_m: float, *, quad_segs: int = 16) -> Any:
     """Buffer lon/lat geometry by ``distance_m`` metres; returns lon/lat."""
     return from_metric(shapely.buffer(to_metric(geom), distance_m, quad_segs=quad_segs))
 
 
-def distance_m(a, b) -> np.ndarray | float:
+def distance_m(a: Any, b: Any) -> np.ndarray | float:
     """Distance in metres between lon/lat geometries (element-wise)."""
-    return shapely.distance(to_metric(a), to_metric(b))
+    distance: np.ndarray | float = shapely.distance(to_metric(a), to_metric(b))
+    return distance
 
 
-def lonlat_to_xy(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def lonlat_to_xy(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Arrays of lon/lat degrees → EPSG:32651 x/y metres."""
     x, y = _TO_METRIC.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     return np.asarray(x), np.asarray(y)

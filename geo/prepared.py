@@ -11,18 +11,20 @@ the tests they serve cost seconds per million points.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import shapely
 
 __all__ = ["own_geometries", "prepared_copy"]
 
 
-def own_geometries(geoms) -> np.ndarray:
+def own_geometries(geoms: Any) -> np.ndarray:
     """Copies of ``geoms`` (new GEOS objects, same coordinates; None stays None)."""
     return shapely.from_wkb(shapely.to_wkb(np.asarray(geoms, dtype=object)))
 
 
-def prepared_copy(geom):
+def prepared_copy(geom: Any) -> Any:
     """A prepared copy of ``geom`` for the caller alone; ``geom`` is left as it was."""
     own = own_geometries([geom])[0]
     shapely.prepare(own)

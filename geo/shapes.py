@@ -26,11 +26,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import GeometryCollection, LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from geo.errors import RecipeError
 from geo.metric import buffer_m
 
 __all__ = [
@@ -53,54 +55,56 @@ class BaseUnits:
 
 
 RefResolver = Callable[[str], BaseGeometry]
+#: A shape recipe as read from YAML (keys: see CONSTRUCTIONS, MODIFIERS, PARAMS).
+Recipe = Mapping[str, Any]
 
 
-def _point(pt, base: BaseUnits) -> Point:
+def _point(pt: Any, base: BaseUnits) -> Point:
     if isinstance(pt, str):
         if not pt.startswith("station:"):
-            raise ValueError(f"point {pt!r}: use [lon, lat] or 'station:<name>'")
+            raise RecipeError(f"point {pt!r}: use [lon, lat] or 'station:<name>'")
         name = pt.removeprefix("station:")
         if name not in base.stations:
-            raise ValueError(f"unknown metro station {name!r}")
-        return base.stations[name]
+            raise RecipeError(f"unknown metro station {name!r}")
+        return cast(Point, base.stations[name])  # stations are points (base/stations)
     lon, lat = (float(v) for v in pt)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValueError(f"point {pt!r} is not lon/lat in degrees")
+        raise RecipeError(f"point {pt!r} is not lon/lat in degrees")
     return Point(lon, lat)
 
 
-def _named_union(names, table: Mapping[str, BaseGeometry], what: str) -> BaseGeometry:
+def _named_union(names: list[str], table: Mapping[str, BaseGeometry], what: str) -> BaseGeometry:
     missing = [n for n in names if n not in table]
     if missing:
-        raise ValueError(f"unknown {what}: {', '.join(missing)}")
+        raise RecipeError(f"unknown {what}: {', '.join(missing)}")
     return shapely.union_all([table[n] for n in names])
 
 
-def _keys(recipe: Mapping) -> list[str]:
+def _keys(recipe: Recipe) -> list[str]:
     unknown = set(recipe) - set(CONSTRUCTIONS) - set(MODIFIERS) - set(PARAMS)
     if unknown:
-        raise ValueError(f"unknown recipe keys: {', '.join(sorted(unknown))}")
+        raise RecipeError(f"unknown recipe keys: {', '.join(sorted(unknown))}")
     found = [k for k in CONSTRUCTIONS if k in recipe]
     if len(found) != 1:
-        raise ValueError(f"a recipe needs exactly one of {CONSTRUCTIONS}, got {found or 'none'}")
+        raise RecipeError(f"a recipe needs exactly one of {CONSTRUCTIONS}, got {found or 'none'}")
     return found
 
 
-def _traced_polygon(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
+def _traced_polygon(recipe: Recipe, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
     geom = Polygon([_point(p, base) for p in recipe["polygon"]])
     if not geom.is_valid:
-        raise ValueError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
+        raise RecipeError(f"traced polygon is invalid: {shapely.is_valid_reason(geom)}")
     return geom
 
 
-def _point_or_disc(recipe: Mapping, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
+def _point_or_disc(recipe: Recipe, base: BaseUnits, _resolve: RefResolver) -> BaseGeometry:
     geom = _point(recipe["point"], base)
     radius = disc_radius_m(recipe)
     return geom if radius is None else buffer_m(geom, radius, quad_segs=32)
 
 
 #: How each construction makes its shape: (recipe, base, resolve_ref) → geometry.
-_CONSTRUCT: dict[str, Callable[[Mapping, BaseUnits, RefResolver], BaseGeometry]] = {
+_CONSTRUCT: dict[str, Callable[[Recipe, BaseUnits, RefResolver], BaseGeometry]] = {
     "towns": lambda r, b, _f: _named_union(r["towns"], b.towns, "街道/镇"),
     "districts": lambda r, b, _f: _named_union(r["districts"], b.districts, "district"),
     "polygon": _traced_polygon,
@@ -111,13 +115,13 @@ _CONSTRUCT: dict[str, Callable[[Mapping, BaseUnits, RefResolver], BaseGeometry]]
 }
 
 
-def build_geometry(recipe: Mapping, base: BaseUnits, resolve_ref: RefResolver) -> BaseGeometry:
+def build_geometry(recipe: Recipe, base: BaseUnits, resolve_ref: RefResolver) -> BaseGeometry:
     """Build the geometry a recipe describes (EPSG:4326)."""
     (kind,) = _keys(recipe)
     geom = _CONSTRUCT[kind](recipe, base, resolve_ref)
     if "buffer_m" in recipe:
         if kind == "point":
-            raise ValueError("a point takes radius_m or area_km2, not buffer_m")
+            raise RecipeError("a point takes radius_m or area_km2, not buffer_m")
         geom = buffer_m(geom, float(recipe["buffer_m"]))
 
     if "clip" in recipe:
@@ -128,19 +132,19 @@ def build_geometry(recipe: Mapping, base: BaseUnits, resolve_ref: RefResolver) -
         geom = geom.intersection(_named_union(recipe["clip_to"], base.districts, "district"))
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:
-        raise ValueError("recipe produced an empty geometry")
+        raise RecipeError("recipe produced an empty geometry")
     return _polygonal_only(geom)
 
 
 def _polygonal_only(geom: BaseGeometry) -> BaseGeometry:
     """Drop slivers of lower dimension left by overlay (e.g. shared edges)."""
-    if geom.geom_type != "GeometryCollection":
+    if geom.geom_type != "GeometryCollection" or not isinstance(geom, GeometryCollection):
         return geom
     polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(polys) if polys else geom
 
 
-def disc_radius_m(recipe: Mapping) -> float | None:
+def disc_radius_m(recipe: Recipe) -> float | None:
     """The radius (m) of a disc recipe (``radius_m``, or from ``area_km2``), else ``None``."""
     if "radius_m" in recipe:
         return float(recipe["radius_m"])
@@ -149,12 +153,12 @@ def disc_radius_m(recipe: Mapping) -> float | None:
     return None
 
 
-def recipe_centre(recipe: Mapping, base: BaseUnits) -> Point | None:
+def recipe_centre(recipe: Recipe, base: BaseUnits) -> Point | None:
     """The point of a ``point`` recipe (a site or a disc's centre), else ``None``."""
     return _point(recipe["point"], base) if "point" in recipe else None
 
 
-def _describe_point(recipe: Mapping) -> str:
+def _describe_point(recipe: Recipe) -> str:
     value = recipe["point"]
     where = value.removeprefix("station:") + " metro station" if isinstance(value, str) else \
         f"point ({value[0]:.4f}, {value[1]:.4f})"
@@ -165,14 +169,14 @@ def _describe_point(recipe: Mapping) -> str:
     return where
 
 
-def _describe_line(recipe: Mapping) -> str:
+def _describe_line(recipe: Recipe) -> str:
     value = recipe["line"]
     anchors = sum(isinstance(p, str) for p in value)
     return f"polyline through {len(value)} points ({anchors} at metro stations)"
 
 
 #: A one-line account of each construction.
-_DESCRIBE: dict[str, Callable[[Mapping], str]] = {
+_DESCRIBE: dict[str, Callable[[Recipe], str]] = {
     "towns": lambda r: "union of OSM 街道/镇 polygons " + "、".join(r["towns"]),
     "districts": lambda r: "union of OSM district polygons " + "、".join(r["districts"]),
     "polygon": lambda r: f"polygon traced by hand ({len(r['polygon']) - 1} vertices)",
@@ -183,7 +187,7 @@ _DESCRIBE: dict[str, Callable[[Mapping], str]] = {
 }
 
 
-def describe(recipe: Mapping) -> str:
+def describe(recipe: Recipe) -> str:
     """A one-line English account of how a recipe makes its shape."""
     (kind,) = _keys(recipe)
     text = _DESCRIBE[kind](recipe)

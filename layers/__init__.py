@@ -38,7 +38,7 @@ def _load_cached(layer_id: str, layers_dir: Path) -> gpd.GeoDataFrame:
 def load(layer_id: str, layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
     """One layer as a GeoDataFrame in EPSG:4326 (a fresh copy each call).
 
-    Raises ``KeyError`` for an unknown layer and :class:`LayerError` when the
+    Raises :class:`UsageError` for an unknown layer and :class:`LayerError` when the
     data file is missing or breaks the schema (missing field, unknown sector id,
     invalid geometry, wrong CRS …).
     """

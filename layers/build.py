@@ -23,6 +23,7 @@ from geo.metric import area_km2, length_km
 from geo.shapes import BaseUnits, build_geometry, describe
 from layers.catalog import entry_from_table
 from layers.documents import document_citation, document_name
+from layers.errors import LayerError
 from layers.schema import COLUMNS, join_list
 
 __all__ = ["FEATURE_KEYS", "GeometryLookup", "layer_frame"]
@@ -40,14 +41,14 @@ def summary_text(value, *, key: str = "summary_zh") -> str:
     """A feature's summary as one text: a string as written (whitespace folded to single
     spaces, trimmed)."""
     if not isinstance(value, str):
-        raise ValueError(f"{key} must be text, got {type(value).__name__}")
+        raise LayerError(f"{key} must be text, got {type(value).__name__}")
     return " ".join(value.split())
 
 
 def _feature_row(layer_id: str, feat: Mapping, geom: BaseGeometry) -> dict:
     unknown = set(feat) - FEATURE_KEYS
     if unknown:
-        raise ValueError(f"{layer_id}/{feat.get('id')}: unknown keys {sorted(unknown)}")
+        raise LayerError(f"{layer_id}/{feat.get('id')}: unknown keys {sorted(unknown)}")
     cite = feat["cite"]
     recipe = feat["geometry"]
     method = describe(recipe)
@@ -115,12 +116,12 @@ def layer_frame(definition: Mapping, base: BaseUnits, lookup: GeometryLookup,
     def geometry_of(fid: str) -> BaseGeometry:
         if fid not in built:
             if fid in pending:
-                raise ValueError(f"feature {fid} refers to itself")
+                raise LayerError(f"feature {fid} refers to itself")
             pending.add(fid)
             try:
                 built[fid] = build_geometry(by_id[fid]["geometry"], base, resolve)
             except (ValueError, KeyError) as err:
-                raise ValueError(f"{entry.id}/{fid}: {err}") from err
+                raise LayerError(f"{entry.id}/{fid}: {err}") from err
             pending.discard(fid)
         return built[fid]
 
@@ -128,7 +129,7 @@ def layer_frame(definition: Mapping, base: BaseUnits, lookup: GeometryLookup,
         layer_id, _, fid = ref.partition("/")
         if layer_id == entry.id:
             if fid not in by_id:
-                raise ValueError(f"reference to unknown feature {ref!r}")
+                raise LayerError(f"reference to unknown feature {ref!r}")
             return geometry_of(fid)
         return lookup(ref)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from layers.errors import LayerError, UsageError
 from layers.settings import LAYERS_DIR
 
 __all__ = [
@@ -63,9 +64,9 @@ def entry_from_table(table: dict, path: str = "<memory>") -> LayerEntry:
     required = ("id", "title_zh", "title_en", "kind", "group", "order", "source")
     missing = [k for k in required if k not in table]
     if missing:
-        raise ValueError(f"{path}: [layer] lacks {', '.join(missing)}")
+        raise LayerError(f"{path}: [layer] lacks {', '.join(missing)}")
     if table["kind"] not in KINDS:
-        raise ValueError(f"{path}: [layer] kind must be one of {KINDS}, got {table['kind']!r}")
+        raise LayerError(f"{path}: [layer] kind must be one of {KINDS}, got {table['kind']!r}")
     style = Style(**table.get("style", {}))
     coverage = tuple((str(k), int(v)) for k, v in table.get("coverage", {}).items())
     rest = {k: v for k, v in table.items() if k not in ("style", "coverage")}
@@ -94,14 +95,14 @@ def catalog(layers_dir: Path = LAYERS_DIR) -> tuple[LayerEntry, ...]:
     ids = [e.id for e in entries]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
-        raise ValueError(f"duplicate layer ids: {', '.join(sorted(dupes))}")
+        raise LayerError(f"duplicate layer ids: {', '.join(sorted(dupes))}")
     return tuple(sorted(entries, key=lambda e: e.order))
 
 
 def entry(layer_id: str, layers_dir: Path = LAYERS_DIR) -> LayerEntry:
-    """The catalog entry of one layer; ``KeyError`` listing valid ids otherwise."""
+    """The catalog entry of one layer; :class:`UsageError` listing valid ids otherwise."""
     for e in catalog(layers_dir):
         if e.id == layer_id:
             return e
     known = ", ".join(e.id for e in catalog(layers_dir))
-    raise KeyError(f"unknown layer {layer_id!r}; known layers: {known}")
+    raise UsageError(f"unknown layer {layer_id!r}; known layers: {known}")

@@ -6,8 +6,9 @@ Each returns a list of readable problems; an empty list means the check passed.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 import geopandas as gpd
 import shapely
@@ -73,7 +74,7 @@ def part_of_problems(gdf: gpd.GeoDataFrame, min_share: float = 0.95) -> list[str
         if parent is None:
             problems.append(f"{row.id}: part_of {row.part_of!r} is not in this layer")
             continue
-        geom = row.geometry
+        geom = cast(BaseGeometry, row.geometry)
         if geom.area > 0:
             share = geom.intersection(parent).area / geom.area
         else:
@@ -87,7 +88,7 @@ def district_problems(gdf: gpd.GeoDataFrame, districts: Mapping[str, BaseGeometr
     """Each feature must lie in the districts it names: its representative point in
     their union, and every named district touched by the shape."""
     problems = []
-    for row in gdf.itertuples():
+    for row in cast("Iterable[Any]", gdf.itertuples()):  # fields by column name: pandas-stubs cannot type them
         named = split_list(row.districts)
         if not named:
             continue
@@ -136,6 +137,6 @@ def area_problems(gdf: gpd.GeoDataFrame, explained: Collection[str] = (),
             f"{r.official_area_km2:g} km², more than ±{r.precision_m:g} m allows "
             f"({area_tolerance_pct(r.official_area_km2, r.precision_m, floor_pct):.0f} %); "
             f"explain the difference (area_difference) or redraw"
-            for r in rows.itertuples()
+            for r in cast("Iterable[Any]", rows.itertuples())  # fields by column name
             if abs(r.area_diff_pct) > area_tolerance_pct(r.official_area_km2, r.precision_m,
                                                           floor_pct)]

@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from geo.crs import STORAGE_CRS
-from geo.datum import parse_datum
-from layers.errors import EmptySelectionError
+from geo.datum import Datum, parse_datum
+from layers.errors import EmptySelectionError, UsageError
 from layers.fieldtypes import apply_types
 from layers.formats import (
     csv_table,
@@ -68,7 +68,7 @@ def _non_empty(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFram
     return kept
 
 
-def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
+def _write_binary(frames, fmt: str, name: str, datum: Datum, meta: dict) -> bytes:
     """GeoPackage, FlatGeobuf or GeoParquet bytes, written through a temporary file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
@@ -81,7 +81,8 @@ def _write_binary(frames, fmt: str, name: str, datum: str, meta: dict) -> bytes:
         return path.read_bytes()
 
 
-def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: str, meta: dict) -> None:
+def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: Datum,
+                    meta: dict) -> None:
     """One table in ``datum`` (with a ``datum`` column and the datum's CRS) as FlatGeobuf
     (metadata items in the header) or GeoParquet 1.1 (items as JSON under the file
     metadata key ``shanghai_cluster_map``)."""
@@ -108,11 +109,12 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     empty selection raises :class:`EmptySelectionError`. ``companions=False``: the file
     alone."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
     datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
     frames = _non_empty(frames)
     meta = export_metadata(list(frames), datum=datum)
     name = output_name(stem, suffix=fmt, datum=datum)
+    table: pd.DataFrame
     if fmt == "geojson":
         table = combined(frames).assign(datum=datum)  # survives conversion, unlike a member
         files = {name: to_geojson(table, datum=datum, name="+".join(frames),

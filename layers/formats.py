@@ -23,7 +23,7 @@ import io
 import json
 import math
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import geopandas as gpd
 import numpy as np
@@ -258,7 +258,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
             moved = in_datum(gdf, datum).reset_index(drop=True)
             moved["datum"] = datum
             moved = moved.set_crs(datum_crs(datum), allow_override=True)
-            options = {"VERSION": GPKG_VERSION} if i == 0 else {}
+            options: dict[str, Any] = {"VERSION": GPKG_VERSION} if i == 0 else {}
             moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio",
                           layer_metadata=(metadata or {}).get(layer_name), **options)
         write_srs_description(tmp, datum)

@@ -16,6 +16,7 @@ from geo.crs import STORAGE_CRS, require_storage_crs
 from geo.shapes import BaseUnits
 from layers.build import layer_frame
 from layers.catalog import layer_files, read_layer_file
+from layers.errors import LayerError
 from layers.fieldtypes import apply_types
 from layers.files import write_text
 from layers.formats import to_geojson
@@ -82,9 +83,9 @@ def build_layers(files: dict[str, Path], base_dir: Path = BASE_DIR) -> dict[str,
     def build(layer_id: str) -> gpd.GeoDataFrame:
         if layer_id not in built:
             if layer_id in in_progress:
-                raise ValueError(f"layer {layer_id} refers to itself through other layers")
+                raise LayerError(f"layer {layer_id} refers to itself through other layers")
             if layer_id not in files:
-                raise ValueError(f"reference to unknown layer {layer_id!r}")
+                raise LayerError(f"reference to unknown layer {layer_id!r}")
             in_progress.add(layer_id)
             built[layer_id] = layer_frame(read_layer_file(files[layer_id]), base, lookup,
                                            district_en=english)
@@ -95,7 +96,7 @@ def build_layers(files: dict[str, Path], base_dir: Path = BASE_DIR) -> dict[str,
         layer_id, _, fid = ref.partition("/")
         frame = build(layer_id)
         if fid not in frame.index:
-            raise ValueError(f"reference to unknown feature {ref!r}")
+            raise LayerError(f"reference to unknown feature {ref!r}")
         return frame.loc[fid, "geometry"]
 
     for layer_id in files:

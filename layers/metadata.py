@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from geo.datum import DATUM_LABELS, Datum
 from layers.catalog import LayerEntry, catalog
@@ -84,7 +85,7 @@ def layer_styles(layer_ids) -> dict[str, tuple[str, str]]:
     out = {}
     for i, e in _entries(layer_ids).items():
         s = e.style
-        params = {"color": s.color, "fill_color": s.fill_color, "fill_opacity": s.fill_opacity,
+        params: dict[str, Any] = {"color": s.color, "fill_color": s.fill_color, "fill_opacity": s.fill_opacity,
                   "weight": s.weight}
         out[i] = (qml(e.kind, **params), sld(i, e.kind, **params))
     return out

@@ -10,8 +10,10 @@ place is city-wide but tied to its sectors.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -81,7 +83,7 @@ def measure_problems(table: pd.DataFrame, feature_ids: set[str], sector_ids: set
     problems = []
     dupes = table["id"][table["id"].duplicated()]
     problems += [f"policy measure {i}: duplicate id" for i in dupes]
-    for row in table.itertuples():
+    for row in cast("Iterable[Any]", table.itertuples()):  # fields by column name: pandas-stubs cannot type them
         where = f"policy measure {row.id}"
         if row.kind not in KINDS:
             problems.append(f"{where}: kind {row.kind!r} not in {KINDS}")

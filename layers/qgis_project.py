@@ -68,7 +68,10 @@ def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = ""
         _srs(ET.SubElement(layer, "srs"), datum)
         ET.SubElement(layer, "provider", encoding="UTF-8").text = "ogr"
         qml_root = ET.fromstring(styles[e.id][0].split("\n", 1)[1])
-        layer.append(qml_root.find("renderer-v2"))
+        renderer = qml_root.find("renderer-v2")
+        if renderer is None:  # a bug: layers.styles.qml always writes one
+            raise AssertionError(f"{e.id}: a QML style without renderer-v2")
+        layer.append(renderer)
     props = ET.SubElement(ET.SubElement(root, "properties"), "Paths")
     ET.SubElement(props, "Absolute", type="bool").text = "false"
     body = ET.tostring(root, encoding="unicode")

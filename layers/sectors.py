@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from layers.errors import LayersError, UsageError
 from layers.settings import SECTORS_FILE
 from layers.text import fold, fold_arrow
 
@@ -48,11 +49,11 @@ def sectors_from_toml(text: str) -> tuple[Sector, ...]:
     for i, row in enumerate(rows, start=1):
         sid = row.get("id", "")
         if not re.fullmatch(r"[a-z][a-z0-9_]*", sid):
-            raise ValueError(f"sector #{i}: id {sid!r} must be lower-case ASCII")
+            raise LayersError(f"sector #{i}: id {sid!r} must be lower-case ASCII")
         if sid in seen:
-            raise ValueError(f"sector #{i}: duplicate id {sid!r}")
+            raise LayersError(f"sector #{i}: duplicate id {sid!r}")
         if row.get("group") not in GROUPS:
-            raise ValueError(f"sector {sid}: group must be one of {GROUPS}")
+            raise LayersError(f"sector {sid}: group must be one of {GROUPS}")
         seen.add(sid)
         out.append(
             Sector(sid, row["group"], row["name_zh"], row["name_en"], row["section"],
@@ -72,11 +73,11 @@ def sector_ids() -> tuple[str, ...]:
 
 
 def sector(sid: str) -> Sector:
-    """The sector with this id; ``KeyError`` naming the valid ids otherwise."""
+    """The sector with this id; :class:`UsageError` naming the valid ids otherwise."""
     for s in taxonomy():
         if s.id == sid:
             return s
-    raise KeyError(f"unknown sector {sid!r}; known: {', '.join(sector_ids())}")
+    raise UsageError(f"unknown sector {sid!r}; known: {', '.join(sector_ids())}")
 
 
 def normalise_text(text: str) -> str:
@@ -132,7 +133,7 @@ def first_sectors(texts) -> list[str | None]:
         todo = np.flatnonzero(open_)
         if len(todo) == 0:
             break
-        sub = arr.take(pa.array(todo))
+        sub = arr.take(todo)
         hit = pc.match_substring_regex(sub, pat.pattern) if alias.isascii() \
             else pc.match_substring(sub, alias)
         found = todo[np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)]
@@ -149,6 +150,6 @@ def parse_sector_ids(values) -> tuple[str, ...]:
         hit = next((s.id for s in taxonomy()
                     if key in (s.id, normalise_text(s.name_zh), normalise_text(s.name_en))), None)
         if hit is None:
-            raise ValueError(f"unknown sector {v!r}; known: {', '.join(sector_ids())}")
+            raise UsageError(f"unknown sector {v!r}; known: {', '.join(sector_ids())}")
         out.append(hit)
     return tuple(out)

@@ -66,6 +66,8 @@ def place_problems(definition: Mapping, base: BaseUnits) -> list[str]:
     for feat, recipe in _site_features(definition):
         where = f"{layer}/{feat['id']}"
         centre = recipe_centre(recipe, base)
+        if centre is None:  # a bug: _site_features yields point recipes only
+            raise AssertionError(f"{where}: a site without a point")
         named = [d for d in feat.get("districts", []) if d in base.districts]
         if named and not shapely.union_all([base.districts[d] for d in named]).buffer(1e-9) \
                 .contains(centre):

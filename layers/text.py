@@ -47,7 +47,8 @@ def fold_arrow(values, *, case: Case = "keep", drop: str = "", strip: bool = Tru
     stripped)."""
     arr = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
     if normalise:
-        arr = pc.utf8_normalize(arr, "NFKC")
+        # pyarrow-stubs 20 lack utf8_normalize (in pyarrow.compute since 8.0)
+        arr = pc.utf8_normalize(arr, "NFKC")  # type: ignore[attr-defined]
     if case == "lower":
         arr = pc.utf8_lower(arr)
     elif case == "upper":
@@ -64,4 +65,6 @@ def fold_series(series: pd.Series, *, case: Case = "keep", drop: str = "",
     if (series == "").all():
         return series
     arr = fold_arrow(series, case=case, drop=drop, normalise=normalise)
-    return pd.Series(pd.array(arr, dtype=ARROW_TEXT), index=series.index)
+    # pandas-stubs: pd.array takes an Arrow array at runtime (its memory is kept)
+    return pd.Series(pd.array(arr, dtype=ARROW_TEXT),  # type: ignore[call-overload]
+                     index=series.index)

@@ -16,6 +16,7 @@ from layers.checks import (
     overlap_problems,
     part_of_problems,
 )
+from layers.errors import UsageError
 from layers.io import base_units, build_layers, layer_path
 from layers.schema import COLUMNS, split_list
 from layers.sectors import sector_ids
@@ -187,7 +188,7 @@ def test_load_fails_loudly_on_a_bad_file(tmp_path, mutate, message):
 
 
 def test_unknown_layer_names_the_known_ones():
-    with pytest.raises(KeyError, match="known layers: districts, poles"):
+    with pytest.raises(UsageError, match="known layers: districts, poles"):
         layers.load("moon_base")
 
 

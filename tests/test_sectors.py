@@ -2,6 +2,7 @@
 
 import pytest
 
+from layers.errors import UsageError
 from layers.sectors import match_sectors, parse_sector_ids, sector, sectors_from_toml, taxonomy
 
 
@@ -35,9 +36,9 @@ def test_latin_aliases_match_whole_words_only():
 
 
 def test_sector_lookup_errors_name_the_valid_ids():
-    with pytest.raises(KeyError, match="known: ic, biomed"):
+    with pytest.raises(UsageError, match="known: ic, biomed"):
         sector("chips")
-    with pytest.raises(ValueError, match="unknown sector 'chips'"):
+    with pytest.raises(UsageError, match="unknown sector 'chips'"):
         parse_sector_ids(["chips"])
     assert parse_sector_ids(["集成电路", "Biomedicine", "ai"]) == ("ic", "biomed", "ai")
 

@@ -6,6 +6,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
+from geo.errors import RecipeError
 from geo.metric import area_km2, buffer_m, length_km
 from geo.shapes import BaseUnits, build_geometry, describe
 from layers.io import base_units
@@ -46,13 +47,13 @@ def test_clip_to_district_keeps_shape_inside(base):
 
 
 def test_unknown_names_are_errors(base):
-    with pytest.raises(ValueError, match="unknown 街道/镇: 不存在镇"):
+    with pytest.raises(RecipeError, match="unknown 街道/镇: 不存在镇"):
         build_geometry({"towns": ["不存在镇"]}, base, no_refs)
-    with pytest.raises(ValueError, match="unknown metro station"):
+    with pytest.raises(RecipeError, match="unknown metro station"):
         build_geometry({"point": "station:火星"}, base, no_refs)
-    with pytest.raises(ValueError, match="exactly one of"):
+    with pytest.raises(RecipeError, match="exactly one of"):
         build_geometry({"towns": ["张江镇"], "districts": ["浦东新区"]}, base, no_refs)
-    with pytest.raises(ValueError, match="unknown recipe keys: radius"):
+    with pytest.raises(RecipeError, match="unknown recipe keys: radius"):
         build_geometry({"point": [121.4, 31.2], "radius": 3}, base, no_refs)
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.datum import Datum
+from layers.errors import UsageError
+
 __all__ = ["BASEMAPS", "Basemap", "basemap"]
 
 
@@ -17,7 +20,7 @@ class Basemap:
     id: str
     label_zh: str
     label_en: str
-    datum: str  # the datum overlays must be in to line up: wgs84 or gcj02
+    datum: Datum  # the datum overlays must be in to line up: wgs84 or gcj02
     tiles: tuple[str, ...] = ()  # URL templates; {key} is replaced by the user's key
     attribution: str = ""
     subdomains: str = "abc"
@@ -53,4 +56,4 @@ def basemap(basemap_id: str) -> Basemap:
     for b in BASEMAPS:
         if b.id == basemap_id:
             return b
-    raise KeyError(f"unknown basemap {basemap_id!r}; known: {', '.join(b.id for b in BASEMAPS)}")
+    raise UsageError(f"unknown basemap {basemap_id!r}; known: {', '.join(b.id for b in BASEMAPS)}")

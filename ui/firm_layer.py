@@ -27,7 +27,7 @@ from firms.certainty import coarse_mask
 from firms.intake.importer import with_points
 from firms.intake.places import placement_messages
 from geo.breaks import class_breaks, class_of
-from geo.datum import convert
+from geo.datum import Datum, convert
 from geo.grid import firm_grid
 from geo.join import SortedPoints, firm_lonlat
 from layers.sectors import taxonomy
@@ -70,10 +70,12 @@ class FirmView:
         return -1 if self.rows is None else len(self.rows)
 
 
-def component_box(bounds: Mapping | None, datum: str = "wgs84") -> tuple[float, float, float, float] | None:
+def component_box(bounds: Mapping | None, datum: Datum = "wgs84") -> tuple[float, float, float, float] | None:
     """(west, south, east, north) in WGS84 from the bounds st_folium returns
     (``{"_southWest": {"lat", "lng"}, "_northEast": {...}}``, in the drawn ``datum``);
     None when the component has not reported a view yet."""
+    if bounds is None:
+        return None
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
         x0, y0, x1, y1 = float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"])
@@ -86,7 +88,7 @@ def component_box(bounds: Mapping | None, datum: str = "wgs84") -> tuple[float, 
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: int | None, *,
+def firms_in_view(firms: gpd.GeoDataFrame, bounds, zoom: float | None, *,
                   points: SortedPoints | None = None) -> FirmView:
     """What to draw of ``firms`` for the view ``bounds`` (west, south, east, north; WGS84)
     at ``zoom``: every firm by :func:`firm_mode` when the view is unknown or the city
@@ -246,7 +248,7 @@ def placement_rings(firms: pd.DataFrame, *, lang: str, show: bool = True) -> fol
 
 def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str, sector_label,
                grid: gpd.GeoDataFrame | None = None, show: bool = True,
-               name: str | None = None) -> folium.Layer:
+               name: str | None = None) -> folium.map.Layer:
     """Firms as markers, clusters or (``grid``, already in the drawing datum) a grid;
     hidden at first (but in the layer control) when ``show`` is false. ``name`` (plain
     text) names it in the layer control instead of the mode and count. Firms placed too

@@ -114,7 +114,7 @@ def choropleth_lines(measure: str, classes: str, breaks: list[float], *, lang: s
         title += " · " + safe_text(t("legend_for_sector", lang, sector=sector_label))
     n = len(breaks) - 1
     lines = [f"<b>{title}</b>", safe_text(t("cls_" + classes, lang))]
-    lines += [swatch(class_colour(i, n), "#999999", opacity=0.9) + _range(breaks[i], breaks[i + 1])
+    lines += [swatch(class_colour(i, n) or "", "#999999", opacity=0.9) + _range(breaks[i], breaks[i + 1])
               for i in range(n)]
     lines.append(swatch("#ffffff", STRONG_COLOUR) + safe_text(t("strong_cluster", lang)))
     return lines

@@ -97,6 +97,8 @@ def params_to_view(params: Mapping[str, str], *, layer_ids: Collection[str],
 
 def center_of(bounds: Mapping | None) -> tuple[float, float] | None:
     """The (lat, lon) centre of st_folium's ``bounds``, or None."""
+    if bounds is None:
+        return None
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
         return ((float(sw["lat"]) + float(ne["lat"])) / 2, (float(sw["lng"]) + float(ne["lng"])) / 2)

@@ -12,8 +12,9 @@ Everything is compared after :func:`layers.text.fold` (NFKC, lower case).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -95,7 +96,8 @@ def search(query: str, zones: pd.DataFrame, firms: gpd.GeoDataFrame | None,
     if not q:
         return []
     found = zones[zones["key"].str.contains(q, regex=False)]
-    hits = [Hit("zone", r.ref, r.layer, r.label) for r in found.head(limit).itertuples()]
+    rows = cast("Iterable[Any]", found.head(limit).itertuples())  # fields by column name
+    hits = [Hit("zone", r.ref, r.layer, r.label) for r in rows]
     if firms is not None and keys is not None and len(firms) and len(hits) < limit:
         mine = keys.reindex(firms.index) if len(keys) != len(firms) else keys
         matched = mine[mine.str.contains(q, regex=False, na=False)].index[: limit - len(hits)]

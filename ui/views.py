@@ -75,7 +75,7 @@ def choropleth_values(measures: Mapping[str, pd.DataFrame],
     """(values, strong-cluster flags) of ``measure`` for the visible zones of ``layer``,
     from the layers' measure tables (:func:`layer_measure_tables`); (None, None) when
     there is nothing to colour (no measure, the layer hidden or not counted)."""
-    if not measure or layer not in frames or layer not in measures:
+    if not measure or layer is None or layer not in frames or layer not in measures:
         return None, None
     rows = measures[layer].reindex(frames[layer].index)
     if measure not in rows:
@@ -276,7 +276,7 @@ def hidden_pick(firms: gpd.GeoDataFrame | None, shown: gpd.GeoDataFrame | None,
     """The picked firm (row label ``ref`` of ``firms``) as a one-row frame when the
     sector filter leaves it out of ``shown``; None when it is shown or none is picked."""
     row = firm_row(firms, ref)
-    if row is None or (shown is not None and row.name in shown.index):
+    if firms is None or row is None or (shown is not None and row.name in shown.index):
         return None
     return firms.loc[[row.name]]
 

@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.breaks import class_of
-from geo.datum import convert
+from geo.datum import Datum, convert
 from geo.grid import firm_grid
 from geo.join import SortedPoints
 from layers.catalog import LayerEntry
@@ -122,7 +122,7 @@ def _zone_props(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         "approximate": gdf["approximate"].map(lambda a: t("yes" if a else "no", lang)),
         "dashed": gdf["approximate"].astype(bool),
     }
-    if breaks is not None:
+    if breaks is not None and opts.measure_values is not None:
         values = opts.measure_values.reindex(gdf.index)
         n = len(breaks) - 1
         props["cls"] = values.map(lambda v: class_of(v, breaks))
@@ -198,7 +198,9 @@ def _base_map(bm, opts: MapOptions) -> folium.Map:
     # the marker-cluster plugin) would otherwise have no zoom range at all. Half zoom
     # steps let the first view fit the city more closely.
     lat, lon, zoom = opts.view if opts.view is not None else (*CENTER, 10)
-    m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=False,
+    # folium types zoom_start as int; Leaflet takes half steps (zoomSnap 0.5)
+    m = folium.Map(location=[lat, lon], zoom_start=zoom,  # type: ignore[arg-type]
+                   tiles=None, control_scale=False,
                    prefer_canvas=False, maxZoom=bm.max_zoom, minZoom=7, zoomSnap=0.5)
     offline(m, *leaflet_assets(opts.asset_base))
     if bm.tiles and (opts.tiles_key or not bm.needs_key):
@@ -222,7 +224,7 @@ def _choropleth_legend(opts: MapOptions, breaks: list[float] | None, has_firms: 
 
 
 def _add_zones(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame],
-               entries: Mapping[str, LayerEntry], opts: MapOptions, datum: str,
+               entries: Mapping[str, LayerEntry], opts: MapOptions, datum: Datum,
                breaks: list[float] | None) -> dict[str, gpd.GeoDataFrame]:
     """Each layer of ``frames`` drawn in ``datum``, the choropleth (``breaks``) on its
     layer; returns the frames as drawn (in ``datum``)."""
@@ -243,7 +245,7 @@ def _zone_legend(frames, entries, opts: MapOptions) -> list[str]:
     return lines + [swatch("#ffffff", "#555555", dashed=True) + safe_text(t("dashed_note", opts.lang))]
 
 
-def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: str) -> list[str]:
+def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: Datum) -> list[str]:
     """The firms (markers, clusters or grid, by :func:`firm_mode`), hidden under a
     choropleth; returns the legend lines (mode and the colour of each sector present)."""
     lang = opts.lang
@@ -270,7 +272,7 @@ def _add_firms(m: folium.Map, firms: gpd.GeoDataFrame, opts: MapOptions, datum: 
     return lines + firm_key_lines(firms["sector"].unique(), lang=lang)
 
 
-def _add_picked(m: folium.Map, picked: gpd.GeoDataFrame, opts: MapOptions, datum: str) -> None:
+def _add_picked(m: folium.Map, picked: gpd.GeoDataFrame, opts: MapOptions, datum: Datum) -> None:
     """A firm picked by search that the sector filter hides, drawn on its own (a marker
     in its sector's colour, with its tooltip), above the firms shown."""
     labels = sector_labels(opts.lang)
@@ -314,7 +316,7 @@ def firms_for_view(firms: gpd.GeoDataFrame | None, component: Mapping | None, op
 
 
 def _fit(m: folium.Map, frames: Mapping[str, gpd.GeoDataFrame], opts: MapOptions,
-         datum: str) -> None:
+         datum: Datum) -> None:
     """Centre on a focused firm; else keep a given view (``opts.view``); else fit the
     selected feature, or the drawn layers. ``frames`` are already in ``datum``."""
     selected = [gdf.loc[[opts.selected]] for gdf in frames.values()
@@ -346,11 +348,12 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     if base is not None and (opts.show_vector_base or not bm.tiles):
         vb = {k: in_datum(v, bm.datum) if bm.datum != "wgs84" else v for k, v in base.items()}
         _vector_base(vb, opts.lang).add_to(m)
-    breaks = merged_breaks(opts.measure_values, method=opts.classes) if _choropleth_on(opts) else None
+    breaks = merged_breaks(opts.measure_values, method=opts.classes) \
+        if _choropleth_on(opts) and opts.measure_values is not None else None
     drawn = _add_zones(m, frames, entries, opts, bm.datum, breaks)
     legend = _zone_legend(frames, entries, opts)
     has_firms = firms is not None and len(firms) > 0
-    if has_firms:
+    if firms is not None and has_firms:
         legend += _add_firms(m, firms, opts, bm.datum)
     if opts.picked_firm is not None and len(opts.picked_firm):
         _add_picked(m, opts.picked_firm, opts, bm.datum)
@@ -365,5 +368,6 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     folium.LayerControl(collapsed=True).add_to(m)
     FollowSize().add_to(m)  # the app sets the map's height from the window's
     MetricScale().add_to(m)
-    m.scm_datum = bm.datum  # the datum the overlays are drawn in, for callers and tests
+    # the datum the overlays are drawn in, for callers and tests (an attribute folium lacks)
+    m.scm_datum = bm.datum  # type: ignore[attr-defined]
     return m

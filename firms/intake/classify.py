@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from firms.intake.columns import arrow_text
+from firms.intake.errors import IntakeError
 from layers.sectors import first_sectors, sector_ids
 from layers.settings import DATA_DIR
 from layers.text import fold
@@ -71,7 +72,7 @@ def code_table(path: Path = CODE_TABLE) -> dict[str, str]:
     known = set(sector_ids())
     bad = sorted(set(table["sector"]) - known)
     if bad:
-        raise ValueError(f"{path.name}: unknown sector ids {bad}")
+        raise IntakeError(f"{path.name}: unknown sector ids {bad}")
     return dict(zip(table["code"], table["sector"], strict=True))
 
 

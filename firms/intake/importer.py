@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -79,9 +80,9 @@ __all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_f
 class ImportResult:
     """Accepted firms, rejected rows and the report of one import."""
 
-    accepted: gpd.GeoDataFrame
+    accepted: pd.DataFrame  # a GeoDataFrame of points unless imported with points=False
     rejected: pd.DataFrame
-    report: dict = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
     #: every reason, flag and placement text the import wrote → its :class:`Said` (key and
     #: values), so a screen words a cell in its reader's language by exact text.
     messages: dict[str, Said] = field(default_factory=dict)
@@ -187,7 +188,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
 
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
                     employees: np.ndarray, registration: Registration, *,
-                    points: bool = True) -> gpd.GeoDataFrame:
+                    points: bool = True) -> pd.DataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
     were (:func:`own_columns` freed their names); EPSG:4326 points, built from the
     coordinate arrays. Text stays in Arrow memory; sector, how, datum, placement and
@@ -261,11 +262,11 @@ def _rejected_frame(work: RowWork) -> pd.DataFrame:
     return rejected.reset_index(drop=True)
 
 
-def _report(work: RowWork, coords: Coordinates, accepted: gpd.GeoDataFrame,
-            rejected: pd.DataFrame, *, default_datum: str, invalid_codes: int) -> dict:
+def _report(work: RowWork, coords: Coordinates, accepted: pd.DataFrame,
+            rejected: pd.DataFrame, *, default_datum: str, invalid_codes: int) -> dict[str, Any]:
     """What the import did, in numbers; ``rows_in == accepted + rejected`` always."""
     keep = ~work.problems.rejected
-    report = {
+    report: dict[str, Any] = {
         "rows_in": work.n,
         "accepted": len(accepted),
         "rejected": len(rejected),

@@ -52,6 +52,7 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
     :class:`firms.intake.geocode.Geocoder`, off by default) asks an online service.
     """
     say = on_stage or _silent
+    read_info: dict[str, object]
     if isinstance(source, pd.DataFrame):
         table, read_info = source, {}
     else:

@@ -13,8 +13,10 @@ import json
 import math
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 import layers
 from firms.intake.address import placement_text
@@ -48,16 +50,18 @@ OUTLINE_SOURCE = ("derived by firms/intake/places.py build_shanghai_outline: uni
                   "layers/poles.geojson, buffered 1 km in EPSG:32651 (quad_segs=4)")
 
 
-def _equal_area_radius_m(geom) -> float:
+def _equal_area_radius_m(geom: BaseGeometry) -> float:
     return round(math.sqrt(float(area_km2(geom)) * 1e6 / math.pi), -1)
 
 
-def build_shanghai_outline():
+def build_shanghai_outline() -> BaseGeometry:
     """Shanghai's districts and 小洋山 of 临港新片区 (it lies in Zhejiang's 嵊泗县, but
     firms there count), plus a 1 km margin; EPSG:4326."""
-    yangshan = layers.load("poles").loc["lingang_yangshan", "geometry"]
-    return buffer_m(shapely.union_all([*base_units().districts.values(), yangshan]),
-                    SHANGHAI_MARGIN_M, quad_segs=4)
+    yangshan = cast(BaseGeometry, layers.load("poles").loc["lingang_yangshan", "geometry"])
+    outline: BaseGeometry = buffer_m(
+        shapely.union_all([*base_units().districts.values(), yangshan]), SHANGHAI_MARGIN_M,
+        quad_segs=4)
+    return outline
 
 
 def write_shanghai_outline(path: Path = OUTLINE_FILE) -> None:
@@ -76,7 +80,7 @@ def write_shanghai_outline(path: Path = OUTLINE_FILE) -> None:
 
 
 @cache
-def shanghai_outline():
+def shanghai_outline() -> BaseGeometry:
     """The stored outline (EPSG:4326)."""
     doc = json.loads(OUTLINE_FILE.read_text(encoding="utf-8"))
     return shapely.geometry.shape(doc["features"][0]["geometry"])

@@ -153,8 +153,8 @@ def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | 
     if not names or len(set(names)) != len(names) or not all(names):
         return None
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),  # one block while it fits: one chunk a column, no copy
+        table = pacsv.read_csv(  # one block while it fits: one chunk a column, no copy
+            pa.py_buffer(body),  # type: ignore[arg-type]  # stubs: a Buffer is read in place
             read_options=pacsv.ReadOptions(block_size=min(len(body) + 1, 2**31 - 1)),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -189,18 +189,18 @@ def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx", max_rows: int = M
     return _cap(read_xlsx(raw, name, max_rows, sheet=sheet)[0], max_rows)
 
 
-def _json_cell(value) -> str:
+def _json_cell(value: object) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return _cell_text(value)
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
             type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
 
 
-def _point_problem(geom) -> Said | None:
+def _point_problem(geom: object) -> str | None:
     """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
     if geom is None:
         return ""
@@ -216,7 +216,7 @@ def _point_problem(geom) -> Said | None:
     return None
 
 
-def _feature_row(feat, number: int, name: str, marker: str) -> dict:
+def _feature_row(feat: object, number: int, name: str, marker: str) -> dict[str, str]:
     if not isinstance(feat, dict):
         raise UnreadableFileError(said("feature_not_object", name=name, number=number,
                                        kind=_kind(feat)))
@@ -227,14 +227,14 @@ def _feature_row(feat, number: int, name: str, marker: str) -> dict:
     row = {str(k): _json_cell(v) for k, v in (props or {}).items()}
     geom = feat.get("geometry")
     problem = _point_problem(geom)
-    if problem is None:
+    if problem is None and isinstance(geom, dict):  # None: a Point object
         row[GEOMETRY_LON], row[GEOMETRY_LAT] = (_cell_text(c) for c in geom["coordinates"][:2])
     elif problem:
         row[marker] = problem
     return row
 
 
-def _feature_list(doc, name: str) -> list:
+def _feature_list(doc: object, name: str) -> list[object]:
     if not isinstance(doc, dict):
         raise UnreadableFileError(said("top_not_object", name=name, kind=_kind(doc)))
     if doc.get("type") != "FeatureCollection":
@@ -348,7 +348,7 @@ def check_memory(size: int, name: str, *, available: int | None = None) -> None:
 
 
 def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
-                    sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
+                    sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Read a firm file by its extension. Returns (text frame, info about the read).
 
     ``sheet`` names the sheet of an XLSX workbook with data on several sheets.
@@ -377,7 +377,7 @@ def _check_size(size: int, name: str) -> None:
 
 
 def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
-                     sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
+                     sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
     check_memory(len(raw), name)
     suffix = Path(name).suffix.lower()

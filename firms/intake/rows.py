@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from numpy.typing import ArrayLike
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from firms.intake.columns import Labels, arrow_text, constant_text, folded_codes, text_series
@@ -52,8 +55,8 @@ class Places:
     outline; ``elsewhere`` lists names of provinces and cities outside Shanghai.
     """
 
-    towns: Mapping[str, tuple[BaseGeometry, float]]
-    districts: Mapping[str, tuple[BaseGeometry, float]]
+    towns: Mapping[str, tuple[Point, float]]
+    districts: Mapping[str, tuple[Point, float]]
     district_aliases: Mapping[str, str]
     shanghai: BaseGeometry
     grid: CoverGrid | None = None
@@ -65,13 +68,13 @@ class Places:
 class Problems:
     """Collects the first problem (field, reason) of each rejected row."""
 
-    def __init__(self, n: int, messages: dict[str, Said] | None = None):
+    def __init__(self, n: int, messages: dict[str, Said] | None = None) -> None:
         self.field = np.full(n, "", dtype=object)
         self.reason = np.full(n, "", dtype=object)
         self.rejected = np.zeros(n, dtype=bool)
         self.messages = {} if messages is None else messages  # text → its Said
 
-    def add(self, mask, fld: str, reasons) -> None:
+    def add(self, mask: ArrayLike, fld: str, reasons: str | ArrayLike) -> None:
         mask = np.asarray(mask, dtype=bool) & ~self.rejected
         if not mask.any():
             return
@@ -96,8 +99,8 @@ class RowWork:
     problems: Problems = field(init=False)
     flags: dict[int, list[str]] = field(default_factory=dict)  # row position → notes
     messages: dict[str, Said] = field(default_factory=dict)  # every text written → its Said
-    columns: dict[str, pa.Array] = field(init=False)
-    _empty: pa.Array | None = field(default=None, init=False, repr=False)
+    columns: dict[str, pa.Array[Any]] = field(init=False)
+    _empty: pa.Array[Any] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.problems = Problems(len(self.table), self.messages)
@@ -108,7 +111,7 @@ class RowWork:
     def n(self) -> int:
         return len(self.table)
 
-    def arrow(self, canon: str) -> pa.Array:
+    def arrow(self, canon: str) -> pa.Array[Any]:
         """The text of a canonical field as Arrow ("" in every row without such a column)."""
         if canon in self.columns:
             return self.columns[canon]
@@ -124,7 +127,7 @@ class RowWork:
         """A field's text folded (NFKC, stripped), for checks and comparison keys."""
         return fold_series(self.get(canon), drop=drop)
 
-    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    def folded_codes(self, canon: str) -> tuple[np.ndarray, pa.Array[Any], pa.Array[Any]]:
         """A field folded through its distinct values: (per-row code, folded values,
         folded text per row — the column itself, shared, when folding changed nothing)."""
         if canon not in self.columns:
@@ -132,9 +135,9 @@ class RowWork:
                     self.arrow(canon))
         codes, values, unchanged = folded_codes(self.columns[canon])
         return codes, values, (self.columns[canon] if unchanged
-                               else values.take(pa.array(codes)))
+                               else values.take(codes))
 
-    def flag(self, mask, text: str) -> None:
+    def flag(self, mask: ArrayLike, text: str) -> None:
         """Note ``text`` on the rows of ``mask`` (kept, not rejected)."""
         remember(self.messages, [text])
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):

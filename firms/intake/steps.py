@@ -52,7 +52,7 @@ UNKNOWN_CELLS = ("-", "--", "—", "暂无", "未公开", "无")
 SHANGHAI_BOX = (120.8, 30.6, 122.3, 31.95)
 
 
-def _each(key: str, mask, values: pd.Series) -> np.ndarray:
+def _each(key: str, mask: np.ndarray, values: pd.Series) -> np.ndarray:
     """Per row, the message ``key`` with the row's cell as its value, where ``mask`` holds."""
     out = np.full(len(mask), "", dtype=object)
     rows = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -79,13 +79,14 @@ def row_datums(work: RowWork, *, default: str) -> Labels:
         return datums
     codes, values, _ = work.folded_codes("datum")
     ids = parse_datums(values)
-    unknown = np.flatnonzero((ids == "") & ~pc.equal(values, "").to_numpy(zero_copy_only=False))
+    unknown = np.flatnonzero((ids == "") & ~pc.equal(values, pa.scalar("")).to_numpy(
+        zero_copy_only=False))
     label = np.full(len(ids), datums.code(default), dtype=np.int32)  # blank and unknown
     for d in DATUMS:
         label[ids == d] = datums.code(d)
     reasons = np.full(len(ids), "", dtype=object)
     reasons[unknown] = [said("unknown_datum", value=repr(v))
-                        for v in values.take(pa.array(unknown)).to_pylist()]
+                        for v in values.take(unknown).to_pylist()]
     datums.codes = label[codes]
     problem = reasons[codes]
     work.problems.add(problem != "", "datum", problem)
@@ -306,9 +307,8 @@ def mark_duplicates(work: RowWork, credit: CreditCodes) -> None:
     if "address" in work.columns:
         address = work.arrow("address")
         rest = np.flatnonzero(alive & (reasons == "") & ~blank_after_fold(address))
-        take = pa.array(rest)
-        keys = pd.DataFrame({"name": fold_arrow(work.arrow("name").take(take)).to_pandas(),
-                             "addr": fold_arrow(address.take(take)).to_pandas()})
+        keys = pd.DataFrame({"name": fold_arrow(work.arrow("name").take(rest)).to_pandas(),
+                             "addr": fold_arrow(address.take(rest)).to_pandas()})
         first = _first_of_groups(keys, rest)
         dup = first != rest
         reasons[rest[dup]] = [said("duplicate_name_address", row=f + 1) for f in first[dup]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -77,19 +78,26 @@ for _c, _v in _VALUE.items():
 _WEIGHT_ARRAY = np.array(WEIGHTS, dtype=np.int64)
 
 
-def valid_many(codes: pa.Array) -> np.ndarray:
+def valid_many(codes: pa.Array[Any]) -> np.ndarray:
     """Mask of the valid codes among many normalised ones, vectorised (length,
     character set and check character over the bytes at once)."""
-    arr = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
+    arr = cast("pa.StringArray | pa.LargeStringArray",
+               codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes)
     valid = np.zeros(len(arr), dtype=bool)
-    cand = np.flatnonzero(np.asarray(pc.equal(pc.binary_length(arr), 18).to_numpy(
+    cand = np.flatnonzero(np.asarray(pc.equal(pc.binary_length(arr), pa.scalar(18)).to_numpy(
         zero_copy_only=False), dtype=bool))
     if not len(cand):
         return valid
-    sub = arr.take(pa.array(cand))
-    width = np.int64 if pa.types.is_large_string(sub.type) else np.int32
-    offsets = np.frombuffer(sub.buffers()[1], dtype=width)[sub.offset:sub.offset + len(sub) + 1]
-    data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)
+    sub = arr.take(cand)
+    width: type[np.signedinteger[Any]] = (np.int64 if pa.types.is_large_string(sub.type)
+                                          else np.int32)
+    # pyarrow-stubs: Buffer lacks __buffer__, yet it has the buffer protocol numpy reads
+    _, offsets_buffer, data_buffer = sub.buffers()  # validity, offsets, bytes
+    if offsets_buffer is None or data_buffer is None:
+        raise AssertionError("a string array without offsets or bytes")  # a bug, never input
+    offsets = np.frombuffer(offsets_buffer,  # type: ignore[call-overload]
+                            dtype=width)[sub.offset:sub.offset + len(sub) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)  # type: ignore[call-overload]
     start = offsets[0]
     values = _BYTE_VALUE[data[start:start + 18 * len(sub)].reshape(len(sub), 18)]
     check = (31 - (values[:, :17] @ _WEIGHT_ARRAY) % 31) % 31
@@ -97,14 +105,14 @@ def valid_many(codes: pa.Array) -> np.ndarray:
     return valid
 
 
-def problems_many(codes: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def problems_many(codes: pa.Array[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(:func:`problem` per code — None when valid or empty —, mask of
     :func:`is_mangled_number`) for many normalised codes. Valid codes are found by
     :func:`valid_many`; only the others are looked at one by one for their message."""
     n = len(codes)
     problem_of = np.full(n, None, dtype=object)
     mangled = np.zeros(n, dtype=bool)
-    empty = np.asarray(pc.equal(codes, "").to_numpy(zero_copy_only=False), dtype=bool)
+    empty = np.asarray(pc.equal(codes, pa.scalar("")).to_numpy(zero_copy_only=False), dtype=bool)
     for i in np.flatnonzero(~empty & ~valid_many(codes)):
         code = codes[int(i)].as_py()
         problem_of[i] = problem(code)
@@ -124,9 +132,11 @@ class CreditCodes:
 
     def valid_column(self) -> np.ndarray:
         """True/False per code, None where there is none (the ``uscc_valid`` column)."""
-        return np.where(self.empty, None, self.valid)
+        # numpy's stubs have no where() with a None branch (it gives an object array)
+        column: np.ndarray = np.where(self.empty, None, self.valid)  # type: ignore[call-overload]
+        return column
 
-    def problem_column(self) -> pa.Array:
+    def problem_column(self) -> pa.Array[Any]:
         """The problem text per row, "" where none (the ``uscc_problem`` column)."""
         out = Labels(len(self.problem))
         for i in np.flatnonzero(self.problem != None):  # noqa: E711

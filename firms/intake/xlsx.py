@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import errors as expat_errors
 
@@ -56,7 +57,7 @@ def _check_archive(raw: bytes, name: str) -> None:
         raise UnreadableFileError(said("xlsx_incomplete", name=name))
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A cell as text: ``""`` for empty, integral floats without ``.0``, large or
     fractional floats in Python's shortest round-trip form (as a spreadsheet shows)."""
     if value is None:
@@ -86,7 +87,7 @@ class _Budget:
                                            sheet=repr(sheet), limit=f"{MAX_XLSX_CELLS:,}"))
 
 
-def _row_texts(row: tuple, sheet: str, number: int, name: str) -> list[str]:
+def _row_texts(row: tuple[object, ...], sheet: str, number: int, name: str) -> list[str]:
     if len(row) > MAX_XLSX_COLUMNS:
         far = next((i for i, v in enumerate(row[MAX_XLSX_COLUMNS:], MAX_XLSX_COLUMNS + 1)
                     if v is not None), None)
@@ -101,7 +102,7 @@ def _row_texts(row: tuple, sheet: str, number: int, name: str) -> list[str]:
     return texts
 
 
-def _read_sheet(ws, sheet: str, name: str, budget: _Budget, max_rows: int) -> pd.DataFrame | None:
+def _read_sheet(ws: Any, sheet: str, name: str, budget: _Budget, max_rows: int) -> pd.DataFrame | None:
     """One sheet as a text frame (``None`` when it has no cell with a value)."""
     ws.reset_dimensions()  # ignore the declared <dimension>: only present cells count
     rows = ws.iter_rows(values_only=True)
@@ -143,7 +144,7 @@ def _refuse_duplicate_headers(names: list[str], sheet: str, name: str) -> None:
         seen[header] = i
 
 
-def _open(raw: bytes, name: str):
+def _open(raw: bytes, name: str) -> Any:
     import openpyxl  # uses defusedxml for the XML parts (a dependency)
 
     try:
@@ -154,7 +155,8 @@ def _open(raw: bytes, name: str):
 
 def _unreadable(err: BaseException, name: str, raw: bytes = b"") -> UnreadableFileError:
     """A clear message for a failure inside openpyxl or the XML parser."""
-    chain, cause = [], err
+    chain: list[BaseException] = []
+    cause: BaseException | None = err
     while cause is not None and len(chain) < 10:
         chain.append(cause)
         cause = cause.__cause__ or cause.__context__
