@@ -7,6 +7,7 @@ Run with ``make run`` (or ``streamlit run app.py``).
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -160,9 +161,10 @@ elif source == "upload":
                              key="placement_summary")
     st.sidebar.download_button(t("template", lang), firm_template_csv(),
                                file_name="firm-list-template.csv", mime="text/csv", key="dl_template")
-if firms is not None and active_firms(firms) is not firms \
+listed = firms  # the whole list, 注销/吊销/迁出 firms included
+if listed is not None and active_firms(listed) is not listed \
         and not st.sidebar.checkbox(t("show_inactive", lang), key="show_inactive"):
-    firms = store().get(("active", firms_key), lambda f=firms: active_firms(f))
+    firms = store().get(("active", firms_key), partial(active_firms, listed))
     firms_key = f"{firms_key}:active"
 
 measure: str | None = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",

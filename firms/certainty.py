@@ -17,12 +17,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.join import firm_lonlat
 from geo.metric import buffer_m
 from geo.prepared import prepared_copy
 
 __all__ = ["CERTAIN_SHARE", "PRECISE_M", "coarse_mask", "region_pairs"]
+
+#: A zone as the share cache knows it: (id, bounds, area).
+ZoneKey = tuple[str, tuple[float, ...], float]
 
 #: Firms placed to within this many metres are points.
 PRECISE_M = 100.0
@@ -35,11 +39,12 @@ def coarse_mask(firms: pd.DataFrame) -> np.ndarray:
     if "placement_precision_m" not in firms:
         return np.zeros(len(firms), dtype=bool)
     precision = pd.to_numeric(firms["placement_precision_m"], errors="coerce").to_numpy()
-    return np.nan_to_num(precision, nan=0.0) > PRECISE_M
+    return np.asarray(np.nan_to_num(precision, nan=0.0) > PRECISE_M, dtype=bool)
 
 
 def _regions(firms: pd.DataFrame, rows: np.ndarray,
-             outlines: Mapping[str, object]) -> tuple[np.ndarray, list[str], list]:
+             outlines: Mapping[str, BaseGeometry]
+             ) -> tuple[np.ndarray, list[str], list[BaseGeometry]]:
     """(region code per row of ``rows``, region keys, region geometries): a placed unit's
     outline where known, else a disc of the firm's precision (one per distinct disc)."""
     units = (firms["placed_unit"].astype(str).to_numpy()[rows] if "placed_unit" in firms
@@ -63,10 +68,11 @@ def _regions(firms: pd.DataFrame, rows: np.ndarray,
     return codes, list(distinct), geoms
 
 
-_SHARES: dict[tuple, float] = {}  # (unit id, zone key) → share: units and zones are few
+_SHARES: dict[tuple[str, ZoneKey], float] = {}  # (unit id, zone key) → share: units and zones are few
 
 
-def _share_cached(key: str, zone_key: tuple, region, zone) -> float:
+def _share_cached(key: str, zone_key: ZoneKey, region: BaseGeometry,
+                  zone: BaseGeometry) -> float:
     if len(_SHARES) > 100_000:
         _SHARES.clear()
     found = _SHARES.get((key, zone_key))
@@ -75,7 +81,7 @@ def _share_cached(key: str, zone_key: tuple, region, zone) -> float:
     return found
 
 
-def _share(region, zone) -> float:
+def _share(region: BaseGeometry, zone: BaseGeometry) -> float:
     """The share of ``region``'s area inside ``zone`` (degrees² cancel out at this size)."""
     area = region.area
     if area <= 0:
@@ -84,7 +90,8 @@ def _share(region, zone) -> float:
 
 
 def region_pairs(firms: pd.DataFrame, rows: np.ndarray, zone_ids: Sequence[str],
-                 zone_geoms: Sequence, outlines: Mapping[str, object]
+                 zone_geoms: Sequence[BaseGeometry | None],
+                 outlines: Mapping[str, BaseGeometry]
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(certain, possible) (point, zone) pairs of the coarse firms at positions ``rows``,
     in the shape of :func:`geo.join.zone_pairs`'s pairs."""

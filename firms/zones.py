@@ -144,7 +144,7 @@ class LayerJoin:
 
 def join_and_count(firms: pd.DataFrame, zones: gpd.GeoDataFrame, *,
                    points: SortedPoints | None = None, include_inactive: bool = False,
-                   outlines: Mapping[str, object] | None = None) -> LayerJoin:
+                   outlines: Mapping[str, BaseGeometry] | None = None) -> LayerJoin:
     """Join ``firms`` (EPSG:4326) to one layer's ``zones`` and count them per zone and
     sector — the one call per layer. A firm placed precisely is a point; a coarser one
     counts where its placement's region lies inside a zone and is "possible" where it

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import folium
 import geopandas as gpd
@@ -42,6 +43,7 @@ __all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "MARKER_LIMIT", "RING_LIMIT", "Clus
 MARKER_LIMIT = 3_000
 CLUSTER_LIMIT = 60_000
 VIEW_PAD = 0.2  # the view's box grown by this share on each side: a small pan needs no new points
+FirmFrame = TypeVar("FirmFrame", pd.DataFrame, gpd.GeoDataFrame)
 RING_LIMIT = 2_000  # coarse placements drawn as rings, the most populous first
 CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 
@@ -217,7 +219,7 @@ def _cells(grid: gpd.GeoDataFrame, counts: np.ndarray, fills: list[str]) -> dict
     return {"features": feats, "type": "FeatureCollection"}
 
 
-def precise_only(firms: pd.DataFrame) -> pd.DataFrame:
+def precise_only(firms: FirmFrame) -> FirmFrame:
     """The firms placed precisely enough to be drawn as points (:mod:`firms.certainty`)."""
     coarse = coarse_mask(firms)
     return firms[~coarse] if coarse.any() else firms
@@ -237,10 +239,10 @@ def placement_rings(firms: pd.DataFrame, *, lang: str, show: bool = True) -> fol
     group = folium.FeatureGroup(name=safe_text(t("coarse_firms", lang, n=f"{len(coarse):,}")),
                                 show=show)
     said = placement_messages()
-    for ring in rings.itertuples(index=False):
-        text = safe_text(t("placed_ring", lang, n=f"{ring.n:,}", how=phrase(ring.how, lang, said),
-                           km=f"{ring.precision / 1000:,.1f}"))
-        folium.Circle(location=[ring.lat, ring.lon], radius=float(ring.precision), color="#555555",
+    for lon, lat, precision, how, n in rings.itertuples(index=False):
+        text = safe_text(t("placed_ring", lang, n=f"{int(n):,}", how=phrase(str(how), lang, said),
+                           km=f"{float(precision) / 1000:,.1f}"))
+        folium.Circle(location=[float(lat), float(lon)], radius=float(precision), color="#555555",
                       weight=1.5, dash_array="6 6", fill=True, fill_opacity=0.04,
                       tooltip=text, popup=folium.Popup(text)).add_to(group)
     return group

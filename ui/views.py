@@ -153,7 +153,8 @@ def zone_count_text(measures: Mapping[str, pd.DataFrame], layer_id: str, zone_id
     table = measures.get(layer_id)
     if table is None or zone_id not in table.index or "firms_possible" not in table:
         return None
-    return firm_count_text(table.at[zone_id, "firms"], table.at[zone_id, "firms_possible"], lang)
+    certain, possible = table.loc[zone_id, ["firms", "firms_possible"]].to_numpy(dtype=float)
+    return firm_count_text(float(certain), float(possible), lang)
 
 
 def placement_summary(report: Mapping, lang: str) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
 import numpy as np
@@ -158,10 +159,10 @@ def _outside(hits: list[tuple[int, str]]) -> str:
     return other if not shanghai or at < min(shanghai) else ""
 
 
-def place_addresses(addresses: pa.Array, places: Places) -> AddressPlaces:
+def place_addresses(addresses: pa.Array[Any], places: Places) -> AddressPlaces:
     """Place folded addresses (an Arrow string array) by the ladder of the module."""
     matcher = _matcher(places)
-    encoded: pa.DictionaryArray = pc.dictionary_encode(addresses)  # type: ignore[arg-type]
+    encoded: pa.DictionaryArray[Any, Any] = pc.dictionary_encode(addresses)  # type: ignore[arg-type]  # the stubs want a dictionary already
     decided: dict[tuple[str, ...], tuple[int, str]] = {}
     units: list[Unit | None] = []
     position: dict[int, int] = {}  # id(unit) → its place in ``units``

@@ -30,6 +30,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ class Answer:
     level: str
 
 
-def _amap(doc: dict) -> tuple[float, float, str] | None:
+def _amap(doc: dict[str, Any]) -> tuple[float, float, str] | None:
     found = doc.get("geocodes") or []
     if str(doc.get("status")) != "1" or not found:
         return None
@@ -75,7 +76,7 @@ def _amap(doc: dict) -> tuple[float, float, str] | None:
     return lon, lat, str(found[0].get("level", ""))
 
 
-def _baidu(doc: dict) -> tuple[float, float, str] | None:
+def _baidu(doc: dict[str, Any]) -> tuple[float, float, str] | None:
     result = doc.get("result") or {}
     if doc.get("status") != 0 or "location" not in result:
         return None
@@ -83,14 +84,14 @@ def _baidu(doc: dict) -> tuple[float, float, str] | None:
         str(result.get("level", ""))
 
 
-def _tianditu(doc: dict) -> tuple[float, float, str] | None:
+def _tianditu(doc: dict[str, Any]) -> tuple[float, float, str] | None:
     place = doc.get("location") or {}
     if str(doc.get("status")) != "0" or "lon" not in place:
         return None
     return float(place["lon"]), float(place["lat"]), str(place.get("level", ""))
 
 
-def _nominatim(doc: list) -> tuple[float, float, float] | None:
+def _nominatim(doc: list[dict[str, Any]]) -> tuple[float, float, float] | None:
     if not doc:
         return None
     lat0, lat1, lon0, lon1 = (float(v) for v in doc[0]["boundingbox"])
@@ -128,7 +129,7 @@ class Geocoder:
             query = {"q": address, "format": "jsonv2", "limit": "1", "countrycodes": "cn"}
         return f"{self.url}?{urllib.parse.urlencode(query)}"
 
-    def _answer(self, doc) -> Answer | None:
+    def _answer(self, doc: Any) -> Answer | None:
         """A provider's reply as an :class:`Answer` in WGS84, or None (not found, too coarse)."""
         if self.provider == "nominatim":
             got = _nominatim(doc)
@@ -175,7 +176,7 @@ class Geocoder:
 
 def _fetch(url: str, timeout_s: float) -> bytes:
     with urllib.request.urlopen(url, timeout=timeout_s) as reply:  # noqa: S310 — the user's URL
-        return reply.read(2_000_000)
+        return bytes(reply.read(2_000_000))
 
 
 def load_geocoder(path: str | Path) -> Geocoder:

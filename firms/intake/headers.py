@@ -111,12 +111,12 @@ def find_header_row(rows: Sequence[Sequence[object]], *, limit: int = HEADER_SEA
     return named or 0
 
 
-def _above_info(header_row: int, titles: list[str]) -> dict:
+def _above_info(header_row: int, titles: list[str]) -> dict[str, object]:
     """What the report says of the header: its row (1-based) and the text above it."""
     return {"header_row": header_row, "above_header": [t[:200] for t in titles if t][:5]}
 
 
-def skip_title_lines(raw: bytes) -> tuple[bytes, dict]:
+def skip_title_lines(raw: bytes) -> tuple[bytes, dict[str, object]]:
     """A CSV's bytes from its header line on: title rows, notes and blank lines above it
     dropped (:func:`find_header_row` over the first lines), and ``header_row`` (the
     header's line number, 1-based) with the text above it. The head is read as UTF-8,
@@ -142,7 +142,7 @@ def skip_title_lines(raw: bytes) -> tuple[bytes, dict]:
     return bom + body[len(skipped):], _above_info(at + 1, titles)
 
 
-def promote_header(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def promote_header(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
     """A sheet read with its first non-empty row as header, with the real header row
     found among the first rows (:func:`find_header_row`) and the rows above it dropped.
     ``header_row`` counts the sheet's non-empty rows from 1."""

@@ -47,6 +47,7 @@ import shapely
 from firms.intake.classify import classify as classify_by_code
 from firms.intake.columns import stripped, text_series
 from firms.intake.errors import TableRejectedError
+from firms.intake.geocode import Geocoder
 from firms.intake.headers import HEADER_ALIASES, map_headers
 from firms.intake.messages import Said, remember, said
 from firms.intake.register import Registration, read_registration
@@ -144,7 +145,7 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
 def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier = classify_by_code,
                  on_stage: Callable[[str, Mapping[str, object]], None] | None = None,
-                 points: bool = True, geocoder=None) -> ImportResult:
+                 points: bool = True, geocoder: Geocoder | None = None) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
 
     ``classify(codes, industries, names)`` returns (sector id or "unclassified",

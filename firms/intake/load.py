@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from firms.intake.geocode import Geocoder
 from firms.intake.headers import promote_header
 from firms.intake.importer import ImportResult, Places, import_firms
 from firms.intake.places import shanghai_places
@@ -40,7 +41,7 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
                      on_stage: StageCallback | None = None, points: bool = True,
                      places: Places | None = None,
                      info: Mapping[str, object] | None = None,
-                     geocoder=None) -> ImportResult:
+                     geocoder: Geocoder | None = None) -> ImportResult:
     """Read and import a firm list (the rules: :mod:`firms.intake.importer`).
 
     ``source`` is a CSV/XLSX/GeoJSON path, an upload's bytes (``name`` gives its file

@@ -26,6 +26,7 @@ from firms.intake.rows import Unit
 from geo.cover import CoverGrid
 from geo.datum import DATUMS
 from geo.metric import area_km2, buffer_m
+from geo.shapes import BaseUnits
 from layers.io import base_units
 from layers.provenance import derived_entry, read_provenance, write_provenance
 from layers.schema import split_list
@@ -91,15 +92,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _unit(name: str, level: str, unit_id: str, geom, district: str = "") -> Unit:
+def _unit(name: str, level: str, unit_id: str, geom: BaseGeometry, district: str = "") -> Unit:
     return Unit(name, level, unit_id, geom.representative_point(), _equal_area_radius_m(geom),
                 district)
 
 
-def _town_units(base, districts: dict[str, Unit]) -> tuple[dict[str, Unit], dict]:
+def _town_units(base: BaseUnits, districts: dict[str, Unit]
+                ) -> tuple[dict[str, Unit], dict[str, BaseGeometry]]:
     """Every 街道/镇 of the division codes: on its outline where the base data has one,
     else at its district (level ``town_district``)."""
-    units, outlines = {}, {}
+    units: dict[str, Unit] = {}
+    outlines: dict[str, BaseGeometry] = {}
     for row in _rows(TOWN_NAMES_FILE):
         name, district = row["name"], row["district"]
         if name in base.towns:
@@ -112,9 +115,11 @@ def _town_units(base, districts: dict[str, Unit]) -> tuple[dict[str, Unit], dict
     return units, outlines
 
 
-def _zone_units(districts: dict[str, Unit]) -> tuple[dict[str, Unit], dict]:
+def _zone_units(districts: dict[str, Unit]
+                ) -> tuple[dict[str, Unit], dict[str, BaseGeometry]]:
     """The zones addresses name (``data/zone_aliases.csv``), by every alias."""
-    units, outlines = {}, {}
+    units: dict[str, Unit] = {}
+    outlines: dict[str, BaseGeometry] = {}
     for row in _rows(ZONE_ALIASES_FILE):
         alias = fold(row["alias"])
         if row["layer"] == "districts":
@@ -122,9 +127,10 @@ def _zone_units(districts: dict[str, Unit]) -> tuple[dict[str, Unit], dict]:
             continue
         feature = layers.load(row["layer"]).loc[row["feature"]]
         unit_id = f"zone:{row['layer']}/{row['feature']}"
-        units[alias] = _unit(feature["name_zh"], "zone", unit_id, feature.geometry,
+        outline = cast(BaseGeometry, feature["geometry"])  # one feature's shape
+        units[alias] = _unit(str(feature["name_zh"]), "zone", unit_id, outline,
                              "|".join(split_list(feature["districts"])))
-        outlines[unit_id] = feature.geometry
+        outlines[unit_id] = outline
     return units, outlines
 
 

@@ -37,7 +37,7 @@ class Unit:
     name: str
     level: str
     unit_id: str
-    point: BaseGeometry
+    point: Point
     precision_m: float
     district: str = ""
 

@@ -32,6 +32,7 @@ from firms.intake.columns import (
     numbers,
     text_series,
 )
+from firms.intake.geocode import Geocoder
 from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, map_headers
 from firms.intake.messages import said
 from firms.intake.rows import Places, Problems, RowWork
@@ -200,7 +201,7 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     if not need.any():
         return
     rows = np.flatnonzero(need)
-    addresses = fold_arrow(work.arrow("address").take(pa.array(rows)))
+    addresses = fold_arrow(work.arrow("address").take(rows))
     placed = place_addresses(addresses, places)
     px, py, prec = unit_arrays(placed)
     coords.x[rows], coords.y[rows], coords.precision[rows] = px, py, prec
@@ -222,7 +223,7 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     work.problems.add(unplaced, "address", said("address_unplaced"))
 
 
-def geocode_rows(work: RowWork, coords: Coordinates, geocoder) -> None:
+def geocode_rows(work: RowWork, coords: Coordinates, geocoder: Geocoder | None) -> None:
     """With a geocoder configured (off by default: :mod:`firms.intake.geocode`), each row
     placed by its address is asked for (each distinct address once, answers cached); an
     answer more precise than the ladder's place replaces it, its precision from the
@@ -230,7 +231,7 @@ def geocode_rows(work: RowWork, coords: Coordinates, geocoder) -> None:
     rows = np.flatnonzero(coords.need_address & ~work.problems.rejected)
     if geocoder is None or not len(rows):
         return
-    addresses = work.arrow("address").take(pa.array(rows)).to_pylist()
+    addresses = [str(a) for a in work.arrow("address").take(rows).to_pylist()]
     answers = {a: geocoder.ask(a) for a in dict.fromkeys(addresses) if a}
     for i, address in zip(rows, addresses, strict=True):
         got = answers.get(address)
@@ -350,10 +351,9 @@ def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     out.sector.codes, out.source.codes = pair_sector[inverse], pair_source[inverse]
     rows = np.flatnonzero(out.source.is_("none"))
     if len(rows):
-        take = pa.array(rows)
-        names = pd.Series(work.arrow("name").take(take).to_pandas())  # classify folds
-        sector, source = classify(pd.Series(code_rows.take(take).to_pandas()),
-                                  pd.Series(ind_rows.take(take).to_pandas()), names)
+        names = pd.Series(work.arrow("name").take(rows).to_pandas())  # classify folds
+        sector, source = classify(pd.Series(code_rows.take(rows).to_pandas()),
+                                  pd.Series(ind_rows.take(rows).to_pandas()), names)
         for s in pd.unique(sector[source != "none"]):
             out.sector.set(rows[((sector == s) & (source != "none")).to_numpy()], s)
         for how in pd.unique(source[source != "none"]):
