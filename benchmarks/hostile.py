@@ -10,6 +10,12 @@ and the peak memory of ``shmap firms import -o x.geojson``.
   ``--distinct`` distinct junk values (best of three each); ``datum_ratio`` = distinct / one.
 - export: ``shmap firms import`` of ``--export-n`` SYNTHETIC firms to GeoJSON in a
   child process; its peak RSS (MB, VmHWM). Skipped with ``--export-n 0``.
+- geojson: the import of a GeoJSON firm list of ``--geojson-mb`` MB of SYNTHETIC firms
+  with Chinese properties, and of one of empty features (no properties, null
+  geometry), each in a child process: wall seconds, peak RSS (MB) and
+  ``…_rss_per_byte``, the peak over that of a child that only loaded the places, per
+  byte of file (the target is ≤ 10). Skipped with ``--geojson-mb 0``. ``--code-root`` runs the children on another
+  checkout (e.g. the code before a change) for a before/after pair.
 """
 
 from __future__ import annotations
@@ -62,11 +68,15 @@ _PEAK = ("\nimport re as _re\nwith open('/proc/self/status') as _s:\n"
          "_s.read()).group(1)) / 1024))\n")
 
 
+#: The checkout the children run (``--code-root``).
+CODE_ROOT = [ROOT]
+
+
 def child_figures(code: str) -> tuple[dict, float]:
     """Run Python code in a child; (its JSON line before the last, its peak RSS in MB)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(CODE_ROOT[0])}
     done = subprocess.run([sys.executable, "-c", code + _PEAK], capture_output=True, text=True,
-                          env=env, check=True)
+                          env=env, check=True, cwd=CODE_ROOT[0])
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     figures = json.loads(lines[-2]) if len(lines) > 1 else {}
     return figures, json.loads(lines[-1])["peak_rss_mb"]
@@ -126,18 +136,86 @@ def export_figures(n: int, folder: Path) -> dict:
             "export_bytes": out.stat().st_size, "export_peak_rss_mb": round(rss, 1)}
 
 
+def geojson_file(path: Path, mb: float, *, empty: bool) -> int:
+    """Write a FeatureCollection of about ``mb`` MB: SYNTHETIC firms with Chinese
+    properties and Point geometries, or empty features. Returns its size in bytes."""
+    target = int(mb * 1e6)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('{"type":"FeatureCollection","name":"SYNTHETIC","features":[')
+        size, i = 0, 0
+        while size < target:
+            if empty:
+                text = '{"type":"Feature","properties":{},"geometry":null}'
+            else:
+                text = json.dumps({"type": "Feature", "properties": {
+                    "企业名称": f"SYNTHETIC 上海示例科技有限公司{i}", "地址": "上海市浦东新区张江镇",
+                    "行业": "集成电路设计", "从业人员": i % 500},
+                    "geometry": {"type": "Point", "coordinates": [121.5 + (i % 1000) * 1e-4,
+                                                                  31.2]}}, ensure_ascii=False)
+            text = ("," if i else "") + text
+            fh.write(text)
+            size += len(text.encode())
+            i += 1
+        fh.write("]}")
+    return path.stat().st_size
+
+
+def geojson_figures(mb: float, folder: Path) -> dict:
+    """Peak memory of reading GeoJSON firm lists (finding: 30–60× the file before)."""
+    figures: dict = {}
+    base_code = ("import json\nfrom firms.intake import import_firm_list\n"
+                 "from firms.intake.places import shanghai_places\nshanghai_places()\n"
+                 "print(json.dumps({}))")
+    _, base = child_figures(base_code)
+    for kind in ("firms", "empty"):
+        path = folder / f"{kind}.geojson"
+        size = geojson_file(path, mb, empty=kind == "empty")
+        code = textwrap.dedent(f"""
+            import json, time
+            from firms.intake import import_firm_list
+            from firms.intake.places import shanghai_places
+            places = shanghai_places()
+            t0 = time.perf_counter()
+            try:
+                rows = import_firm_list({str(path)!r}, places=places).report["rows_in"]
+            except Exception as err:  # empty features: refused (no name column) once read
+                rows = type(err).__name__
+            print(json.dumps({{"rows": rows, "wall_s": time.perf_counter() - t0}}))
+        """)
+        try:
+            got, rss = child_figures(code)
+        except subprocess.CalledProcessError as err:  # the code before the change may fail
+            figures[f"geojson_{kind}_failed"] = err.stderr.strip().splitlines()[-1][:120]
+            continue
+        figures.update({f"geojson_{kind}_mb": round(size / 1e6, 1),
+                        f"geojson_{kind}_rows": got["rows"],
+                        f"geojson_{kind}_wall_s": round(got["wall_s"], 2),
+                        f"geojson_{kind}_peak_rss_mb": round(rss, 1),
+                        f"geojson_{kind}_rss_per_byte": round((rss - base) * 1e6 / size, 2)})
+    return figures
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=200_000)
     p.add_argument("--distinct", type=int, default=100_000)
     p.add_argument("--export-n", type=int, default=1_000_000)
+    p.add_argument("--geojson-mb", type=float, default=40)
+    p.add_argument("--only-geojson", action="store_true", help="only the GeoJSON figures")
+    p.add_argument("--code-root", type=Path, default=ROOT,
+                   help="the checkout whose code the children run (default: this one)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
+    CODE_ROOT[0] = args.code_root.resolve()
     with tempfile.TemporaryDirectory() as tmp:
-        figures = bomb_figures(Path(tmp))
-        figures.update(datum_figures(args.n, args.distinct))
-        if args.export_n:
-            figures.update(export_figures(args.export_n, Path(tmp)))
+        figures = {}
+        if not args.only_geojson:
+            figures.update(bomb_figures(Path(tmp)))
+            figures.update(datum_figures(args.n, args.distinct))
+            if args.export_n:
+                figures.update(export_figures(args.export_n, Path(tmp)))
+        if args.geojson_mb:
+            figures.update(geojson_figures(args.geojson_mb, Path(tmp)))
     if not args.json:
         for key, value in figures.items():
             print(f"{key:>22}: {value}")

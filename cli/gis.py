@@ -3,11 +3,10 @@ Schema of the layer fields): the GIS commands of :mod:`cli.main`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import layers
-from cli.inputs import firms_or_error, selected_layers
+from cli.inputs import firms_or_error, selected_layers, whole_number
 from geo.datum import DATUMS
+from layers.files import write_text
 
 __all__ = ["add_gis_commands"]
 
@@ -19,7 +18,7 @@ def _cmd_schema(args) -> int:
     if not args.output:
         print(text, end="")
         return 0
-    Path(args.output).write_text(text, encoding="utf-8")
+    write_text(args.output, text)  # whole or not at all; a folder or missing folder refused
     print(f"wrote {args.output}")
     return 0
 
@@ -49,7 +48,7 @@ def add_gis_commands(sub) -> None:
     s.add_argument("--datum", choices=DATUMS, default="wgs84",
                    help="datum of the firm file's coordinates without a 坐标系 column")
     s.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
-    s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--port", type=whole_number(1, 65535), default=5000)
     s.set_defaults(func=_cmd_serve)
 
     s = sub.add_parser("schema", help="print (or write) the JSON Schema of the layer fields")

@@ -3,7 +3,11 @@ stages printed — each refusal one :class:`UsageError` line."""
 
 from __future__ import annotations
 
+import argparse
+import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import geopandas as gpd
 
@@ -14,8 +18,10 @@ from geo.errors import ShmapError
 from layers.errors import UsageError
 from layers.exporting import filter_by_sectors
 from layers.sectors import parse_sector_ids
+from layers.settings import DATA_DIR
 
-__all__ = ["STAGE_LINES", "check_layers", "firms_or_error", "selected_layers"]
+__all__ = ["OUTPUT_ARGUMENTS", "STAGE_LINES", "Terminated", "block_size", "check_layers", "check_outputs",
+           "firms_or_error", "selected_layers", "terminate", "whole_number"]
 
 
 def check_layers(layer_ids) -> None:
@@ -57,3 +63,68 @@ def firms_or_error(path: str, datum: str, *, progress: bool = False,
                                 on_stage=_print_stage if progress else None)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
         raise UsageError(str(err)) from err
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, else argparse's one-line
+    error (exit 2) saying the range."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value:,} is out of range: give {low:,} to "
+                                             f"{high:,}")
+        return value
+    return parse
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20,
+          "gib": 2**30}
+
+
+def block_size(text: str) -> str:
+    """An argparse type: ``auto`` or a size in bytes (``32MB``, ``64MiB``, ``1000000``) from
+    64 KB to 2 GB, kept as written for dask; else argparse's one-line error."""
+    if text == "auto":
+        return text
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", text)
+    unit = m.group(2).lower() if m else ""
+    if not m or unit not in _UNITS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: give auto or e.g. 32MB")
+    size = float(m.group(1)) * _UNITS[unit]
+    if not 64_000 <= size <= 2 * 10**9:
+        raise argparse.ArgumentTypeError(f"{text} is out of range: give 64KB to 2GB")
+    return text
+
+
+#: The arguments that name a file or folder a command writes.
+OUTPUT_ARGUMENTS = ("output", "output_dir")
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output inside the project's own ``data/`` folder (its layer files, base
+    data and taxonomy), which only ``shmap build`` writes."""
+    if args.command == "build":
+        return
+    data = DATA_DIR.resolve()
+    for name in OUTPUT_ARGUMENTS:
+        path = getattr(args, name, None)
+        if not path:
+            continue
+        where = Path(path).resolve()
+        if where == data or data in where.parents:
+            raise UsageError(f"cannot write {path}: it is in the project's own data folder "
+                             f"{DATA_DIR}, which only `shmap build` writes; choose a path "
+                             "outside it")
+
+
+class Terminated(KeyboardInterrupt):
+    """A stop request (SIGTERM), unwound like Ctrl-C so every write in progress removes
+    its temporary file."""
+
+
+def terminate(signum, frame):
+    """The command line's SIGTERM handler: raise :class:`Terminated`."""
+    raise Terminated

@@ -7,7 +7,9 @@ Errors are one clear line on stderr and a non-zero exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +19,16 @@ import pandas as pd
 
 import layers
 from cli.gis import add_gis_commands
-from cli.inputs import check_layers, firms_or_error, selected_layers
+from cli.inputs import (
+    Terminated,
+    block_size,
+    check_layers,
+    check_outputs,
+    firms_or_error,
+    selected_layers,
+    terminate,
+    whole_number,
+)
 from firms.output import check_import_paths, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
@@ -105,11 +116,12 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_preview(args) -> int:
-    from cli.preview import preview_figure
+    from cli.preview import check_image_path, preview_figure
 
     ids = args.layers or [e.id for e in layers.catalog() if e.id not in ("districts", "g60_cities")]
     frames = selected_layers(ids, args.sector)
     entries = {e.id: e for e in layers.catalog()}
+    check_image_path(args.output)
     fig = preview_figure(frames, entries, layers.load("districts"), lang=args.lang)
     with replacing_path(args.output) as tmp:
         fig.savefig(tmp, dpi=args.dpi)
@@ -127,8 +139,12 @@ def _cmd_firms_import(args) -> int:
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
     for warning in r.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
+    if r.get("formula_guards_removed"):
+        print(f"a file of this tool's: the formula guard ' taken off {r['formula_guards_removed']:,} "
+              "cells, which are imported as they first were")
     if r.get("renamed_columns"):
-        print("columns renamed (their names are output columns): "
+        print("columns renamed (their names, ignoring case, are output columns or repeat "
+              "another column): "
               + ", ".join(f"{k} → {v}" for k, v in r["renamed_columns"].items()))
     if r.get("header_row", 1) > 1:
         print(f"header on row {r['header_row']}; above it: " + " | ".join(r["above_header"]))
@@ -184,7 +200,13 @@ def _dask_measures(args, sector):
         def say(msg):
             print(msg, file=sys.stderr, flush=True)
 
-        with dask_client(args.scheduler, workers=args.workers, say=say) as client:
+        with contextlib.ExitStack() as stack:
+            try:
+                client = stack.enter_context(dask_client(args.scheduler, workers=args.workers,
+                                                         say=say))
+            except OSError as err:  # no scheduler there, or it does not answer
+                raise UsageError(f"cannot reach the dask scheduler {args.scheduler}: "
+                                 f"{err}") from err
             tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
                                 blocksize=args.blocksize, scheduler=client)
     return tables[args.layer], tally
@@ -249,6 +271,9 @@ def _cmd_synth(args) -> int:
 
 
 SHEET_HELP = "the sheet of an .xlsx workbook to read (default: its only sheet with data)"
+#: Most synthetic firms one ``shmap synth`` makes (they are built in memory: about 4 GB
+#: at this size); for more, write several files with different seeds.
+MAX_SYNTHETIC = 10_000_000
 
 
 def _add_layer_commands(sub) -> None:
@@ -283,7 +308,8 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("layers", nargs="*", metavar="LAYER")
     s.add_argument("--sector", nargs="*", metavar="ID")
     s.add_argument("--lang", choices=("zh", "en"), default="zh")
-    s.add_argument("--dpi", type=int, default=110)
+    s.add_argument("--dpi", type=whole_number(10, 600), default=110,
+                   help="resolution, 10 to 600 dots per inch (default 110)")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=_cmd_preview)
 
@@ -312,13 +338,13 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--engine", choices=("memory", "dask"), default="memory",
                    help="dask: read a large CSV/Parquet in blocks with bounded memory, on a "
                         "cluster")
-    s.add_argument("--blocksize", default="auto",
+    s.add_argument("--blocksize", default="auto", type=block_size,
                    help="dask block size, e.g. 32MB (default auto: 4 blocks per worker thread, "
                         "8–32 MB)")
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: a dask scheduler (tcp://host:8786), or 'threads' "
                         "for this process only; default: a local cluster of processes")
-    s.add_argument("--workers", type=int,
+    s.add_argument("--workers", type=whole_number(1, 1024),
                    help="with --engine dask and no --scheduler: local worker processes "
                         "(default: one per core)")
     s.add_argument("--sheet", help=SHEET_HELP)
@@ -333,14 +359,16 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--sector", required=True)
     s.add_argument("--firms", help="a firm file; without it LQ and counts are zero")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
-    s.add_argument("--top", type=int, default=20)
+    s.add_argument("--top", type=whole_number(1, 1_000_000), default=20,
+                   help="how many zones to list (default 20)")
     s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_shortlist)
 
     s = sub.add_parser("synth", help="write a labelled SYNTHETIC firm file for demos and benchmarks")
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--n", type=whole_number(1, MAX_SYNTHETIC), required=True,
+                   help=f"how many firms, 1 to {MAX_SYNTHETIC:,} (made in memory)")
+    s.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=1)
     s.add_argument("-o", "--output-dir", default=".")
     s.set_defaults(func=_cmd_synth)
 
@@ -355,12 +383,26 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one command: a refusal is one ``shmap: error:`` line and exit 2; Ctrl-C (exit
+    130) or SIGTERM (exit 143) one ``shmap: stopped`` line, with no file half written."""
     args = parser().parse_args(argv)
     try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread (a test's): no handler of ours
+        previous = None
+    try:
+        check_outputs(args)
         return args.func(args)
     except ShmapError as err:
         print(f"shmap: error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as stop:
+        print("shmap: stopped; a file being written was removed, earlier files are as they were",
+              file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

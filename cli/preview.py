@@ -14,9 +14,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from layers.catalog import LayerEntry  # noqa: E402
+from layers.errors import UsageError  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
-__all__ = ["CJK_FONTS", "PANELS", "preview_figure"]
+__all__ = ["CJK_FONTS", "PANELS", "check_image_path", "preview_figure"]
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
 
@@ -29,6 +30,16 @@ PANELS = (
     ("人工智能“4+X”", "AI 4+X", ("ai_4_x",)),
     ("金融科技 · 其他园区", "Fintech · other parks", ("fintech", "parks")),
 )
+
+
+def check_image_path(path: str) -> None:
+    """Refuse an output whose extension matplotlib cannot write (before any drawing)."""
+    kinds = Figure().canvas.get_supported_filetypes()
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    if suffix not in kinds:
+        raise UsageError(f"cannot write {path}: {('.' + suffix) if suffix else 'no extension'} is "
+                         f"not an image type; use .png, .svg or .pdf "
+                         f"(or {', '.join('.' + k for k in sorted(kinds))})")
 
 
 def _draw_layer(ax, gdf: gpd.GeoDataFrame, e: LayerEntry, lang: str, handles: list) -> None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 import signal
 import socket
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import geopandas as gpd
 import yaml
@@ -28,7 +30,7 @@ from layers.exporting import export_files
 from layers.formats import to_geojson
 from layers.metadata import export_metadata
 
-__all__ = ["Collection", "pygeoapi_config", "serve", "write_collections"]
+__all__ = ["Collection", "checked_bbox", "pygeoapi_config", "serve", "write_collections"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -130,6 +132,39 @@ def _check_port(host: str, port: int) -> None:
                          "port with --port") from err
 
 
+def _bbox_problem(query: str) -> str | None:
+    """Why a request's ``bbox`` cannot be answered (None when it can or has none): four
+    finite numbers, minimum before maximum, are the only bbox served (pygeoapi answers
+    500 to NaNs and to six numbers)."""
+    values = parse_qs(query).get("bbox")
+    if not values:
+        return None
+    parts = values[-1].split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return "bbox must be four numbers: minlon,minlat,maxlon,maxlat"
+    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+        return "bbox must be four finite numbers: minlon,minlat,maxlon,maxlat"
+    if numbers[0] > numbers[2] or numbers[1] > numbers[3]:
+        return "bbox minimum must not exceed its maximum: minlon,minlat,maxlon,maxlat"
+    return None
+
+
+def checked_bbox(app):
+    """The WSGI ``app`` behind a check of the ``bbox`` parameter: a bad one is answered 400
+    with an OGC API exception (JSON), never passed on to fail as 500."""
+    def checked(environ, start_response):
+        problem = _bbox_problem(environ.get("QUERY_STRING", ""))
+        if problem is None:
+            return app(environ, start_response)
+        body = json.dumps({"code": "InvalidParameterValue", "description": problem}).encode()
+        start_response("400 Bad Request", [("Content-Type", "application/json"),
+                                           ("Content-Length", str(len(body)))])
+        return [body]
+    return checked
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -150,7 +185,7 @@ def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
         os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
         app = importlib.import_module("pygeoapi.flask_app").APP  # reads the two variables
         try:
-            server = make_server(host, port, app, threaded=True)
+            server = make_server(host, port, checked_bbox(app), threaded=True)
         except (OSError, SystemExit) as err:  # werkzeug exits when the port is taken
             raise UsageError(f"cannot listen on {host}:{port}: the port is in use or not "
                              "allowed; choose another with --port") from err

@@ -9,15 +9,18 @@ never leaves a half file, nor an empty file over an earlier export.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from layers.errors import UsageError
 
-__all__ = ["check_output", "replacing", "replacing_path", "same_file", "write_bytes", "write_text"]
+__all__ = ["check_output", "clear_leftovers", "replacing", "replacing_path", "same_file",
+           "write_bytes", "write_text"]
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -68,29 +71,69 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
+#: Age (s) after which a temporary folder that names no process is taken as left over.
+STALE_PART_SECONDS = 600
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def clear_leftovers(path: str | Path) -> list[Path]:
+    """Remove the temporary folders of earlier writes of ``path`` that were killed before
+    they could clean up (``.<name>.<pid>.….part`` whose process is gone, or one that names
+    no process and is older than :data:`STALE_PART_SECONDS`); returns those removed."""
+    path = Path(path)
+    removed: list[Path] = []
+    try:
+        candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.part"))
+    except OSError:
+        return removed
+    for folder in candidates:
+        pid = folder.name[len(path.name) + 2:].split(".", 1)[0]
+        try:
+            stale = (not _alive(int(pid))) if pid.isdigit() else \
+                time.time() - folder.stat().st_mtime > STALE_PART_SECONDS
+        except OSError:
+            continue
+        if stale and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 @contextlib.contextmanager
 def replacing_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path (in a hidden folder beside ``path``); on success move it
-    over ``path``.
+    """Yield a temporary path (in a hidden folder beside ``path``, named with this
+    process's id); on success move it over ``path``.
 
-    For writers that need a path (GeoPackage via pyogrio). On any error the
-    temporary file is removed and ``path`` is left as it was; an ``OSError``
-    becomes a :class:`UsageError` naming the file.
+    For writers that need a path (GeoPackage via pyogrio). On any error or interrupt
+    (Ctrl-C, or SIGTERM through the command line's handler) the temporary folder is
+    removed and ``path`` is left as it was; one a killed earlier write left is removed
+    first (:func:`clear_leftovers`). An ``OSError`` becomes a :class:`UsageError`
+    naming the file.
     """
     path = check_output(path)
-    try:
-        folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
-    except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror or err}") from err
-    tmp = folder / path.name
-    try:
+    clear_leftovers(path)
+    folder = None
+    try:  # the folder is made inside: an interrupt right after it still removes it
+        folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part",
+                                       dir=path.parent))
+        tmp = folder / path.name
         yield tmp
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from err
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

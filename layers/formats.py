@@ -18,24 +18,32 @@ GeoPackage: version 1.2, one table per frame with a ``datum`` column; see
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio.errors
 import shapely
 
 from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
+from layers.errors import UsageError
 from layers.files import replacing_path
 from layers.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_description
 
-__all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "csv_table", "csvt_text", "in_datum",
+__all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "GPKG_COLUMNS", "csv_table", "csvt_text",
+           "free_names", "in_datum", "restore_cells",
            "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
            "table_csv", "to_csv", "to_geojson", "write_gpkg"]
 
@@ -45,7 +53,8 @@ EXCEL_CELL_LIMIT = 32_767
 WKT_NOTE = ("outline longer than Excel's 32,767-character cell limit: wkt is its centroid; the "
             "full geometry is in the GeoPackage/GeoJSON export / 轮廓超过 Excel 单元格 32767 字符"
             "上限：wkt 为其质心，完整几何见 GeoPackage/GeoJSON 导出")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The columns a GeoPackage table has of its own (GDAL's feature id and geometry).
+GPKG_COLUMNS = ("fid", "geom")
 
 
 def _round_coords(geom):
@@ -159,11 +168,50 @@ def write_geojson(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84", 
     fh.write("]}")
 
 
+def free_names(names: Iterable[str], reserved: Iterable[str]) -> dict[str, str]:
+    """Renames (old → new) that keep each of ``names`` apart from ``reserved`` and from
+    the names before it, ignoring case (as GeoPackage, SQLite and GIS tools compare
+    column names): ``fid`` → ``fid_1``, a second ``Tel`` beside ``TEL`` → ``Tel_1``."""
+    names = [str(n) for n in names]
+    clash = {r.casefold() for r in reserved}
+    taken = clash | {n.casefold() for n in names}
+    renames: dict[str, str] = {}
+    for name in names:
+        key = name.casefold()
+        if key in clash:
+            i = 1
+            while f"{name}_{i}".casefold() in taken:
+                i += 1
+            renames[name] = f"{name}_{i}"
+            key = renames[name].casefold()
+            taken.add(key)
+        clash.add(key)
+    return renames
+
+
+#: Text the guard prefixes: a formula start, after any apostrophes (so that the guard
+#: can be taken off again without doubt: ``'-3`` was ``-3``, ``''-3`` was ``'-3``).
+_GUARDED = re.compile(r"'*[=+\-@\t\r]")
+
+
 def neutralise_cell(value):
-    """Prefix text that a spreadsheet would read as a formula with ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Prefix text that a spreadsheet would read as a formula with ``'`` (also text that
+    is apostrophes before such a start, so :func:`restore_cells` undoes exactly this)."""
+    if isinstance(value, str) and _GUARDED.match(value):
         return "'" + value
     return value
+
+
+def restore_cells(values: pd.Series) -> tuple[pd.Series, int]:
+    """The cells of a CSV file this project wrote with the formula guard taken off (the
+    inverse of :func:`neutralise_cell`); (cells, how many were restored)."""
+    text = values.astype(str)
+    guarded = text.str.match(r"'+[=+\-@\t\r]").fillna(False).to_numpy(dtype=bool)
+    if not guarded.any():
+        return values, 0
+    out = values.copy()
+    out[guarded] = text[guarded].str.slice(1)
+    return out, int(guarded.sum())
 
 
 def csv_table(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84") -> pd.DataFrame:
@@ -243,6 +291,40 @@ def write_table_csv(table: pd.DataFrame, fh: TextIO, *, header: bool = True) -> 
                          else neutralise_cell(v) for v in row])
 
 
+#: What a NUL character becomes in a GeoPackage (GDAL ends text at a NUL): the visible
+#: symbol for it, so nothing after it is cut off.
+NUL_SYMBOL = "\u2400"
+
+
+def _without_nul(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` with each NUL in its text columns (and names) shown as :data:`NUL_SYMBOL`."""
+    for col in gdf.columns:
+        if col != gdf.geometry.name and not pd.api.types.is_numeric_dtype(gdf[col]):
+            text = gdf[col]
+            has = text.astype(str).str.contains("\x00", regex=False).to_numpy(dtype=bool)
+            if has.any():
+                gdf[col] = text.astype(object).where(
+                    ~has, text.astype(str).str.replace("\x00", NUL_SYMBOL))
+    renames = {c: c.replace("\x00", NUL_SYMBOL) for c in gdf.columns if "\x00" in str(c)}
+    return gdf.rename(columns=renames) if renames else gdf
+
+
+@contextlib.contextmanager
+def _gpkg_failures(path: str | Path) -> Iterator[None]:
+    """GDAL's and SQLite's failures while writing a GeoPackage (a full disk among them)
+    as one :class:`UsageError` naming the file and the room left in its folder."""
+    try:
+        yield
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, sqlite3.Error) as err:
+        folder = Path(path).resolve().parent
+        try:
+            free = f"{shutil.disk_usage(folder).free / 1e6:,.1f} MB"
+        except OSError:
+            free = "unknown"
+        raise UsageError(f"cannot write {path}: the GeoPackage could not be written ({err}); "
+                         f"free space in {folder}: {free} — is the disk full?") from err
+
+
 def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: Datum = "wgs84",
                metadata: dict[str, dict[str, str]] | None = None,
                styles: dict[str, tuple[str, str]] | None = None) -> None:
@@ -253,11 +335,14 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
     (table → key → text) goes to ``gpkg_metadata``, its ``DESCRIPTION`` to
     ``gpkg_contents.description``; ``styles`` (table → (QML, SLD)) to ``layer_styles``.
     """
-    with replacing_path(path) as tmp:
+    with replacing_path(path) as tmp, _gpkg_failures(path):
         for i, (layer_name, gdf) in enumerate(layers.items()):
             moved = in_datum(gdf, datum).reset_index(drop=True)
+            moved = moved.rename(columns=free_names(
+                [c for c in moved.columns if c not in (moved.geometry.name, "datum")],
+                GPKG_COLUMNS))
             moved["datum"] = datum
-            moved = moved.set_crs(datum_crs(datum), allow_override=True)
+            moved = _without_nul(moved.set_crs(datum_crs(datum), allow_override=True))
             options: dict[str, Any] = {"VERSION": GPKG_VERSION} if i == 0 else {}
             moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio",
                           layer_metadata=(metadata or {}).get(layer_name), **options)

@@ -32,8 +32,8 @@ SIDEWAYS = {"cli": {"ui.i18n"}}
 BASE = {"numpy", "pandas", "geopandas", "shapely", "pyproj", "pyarrow"}
 LIBRARIES = {
     "geo": BASE,
-    "layers": BASE,
-    "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ahocorasick"},
+    "layers": BASE | {"pyogrio"},
+    "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ijson", "ahocorasick"},
     "firms": BASE | {"dask", "dask_geopandas", "distributed", "fsspec"},
     "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin"},
     "cli": BASE | {"matplotlib", "pygeoapi", "werkzeug", "yaml", "waitress"},

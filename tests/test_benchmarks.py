@@ -75,12 +75,15 @@ def test_the_app_rerun_benchmark_times_each_interaction():
         assert f[key] > 0, key
 
 
-def test_the_hostile_input_benchmark_reports_bomb_datum_and_export_figures():
-    f = bench("hostile.py", "--n", "2000", "--distinct", "1000", "--export-n", "2000", "--json")
+def test_the_hostile_input_benchmark_reports_bomb_datum_export_and_geojson_figures():
+    f = bench("hostile.py", "--n", "2000", "--distinct", "1000", "--export-n", "2000",
+              "--geojson-mb", "1", "--json")
     assert f["bomb_bytes"] < 10_000 and f["bomb_rows"] == 1
     for key in ("bomb_wall_s", "bomb_cpu_s", "bomb_peak_rss_mb", "datum_one_s", "datum_distinct_s",
-                "datum_ratio", "export_s", "export_peak_rss_mb"):
+                "datum_ratio", "export_s", "export_peak_rss_mb", "geojson_firms_peak_rss_mb",
+                "geojson_firms_rows", "geojson_empty_peak_rss_mb"):
         assert f[key] > 0, key
+    assert 0.9 < f["geojson_firms_mb"] < 1.1 and f["geojson_empty_rows"] == "TableRejectedError"
     assert f["datum_rows"] == 2000 and f["datum_distinct"] == 1000 and f["export_n"] == 2000
 
 

@@ -35,8 +35,10 @@ MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 # ---------------------------------------------------------------- file makers
 
-def xlsx(sheets: dict[str, str], *, content_types: bool = True) -> bytes:
-    """A minimal workbook from raw sheet XML (name → <sheetData> body and extras)."""
+def xlsx(sheets: dict[str, str], *, content_types: bool = True, hidden: tuple[str, ...] = ()
+         ) -> bytes:
+    """A minimal workbook from raw sheet XML (name → <sheetData> body and extras); the
+    sheets named in ``hidden`` are hidden."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         if content_types:
@@ -51,7 +53,8 @@ def xlsx(sheets: dict[str, str], *, content_types: bool = True) -> bytes:
                        f"{parts}</Types>")
         z.writestr("_rels/.rels", f'<Relationships xmlns="{PKG}/relationships"><Relationship '
                    f'Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        entries = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>'
+        entries = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"'
+                          + (' state="hidden"' if n in hidden else "") + "/>"
                           for i, n in enumerate(sheets, start=1))
         z.writestr("xl/workbook.xml", f'<workbook xmlns="{NS}" xmlns:r="{REL}"><sheets>{entries}'
                    "</sheets></workbook>")
@@ -224,9 +227,17 @@ def test_malformed_geojson_is_refused_by_shape(tmp_path, doc, needle):
     refused(import_file(tmp_path, "bad.geojson", json.dumps(doc)), "bad.geojson", needle)
 
 
-def test_geojson_nested_5000_deep_is_refused(tmp_path):
-    deep = '{"type":"FeatureCollection","features":' + "[" * 5000 + "]" * 5000 + "}"
-    refused(import_file(tmp_path, "deep.geojson", deep), "nested too deeply")
+@pytest.mark.parametrize(("deep", "needle"), [
+    ('{"type":"FeatureCollection","features":' + "[" * 5000 + "]" * 5000 + "}",
+     "feature 1 is a list"),
+    ('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":'
+     + "[" * 5000 + "]" * 5000 + "}}]}", "nested too deeply"),
+    ('{"features":' + "[" * 5000 + "]" * 5000 + ',"type":"FeatureCollection"}',
+     "nested too deeply"),
+], ids=["features", "property", "type-after-features"])
+def test_geojson_nested_5000_deep_is_refused(tmp_path, deep, needle):
+    """Read as a stream, depth costs no recursion: the shape is refused by name."""
+    refused(import_file(tmp_path, "deep.geojson", deep), needle)
 
 
 def test_bad_geometries_reject_their_rows_with_the_reason(tmp_path):

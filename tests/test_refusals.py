@@ -17,7 +17,7 @@ import pytest
 from test_hostile_input import FIRMS, NS, sheet
 from test_hostile_input import xlsx as workbook
 
-from firms.intake import import_firm_list, readers, xlsx
+from firms.intake import geojson, import_firm_list, readers, xlsx
 from firms.intake.messages import ENGLISH, Said
 from firms.intake.readers import read_firm_table, table_from_bytes
 from geo.errors import ShmapError
@@ -80,6 +80,15 @@ CASES = [
     ("json-comma", "企业.geojson", b'{"type": "FeatureCollection" "features": []}', {}, {}),
     ("json-unterminated", "企业.geojson", b'{"type": "Feat', {}, {}),
     ("json-too-deep", "企业.geojson", b'{"features":' + b"[" * 5000 + b"]" * 5000 + b"}", {}, {}),
+    ("json-number-too-long", "企业.geojson", b'{"type": "FeatureCollection", "features": [' +
+     json.dumps(_feature()).encode()[:-1] + b', "n": 1' + b"0" * 5000 + b"}]}", {}, {}),
+    ("json-stream-number-too-large", "企业.geojson", b'{"type": "FeatureCollection", "features": '
+     b'[{"type": "Feature", "properties": {"n": 12345678901234567890}}]}', {},
+     {(geojson, "SMALL_BYTES"): 10}),
+    ("json-stream-broken", "企业.geojson", b'{"type": "FeatureCollection", "features": [{]}', {},
+     {(geojson, "SMALL_BYTES"): 10}),
+    ("json-stream-not-text", "企业.geojson", '{"说明": "企业", "type": "FeatureCollection", '
+     '"features": ['.encode("gb18030") + b'{"a": "\x81\x20"}]}', {}, {(readers, "HEAD_BYTES"): 20}),
     ("too-many-features", "企业.geojson", json.dumps(
         {"type": "FeatureCollection", "features": [_feature(), _feature()]}).encode(),
      {"max_rows": 1}, {}),
@@ -111,13 +120,17 @@ CASES = [
     ("no-workbook-part", "企业.xlsx", _zip({"[Content_Types].xml": b"<Types/>"}), {}, {}),
     ("no-such-sheet", "企业.xlsx", GOOD, {"sheet": "别的"}, {}),
     ("no-cell", "企业.xlsx", workbook({"空": sheet([])}), {}, {}),
+    ("hidden-sheet", "企业.xlsx", workbook({"上海": sheet(FIRMS), "查找": sheet(FIRMS[:2])},
+                                         hidden=("查找",)), {}, {}),
+    ("xlsx-named-csv", "企业.csv", GOOD, {}, {}),
+    ("xls-named-csv", "企业.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", {}, {}),
     ("data-on-two-sheets", "企业.xlsx", workbook({"上海": sheet(FIRMS), "更多": sheet(FIRMS[:2])}), {}, {}),
     ("no-name-column", "企业.csv", "名字,地点\n甲,浦东\n".encode(), {}, {}),
     ("no-place-column", "企业.csv", "企业名称,备注\n甲,无\n".encode(), {}, {}),
 ]
 #: Names and codes a Chinese message may keep in Latin letters.
 CODES = re.compile(r"UTF-8|GB18030|Latin-1/Windows-1252|CSV|GeoJSON|FeatureCollection|Feature|JSON|XML|"
-                   r"DTD|XXE|CRC-32|Excel|zip|\[Content_Types\]\.xml|\.?xlsx|\.csv|\.geojson|\.pdf|"
+                   r"DTD|XXE|CRC-32|Excel|zip|\[Content_Types\]\.xml|\.?xlsx|\.xls|\.csv|\.geojson|\.pdf|"
                    r"properties|features|type|KB|MB|GB|0x[0-9a-f]+|`shmap measures --engine dask`|"
                    r"docs/scale\.md|--sheet|name|lon/lat|address|[\w/]+\.xml|null")
 
@@ -181,6 +194,20 @@ def _latin1_warning() -> Said:
     return warning
 
 
+def _merged_lines_warning() -> Said:
+    lines = ["企业名称,地址", "甲公司,上海市松江区", '"乙公司,上海市松江区',
+             *(f"公司{i},上海市松江区" for i in range(50)), '丙公司",上海市松江区']
+    _, info = table_from_bytes("\n".join(lines).encode(), "企业.csv")
+    (warning,) = info["warnings"]
+    return warning
+
+
+def test_the_merged_lines_warning_reads_in_chinese():
+    warning = _merged_lines_warning()
+    _assert_chinese(warning, "企业.csv")
+    assert warning.values["row"] == "2" and warning.values["lines"] == "51"
+
+
 def test_the_encoding_warning_reads_in_chinese():
     warning = _latin1_warning()
     _assert_chinese(warning)
@@ -231,7 +258,8 @@ def test_every_refusal_intake_can_raise_has_its_wording_and_is_provoked_here(tmp
     provoked.add(_cannot_read(tmp_path).key)
     generic = {"not_csv"}  # the fallback when a CSV failure is none of the known kinds
     assert keys - generic == provoked  # each refusal made to happen above, and no other
-    assert set(FILE_MESSAGES) == keys | {_latin1_warning().key}  # no wording for nothing
+    warnings = {_latin1_warning().key, _merged_lines_warning().key}
+    assert set(FILE_MESSAGES) == keys | warnings  # no wording for nothing
 
 
 def test_every_message_intake_can_say_is_worded_for_screens():
@@ -261,9 +289,13 @@ def test_the_import_report_lists_the_reads_warning_in_the_readers_language():
 
 
 def test_the_import_report_lists_each_column_renamed_with_its_new_name():
-    raw = "企业名称,地址,row,reason\n甲公司,上海市浦东新区张江镇,r1,为何\n".encode()
+    raw = "企业名称,地址,row,reason,Name,wkt\n甲公司,上海市浦东新区张江镇,r1,为何,Jia,POINT (1 2)\n".encode()
     zh, en = _summary(raw, "zh"), _summary(raw, "en")
-    assert zh["列已改名（原名与输出列重名）: row"] == ["row_1"]
-    assert zh["列已改名（原名与输出列重名）: reason"] == ["reason_1"]
-    assert en["Column renamed (its name is an output column's): row"] == ["row_1"]
+    label = "列已改名（原名与输出列或另一列重名，不分大小写）"
+    assert zh[f"{label}: row"] == ["row_1"]
+    assert zh[f"{label}: reason"] == ["reason_1"]
+    assert zh[f"{label}: Name"] == ["Name_1"]  # beside 企业名称 → name
+    assert zh[f"{label}: wkt"] == ["wkt_1"]  # a column the CSV adds
+    assert en["Column renamed (its name, ignoring case, is an output column's or another "
+              "column's): row"] == ["row_1"]
     assert not [k for k in _summary(LATIN1, "zh") if k.startswith("列已改名")]

@@ -103,7 +103,7 @@ def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], la
             result = import_firm_list(raw, name=name, datum=datum, sheet=sheet,
                                       on_stage=lambda k, v: box.write(
                                           stage_line(k, v, lang, escape=plain_markdown)))
-        except ShmapError:
+        except Exception:  # a refusal (or a bug): the box says it failed, never spins on
             box.update(label=t("stage_failed", lang), state="error")
             raise
         store().put(key, result, approx_bytes(result.accepted, deep=True)

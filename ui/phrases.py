@@ -18,6 +18,7 @@ __all__ = ["REASONS", "WORDED", "WORDS", "phrase", "said_text"]
 #: key → (Chinese, English); English None means intake's own English is right for readers.
 REASONS: dict[str, tuple[str, str | None]] = {
     "empty_name": ("企业名称为空", None),
+    "name_invisible": ("企业名称没有可见的字符（只有不可见字符或控制字符）", None),
     "geometry_not_object": ("几何是{kind}，不是 GeoJSON 几何对象", None),
     "geometry_not_point": ("几何是 {type}，不是点（Point）", None),
     "point_coordinates_kind": ("点坐标是{kind}，应为 [经度, 纬度]", None),
@@ -46,6 +47,11 @@ REASONS: dict[str, tuple[str, str | None]] = {
     "swapped": ("经纬度互换，已修正", None),
     "precision_not_number": ("定位精度不是数字，已留空", "precision not a number; left empty"),
     "employees_not_number": ("从业人员不是非负数，已留空", None),
+    "employees_implausible": ("从业人员超过 {limit}，多于任何企业，已留空", None),
+    "name_hidden_characters": ("名称含不可见或改变文字方向的字符（{characters}），请核对", None),
+    "capital_implausible": ("注册资本 {value} 超出任何企业（超过 10 万亿元），请核对数字及其单位",
+                            "registered capital {value} is beyond any firm's (over 10 trillion "
+                            "yuan); check the figure and its unit"),
     "placed_wgs84": ("坐标（WGS84）", None),
     "placed_converted": ("坐标（{datum} → WGS84）", None),
     "placed_town": ("街道/镇 {unit}（代表点）", "subdistrict/town {unit} (representative point)"),
@@ -80,6 +86,25 @@ WORDS: dict[str, tuple[str, str]] = {
         ("Extra data", "数据结束后还有多余内容"), ("Unterminated string starting at", "字符串缺少结尾的引号"),
         ("Invalid control character at", "字符串中有控制字符"), ("Invalid \\escape", "无效的反斜杠转义"),
         ("Invalid \\uXXXX escape", "无效的 \\u 转义"))},
+    # the GeoJSON stream parser (yajl through ijson), after its "parse/lexical error: "
+    **{en: (zh, en) for en, zh in (
+        ("premature EOF", "文件在 JSON 结束前就结束了"),
+        ("trailing garbage", "数据结束后还有多余内容"),
+        ("invalid object key (must be a string)", "对象的键必须是字符串"),
+        ("object key and value must be separated by a colon (':')", "键和值之间应有冒号 ':'"),
+        ("after key and value, inside map, I expect ',' or '}'", "对象中的键值对之后应为 ',' 或 '}'"),
+        ("after array element, I expect ',' or ']'", "数组元素之后应为 ',' 或 ']'"),
+        ("unallowed token at this point in JSON text", "此处不应出现该记号"),
+        ("invalid char in json text.", "JSON 文本中有无效字符"),
+        ("invalid string in json text.", "JSON 文本中有无效的字符串"),
+        ("invalid bytes in UTF8 string.", "字符串中有无效的 UTF-8 字节"),
+        ("invalid character inside string.", "字符串中有无效字符（如未转义的控制字符）"),
+        ("inside a JSON string, a character must be escaped", "字符串中的某个字符必须转义"),
+        ("invalid (non-hex) character occurs after '\\u' inside string.", "\\u 之后应为十六进制数字"),
+        ("malformed number, a digit is required after the minus sign.", "数字格式错误：负号后应为数字"),
+        ("malformed number, a digit is required after the decimal point.",
+         "数字格式错误：小数点后应为数字"),
+        ("malformed number, a digit is required after the exponent.", "数字格式错误：指数后应为数字"))},
     # Python's csv module
     "new-line character seen in unquoted field - do you need to open the file in "
     "universal-newline mode?": ("未加引号的字段中有换行符（如单独的回车符）",

@@ -47,8 +47,14 @@ FILE_MESSAGES: dict[str, tuple[str, str | None]] = {
                "或拆分文件", None),
     "unsupported_type": ("{name}：不支持的文件类型 {suffix}；请用 .csv、.xlsx 或 .geojson", None),
     "cannot_read": ("{name}：无法读取（{detail}）", None),
-    "geojson_too_big": ("{name}：{mb} MB，超过 GeoJSON 的 {limit_mb} MB 上限（GeoJSON 须整个解析）；"
-                        "请另存为 CSV（含经度/纬度列）", None),
+    "geojson_too_big": ("{name}：{mb} MB，超过 GeoJSON 的 {limit_mb} MB 上限；请另存为 CSV（含经度/纬度列）",
+                        None),
+    "json_number_too_long": ("{name}：有一个数字位数过多，无法读取；长编码请加引号写成文本，或删除该数字", None),
+    "json_number_too_large": ("{name}：第 {number} 个要素中有一个数字过大，无法读取（超过 18 位，或超出 "
+                              "±1.8e308）；长编码请加引号写成文本，或删除该数字", None),
+    "json_stream_invalid": ("{name}：不是有效的 JSON（在第 {number} 个要素中或之后：{detail}）", None),
+    "json_not_text": ("{name}：不是 UTF-8 或 GB18030 文本（第 {number} 个要素中的字节 0x{byte}）；"
+                      "请另存为 UTF-8", None),
     "latin1_warning": ("{name}：文本按 GB18030 读取，但看来是 Latin-1/Windows-1252 编码（例如 {example} "
                        "被读成 {read_as}）；如果名称显示为乱码，请把文件另存为 UTF-8 后重新导入", None),
     "xlsx_not_zip": ("{name}：不是 .xlsx 文件（不是 zip 压缩包）；请在 Excel 中另存为 .xlsx，或导出 CSV", None),
@@ -72,6 +78,15 @@ FILE_MESSAGES: dict[str, tuple[str, str | None]] = {
     "xlsx_empty": ("{name}：工作簿中没有一个有值的单元格", None),
     "xlsx_several_sheets": ("{name}：有 {count} 个工作表含数据（各表行数）：{rows}；请一次只导入一个工作表"
                             "（在侧栏选择；命令行用 --sheet 工作表名），或把它们复制到同一个工作表中", None),
+    "xlsx_several_sheets_hidden": ("{name}：有 {count} 个工作表含数据（各表行数）：{rows}，其中 {hidden} "
+                                   "是隐藏的工作表（查找表？）；请一次只导入一个工作表（在侧栏选择；命令行用 "
+                                   "--sheet 工作表名），或把它们复制到同一个工作表中", None),
+    "csv_is_xlsx": ("{name}：这是 .xlsx 工作簿（zip 压缩包），不是 CSV 文本；请把扩展名改为 .xlsx 后重新导入",
+                    None),
+    "csv_is_xls": ("{name}：这是旧版 Excel .xls 工作簿，不是 CSV 文本；请在 Excel 中另存为 .xlsx 或 CSV",
+                   None),
+    "merged_lines": ("{name}：第 {row} 行的 {column} 列含 {lines} 个换行：可能有未闭合的引号把这么多行并成了一行；"
+                     "请检查从该行起的引号", None),
     "no_name_column": ("没有企业名称列：表头应为 企业名称、名称 或 name 等（文件中的列：{found}）", None),
     "no_place_columns": ("没有位置列：应有 经度/纬度（lon/lat）或 地址（address）列", None),
 }

@@ -332,8 +332,8 @@ def policy_groups(feature_id: str, lang: str) -> dict[str, list[tuple[str, str]]
 
 #: The counts of an import report a person reads, in order.
 REPORT_COUNTS = ("header_row", "rows_in", "accepted", "rejected", "inactive", "swapped_fixed",
-                 "placed_by_address",
-                 "invalid_uscc_flagged", "unclassified")
+                 "placed_by_address", "invalid_uscc_flagged", "unclassified",
+                 "formula_guards_removed")
 
 
 def import_summary(report: Mapping, lang: str) -> pd.DataFrame:

@@ -28,8 +28,11 @@ Rules, in the order they apply:
 - Duplicates: the first row wins; a later row with the same valid credit code, or
   with the same name and address, is rejected as a duplicate of that row.
 - Every user column is kept, whatever its name: one named like an output column
-  (``row``, ``field``, ``reason``, ``geometry``, ``issues`` …) is renamed ``row_1``
-  and the rename listed in ``report["renamed_columns"]``.
+  (``row``, ``field``, ``reason``, ``geometry``, ``issues`` …, or a column a file
+  format adds: ``datum``, ``wkt``, ``wkt_note``, GeoPackage's ``fid`` and ``geom``),
+  in any case (``Name`` beside a mapped 企业名称: GeoPackage and GIS tools compare
+  column names without case), is renamed ``row_1`` and the rename listed in
+  ``report["renamed_columns"]``, so every output format holds the same columns.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from firms.intake.errors import TableRejectedError
 from firms.intake.geocode import Geocoder
 from firms.intake.headers import HEADER_ALIASES, map_headers
 from firms.intake.messages import Said, remember, said
+from firms.intake.plausible import check_capital, check_visible_names, plausible_employees
 from firms.intake.register import Registration, read_registration
 from firms.intake.steps import (
     SHANGHAI_BOX,
@@ -73,6 +77,7 @@ from firms.intake.steps import (
 )
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
+from layers.formats import GPKG_COLUMNS, free_names
 
 __all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers",
            "with_points"]
@@ -109,19 +114,17 @@ ACCEPTED_COLUMNS = ("row", "name", "name_en", "uscc", "uscc_valid", "uscc_proble
                     "placement_precision_m", "issues", "lon", "lat",
                     "geometry")
 REJECTED_COLUMNS = ("row", "field", "reason")
-
-
-def _free_name(base: str, taken: set[str]) -> str:
-    i = 1
-    while f"{base}_{i}" in taken:
-        i += 1
-    return f"{base}_{i}"
+#: Columns the file formats add to the accepted columns: the CSV's ``datum``, ``wkt`` and
+#: ``wkt_note`` (:func:`layers.formats.csv_table`), the GeoPackage's ``datum`` and its
+#: feature id and geometry columns.
+FORMAT_COLUMNS = ("datum", "wkt", "wkt_note", *GPKG_COLUMNS)
 
 
 def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.Series | None]:
     """Keep every user column, whatever its name: (table, renames, geometry errors).
 
-    A column whose name the outputs use for themselves is renamed ``row`` →
+    A column whose name the outputs use for themselves (ignoring case, like another
+    user column before it) is renamed ``row`` →
     ``row_1`` (the next free number), so a re-imported ``x.rejected.csv`` keeps its
     old ``row``/``field``/``reason`` as ``row_1``/``field_1``/``reason_1``. The
     reader's geometry-error marker (``table.attrs["geometry_error_column"]``) is
@@ -132,13 +135,8 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
     if geometry_errors is not None:
         table = table.drop(columns=[marker])
     mapped = map_headers(table.columns)
-    reserved = set(REJECTED_COLUMNS) | set(ACCEPTED_COLUMNS)
-    taken = {str(c) for c in table.columns} | reserved
-    renames: dict[str, str] = {}
-    for c in map(str, table.columns):
-        if c in reserved and (c in REJECTED_COLUMNS or c not in mapped):
-            renames[c] = _free_name(c, taken)
-            taken.add(renames[c])
+    renames = free_names([str(c) for c in table.columns if c not in mapped or c in REJECTED_COLUMNS],
+                         (*REJECTED_COLUMNS, *ACCEPTED_COLUMNS, *FORMAT_COLUMNS))
     return (table.rename(columns=renames) if renames else table), renames, geometry_errors
 
 
@@ -164,6 +162,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     work = RowWork(table, mapping)
     say("check", {"rows": work.n})
     check_names(work, geometry_errors)
+    check_visible_names(work)
     compare_geometry(work)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
     if coords.need_address.any():
@@ -172,7 +171,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     geocode_rows(work, coords, geocoder)
     check_inside(work, coords, places)
     credit = check_credit_codes(work)
-    employees = read_employees(work)
+    employees = plausible_employees(work, read_employees(work))
+    check_capital(work)
     registration = read_registration(work)
     mark_duplicates(work, credit)
     classes = classify_rows(work, classify)

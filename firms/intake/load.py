@@ -18,12 +18,19 @@ import pandas as pd
 
 from firms.intake.geocode import Geocoder
 from firms.intake.headers import promote_header
-from firms.intake.importer import ImportResult, Places, import_firms
+from firms.intake.importer import (
+    ACCEPTED_COLUMNS,
+    REJECTED_COLUMNS,
+    ImportResult,
+    Places,
+    import_firms,
+)
 from firms.intake.places import shanghai_places
 from firms.intake.readers import read_firm_table, table_from_bytes
 from layers.errors import UsageError
+from layers.formats import restore_cells
 
-__all__ = ["STAGES", "StageCallback", "import_firm_list"]
+__all__ = ["OWN_HEADERS", "STAGES", "StageCallback", "import_firm_list", "own_csv", "unguarded"]
 
 #: The stages of an import, in order, as keys the screens translate.
 STAGES = ("read", "check", "place", "classify", "join")
@@ -34,6 +41,28 @@ StageCallback = Callable[[str, Mapping[str, object]], None]
 
 def _silent(_key: str, _values: Mapping[str, object]) -> None:
     """The default stage callback: nothing is reported."""
+
+
+#: The first headers of the CSV files this project writes: the rejected rows and the
+#: accepted firms of ``shmap firms import`` (and the app's downloads).
+OWN_HEADERS = (REJECTED_COLUMNS, ACCEPTED_COLUMNS[:4])
+
+
+def own_csv(table: pd.DataFrame) -> bool:
+    """Whether a CSV table is one this project wrote (its first headers are ours)."""
+    first = tuple(str(c) for c in table.columns[:4])
+    return any(first[:len(own)] == own for own in OWN_HEADERS)
+
+
+def unguarded(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """A table of ours with the formula guard's ``'`` taken off every text cell (so a
+    fixed rejected-rows file imports with its original values); how many cells."""
+    table = table.copy()
+    total = 0
+    for col in table.columns:
+        table[col], n = restore_cells(table[col])
+        total += n
+    return table, total
 
 
 def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | None = None,
@@ -70,6 +99,8 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
         if read_info.get("format") == "xlsx":  # a sheet's header under its title rows
             table, above = promote_header(table)
             read_info.update(above)
+        elif read_info.get("format") == "csv" and own_csv(table):
+            table, read_info["formula_guards_removed"] = unguarded(table)
     result = import_firms(table, places or shanghai_places(), default_datum=datum,
                           on_stage=say, points=points, geocoder=geocoder)
     result.report.update(read_info)

@@ -44,8 +44,17 @@ ENGLISH: dict[str, str] = {
               "(blocks, or a cluster: docs/scale.md) or split the file",
     "unsupported_type": "{name}: unsupported file type {suffix}; use .csv, .xlsx or .geojson",
     "cannot_read": "{name}: cannot read ({detail})",
-    "geojson_too_big": "{name}: {mb} MB is over the {limit_mb} MB limit for GeoJSON (it is "
-                       "parsed whole); save it as CSV (lon/lat columns)",
+    "geojson_too_big": "{name}: {mb} MB is over the {limit_mb} MB limit for GeoJSON; save it as "
+                       "CSV (lon/lat columns)",
+    # whole files: what the GeoJSON stream parser stops at (firms.intake.geojson)
+    "json_number_too_long": "{name}: a number has more digits than can be read; write long codes "
+                            "as text in quotes, or remove the number",
+    "json_number_too_large": "{name}: feature {number} holds a number too large to read (more "
+                             "than 18 digits, or beyond ±1.8e308); write long codes as text in "
+                             "quotes, or remove the number",
+    "json_stream_invalid": "{name}: not valid JSON ({detail}, in or after feature {number})",
+    "json_not_text": "{name}: not UTF-8 or GB18030 text (byte 0x{byte} in feature {number}); "
+                     "save it as UTF-8",
     "latin1_warning": "{name}: the text was read as GB18030 but looks like Latin-1/Windows-1252 "
                       "(e.g. {example}, read as {read_as}); if names look garbled, save the file "
                       "as UTF-8 and import it again",
@@ -73,12 +82,24 @@ ENGLISH: dict[str, str] = {
     "xlsx_empty": "{name}: the workbook has no cell with a value",
     "xlsx_several_sheets": "{name}: data on {count} sheets: {sheets}; import one sheet at a time "
                            "(the CLI's --sheet NAME), or copy them into one sheet",
+    "xlsx_several_sheets_hidden": "{name}: data on {count} sheets: {sheets}, of which {hidden} "
+                                  "hidden (a lookup table?); import one sheet at a time (the "
+                                  "CLI's --sheet NAME), or copy them into one sheet",
+    "csv_is_xlsx": "{name}: an .xlsx workbook (a zip archive), not CSV text; name it .xlsx and "
+                   "import it again",
+    "csv_is_xls": "{name}: an old Excel .xls workbook, not CSV text; save it from Excel as .xlsx "
+                  "or CSV",
+    "merged_lines": "{name}: row {row} holds {lines} line breaks in column {column}: a quote "
+                    "that is never closed may have merged that many lines into one row; check "
+                    "the quotes from that row on",
     # the table as a whole (firms.intake.importer)
     "no_name_column": "no firm-name column: expected a header such as 企业名称, 名称 or name "
                       "(found: {found})",
     "no_place_columns": "no place columns: expected 经度/纬度 (lon/lat) or 地址 (address)",
     # a row's reason (firms.intake.steps)
     "empty_name": "empty firm name",
+    "name_invisible": "the firm name has no visible character (only invisible or control "
+                      "characters)",
     "geometry_not_object": "geometry is {kind}, not a GeoJSON geometry object",
     "geometry_not_point": "geometry is a {type}, not a Point",
     "point_coordinates_kind": "Point coordinates are {kind}, expected [longitude, latitude]",
@@ -112,6 +133,11 @@ ENGLISH: dict[str, str] = {
     "geometry_differs": "geometry used; the properties {lon}/{lat} differ from it ({metres} m)",
     "geometry_not_degrees": "geometry used; the properties {lon}/{lat} differ from it (not "
                             "degrees)",
+    "employees_implausible": "employees over {limit}, more than any firm has; left empty",
+    "name_hidden_characters": "the name holds invisible or direction-changing characters "
+                              "({characters}); check it",
+    "capital_implausible": "注册资本 {value} is beyond any firm's (over 10 trillion yuan); check "
+                           "the figure and its unit",
     # how an accepted row was placed
     "placed_wgs84": "coordinates (WGS84)",
     "placed_converted": "coordinates ({datum} → WGS84)",

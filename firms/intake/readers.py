@@ -5,8 +5,8 @@ zeros and a column of digits with a blank cell never turns into floats. The
 parsing and checking of values happens in :mod:`firms.intake.importer`, which is pure.
 
 Work is bounded for every reader (rows, header size, XLSX cells actually present
-— see :mod:`firms.intake.xlsx` —, GeoJSON nesting), and every refusal is one
-:class:`UnreadableFileError` saying what, where and how to fix it.
+— see :mod:`firms.intake.xlsx` —, GeoJSON read as a stream: :mod:`firms.intake.geojson`),
+and every refusal is one :class:`UnreadableFileError` saying what, where and how to fix it.
 """
 
 from __future__ import annotations
@@ -14,26 +14,27 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from firms.intake.errors import UnreadableFileError
-from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, skip_title_lines
+from firms.intake.geojson import table_from_geojson
+from firms.intake.headers import skip_title_lines
 from firms.intake.messages import Said, said
-from firms.intake.xlsx import cell_text as _cell_text
 from firms.intake.xlsx import read_xlsx
 
 __all__ = [
     "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
     "MAX_ROWS", "SUFFIXES", "available_memory", "check_memory", "decode_csv", "encoding_warning",
     "read_firm_table", "sniff_encoding", "table_from_bytes",
-    "table_from_csv_text", "table_from_geojson_text", "table_from_utf8_csv",
+    "table_from_csv_text", "table_from_utf8_csv",
     "table_from_xlsx_bytes"
 ]
 
@@ -46,9 +47,11 @@ MAX_HEADER_CHARS = 65_536
 #: (measured: about 600 MB over the interpreter's own for an 84 MB file of 1M firms;
 #: docs/scale.md), rounded up.
 IMPORT_MEMORY_PER_FILE_BYTE = 8
-#: GeoJSON is parsed whole into Python objects (about 10× its size in memory: 48 MB
-#: took 600 MB), so it has a fixed limit below what memory allows; use CSV beyond.
+#: Largest GeoJSON file: it is read as a stream (:mod:`firms.intake.geojson`), but its
+#: text repeats every key per feature, so CSV is the format for larger lists.
 MAX_GEOJSON_BYTES = 128_000_000
+#: Bytes of a file's head that decide its encoding when it is read as a stream.
+HEAD_BYTES = 1 << 20
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
@@ -189,93 +192,6 @@ def table_from_xlsx_bytes(raw: bytes, name: str = "file.xlsx", max_rows: int = M
     return _cap(read_xlsx(raw, name, max_rows, sheet=sheet)[0], max_rows)
 
 
-def _json_cell(value: object) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return _cell_text(value)
-
-
-def _kind(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
-
-
-def _point_problem(geom: object) -> str | None:
-    """Why a feature's geometry gives no point ("" for none at all, None when it is fine)."""
-    if geom is None:
-        return ""
-    if not isinstance(geom, dict):
-        return said("geometry_not_object", kind=_kind(geom))
-    if geom.get("type") != "Point":
-        return said("geometry_not_point", type=geom.get("type"))
-    coords = geom.get("coordinates")
-    if not isinstance(coords, list) or len(coords) < 2:
-        return said("point_coordinates_kind", kind=_kind(coords))
-    if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2]):
-        return said("point_coordinates_numbers")
-    return None
-
-
-def _feature_row(feat: object, number: int, name: str, marker: str) -> dict[str, str]:
-    if not isinstance(feat, dict):
-        raise UnreadableFileError(said("feature_not_object", name=name, number=number,
-                                       kind=_kind(feat)))
-    props = feat.get("properties")
-    if props is not None and not isinstance(props, dict):
-        raise UnreadableFileError(said("properties_not_object", name=name, number=number,
-                                       kind=_kind(props)))
-    row = {str(k): _json_cell(v) for k, v in (props or {}).items()}
-    geom = feat.get("geometry")
-    problem = _point_problem(geom)
-    if problem is None and isinstance(geom, dict):  # None: a Point object
-        row[GEOMETRY_LON], row[GEOMETRY_LAT] = (_cell_text(c) for c in geom["coordinates"][:2])
-    elif problem:
-        row[marker] = problem
-    return row
-
-
-def _feature_list(doc: object, name: str) -> list[object]:
-    if not isinstance(doc, dict):
-        raise UnreadableFileError(said("top_not_object", name=name, kind=_kind(doc)))
-    if doc.get("type") != "FeatureCollection":
-        raise UnreadableFileError(said("not_feature_collection", name=name,
-                                       type=repr(str(doc.get("type"))[:40])))
-    features = doc.get("features", [])
-    if not isinstance(features, list):
-        raise UnreadableFileError(said("features_not_list", name=name, kind=_kind(features)))
-    return features
-
-
-def table_from_geojson_text(text: str, name: str = "file.geojson",
-                            *, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Feature properties as strings, plus Point geometries in ``GEOMETRY_LON``/``_LAT``.
-    The document's shape is checked before use (a FeatureCollection object whose
-    ``features`` is a list of objects). A feature whose geometry is not a Point with two
-    numbers gets the reason in ``frame.attrs["geometry_error_column"]``'s column.
-    """
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UnreadableFileError(said("json_invalid", name=name, detail=err.msg,
-                                       line=err.lineno)) from err
-    except RecursionError as err:
-        raise UnreadableFileError(said("json_too_deep", name=name)) from err
-    features = _feature_list(doc, name)
-    if len(features) > max_rows:
-        raise UnreadableFileError(said("too_many_features", name=name, limit=f"{max_rows:,}"))
-    keys = {str(k) for f in features if isinstance(f, dict)
-            and isinstance(f.get("properties"), dict) for k in f["properties"]}
-    marker = "__geometry_error"
-    while marker in keys:
-        marker += "_"
-    rows = [_feature_row(f, i, name, marker) for i, f in enumerate(features, start=1)]
-    frame = _cap(pd.DataFrame(rows, dtype=str).fillna(""), max_rows)
-    if marker in frame.columns:
-        frame.attrs["geometry_error_column"] = marker
-        frame.attrs["messages"] = {str(r[marker]): r[marker] for r in rows if r.get(marker)}
-    return frame
-
-
 #: Share of non-ASCII characters outside GB2312 above which GB18030 text is suspect.
 _RARE_SHARE = 0.5
 
@@ -353,6 +269,7 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
 
     ``sheet`` names the sheet of an XLSX workbook with data on several sheets.
     ``info["warnings"]`` lists doubts about the read (e.g. a probable wrong encoding).
+    A GeoJSON file is read as a stream from disk, never whole.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -360,7 +277,10 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
         raise UnreadableFileError(said("unsupported_type", name=path.name,
                                        suffix=suffix or "(none)"))
     try:
-        _check_size(path.stat().st_size, path.name)
+        size = path.stat().st_size
+        _check_size(size, path.name)
+        if suffix in (".geojson", ".json"):
+            return _geojson(lambda: open(path, "rb"), path.name, size=size, max_rows=max_rows)
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(said("cannot_read", name=path, detail=err.strerror)) from err
@@ -376,10 +296,22 @@ def _check_size(size: int, name: str) -> None:
     check_memory(size, name)
 
 
+def _geojson(open_stream: Callable[[], BinaryIO], name: str, *, size: int,
+             max_rows: int) -> tuple[pd.DataFrame, dict[str, object]]:
+    """A GeoJSON file read as a stream; its encoding (and any doubt) from its head."""
+    with open_stream() as stream:
+        head = stream.read(HEAD_BYTES)
+    encoding = sniff_encoding(head, name)
+    warning = encoding_warning(head, _decoded(head, name, final=False)[0], encoding, name=name)
+    frame = table_from_geojson(open_stream, name, size=size, encoding=encoding,
+                               max_rows=max_rows, decode=decode_csv)
+    return _cap(frame, max_rows), {"format": "geojson", "encoding": encoding,
+                                   "warnings": [warning] if warning else []}
+
+
 def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
                      sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """Like :func:`read_firm_table` for bytes already in memory (an upload)."""
-    check_memory(len(raw), name)
     suffix = Path(name).suffix.lower()
     _check_size(len(raw), name)
     if suffix == ".xlsx":
@@ -387,14 +319,47 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
         return _cap(frame, max_rows), {"format": "xlsx", "sheet": title, "warnings": []}
     if suffix not in SUFFIXES:
         raise UnreadableFileError(said("unsupported_type", name=name, suffix=suffix or "(none)"))
-    raw, above = skip_title_lines(raw) if suffix in (".csv", ".txt") else (raw, {})
-    if suffix in (".csv", ".txt"):
-        fast = table_from_utf8_csv(raw, max_rows)
-        if fast is not None:
-            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": [], **above}
+    if suffix in (".geojson", ".json"):
+        return _geojson(lambda: io.BytesIO(raw), name, size=len(raw), max_rows=max_rows)
+    _check_not_workbook(raw, name)
+    raw, above = skip_title_lines(raw)  # title rows and notes above the header
+    fast = table_from_utf8_csv(raw, max_rows)
+    if fast is not None:
+        return fast, {"format": "csv", "encoding": "utf-8-sig",
+                      "warnings": merged_lines_warning(raw, fast, name), **above}
     text, encoding = decode_csv(raw, name)
     warning = encoding_warning(raw, text, encoding, name=name)
-    info = {"encoding": encoding, "warnings": [warning] if warning else []}
-    if suffix in (".geojson", ".json"):
-        return table_from_geojson_text(text, name, max_rows=max_rows), {"format": "geojson", **info}
-    return table_from_csv_text(text, max_rows, name=name), {"format": "csv", **info, **above}
+    frame = table_from_csv_text(text, max_rows, name=name)
+    warnings = ([warning] if warning else []) + merged_lines_warning(raw, frame, name)
+    return frame, {"format": "csv", "encoding": encoding, "warnings": warnings, **above}
+
+
+def _check_not_workbook(raw: bytes, name: str) -> None:
+    """A workbook given a CSV name is refused as the workbook it is."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise UnreadableFileError(said("csv_is_xlsx", name=name))
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UnreadableFileError(said("csv_is_xls", name=name))
+
+
+#: Line breaks inside the values of a CSV file beyond which a never-closed quote is suspected.
+MERGED_LINES = 20
+
+
+def merged_lines_warning(raw: bytes, frame: pd.DataFrame, name: str) -> list[Said]:
+    """A warning when many of the file's lines were read inside values: the cell with
+    the most line breaks, its row and column (a quote never closed merges the lines
+    after it into one cell). Costs one count of the file's line breaks when all is well."""
+    inside = raw.count(b"\n") - len(frame) - 1
+    if inside <= MERGED_LINES:
+        return []
+    most = (0, 0, "")
+    for column in frame.columns:
+        counts = frame[column].astype(str).str.count("\n")
+        at = int(counts.to_numpy().argmax()) if len(counts) else 0
+        if len(counts) and counts.iloc[at] > most[0]:
+            most = (int(counts.iloc[at]), at, str(column))
+    if most[0] <= MERGED_LINES:
+        return []
+    return [said("merged_lines", name=name, row=most[1] + 1, lines=f"{most[0]:,}",
+                 column=repr(most[2]))]

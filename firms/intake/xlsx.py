@@ -211,7 +211,7 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
         if sheet is not None and sheet not in names:
             raise UnreadableFileError(said("xlsx_no_sheet", name=name, sheet=repr(sheet),
                                            sheets=", ".join(map(repr, names))))
-        found = {}
+        found, hidden = {}, []
         for title in [sheet] if sheet is not None else names:
             ws = book[title]
             if not hasattr(ws, "iter_rows"):
@@ -219,6 +219,8 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
             frame = _read_sheet(ws, title, name, budget, max_rows)
             if frame is not None:
                 found[title] = frame
+                if getattr(ws, "sheet_state", "visible") != "visible":
+                    hidden.append(title)
     except UnreadableFileError:
         raise
     except Exception as err:  # noqa: BLE001 — XML errors surface while streaming rows
@@ -230,8 +232,12 @@ def read_xlsx(raw: bytes, name: str = "file.xlsx", max_rows: int = 2_000_000, *,
     if len(found) > 1:
         listed = ", ".join(f"{t!r} ({len(f):,} row{'' if len(f) == 1 else 's'})"
                            for t, f in found.items())
+        rows = ", ".join(f"{t!r}: {len(f):,}" for t, f in found.items())
+        if hidden:  # a lookup table hidden from view: named as such
+            raise UnreadableFileError(said("xlsx_several_sheets_hidden", name=name,
+                                           count=len(found), sheets=listed, rows=rows,
+                                           hidden=", ".join(map(repr, hidden))))
         raise UnreadableFileError(said("xlsx_several_sheets", name=name, count=len(found),
-                                       sheets=listed, rows=", ".join(
-                                           f"{t!r}: {len(f):,}" for t, f in found.items())))
+                                       sheets=listed, rows=rows))
     title, frame = next(iter(found.items()))
     return frame, title
