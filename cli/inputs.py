@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 import layers
 from firms.intake import import_firm_list
@@ -21,6 +23,7 @@ from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR
 
 __all__ = ["OUTPUT_ARGUMENTS", "STAGE_LINES", "Terminated", "block_size", "check_layers", "check_outputs",
+           "counted_line", "placement_lines",
            "firms_or_error", "selected_layers", "terminate", "whole_number"]
 
 
@@ -128,3 +131,27 @@ class Terminated(KeyboardInterrupt):
 def terminate(signum, frame):
     """The command line's SIGTERM handler: raise :class:`Terminated`."""
     raise Terminated
+
+
+def placement_lines(report: Mapping[str, Any]) -> str:
+    """An import's header row (when under title rows), header mapping and rows by
+    placement level, as the command line prints them."""
+    lines = []
+    if int(report.get("header_row", 1)) > 1:
+        lines.append(f"header on row {report['header_row']}; above it: "
+                     + " | ".join(report["above_header"]))
+    lines.append("headers: " + ", ".join(f"{k} → {v}"
+                                         for k, v in report["header_mapping"].items()))
+    lines.append("placed by: " + ", ".join(f"{k} {v}" for k, v in
+                                           report["placement_levels"].items())
+                 + f"; deregistered/revoked/moved out (flagged, not counted): "
+                   f"{report['inactive']}")
+    return "\n".join(lines)
+
+
+def counted_line(table: pd.DataFrame, layer: str, *, include_inactive: bool) -> str:
+    """Certain and possible firm totals of a layer's measures, as ``shmap measures`` says them."""
+    return (f"{table['firms'].sum():,} firms in a zone of {layer}; up to "
+            f"{table['firms_possible'].sum():,} with those placed too coarsely to say "
+            f"({table.attrs.get('coarse_firms', 0):,} such firms; measures use the certain counts)"
+            + ("" if include_inactive else "; deregistered/revoked/moved-out firms left out"))

@@ -24,7 +24,9 @@ from cli.inputs import (
     block_size,
     check_layers,
     check_outputs,
+    counted_line,
     firms_or_error,
+    placement_lines,
     selected_layers,
     terminate,
     whole_number,
@@ -132,8 +134,7 @@ def _cmd_preview(args) -> int:
 def _cmd_firms_import(args) -> int:
     out = Path(args.output)
     check_import_paths(Path(args.file), out)  # before the work: nothing the user has is replaced
-    result = firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet,
-                            geocoder=args.geocoder)
+    result = firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet, geocoder=args.geocoder)
     rej = write_import(result, out)
     r = result.report
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
@@ -146,11 +147,7 @@ def _cmd_firms_import(args) -> int:
         print("columns renamed (their names, ignoring case, are output columns or repeat "
               "another column): "
               + ", ".join(f"{k} → {v}" for k, v in r["renamed_columns"].items()))
-    if r.get("header_row", 1) > 1:
-        print(f"header on row {r['header_row']}; above it: " + " | ".join(r["above_header"]))
-    print("headers: " + ", ".join(f"{k} → {v}" for k, v in r["header_mapping"].items()))
-    print("placed by: " + ", ".join(f"{k} {v}" for k, v in r["placement_levels"].items())
-          + f"; deregistered/revoked/moved out (flagged, not counted): {r['inactive']}")
+    print(placement_lines(r))
     print(f"datum assumed where none given: {r['default_datum']}; swapped lon/lat fixed: "
           f"{r['swapped_fixed']}; placed by address: {r['placed_by_address']}; invalid credit "
           f"codes flagged: {r['invalid_uscc_flagged']}; unclassified: {r['unclassified']}")
@@ -177,11 +174,7 @@ def _cmd_measures(args) -> int:
         firms = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
         table = layer_measures(firms, args.layer, sector, include_inactive=args.include_inactive)
     _write_table(table.reset_index(names="id"), args.output)
-    print(f"{table['firms'].sum():,} firms in a zone of {args.layer}; up to "
-          f"{table['firms_possible'].sum():,} with those placed too coarsely to say "
-          f"({table.attrs.get('coarse_firms', 0):,} such firms; measures use the certain counts)"
-          + ("" if args.include_inactive else "; deregistered/revoked/moved-out firms left out"),
-          file=sys.stderr)
+    print(counted_line(table, args.layer, include_inactive=args.include_inactive), file=sys.stderr)
     return 0
 
 
@@ -323,9 +316,8 @@ def _add_firm_commands(sub) -> None:
     f.add_argument("--datum", choices=DATUMS, default="wgs84",
                    help="datum of coordinates without a 坐标系 column (default wgs84)")
     f.add_argument("-o", "--output", required=True, help=".geojson, .gpkg or .csv")
-    f.add_argument("--geocoder", metavar="SETTINGS.toml",
-                   help="optional online geocoding (off by default): a settings file naming "
-                        "the provider (amap, baidu, tianditu, nominatim), key and cache")
+    f.add_argument("--geocoder", metavar="SETTINGS.toml", help="optional online geocoding (off "
+                   "by default): a settings file naming provider, key and cache (README)")
     f.add_argument("--sheet", help=SHEET_HELP)
     f.set_defaults(func=_cmd_firms_import)
 
@@ -350,8 +342,7 @@ def _add_firm_commands(sub) -> None:
     s.add_argument("--sheet", help=SHEET_HELP)
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
-    s.add_argument("--include-inactive", action="store_true",
-                   help="count firms whose 登记状态 is 注销/吊销/迁出 too (left out by default)")
+    s.add_argument("--include-inactive", action="store_true", help="count 注销/吊销/迁出 firms too")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_measures)
 
