@@ -41,10 +41,14 @@ sysdeps:
 run: sysdeps setup
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
+# Every test, on all cores (pytest-xdist): a module stays on one worker (--dist loadfile)
+# so its app server or cluster starts once; the heaviest modules go first
+# (tests/conftest.py orders them; --no-loadscope-reorder keeps that order).
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 test: sysdeps setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 # Benchmarks print figures (no pass/fail): make bench N=1000000;
 # make bench N=10000000 ENGINE=dask [ARGS=--spatial]

@@ -2,6 +2,7 @@
 and the peak memory of ``shmap firms import -o x.geojson``.
 
     python benchmarks/hostile.py [--n 200000] [--distinct 100000] [--export-n 1000000] [--json]
+        [--workbooks [--before]]
 
 - bomb: a workbook written by openpyxl, then its sheet made to declare
   ``A1:XFD1048576`` with an empty row 1,048,576; read in a child process, which
@@ -16,6 +17,9 @@ and the peak memory of ``shmap firms import -o x.geojson``.
   ``…_rss_per_byte``, the peak over that of a child that only loaded the places, per
   byte of file (the target is ≤ 10). Skipped with ``--geojson-mb 0``. ``--code-root`` runs the children on another
   checkout (e.g. the code before a change) for a before/after pair.
+- workbooks (``--workbooks``): issue 24's finding 6, a 5 MB workbook of one data row and 16M
+  shared strings and one of 8M ordinary cells, read in a child (refused or read, seconds, peak
+  RSS); with ``--before`` also by the openpyxl reader this replaced (minutes, gigabytes).
 """
 
 from __future__ import annotations
@@ -204,6 +208,10 @@ def main() -> None:
     p.add_argument("--only-geojson", action="store_true", help="only the GeoJSON figures")
     p.add_argument("--code-root", type=Path, default=ROOT,
                    help="the checkout whose code the children run (default: this one)")
+    p.add_argument("--workbooks", action="store_true",
+                   help="issue 24 finding 6: a 16M-shared-string and an 8M-cell workbook "
+                        "(benchmarks/workbooks.py --hostile); --before: the old reader too")
+    p.add_argument("--before", action="store_true")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     CODE_ROOT[0] = args.code_root.resolve()
@@ -216,6 +224,11 @@ def main() -> None:
                 figures.update(export_figures(args.export_n, Path(tmp)))
         if args.geojson_mb:
             figures.update(geojson_figures(args.geojson_mb, Path(tmp)))
+        if args.workbooks:
+            from workbooks import hostile_figures
+
+            figures["workbooks"] = hostile_figures(Path(tmp), before="0126f67" if args.before
+                                                   else None)
     if not args.json:
         for key, value in figures.items():
             print(f"{key:>22}: {value}")

@@ -8,7 +8,7 @@ the app). Each session picks "上传企业名单" and uploads its own synthetic 
 ``会话<i>企业<n>``, points inside Shanghai); then, R rounds, round-robin over the sessions:
 adds a sector to the filter, searches its own firm prefix (must match) and another
 session's (must not), opens the export tab and downloads the layers. Each interaction is
-timed until the page settles (Streamlit's status widget gone). The server's RSS is sampled
+timed until the page settles (the app's script state no longer running). The server's RSS is sampled
 every second. Prints sessions, rounds, server RSS start/peak/end (MB), p50/p95 interaction
 seconds and ``isolation: ok`` or the failures. Synthetic data; exits 0 unless the app or
 the browser fails to start.

@@ -195,8 +195,8 @@ def _dask_measures(args, sector):
 
         with contextlib.ExitStack() as stack:
             try:
-                client = stack.enter_context(dask_client(args.scheduler, workers=args.workers,
-                                                         say=say))
+                client = stack.enter_context(dask_client(
+                    args.scheduler, workers=args.workers, dashboard=args.dashboard, say=say))
             except OSError as err:  # no scheduler there, or it does not answer
                 raise UsageError(f"cannot reach the dask scheduler {args.scheduler}: "
                                  f"{err}") from err
@@ -340,6 +340,9 @@ def _add_firm_commands(sub) -> None:
                    help="with --engine dask and no --scheduler: local worker processes "
                         "(default: one per core)")
     s.add_argument("--sheet", help=SHEET_HELP)
+    s.add_argument("--dashboard", default=":8787", metavar="[HOST]:PORT",
+                   help="with --engine dask and no --scheduler: the local cluster's dashboard "
+                        "(default :8787; :0 picks a free port)")
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
     s.add_argument("--include-inactive", action="store_true", help="count 注销/吊销/迁出 firms too")

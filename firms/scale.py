@@ -1,24 +1,22 @@
 """Measures for firm files too large to hold in memory: dask partitions.
 
-The file is read in blocks (``dask.dataframe.read_csv``); each block is imported
-with the same rules as the single-machine path, turned into a dask-geopandas
-partition of points, joined to the layer with the same fast path, and reduced
-to a small table of counts per (zone, sector) plus the city's counts and the
-row tally. Only those small tables meet in memory, so peak memory follows the
+A CSV file is cut into blocks at row boundaries after one pass that decides the whole
+file's encoding (:mod:`firms.blocks`); a Parquet file or dataset is read one row group
+at a time. Every block goes through the one intake, :func:`firms.intake.import_firm_list`,
+as the in-memory path does (so a ragged row, an empty file or an undecodable byte is the
+same refusal, naming the line of the file). Each block's accepted firms are kept in
+worker memory as a few columns (lon/lat, sector, employees, and 64-bit hashes of the
+duplicate keys); duplicates across blocks are then removed by the import's own rule —
+the first row wins, by valid credit code, then by folded name and address — from two
+small tables of the keys that occur in more than one block. Then each block is joined
+to every zone with the same fast path and reduced to a small table of counts per
+(layer, zone, sector). Only those tables meet in memory, so peak memory follows the
 block size, not the file size.
-
-Differences from the single-machine import, by design: duplicates are removed
-within a block, not across blocks (a registry export has none across; run
-``shmap firms import`` for a full duplicate and rejected-rows report), and
-address placement and row numbers are per block.
 
 Threads: GEOS prepared geometries are not thread-safe (libgeos/geos#825: two
 threads querying one prepared polygon can abort the process). The join and the
 Shanghai test prepare private copies of the polygons they test
 (:mod:`geo.prepared`), so the threads of a worker share no prepared geometry.
-
-Encoding: a CSV file is read as UTF-8 unless its first megabyte is not UTF-8 and is
-GB18030 (:func:`firms.intake.readers.sniff_encoding`), as the single-machine import does.
 """
 
 from __future__ import annotations
@@ -36,13 +34,17 @@ import fsspec
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from dask import delayed
+from dask.utils import parse_bytes
 
 import layers
+from firms.blocks import CsvBlocks, plan_csv, shift_lines, table_as_text
 from firms.intake import import_firm_list
-from firms.intake.readers import sniff_encoding
+from firms.intake.errors import UnreadableFileError
 from firms.zones import LayerCounts, firm_points, firm_table, join_and_count, measures_of
 from geo.crs import STORAGE_CRS
 from geo.measures import sector_codes
+from layers.text import fold_arrow
 
 __all__ = [
     "DEFAULT_BLOCKSIZE", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
@@ -54,53 +56,22 @@ DEFAULT_BLOCKSIZE = "auto"
 #: few idle), between these sizes in bytes.
 BLOCKS_PER_SLOT = 4
 AUTO_BLOCK_BYTES = (8_000_000, 32_000_000)
-#: Bytes read from the start of a CSV file to choose its encoding.
-SNIFF_BYTES = 1 << 20
 _SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
             "employees": "float64"}
+_NO_KEY = np.uint64(0)
 
 
 _EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
 
 
-#: What the counts need of each firm besides its sector, employees and position: whether it
-#: is still registered and how precisely (and to what unit) it was placed.
-_PLACEMENT = ["status_active", "placement_precision_m", "placed_unit"]
+#: What the counts need of a firm besides sector, employees and position (and their types).
+_PLACEMENT: dict[str, str] = {"status_active": "bool", "placement_precision_m": "float64", "placed_unit": "str"}
 
 
 def _polygon_layers(layer_ids: Iterable[str]) -> dict[str, gpd.GeoDataFrame]:
     frames = {lid: layers.load(lid) for lid in layer_ids}
     return {lid: f for lid, f in frames.items()
             if f.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
-
-
-def _points(block: pd.DataFrame, datum: str, *, points: bool = True) -> pd.DataFrame:
-    """One block of raw rows → accepted firms (sector, employees, and a point, or
-    lon/lat without ``points``), plus the tally."""
-    result = import_firm_list(block.astype(str), datum=datum, points=points)
-    keep = ["sector", "employees", *_PLACEMENT, *(["geometry"] if points else ["lon", "lat"])]
-    firms = result.accepted[keep].copy()
-    firms["placed_unit"] = firms["placed_unit"].astype(str)  # the same type in every block
-    firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
-                            result.report["rejected"])
-    return firms
-
-
-def _summary(block: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame],
-             datum: str) -> pd.DataFrame:
-    """The counts of one block of raw rows: the row tally, then :func:`_zone_counts`."""
-    firms = _points(block, datum, points=False)  # the counts need no point geometries
-    rows_in, accepted, rejected = firms.attrs["tally"]
-    tally = pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
-                          "firms": [rows_in, accepted, rejected], "employees": float("nan")})
-    return pd.concat([tally.astype(_SUMMARY), _zone_counts(firms, zone_frames)],
-                     ignore_index=True)
-
-
-def _as_text(block: pd.DataFrame) -> pd.DataFrame:
-    """A block's cells as text, "" where empty (Parquet columns may be typed)."""
-    return pd.DataFrame({c: block[c].astype("string").fillna("").astype(object)
-                         for c in block.columns}, index=block.index)
 
 
 def is_parquet(path: str | Path) -> bool:
@@ -129,35 +100,175 @@ def _slots(scheduler: Any, num_workers: int | None) -> int:
     return num_workers or os.cpu_count() or 1
 
 
-def _raw_blocks(path: str | Path, blocksize: str | int, *, slots: int = 1) -> dd.DataFrame:
-    """The file's rows as text: a CSV file one partition per ``blocksize`` bytes
-    (:func:`block_size`), a Parquet file or dataset one partition per row group.
-    ``path`` may be any URL fsspec reads (``s3://…`` with s3fs installed), or a path
-    every worker sees."""
+def _keys(values: pd.Series) -> np.ndarray:
+    """64-bit hashes of text keys (0 kept for "no key")."""
+    hashed = pd.util.hash_array(values.to_numpy(dtype=object)).astype(np.uint64)
+    hashed[hashed == _NO_KEY] = 1
+    return hashed
+
+
+def _kept(result, block: int) -> pd.DataFrame:
+    """A block's accepted firms as the columns the counts and the cross-block duplicate
+    rule need; its tally in ``attrs``."""
+    acc = result.accepted
+    code = acc["uscc_valid"].astype(bool).to_numpy() if "uscc_valid" in acc else \
+        np.zeros(len(acc), bool)
+    firms = pd.DataFrame({"lon": acc["lon"].to_numpy(float), "lat": acc["lat"].to_numpy(float),
+                          "sector": pd.Categorical(acc["sector"]),  # codes, not strings
+                          "employees": acc["employees"].to_numpy(float),
+                          "order": (block << 32) + acc["row"].to_numpy(np.int64),
+                          "code_key": np.where(code, _keys(acc["uscc"].astype(str)), _NO_KEY),
+                          "place_key": _place_keys(acc),
+                          "status_active": acc["status_active"].to_numpy(bool),
+                          "placement_precision_m": acc["placement_precision_m"].to_numpy(float),
+                          "placed_unit": acc["placed_unit"].astype(str).to_numpy(object)})
+    firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
+                            result.report["rejected"])
+    return firms
+
+
+def _place_keys(acc: pd.DataFrame) -> np.ndarray:
+    """The name-and-address key of each firm with a non-empty address (folded as the
+    import folds them), else 0."""
+    if "address" not in acc or not len(acc):
+        return np.zeros(len(acc), np.uint64)
+    address = fold_arrow(acc["address"].astype(str).to_numpy(object))
+    name = fold_arrow(acc["name"].astype(str).to_numpy(object))
+    text = pd.Series(name.to_pandas().to_numpy(object) + "\x1f" +
+                     address.to_pandas().to_numpy(object))
+    has = address.to_pandas().to_numpy(object) != ""
+    return np.where(has, _keys(text), _NO_KEY)
+
+
+def _csv_block(plan: CsvBlocks, index: int, datum: str) -> pd.DataFrame:
+    """Block ``index`` of a CSV file through the one intake."""
+    first_line = plan.spans[index][2]
+    try:
+        result = import_firm_list(plan.text(index), name=plan.name, datum=datum, points=False)
+    except UnreadableFileError as err:
+        said = err.args[0] if err.args else None
+        if hasattr(said, "key"):
+            raise UnreadableFileError(shift_lines(said, first_line)) from None
+        raise
+    return _kept(result, index)
+
+
+def _table_block(block: pd.DataFrame, index: int, datum: str) -> pd.DataFrame:
+    """A Parquet row group (typed columns; a GeoParquet's WKB points) through the intake."""
+    return _kept(import_firm_list(table_as_text(block), datum=datum, points=False), index)
+
+
+def _blocks(path: str | Path, blocksize: str | int, datum: str, *, slots: int = 1) -> list:
+    """Each block's kept firms, as delayed objects: a CSV file cut at row boundaries
+    (:func:`firms.blocks.plan_csv`), a Parquet file or dataset one row group each."""
     if is_parquet(path):
-        raw = dd.read_parquet(str(path), split_row_groups=True)
-        text: dd.DataFrame = raw.map_partitions(_as_text,
-                                                meta=dict.fromkeys(raw.columns, "object"))
-        return text
-    with fsspec.open(str(path), "rb") as fh:
-        encoding = sniff_encoding(fh.read(SNIFF_BYTES), Path(str(path)).name)
-    rows: dd.DataFrame = dd.read_csv(
-        str(path), dtype=str, keep_default_na=False, na_filter=False,
-        blocksize=block_size(path, blocksize, slots=slots), encoding=encoding)
-    return rows
+        parts = dd.read_parquet(str(path), split_row_groups=True).to_delayed()
+        return [delayed(_table_block)(p, i, datum) for i, p in enumerate(parts)]
+    size = block_size(path, blocksize, slots=slots)
+    plan = plan_csv(path, parse_bytes(size) if isinstance(size, str) else int(size))
+    if not plan.spans:  # no data rows: the in-memory import's answer (a refusal, or none)
+        result = import_firm_list(plan.header, name=plan.name, datum=datum, points=False)
+        return [delayed(_kept)(result, 0)]
+    return [delayed(_csv_block)(plan, i, datum) for i in range(len(plan.spans))]
+
+
+def _first_of_keys(parts: list[pd.DataFrame], column: str, drop: pd.Index | None = None
+                   ) -> pd.Series:
+    """For each key in ``column`` found in more than one block: the order of its first row
+    (rows whose order is in ``drop`` left out)."""
+    seen = []
+    for part in parts:
+        rows = part[part[column] != _NO_KEY]
+        if drop is not None and len(drop):
+            rows = rows[~rows["order"].isin(drop)]
+        seen.append(rows.groupby(column)["order"].min())
+    keys = pd.concat(seen) if seen else pd.Series(dtype="int64")
+    many = keys.index.duplicated(keep=False)
+    return keys[many].groupby(level=0).min()
+
+
+def _duplicates(parts: list[pd.DataFrame]) -> pd.Index:
+    """Orders of the rows that a row of an earlier block makes duplicates: by valid
+    credit code first, then (among the rest) by folded name and address."""
+    dropped = []
+    for column in ("code_key", "place_key"):
+        first = _first_of_keys(parts, column, pd.Index(np.concatenate(dropped))
+                               if dropped else None)
+        if not len(first):
+            continue
+        for part in parts:
+            rows = part[part[column].isin(first.index)]
+            later = rows["order"].to_numpy() != first.reindex(rows[column]).to_numpy()
+            dropped.append(rows["order"].to_numpy()[later])
+    return pd.Index(np.concatenate(dropped) if dropped else np.zeros(0, np.int64))
+
+
+def _without(part: pd.DataFrame, dropped: pd.Index) -> pd.DataFrame:
+    firms = part[~part["order"].isin(dropped)] if len(dropped) else part
+    rows_in, accepted, rejected = part.attrs["tally"]
+    gone = len(part) - len(firms)
+    firms = firms.copy()
+    firms.attrs["tally"] = (rows_in, accepted - gone, rejected + gone)
+    return firms
+
+
+def _summary(part: pd.DataFrame, dropped: pd.Index,
+             zone_frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    """The counts of one block after the duplicates across blocks: its row tally, then
+    :func:`_zone_counts`."""
+    firms = _without(part, dropped)
+    rows_in, accepted, rejected = firms.attrs["tally"]
+    tally = pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
+                          "firms": [rows_in, accepted, rejected], "employees": float("nan")})
+    return pd.concat([tally.astype(_SUMMARY), _zone_counts(firms, zone_frames)],
+                     ignore_index=True)
+
+
+def _deduplicated(path, blocksize, datum, scheduler, num_workers) -> tuple[list, object]:
+    """(each block's kept firms, persisted; the orders of cross-block duplicates, delayed)."""
+    parts = _blocks(path, blocksize, datum, slots=_slots(scheduler, num_workers))
+    with dask.config.set(_compute_options(scheduler, num_workers)):
+        parts = list(dask.persist(*parts))
+    return parts, delayed(_duplicates)([delayed(_key_rows)(p) for p in parts])
+
+
+def _key_rows(part: pd.DataFrame) -> pd.DataFrame:
+    """A block's rows that have a duplicate key, with their keys and order only (what
+    travels to the task that finds the duplicates across blocks)."""
+    return part.loc[(part["code_key"] != _NO_KEY) | (part["place_key"] != _NO_KEY),
+                    ["order", "code_key", "place_key"]]
+
+
+def _sum_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    table = pd.concat(tables, ignore_index=True) if tables else _EMPTY_SUMMARY
+    return table.groupby(["kind", "zone", "sector"], as_index=False)[["firms", "employees"]].sum(
+        min_count=1).fillna({"employees": 0.0})
+
+
+def _tally(table: pd.DataFrame) -> dict[str, int]:
+    rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
+    return {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
 
 
 def firm_partitions(path: str | Path, datum: str = "wgs84",
                     *, blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
-    """The accepted firms of a CSV file as a dask-geopandas frame, one partition a block."""
-    raw = _raw_blocks(path, blocksize, slots=os.cpu_count() or 1)
+    """The accepted firms of a file (duplicates across blocks removed) as a
+    dask-geopandas frame of points, one partition a block."""
+    parts, dropped = _deduplicated(path, blocksize, datum, "threads", None)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
                              "employees": pd.Series(dtype=float),
-                             "status_active": pd.Series(dtype=bool),
-                             "placement_precision_m": pd.Series(dtype=float),
-                             "placed_unit": pd.Series(dtype="str")},
+                             **{c: pd.Series(dtype=t) for c, t in _PLACEMENT.items()}},
                             geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
-    return raw.map_partitions(_points, datum, meta=meta)
+    return dd.from_delayed([delayed(_points)(p, dropped) for p in parts], meta=meta)
+
+
+def _points(part: pd.DataFrame, dropped: pd.Index) -> gpd.GeoDataFrame:
+    firms = _without(part, dropped)
+    return gpd.GeoDataFrame({"sector": firms["sector"].astype(str),
+                             "employees": firms["employees"],
+                             **{c: firms[c] for c in _PLACEMENT}},
+                            geometry=gpd.points_from_xy(firms["lon"], firms["lat"]),
+                            crs=STORAGE_CRS)
 
 
 def _long_counts(counts: pd.DataFrame, emp: pd.DataFrame | None, kind: str) -> pd.DataFrame:
@@ -182,8 +293,7 @@ def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) 
     emp = table["employees"].fillna(0).to_numpy()[counted]
     city = pd.DataFrame({"sector": pd.Index(sectors, dtype=object),
                          "firms": np.bincount(codes[counted], minlength=len(sectors)),
-                         "employees": np.bincount(codes[counted], weights=emp,
-                                                  minlength=len(sectors))})
+                         "employees": np.bincount(codes[counted], weights=emp, minlength=len(sectors))})
     parts = [city[city["firms"] > 0].assign(kind="city", zone="")]
     points = firm_points(firms)
     coarse = 0
@@ -193,19 +303,17 @@ def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) 
         if joined.possible is not None:
             parts.append(_long_counts(joined.possible, None, f"possible:{layer_id}"))
         coarse = joined.coarse
-    parts.append(pd.DataFrame({"kind": ["coarse"], "zone": "", "sector": "", "firms": coarse,
-                               "employees": 0.0}))
+    parts.append(pd.DataFrame({"kind": ["coarse"], "zone": "", "sector": "", "firms": coarse, "employees": 0.0}))
     return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
 
 
-def _stage_block(block: pd.DataFrame, datum: str, folder: str,
-                 *, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Import one block of raw rows and write its accepted firms to ``folder`` as
+def _stage_block(part: pd.DataFrame, dropped: pd.Index, folder: str, number: int
+                 ) -> pd.DataFrame:
+    """Write one block's firms (after the cross-block duplicates) to ``folder`` as
     GeoParquet; return the block's row tally."""
-    firms = _points(block, datum)
-    rows_in, accepted, rejected = firms.attrs.pop("tally")
+    firms = _points(part, dropped)
+    rows_in, accepted, rejected = _without(part, dropped).attrs["tally"]
     if accepted:
-        number = partition_info["number"] if partition_info else 0
         firms.to_parquet(Path(folder) / f"part.{number:05d}.parquet")
     return pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
                          "firms": [rows_in, accepted, rejected],
@@ -219,18 +327,14 @@ def measures_dask_spatial(path: str | Path, layer_ids: Iterable[str], sector: st
                           ) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """Like :func:`measures_dask_layers`, but the accepted firms are re-partitioned by a
     spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
-    covers a compact area.
-
-    Two passes, memory bounded by the blocks in both: the file is imported block by
-    block once into GeoParquet in a temporary folder (under ``workdir``, default the
-    system's), then the shuffle and the counts read from it — without the staging,
-    each step of the shuffle would import the file again."""
+    covers a compact area: the blocks' firms are staged as GeoParquet in a temporary
+    folder (under ``workdir``, default the system's), then shuffled and counted."""
     frames = _polygon_layers(layer_ids)
-    raw = _raw_blocks(path, blocksize, slots=_slots(scheduler, num_workers))
+    parts, dropped = _deduplicated(path, blocksize, datum, scheduler, num_workers)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="shmap-firms-") as stage, \
             dask.config.set(_compute_options(scheduler, num_workers)):
-        rows = (raw.map_partitions(_stage_block, datum, stage, meta=_EMPTY_SUMMARY)
-                .groupby("sector")["firms"].sum().compute())
+        rows = dask.compute(delayed(_sum_tables)(
+            [delayed(_stage_block)(p, dropped, stage, i) for i, p in enumerate(parts)]))[0]
         table = _EMPTY_SUMMARY
         if any(Path(stage).iterdir()):
             firms = dask_geopandas.read_parquet(stage)
@@ -239,8 +343,7 @@ def measures_dask_spatial(path: str | Path, layer_ids: Iterable[str], sector: st
             table = (firms.map_partitions(_zone_counts, frames, meta=_EMPTY_SUMMARY)
                      .groupby(["kind", "zone", "sector"]).sum(split_out=1).compute()
                      .reset_index())
-    tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
-    return _tables_from_counts(table, frames, sector), tally
+    return _tables_from_counts(table, frames, sector), _tally(rows)
 
 
 def _compute_options(scheduler: Any, num_workers: int | None) -> dict[str, Any]:
@@ -261,8 +364,7 @@ def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame]
         emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
                                    aggfunc="sum") if len(emp_rows) else None
         maybe = table[table["kind"] == f"possible:{lid}"]
-        possible = maybe.pivot_table(index="zone", columns="sector", values="firms",
-                                     aggfunc="sum", fill_value=0) if len(maybe) else None
+        possible = maybe.pivot_table(index="zone", columns="sector", values="firms", aggfunc="sum", fill_value=0) if len(maybe) else None
         out[lid] = measures_of(LayerCounts(counts, emp, city, possible, coarse), zones, sector)
     return out
 
@@ -290,12 +392,8 @@ def measures_dask_layers(path: str | Path, layer_ids: Iterable[str], sector: str
     ``scheduler``: a local dask scheduler ("threads", "processes", "sync"; with
     ``num_workers``) or a :class:`distributed.Client` (:func:`firms.cluster.dask_client`)."""
     frames = _polygon_layers(layer_ids)
-    raw = _raw_blocks(path, blocksize, slots=_slots(scheduler, num_workers))
-    summary = raw.map_partitions(_summary, frames, datum, meta=_EMPTY_SUMMARY)
+    parts, dropped = _deduplicated(path, blocksize, datum, scheduler, num_workers)
     with dask.config.set(_compute_options(scheduler, num_workers)):
-        table = (summary.groupby(["kind", "zone", "sector"]).sum(split_out=1).compute()
-                 .reset_index())  # a tree reduction of small tables: no shuffle
-    rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
-    out = _tables_from_counts(table, frames, sector)
-    tally = {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
-    return out, tally
+        table = dask.compute(delayed(_sum_tables)(
+            [delayed(_summary)(p, dropped, frames) for p in parts]))[0]
+    return _tables_from_counts(table, frames, sector), _tally(table)

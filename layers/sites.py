@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 
 import shapely
 
-from geo.metric import buffer_m
+from geo.metric import distance_m
 from geo.shapes import BaseUnits, disc_radius_m, recipe_centre
 from layers.evidence import named_units
 
@@ -55,7 +55,7 @@ def disc_problems(definition: Mapping) -> list[str]:
 
 
 def _outside(point, unit) -> bool:
-    return not buffer_m(unit, TOWN_TOLERANCE_M).contains(point)
+    return bool(distance_m(unit, point) > TOWN_TOLERANCE_M)
 
 
 def place_problems(definition: Mapping, base: BaseUnits) -> list[str]:

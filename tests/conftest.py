@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +18,38 @@ def seeds_dir() -> Path:
     if not SEEDS_DIR.is_dir():
         pytest.skip(f"seed texts not found at {SEEDS_DIR}")
     return SEEDS_DIR
+
+
+@dataclasses.dataclass(frozen=True)
+class CliRun:
+    """What one ``shmap`` command did: its exit status and what it printed (the names of
+    :class:`subprocess.CompletedProcess`, so a test reads the same either way)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capfd):
+    """``run_cli("export", "poles", "-o", path)`` runs ``shmap`` in this process through
+    ``cli.main.main`` and returns a :class:`CliRun`: the status ``main`` returns (or
+    argparse's ``SystemExit`` code), and stdout/stderr captured at the file descriptors,
+    so what GDAL or another C library prints is seen too. An exception the command does
+    not turn into its one ``shmap: error:`` line is raised here and fails the test, as
+    its traceback on stderr would have. Spare the 1.5–2 s a new interpreter costs; keep a
+    subprocess for what needs one (a signal, a fresh ``sys.modules``, the ``-m`` entry)."""
+    from cli.main import main
+
+    def run(*args: object) -> CliRun:
+        capfd.readouterr()  # what the test printed before is not the command's
+        try:
+            status = main([str(a) for a in args])
+        except SystemExit as stop:  # argparse: exit 2 on a bad command line, 0 on --help
+            status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        out, err = capfd.readouterr()
+        return CliRun(status, out, err)
+    return run
 
 
 def required_program(name: str, package: str) -> str:
@@ -79,6 +112,30 @@ def browser(chromium):
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+#: Markers that follow from a shared fixture: a test using it is marked so (pyproject.toml
+#: lists the markers; mark anything else a test does yourself, e.g. ``@pytest.mark.slow``).
+FIXTURE_MARKERS = {
+    "chromium": ("browser",),
+    "browser": ("browser",),
+    "app_url": ("browser", "loopback", "subprocess"),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by the shared fixtures they use, then order the modules by their likely
+    cost, heaviest first (a browser test counts 5, another slow test or an AppTest 1):
+    with ``-n 2 --dist loadfile`` the longest modules start first and short ones fill in."""
+    for item in items:
+        for name in dict.fromkeys(m for f in item.fixturenames for m in FIXTURE_MARKERS.get(f, ())):
+            item.add_marker(name)
+    cost: dict[Path, int] = {}
+    for item in items:
+        weight = 5 if item.get_closest_marker("browser") else int(any(
+            item.get_closest_marker(m) for m in ("slow", "apptest")))
+        cost[item.path] = cost.get(item.path, 0) + weight
+    items.sort(key=lambda item: -cost[item.path])
 
 
 def pytest_terminal_summary(terminalreporter):

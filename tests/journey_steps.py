@@ -22,9 +22,6 @@ def in_language(browser, url: str, lang: str, *, width: int = 1440, height: int 
     """The app at ``url`` with ``lang`` chosen on the sidebar's switch, as a person does;
     returns (page, map frame) once the map is drawn in that language."""
     page, frame = open_map(browser, url, width=width, height=height, locale=LOCALES[lang])
-    # the map's first report of its view (a rerun that writes it into the address)
-    page.wait_for_url(lambda u: "zoom=" in u, timeout=WAIT)
-    settle(page)
     folded = page.locator("[data-testid='stExpandSidebarButton']")
     on_phone = folded.is_visible()  # a narrow page starts with the sidebar folded away
     if on_phone:

@@ -175,6 +175,7 @@ def test_a_floor_imports_only_its_listed_outside_libraries(module):
     assert outside <= allowed, f"{module}: {sorted(outside - allowed)} not listed for its floor"
 
 
+@pytest.mark.subprocess
 def test_the_command_line_starts_without_the_web_app():
     """``shmap`` builds its whole parser and runs a command without importing the web
     floor's libraries (the process boundary is the point: a fresh interpreter)."""

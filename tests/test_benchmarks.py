@@ -9,6 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+#: Each runs a benchmark script as a program (its own memory and process figures);
+#: the dask runs start a cluster on loopback.
+pytestmark = [pytest.mark.subprocess, pytest.mark.loopback, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -96,3 +102,23 @@ def test_the_placement_benchmark_reports_address_only_against_coordinates():
     assert f["address_possible_pairs"] > 0 and f["coords_possible_pairs"] == 0
     for key in ("import_ratio", "join_ratio", "total_ratio"):
         assert f[key] > 0
+
+
+def test_the_workbook_benchmark_imports_the_same_firms_as_csv_and_as_a_workbook():
+    f = bench("workbooks.py", "--n", "2000", "--repeat", "1", "--json")
+    assert f["csv"]["accepted"] == f["xlsx"]["accepted"] == 2000
+    for key in ("wall_s_ratio", "cpu_s_ratio", "peak_rss_mb_ratio", "cli_wall_s_ratio",
+                "cli_peak_rss_mb_ratio"):
+        assert f[key] > 0, key
+    assert f["xlsx_mb"] > 0 and f["csv_mb"] > 0
+
+
+def test_the_cluster_benchmark_reports_each_stage_beside_its_bound(tmp_path):
+    report, png = tmp_path / "report.html", tmp_path / "task_stream.png"
+    f = bench("cluster.py", "--n", "3000", "--blocksize", "64KB", "--report", str(report),
+              "--png", str(png), "--json")
+    assert f["rows"] == {"in": 3000, "accepted": 3000, "rejected": 0}
+    for stage in ("plan", "import", "join"):  # a 0.3 MB file is read in under 0.01 s
+        assert f["stages"][stage]["cluster_s"] > 0 and f["stages"][stage]["bound_s"] >= 0, stage
+    assert f["task_seconds"]["_csv_block"] > 0 and len(f["worker_peak_rss_mb"]) == 2
+    assert report.stat().st_size > 100_000 and png.read_bytes()[:4] == b"\x89PNG"

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from webpage import (
     ARTIFACTS,
     CHROMIUM_ARGS,
@@ -21,9 +22,12 @@ from webpage import (
     map_frame,
     offline,
     open_map,
+    settle,
 )
 
 import layers
+
+pytestmark = pytest.mark.slow
 
 
 def test_static_assets_are_served_by_the_app(app_url):
@@ -48,7 +52,7 @@ def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
         frame.locator(".leaflet-container").wait_for(timeout=120_000)
         frame.locator(".scm-legend").wait_for(timeout=60_000)
         frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-        time.sleep(2)
+        settle(page)
         paths = frame.locator("path.leaflet-interactive")
         count = paths.count()
         legend = frame.locator(".scm-legend").inner_text()
@@ -132,7 +136,7 @@ def test_the_view_travels_in_the_address(app_url, browser):
     zoom = inner.evaluate("window.map.getZoom()")
     centre = inner.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
     checked = page.locator("[data-testid='stSidebar'] input[type='checkbox']:checked").count()
-    time.sleep(2)
+    settle(page)  # the rerun that writes the view into the address
     address = page.url
     page.close()
     assert zoom == 12 and abs(centre[0] - 31.03) < 0.01 and abs(centre[1] - 121.22) < 0.01

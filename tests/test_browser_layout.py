@@ -8,6 +8,8 @@ import time
 import pytest
 from webpage import MAP_IFRAME, map_frame, open_map
 
+pytestmark = pytest.mark.slow
+
 #: Leaflet's size and its container's, measured inside the map's frame.
 SIZES = """() => {
     const box = window.map.getContainer().getBoundingClientRect(), size = window.map.getSize();

@@ -11,9 +11,6 @@ from firms.scale import measures_dask_layers
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning",
-                                        "ignore::ResourceWarning")
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
@@ -33,6 +30,8 @@ def _same_measures(got: pd.DataFrame, want: pd.DataFrame) -> None:
         assert np.allclose(got[col].astype(float), want[col].astype(float), equal_nan=True), col
 
 
+@pytest.mark.loopback
+@pytest.mark.slow
 def test_the_local_cluster_is_two_worker_processes(client):
     workers = client.scheduler_info()["workers"]
     assert len(workers) == 2
@@ -40,6 +39,8 @@ def test_the_local_cluster_is_two_worker_processes(client):
     assert len(set(client.run(__import__("os").getpid).values())) == 2  # two processes
 
 
+@pytest.mark.loopback
+@pytest.mark.slow
 def test_cluster_measures_equal_the_in_memory_ones(sample, client):
     memory = layer_measures(import_firm_list(sample).accepted, "districts", "ic")
     tables, tally = measures_dask_layers(sample, ["districts"], "ic", blocksize="256KB",
@@ -48,6 +49,8 @@ def test_cluster_measures_equal_the_in_memory_ones(sample, client):
     _same_measures(tables["districts"], memory)
 
 
+@pytest.mark.loopback
+@pytest.mark.slow
 def test_parquet_input_gives_the_csv_measures(sample, client, tmp_path):
     frame = pd.read_csv(sample, dtype=str, keep_default_na=False)
     frame["经度"] = frame["经度"].astype(float)  # typed columns, as Parquet writers keep them
@@ -61,6 +64,8 @@ def test_parquet_input_gives_the_csv_measures(sample, client, tmp_path):
     _same_measures(from_parquet["new_towns"], from_csv["new_towns"])
 
 
+@pytest.mark.loopback
+@pytest.mark.slow
 def test_cli_runs_on_a_scheduler_address(sample, client, tmp_path, capsys):
     out = tmp_path / "m.csv"
     assert main(["measures", str(sample), "--layer", "new_towns", "--sector", "ic",
@@ -71,10 +76,13 @@ def test_cli_runs_on_a_scheduler_address(sample, client, tmp_path, capsys):
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == 5
 
 
+@pytest.mark.loopback
+@pytest.mark.slow
 def test_cli_starts_a_local_cluster_and_prints_its_dashboard(sample, tmp_path, capsys):
     out = tmp_path / "m.csv"
     assert main(["measures", str(sample), "--layer", "districts", "--engine", "dask",
-                 "--blocksize", "1MB", "--workers", "1", "-o", str(out)]) == 0
+                 "--blocksize", "1MB", "--workers", "1", "--dashboard", ":0",
+                 "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert "dask dashboard: http" in err and "rows in 20000" in err
 

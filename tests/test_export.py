@@ -6,6 +6,8 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -18,10 +20,7 @@ from cli.main import main
 from geo.datum import wgs84_to_gcj02
 from layers.formats import neutralise_cell, to_csv, to_geojson
 
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True,
-                          text=True, check=False)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -158,21 +157,35 @@ def test_geojson_nan_becomes_null():
     (["export", "poles", "-o", "/no/such/folder/x.geojson"], "cannot write"),
     (["export", "poles", "-o", "x.shp"], "unknown format 'shp'"),
 ])
-def test_cli_errors_are_one_line_and_nonzero(args, message, tmp_path):
+def test_cli_errors_are_one_line_and_nonzero(run_cli, args, message, tmp_path):
     result = run_cli(*args)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
 
 
-def test_cli_lists_layers_as_json():
+@pytest.mark.subprocess
+def test_shmap_runs_as_a_program_with_its_exit_status():
+    """The command line's own process (the other CLI tests run ``main`` in theirs): the
+    ``shmap`` console script names ``cli.main:main``, and ``python -m cli.main`` exits with
+    the status ``main`` returns and one error line."""
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["shmap"] == "cli.main:main"
+    done = subprocess.run([sys.executable, "-m", "cli.main", "export", "moon", "-o", "x.geojson"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("shmap: error: unknown layer moon"), lines
+
+
+def test_cli_lists_layers_as_json(run_cli):
     result = run_cli("layers", "--json")
     assert result.returncode == 0
     rows = json.loads(result.stdout)
     assert {r["id"]: r["features"] for r in rows}["districts"] == 16
 
 
-def test_validate_passes_on_shipped_data(seeds_dir):
+def test_validate_passes_on_shipped_data(run_cli, seeds_dir):
     result = run_cli("validate", "--seeds", str(seeds_dir))
     assert result.returncode == 0, result.stdout
     assert "data valid" in result.stdout

@@ -7,7 +7,6 @@ import io
 import json
 import sqlite3
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from contextlib import closing
 from pathlib import Path
@@ -24,11 +23,6 @@ from layers.formats import EXCEL_CELL_LIMIT, to_csv
 
 SE = "{http://www.opengis.net/se}"
 OGC = "{http://www.opengis.net/ogc}"
-
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True,
-                          text=True, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +145,7 @@ def assert_dashed_sld(text):
     assert dash == {"true": "6 4", "false": None}
 
 
-def test_cli_writes_qml_and_sld_beside_a_geojson(tmp_path):
+def test_cli_writes_qml_and_sld_beside_a_geojson(run_cli, tmp_path):
     out = tmp_path / "layout.geojson"
     assert run_cli("export", "poles", "axes", "-o", str(out)).returncode == 0
     for layer_id in ("poles", "axes"):
@@ -160,7 +154,7 @@ def test_cli_writes_qml_and_sld_beside_a_geojson(tmp_path):
         assert_dashed_sld((tmp_path / f"layout.{layer_id}.sld").read_text())
 
 
-def test_empty_selection_is_refused_with_exit_2_and_no_file(tmp_path):
+def test_empty_selection_is_refused_with_exit_2_and_no_file(run_cli, tmp_path):
     out = tmp_path / "none.gpkg"
     result = run_cli("export", "g60_cities", "--sector", "ic", "-o", str(out))
     assert result.returncode == 2
@@ -171,7 +165,7 @@ def test_empty_selection_is_refused_with_exit_2_and_no_file(tmp_path):
         export_files({"poles": layers.load("poles").iloc[:0]}, "csv")
 
 
-def test_layers_without_a_match_are_left_out_not_written_empty(tmp_path):
+def test_layers_without_a_match_are_left_out_not_written_empty(run_cli, tmp_path):
     out = tmp_path / "ic.gpkg"
     result = run_cli("export", "poles", "g60_cities", "--sector", "ic", "-o", str(out))
     assert result.returncode == 0 and "left out" in result.stdout

@@ -1,8 +1,8 @@
 """Hostile and careless input: one clear line, no traceback, no lost file, bounded work.
 
 Each attack is a small file generated here and run through the real CLI
-(``python -m cli.main``) in a subprocess: a refusal exits 2 with one ``shmap: error:``
-line; an import that finishes keeps rows in = accepted + rejected.
+(``cli.main.main`` in this process, the ``run_cli`` fixture): a refusal exits 2 with one
+``shmap: error:`` line; an import that finishes keeps rows in = accepted + rejected.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from conftest import CliRun
 from shapely.geometry import Point
 
 from firms.intake.readers import table_from_bytes
@@ -83,13 +84,7 @@ def sheet(rows: list[list[str]], *, extra_rows: str = "", dimension: str = "",
 FIRMS = [["企业名称", "地址"], ["甲公司", "上海市浦东新区张江镇"], ["乙公司", "上海市松江区"]]
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=300, check=False)
-
-
-def refused(done: subprocess.CompletedProcess, *needles: str) -> str:
+def refused(done: CliRun, *needles: str) -> str:
     """Assert one clear error line, exit 2, no traceback; return the line."""
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
     assert "Traceback" not in done.stderr
@@ -100,7 +95,7 @@ def refused(done: subprocess.CompletedProcess, *needles: str) -> str:
     return errors[0]
 
 
-def imported(done: subprocess.CompletedProcess) -> dict[str, int]:
+def imported(done: CliRun) -> dict[str, int]:
     """Assert a finished import with rows in = accepted + rejected; return the counts."""
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
@@ -111,15 +106,21 @@ def imported(done: subprocess.CompletedProcess) -> dict[str, int]:
     return {"rows_in": rows_in, "accepted": accepted, "rejected": rejected}
 
 
-def import_file(tmp_path: Path, name: str, content: bytes | str, *more: str):
-    path = tmp_path / name
-    path.write_bytes(content.encode() if isinstance(content, str) else content)
-    return cli("firms", "import", str(path), "-o", str(tmp_path / "out.geojson"), *more)
+@pytest.fixture
+def import_file(run_cli, tmp_path):
+    """``import_file(name, content, *options)``: the content written to ``tmp_path/name``
+    and imported by ``shmap firms import`` into ``tmp_path/out.geojson``."""
+    def run(name: str, content: bytes | str, *more: str) -> CliRun:
+        path = tmp_path / name
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        return run_cli("firms", "import", str(path), "-o", str(tmp_path / "out.geojson"), *more)
+    return run
 
 
 # ---------------------------------------------------------------- XLSX
 
-def test_a_dimension_bomb_is_read_from_its_real_cells_in_bounded_memory(tmp_path):
+@pytest.mark.subprocess
+def test_a_dimension_bomb_is_read_from_its_real_cells_in_bounded_memory(run_cli, tmp_path):
     """A 2 KB sheet declaring A1:XFD1048576 with an empty row 1,048,576 (the issue's
     5.7 GB MemoryError) is read from its real cells; memory measured in a child. The
     time it takes is a figure of benchmarks/hostile.py; here only a guard far above it
@@ -153,38 +154,38 @@ def test_a_dimension_bomb_is_read_from_its_real_cells_in_bounded_memory(tmp_path
     # the same for any file): the padded million rows took gigabytes
     assert figures["read_mb"] < 300 and figures["rss_mb"] < 300, figures
     assert figures["cpu_s"] < 20, figures
-    assert imported(cli("firms", "import", str(bomb), "-o", str(tmp_path / "o.csv"))) == {
+    assert imported(run_cli("firms", "import", str(bomb), "-o", str(tmp_path / "o.csv"))) == {
         "rows_in": 2, "accepted": 2, "rejected": 0}
 
 
-def test_a_value_far_right_is_refused_not_padded(tmp_path):
+def test_a_value_far_right_is_refused_not_padded(import_file):
     far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-    done = import_file(tmp_path, "far.xlsx", xlsx({"S": sheet(FIRMS, extra_rows=far)}))
+    done = import_file("far.xlsx", xlsx({"S": sheet(FIRMS, extra_rows=far)}))
     refused(done, "far.xlsx", "row 1048576", "column XFD", "delete the stray cells")
 
 
-def test_every_sheet_is_read_and_several_with_data_must_be_chosen(tmp_path):
+def test_every_sheet_is_read_and_several_with_data_must_be_chosen(import_file):
     book = xlsx({"上海": sheet(FIRMS), "Empty": sheet([]), "更多": sheet(FIRMS[:1] + FIRMS[2:])})
-    line = refused(import_file(tmp_path, "two.xlsx", book), "'上海' (2 rows)", "'更多' (1 row)",
+    line = refused(import_file("two.xlsx", book), "'上海' (2 rows)", "'更多' (1 row)",
                    "--sheet NAME")
     assert "Empty" not in line
-    assert imported(import_file(tmp_path, "two.xlsx", book, "--sheet", "更多"))["rows_in"] == 1
-    refused(import_file(tmp_path, "two.xlsx", book, "--sheet", "nope"), "no sheet named 'nope'")
+    assert imported(import_file("two.xlsx", book, "--sheet", "更多"))["rows_in"] == 1
+    refused(import_file("two.xlsx", book, "--sheet", "nope"), "no sheet named 'nope'")
 
 
-def test_a_second_sheet_alone_with_data_is_imported(tmp_path):
+def test_a_second_sheet_alone_with_data_is_imported(import_file):
     book = xlsx({"Cover": sheet([]), "Firms": sheet(FIRMS)})
-    assert imported(import_file(tmp_path, "b.xlsx", book))["rows_in"] == 2
+    assert imported(import_file("b.xlsx", book))["rows_in"] == 2
 
 
-def test_duplicate_xlsx_headers_are_refused_with_both_columns(tmp_path):
+def test_duplicate_xlsx_headers_are_refused_with_both_columns(import_file):
     book = xlsx({"S": sheet([["企业名称", "地址", "企业名称"], ["甲", "浦东新区", "乙"]])})
-    refused(import_file(tmp_path, "dup.xlsx", book), "two columns headed '企业名称'",
+    refused(import_file("dup.xlsx", book), "two columns headed '企业名称'",
             "columns A and C", "rename one")
 
 
-def test_an_xlsx_without_content_types_is_refused(tmp_path):
-    refused(import_file(tmp_path, "bare.xlsx", xlsx({"S": sheet(FIRMS)}, content_types=False)),
+def test_an_xlsx_without_content_types_is_refused(import_file):
+    refused(import_file("bare.xlsx", xlsx({"S": sheet(FIRMS)}, content_types=False)),
             "[Content_Types].xml", "save it again")
 
 
@@ -192,9 +193,9 @@ def test_an_xlsx_without_content_types_is_refused(tmp_path):
     '<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
     '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
 ], ids=["xxe", "entity-expansion"])
-def test_xml_entities_are_refused_as_a_clear_error(tmp_path, prolog):
+def test_xml_entities_are_refused_as_a_clear_error(import_file, prolog):
     book = xlsx({"S": sheet(FIRMS, prolog=prolog)})
-    refused(import_file(tmp_path, "evil.xlsx", book), "evil.xlsx", "XXE / entity expansion")
+    refused(import_file("evil.xlsx", book), "evil.xlsx", "XXE / entity expansion")
 
 
 def test_a_numeric_credit_code_keeps_its_spreadsheet_form():
@@ -223,8 +224,8 @@ POINT = {"type": "Point", "coordinates": [121.5, 31.2]}
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": [1]}]},
      "feature 1 has properties that are a list"),
 ], ids=["top-level-list", "features-object", "feature-string", "properties-list"])
-def test_malformed_geojson_is_refused_by_shape(tmp_path, doc, needle):
-    refused(import_file(tmp_path, "bad.geojson", json.dumps(doc)), "bad.geojson", needle)
+def test_malformed_geojson_is_refused_by_shape(import_file, doc, needle):
+    refused(import_file("bad.geojson", json.dumps(doc)), "bad.geojson", needle)
 
 
 @pytest.mark.parametrize(("deep", "needle"), [
@@ -235,18 +236,18 @@ def test_malformed_geojson_is_refused_by_shape(tmp_path, doc, needle):
     ('{"features":' + "[" * 5000 + "]" * 5000 + ',"type":"FeatureCollection"}',
      "nested too deeply"),
 ], ids=["features", "property", "type-after-features"])
-def test_geojson_nested_5000_deep_is_refused(tmp_path, deep, needle):
+def test_geojson_nested_5000_deep_is_refused(import_file, deep, needle):
     """Read as a stream, depth costs no recursion: the shape is refused by name."""
-    refused(import_file(tmp_path, "deep.geojson", deep), needle)
+    refused(import_file("deep.geojson", deep), needle)
 
 
-def test_bad_geometries_reject_their_rows_with_the_reason(tmp_path):
+def test_bad_geometries_reject_their_rows_with_the_reason(import_file, tmp_path):
     doc = {"type": "FeatureCollection", "features": [
         feature(POINT), feature("POINT (121.5 31.2)"), feature({"type": "Point", "coordinates": None}),
         feature({"type": "Point", "coordinates": 121.5}),
         feature({"type": "Point", "coordinates": ["121.5", True]}),
         feature({"type": "Point", "coordinates": [121.4, 31.1]}, __geometry_error="mine")]}
-    counts = imported(import_file(tmp_path, "g.geojson", json.dumps(doc)))
+    counts = imported(import_file("g.geojson", json.dumps(doc)))
     assert counts == {"rows_in": 6, "accepted": 2, "rejected": 4}
     rejected = pd.read_csv(tmp_path / "out.rejected.csv", dtype=str, encoding="utf-8-sig")
     assert list(rejected["reason"]) == [
@@ -260,15 +261,15 @@ def test_bad_geometries_reject_their_rows_with_the_reason(tmp_path):
 
 # ---------------------------------------------------------------- CSV text
 
-def test_a_header_line_over_64_kb_is_refused(tmp_path):
+def test_a_header_line_over_64_kb_is_refused(import_file):
     header = ",".join(f"column_{i}" for i in range(10_000))
-    refused(import_file(tmp_path, "wide.csv", header + "\n" + "," * 9_999 + "\n"),
+    refused(import_file("wide.csv", header + "\n" + "," * 9_999 + "\n"),
             "header line is longer than 64 KB")
 
 
-def test_latin1_text_read_as_gb18030_is_named_in_a_warning(tmp_path):
+def test_latin1_text_read_as_gb18030_is_named_in_a_warning(import_file):
     text = "name,address\nMüller GmbH,Pudong\nBäcker AG,Songjiang\n"
-    done = import_file(tmp_path, "latin.csv", text.encode("cp1252"))
+    done = import_file("latin.csv", text.encode("cp1252"))
     assert imported(done)["rows_in"] == 2
     warning = next(line for line in done.stderr.splitlines() if line.startswith("warning:"))
     assert "latin.csv" in warning and "Latin-1/Windows-1252" in warning and "'Müller'" in warning
@@ -293,11 +294,11 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
 
 # ---------------------------------------------------------------- user columns
 
-def test_columns_named_like_output_columns_keep_their_values(tmp_path):
+def test_columns_named_like_output_columns_keep_their_values(import_file, tmp_path):
     text = ("企业名称,地址,row,field,reason,geometry,__secret,issues\n"
             "甲公司,上海市浦东新区张江镇,r1,f1,why1,POINT(0 0),s1,i1\n"
             ",上海市松江区,r2,f2,why2,POINT(1 1),s2,i2\n")
-    done = import_file(tmp_path, "cols.csv", text)
+    done = import_file("cols.csv", text)
     assert imported(done) == {"rows_in": 2, "accepted": 1, "rejected": 1}
     assert "row → row_1" in done.stdout and "geometry → geometry_1" in done.stdout
     accepted = gpd.read_file(tmp_path / "out.geojson")
@@ -309,33 +310,33 @@ def test_columns_named_like_output_columns_keep_their_values(tmp_path):
     assert rejected.loc[0, "row_1"] == "r2" and rejected.loc[0, "__secret"] == "s2"
 
 
-def test_the_tools_own_rejected_csv_can_be_fixed_and_imported_again(tmp_path):
-    first = import_file(tmp_path, "firms.csv", "企业名称,地址\n甲公司,上海市浦东新区张江镇\n乙公司,\n")
+def test_the_tools_own_rejected_csv_can_be_fixed_and_imported_again(run_cli, import_file, tmp_path):
+    first = import_file("firms.csv", "企业名称,地址\n甲公司,上海市浦东新区张江镇\n乙公司,\n")
     assert imported(first)["rejected"] == 1
     rejected = tmp_path / "out.rejected.csv"
     fixed = rejected.read_text(encoding="utf-8-sig").replace("乙公司,", "乙公司,上海市松江区")
     rejected.write_text(fixed, encoding="utf-8-sig")
-    again = cli("firms", "import", str(rejected), "-o", str(tmp_path / "again.geojson"))
+    again = run_cli("firms", "import", str(rejected), "-o", str(tmp_path / "again.geojson"))
     assert imported(again) == {"rows_in": 1, "accepted": 1, "rejected": 0}
     assert "row → row_1, field → field_1, reason → reason_1" in again.stdout
 
 
 # ---------------------------------------------------------------- nothing lost
 
-def test_output_equal_to_the_input_is_refused_and_the_input_kept(tmp_path):
+def test_output_equal_to_the_input_is_refused_and_the_input_kept(run_cli, tmp_path):
     src = tmp_path / "firms.csv"
     src.write_text("企业名称,地址\n甲公司,上海市浦东新区\n", encoding="utf-8")
     before = src.read_bytes()
-    refused(cli("firms", "import", str(src), "-o", str(src)), "that is the input file")
+    refused(run_cli("firms", "import", str(src), "-o", str(src)), "that is the input file")
     assert src.read_bytes() == before
 
 
-def test_importing_a_rejected_csv_never_writes_over_it(tmp_path):
+def test_importing_a_rejected_csv_never_writes_over_it(run_cli, tmp_path):
     src = tmp_path / "x.rejected.csv"
     src.write_text("row,field,reason,企业名称,地址\n2,address,none,乙公司,上海市松江区\n",
                    encoding="utf-8-sig")
     before = src.read_bytes()
-    refused(cli("firms", "import", str(src), "-o", str(tmp_path / "x.csv")),
+    refused(run_cli("firms", "import", str(src), "-o", str(tmp_path / "x.csv")),
             "its rejected rows would go to", "x.rejected.csv, which is the input file")
     assert src.read_bytes() == before
 
@@ -366,15 +367,15 @@ def read_only_dir(tmp_path) -> Path:
     ["shortlist", "--sector", "ic", "--firms", "{src}", "-o", "{out}"],
     ["export", "poles", "-o", "{out}"],
 ], ids=["import", "measures", "shortlist", "export"])
-def test_output_into_a_folder_or_a_read_only_place_is_one_clear_line(tmp_path, read_only_dir,
-                                                                      command):
+def test_output_into_a_folder_or_a_read_only_place_is_one_clear_line(run_cli, tmp_path,
+                                                                      read_only_dir, command):
     src = tmp_path / "firms.csv"
     src.write_text("企业名称,地址\n甲公司,上海市浦东新区张江镇\n", encoding="utf-8")
     folder = tmp_path / "a.csv"
     folder.mkdir()
     for out, needle in [(folder, "it is a folder"), (read_only_dir / "o.csv", "cannot write")]:
         args = [a.format(src=src, out=out) for a in command]
-        refused(cli(*args), needle)
+        refused(run_cli(*args), needle)
 
 
 def _firm_frame(n: int) -> gpd.GeoDataFrame:

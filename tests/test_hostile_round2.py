@@ -1,6 +1,7 @@
 """Hostile input, round two: each finding made again with a file or argument generated
-here and run through the real CLI (``python -m cli.main``) in a subprocess — a refusal
-exits 2 with one ``shmap: error:`` line (argparse's own line for a bad argument), an
+here and run through the real CLI (``cli.main.main`` in this process, the ``run_cli``
+fixture; a subprocess where a signal stops it) — a refusal exits 2 with one
+``shmap: error:`` line (argparse's own line for a bad argument), an
 import that finishes loses nothing — and through the real app (Streamlit's AppTest),
 which shows no traceback for any of them."""
 
@@ -22,7 +23,7 @@ import pandas as pd
 import pyogrio
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_hostile_input import FIRMS, ROOT, cli, imported, refused, sheet, xlsx
+from test_hostile_input import FIRMS, ROOT, imported, refused, sheet, xlsx
 from test_serve import server  # noqa: F401 — the real `shmap serve` on loopback
 
 from firms.intake import import_firm_list
@@ -53,14 +54,14 @@ def _read_back(path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("suffix", [".csv", ".gpkg", ".geojson"])
 def test_user_columns_named_like_output_columns_keep_their_values_in_every_format(
-        tmp_path, suffix, ogrinfo):
+        run_cli, tmp_path, suffix, ogrinfo):
     """Finding 3 and 4: wkt, datum, wkt_note, fid, geom and the case-insensitive clashes
     (Name beside 企业名称, TEL beside tel) are renamed the same way in
     every format and reported; no value is overwritten, no GeoPackage traceback."""
     src = tmp_path / "企查查导出.csv"
     src.write_text(CLASHING, encoding="utf-8")
     out = tmp_path / f"firms{suffix}"
-    done = cli("firms", "import", str(src), "-o", str(out))
+    done = run_cli("firms", "import", str(src), "-o", str(out))
     assert imported(done) == {"rows_in": 1, "accepted": 1, "rejected": 0}
     for old, new in (("datum", "datum_1"), ("wkt", "wkt_1"), ("fid", "fid_1"), ("Name", "Name_1"),
                      ("TEL", "TEL_1")):
@@ -89,6 +90,7 @@ def _peak_bytes(code: str) -> int:
     return int(done.stdout.splitlines()[-1])
 
 
+@pytest.mark.subprocess
 def test_a_geojson_of_empty_features_is_read_in_memory_bounded_by_its_size(tmp_path):
     """Finding 7: 24 MB of empty features (470,000 of them) is read as a stream in at most
     10× its size over the interpreter and its imports (json.loads took about 10×, and
@@ -115,15 +117,15 @@ def _long_number_geojson() -> str:
     return text.replace('"甲公司"}', '"甲公司", "注册号": 1' + "0" * 5000 + "}")
 
 
-def test_a_geojson_with_a_5000_digit_number_is_refused_by_name(tmp_path):
+def test_a_geojson_with_a_5000_digit_number_is_refused_by_name(run_cli, tmp_path):
     """Finding 8: a 5 KB file, one clear line, no traceback; 20 digits still read."""
     path = tmp_path / "long.geojson"
     path.write_text(_long_number_geojson(), encoding="utf-8")
     assert path.stat().st_size < 6000
-    refused(cli("firms", "import", str(path), "-o", str(tmp_path / "out.geojson")),
+    refused(run_cli("firms", "import", str(path), "-o", str(tmp_path / "out.geojson")),
             "long.geojson", "more digits than can be read", "as text in quotes")
     path.write_text(_long_number_geojson().replace("1" + "0" * 5000, "1" + "0" * 19))
-    imported(cli("firms", "import", str(path), "-o", str(tmp_path / "out.geojson")))
+    imported(run_cli("firms", "import", str(path), "-o", str(tmp_path / "out.geojson")))
 
 
 def test_the_app_shows_no_server_detail_of_an_unexpected_error():
@@ -141,13 +143,14 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def test_a_stopped_write_leaves_no_temporary_file_and_says_so_in_one_line(tmp_path):
+@pytest.mark.subprocess
+@pytest.mark.slow
+def test_a_stopped_write_leaves_no_temporary_file_and_says_so_in_one_line(run_cli, tmp_path):
     """Finding 10: SIGTERM (and Ctrl-C, SIGINT) during the write of a GeoJSON of 200,000
     firms: one `shmap: stopped` line, exit 143 (130), no traceback, no `.part` left, the
     earlier output as it was."""
-    src = subprocess.run([sys.executable, "-m", "cli.main", "synth", "--n", "200000", "-o",
-                          str(tmp_path)], capture_output=True, text=True, cwd=ROOT, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    src = run_cli("synth", "--n", "200000", "-o", tmp_path)
+    assert src.returncode == 0, src.stderr
     firms = next(tmp_path.glob("*.csv"))
     assert "SYNTHETIC" in src.stdout
     out_dir = tmp_path / "out"
@@ -173,7 +176,7 @@ def test_a_stopped_write_leaves_no_temporary_file_and_says_so_in_one_line(tmp_pa
         assert (out_dir / "firms.geojson").read_text(encoding="utf-8") == "earlier"
 
 
-def test_a_killed_writes_temporary_folder_is_removed_by_the_next_write(tmp_path):
+def test_a_killed_writes_temporary_folder_is_removed_by_the_next_write(run_cli, tmp_path):
     """Finding 10: a `.part` folder whose process is gone (SIGKILL leaves one) is removed
     the next time the same file is written; a live process's is left alone."""
     dead = tmp_path / f".firms.geojson.{_dead_pid()}.abcd1234.part"
@@ -183,12 +186,12 @@ def test_a_killed_writes_temporary_folder_is_removed_by_the_next_write(tmp_path)
         (folder / "firms.geojson").write_bytes(b"x" * 1000)
     src = tmp_path / "in.csv"
     src.write_text("企业名称,地址\n甲公司,上海市松江区\n", encoding="utf-8")
-    imported(cli("firms", "import", str(src), "-o", str(tmp_path / "firms.geojson")))
+    imported(run_cli("firms", "import", str(src), "-o", str(tmp_path / "firms.geojson")))
     assert not dead.exists() and live.exists()
     assert clear_leftovers(tmp_path / "firms.geojson") == []
 
 
-def test_a_geopackage_on_a_full_disk_is_one_clear_message(tmp_path):
+def test_a_geopackage_on_a_full_disk_is_one_clear_message(run_cli, tmp_path):
     """Finding 10: GDAL's failure to commit on a full disk (a 200 KB tmpfs) is one line
     naming the file and the free space; nothing is left on that disk."""
     disk = tmp_path / "full"
@@ -201,7 +204,7 @@ def test_a_geopackage_on_a_full_disk_is_one_clear_message(tmp_path):
         src = tmp_path / "many.csv"
         rows = [f"公司{i}{'长' * 40},{121.4 + i * 1e-5:.6f},31.2" for i in range(3000)]
         src.write_text("企业名称,经度,纬度\n" + "\n".join(rows) + "\n", encoding="utf-8")
-        done = cli("firms", "import", str(src), "-o", str(disk / "firms.gpkg"))
+        done = run_cli("firms", "import", str(src), "-o", str(disk / "firms.gpkg"))
         refused(done, "firms.gpkg", "is the disk full?")
         assert list(disk.iterdir()) == []
     finally:
@@ -210,14 +213,14 @@ def test_a_geopackage_on_a_full_disk_is_one_clear_message(tmp_path):
 
 # ---------------------------------------------------------------- 11: fix and retry
 
-def test_the_rejected_rows_round_trip_with_their_original_values(tmp_path):
+def test_the_rejected_rows_round_trip_with_their_original_values(run_cli, tmp_path):
     """Finding 11: `-3D打印`, `+86 …` and `=1+1` come back from x.rejected.csv as they
     were (the guard's ' is ours and is taken off); a text that began with ' keeps it;
     once the row is fixed it is accepted with its original name."""
     src = tmp_path / "x.csv"
     src.write_text("企业名称,地址,电话,备注\n-3D打印,,+86 21 5555 0101,=1+1\n"
                    "@科技,,'-已有引号,普通\n", encoding="utf-8")
-    imported(cli("firms", "import", str(src), "-o", str(tmp_path / "x.geojson")))
+    imported(run_cli("firms", "import", str(src), "-o", str(tmp_path / "x.geojson")))
     rejected = tmp_path / "x.rejected.csv"
     assert "'-3D打印" in rejected.read_text(encoding="utf-8-sig")  # guarded for spreadsheets
     again = import_firm_list(rejected)
@@ -232,11 +235,11 @@ def test_the_rejected_rows_round_trip_with_their_original_values(tmp_path):
     assert "-3D打印" in list(accepted["name"])
 
 
-def test_a_nul_in_a_name_does_not_cut_it_short_in_a_geopackage(tmp_path):
+def test_a_nul_in_a_name_does_not_cut_it_short_in_a_geopackage(run_cli, tmp_path):
     """Finding 11: GDAL ends text at a NUL; the GeoPackage shows it as ␀ and keeps the rest."""
     src = tmp_path / "nul.csv"
     src.write_bytes("企业名称,地址\n甲\x00乙科技有限公司,上海市松江区\n".encode())
-    imported(cli("firms", "import", str(src), "-o", str(tmp_path / "nul.gpkg")))
+    imported(run_cli("firms", "import", str(src), "-o", str(tmp_path / "nul.gpkg")))
     assert _read_back(tmp_path / "nul.gpkg")["name"] == "甲\u2400乙科技有限公司"
 
 
@@ -261,16 +264,18 @@ def test_a_nul_in_a_name_does_not_cut_it_short_in_a_geopackage(tmp_path):
 ], ids=["schema-missing-folder", "schema-folder", "synth-0", "synth-negative", "synth-huge",
         "preview-dpi-0", "serve-port", "shortlist-top-negative", "export-over-data",
         "synth-into-data", "preview-not-an-image", "blocksize-0", "blocksize-words"])
-def test_every_command_refuses_a_bad_argument_clearly(tmp_path, args, needle):
+def test_every_command_refuses_a_bad_argument_clearly(run_cli, tmp_path, args, needle):
     poles = ROOT / "data" / "layers" / "poles.geojson"
     before = hashlib.sha256(poles.read_bytes()).hexdigest()
-    done = cli(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    done = run_cli(*(a.replace("{tmp}", str(tmp_path)) for a in args))
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if "error:" in line]
     assert len(errors) == 1 and needle in errors[0], done.stderr
     assert hashlib.sha256(poles.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.loopback
+@pytest.mark.subprocess
 @pytest.mark.parametrize("bbox", ["nan,nan,nan,nan", "121,31,122,32,0,10", "121,31,x,32",
                                   "122,31,121,32"])
 def test_the_service_answers_400_to_a_bbox_it_cannot_use(server, bbox):  # noqa: F811
@@ -286,7 +291,7 @@ def test_the_service_answers_400_to_a_bbox_it_cannot_use(server, bbox):  # noqa:
 
 # ---------------------------------------------------------------- 13: the smaller ones
 
-def test_invisible_and_implausible_values_are_rejected_or_flagged_per_row(tmp_path):
+def test_invisible_and_implausible_values_are_rejected_or_flagged_per_row(run_cli, tmp_path):
     """Finding 13: a name of zero-width spaces is rejected; a right-to-left override is
     flagged by code point; 1e308 employees and 100,000,000亿 capital are flagged, the
     employees left empty; every row accounted for."""
@@ -296,7 +301,7 @@ def test_invisible_and_implausible_values_are_rejected_or_flagged_per_row(tmp_pa
                    "甲\u202egpj.exe科技有限公司,上海市松江区,1e308,5000万元人民币\n"
                    "乙科技有限公司,上海市松江区,200,100000000亿元\n", encoding="utf-8")
     out = tmp_path / "odd.csv.out.csv"
-    assert imported(cli("firms", "import", str(src), "-o", str(out))) == {
+    assert imported(run_cli("firms", "import", str(src), "-o", str(out))) == {
         "rows_in": 3, "accepted": 2, "rejected": 1}
     rejected = pd.read_csv(tmp_path / "odd.csv.out.rejected.csv", dtype=str, encoding="utf-8-sig")
     assert rejected["reason"].iloc[0].startswith("the firm name has no visible character")
@@ -308,17 +313,17 @@ def test_invisible_and_implausible_values_are_rejected_or_flagged_per_row(tmp_pa
     assert accepted["注册资本"].iloc[1] == "100000000亿元"  # kept as the file gave it
 
 
-def test_a_workbook_named_csv_and_a_hidden_sheet_are_named_for_what_they_are(tmp_path):
+def test_a_workbook_named_csv_and_a_hidden_sheet_are_named_for_what_they_are(run_cli, tmp_path):
     book = xlsx({"企业": sheet(FIRMS), "代码表": sheet(FIRMS[:2])}, hidden=("代码表",))
     (tmp_path / "名单.csv").write_bytes(book)
-    refused(cli("firms", "import", str(tmp_path / "名单.csv"), "-o", str(tmp_path / "o.geojson")),
+    refused(run_cli("firms", "import", str(tmp_path / "名单.csv"), "-o", str(tmp_path / "o.geojson")),
             "an .xlsx workbook (a zip archive), not CSV text")
     (tmp_path / "名单.xlsx").write_bytes(book)
-    refused(cli("firms", "import", str(tmp_path / "名单.xlsx"), "-o", str(tmp_path / "o.geojson")),
+    refused(run_cli("firms", "import", str(tmp_path / "名单.xlsx"), "-o", str(tmp_path / "o.geojson")),
             "of which '代码表' hidden")
 
 
-def test_a_quote_never_closed_is_warned_about_with_its_row(tmp_path):
+def test_a_quote_never_closed_is_warned_about_with_its_row(run_cli, tmp_path):
     """Finding 13: a stray quote merges 1,001 lines into one cell: the import finishes and
     says where."""
     lines = ["企业名称,地址", "甲公司,上海市松江区", '"乙公司,上海市松江区',
@@ -326,7 +331,7 @@ def test_a_quote_never_closed_is_warned_about_with_its_row(tmp_path):
              "丁公司,上海市松江区"]
     src = tmp_path / "quote.csv"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = cli("firms", "import", str(src), "-o", str(tmp_path / "q.geojson"))
+    done = run_cli("firms", "import", str(src), "-o", str(tmp_path / "q.geojson"))
     assert imported(done)["rows_in"] == 3
     assert "warning: quote.csv: row 2 holds 1,001 line breaks in column '企业名称'" in done.stderr
 
@@ -342,6 +347,7 @@ APP_FILES = {
 }
 
 
+@pytest.mark.apptest
 @pytest.mark.parametrize("case", list(APP_FILES))
 def test_the_app_answers_each_hostile_file_without_a_traceback(case):
     name, content, refusal = APP_FILES[case]

@@ -15,6 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from wording import text_problems
 
+pytestmark = [pytest.mark.apptest, pytest.mark.slow]
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 #: Columns of proper names and addresses (data), by header in either language.

@@ -37,6 +37,7 @@ def test_the_editable_install_is_setuptools_own():
     assert backend().build_editable is build_meta.build_editable
 
 
+@pytest.mark.subprocess
 def test_pip_refuses_a_wheel_with_the_message(tmp_path):
     """The real path a user takes: ``pip wheel .`` fails and says why (no network: the
     venv's setuptools builds)."""

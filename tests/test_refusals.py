@@ -17,7 +17,7 @@ import pytest
 from test_hostile_input import FIRMS, NS, sheet
 from test_hostile_input import xlsx as workbook
 
-from firms.intake import geojson, import_firm_list, readers, xlsx
+from firms.intake import geojson, import_firm_list, readers, xlsx_scan
 from firms.intake.messages import ENGLISH, Said
 from firms.intake.readers import read_firm_table, table_from_bytes
 from geo.errors import ShmapError
@@ -58,6 +58,10 @@ def _bad_crc(book: bytes) -> bytes:
 
 
 GOOD = workbook({"企业": sheet(FIRMS)})
+#: A workbook whose shared strings (300) are far more than its six cells could use.
+STRINGS = _zip({**{n: zipfile.ZipFile(io.BytesIO(GOOD)).read(n)
+                   for n in zipfile.ZipFile(io.BytesIO(GOOD)).namelist()},
+                "xl/sharedStrings.xml": ("<sst>" + "<si><t>x</t></si>" * 300 + "</sst>").encode()})
 SHEET_XML = f'<worksheet xmlns="{NS}"><sheetData>'
 # (id, file name, bytes, keyword arguments of table_from_bytes, limits patched in geo/)
 CASES = [
@@ -102,11 +106,11 @@ CASES = [
     ("not-a-zip", "企业.xlsx", b"\xd0\xcf\x11\xe0 an old .xls", {}, {}),
     ("zip-bomb", "企业.xlsx", _zip({"[Content_Types].xml": b"<Types/>", "xl/x.xml": bytes(11_000_000)}),
      {}, {}),
-    ("uncompressed-too-big", "企业.xlsx", GOOD, {}, {(xlsx, "MAX_XLSX_UNCOMPRESSED_BYTES"): 1000}),
+    ("uncompressed-too-big", "企业.xlsx", GOOD, {}, {(xlsx_scan, "MAX_XLSX_UNCOMPRESSED_BYTES"): 1000}),
     ("no-content-types", "企业.xlsx", workbook({"企业": sheet(FIRMS)}, content_types=False), {}, {}),
-    ("too-many-cells", "企业.xlsx", GOOD, {}, {(xlsx, "MAX_XLSX_CELLS"): 4}),
+    ("too-many-cells", "企业.xlsx", GOOD, {}, {(xlsx_scan, "MAX_XLSX_CELLS"): 4}),
     ("value-far-right", "企业.xlsx", workbook({"企业": sheet([["企业名称", "地址", "", "", "远"]])}), {},
-     {(xlsx, "MAX_XLSX_COLUMNS"): 3}),
+     {(xlsx_scan, "MAX_XLSX_COLUMNS"): 3}),
     ("sheet-too-many-rows", "企业.xlsx", GOOD, {"max_rows": 1}, {}),
     ("sheet-duplicate-header", "企业.xlsx", workbook({"企业": sheet([["企业名称", "企业名称"]])}), {}, {}),
     ("xml-entities", "企业.xlsx", workbook({"企业": sheet(FIRMS, prolog=(
@@ -118,6 +122,7 @@ CASES = [
     ("xml-invalid-token", "企业.xlsx", workbook({"企业": SHEET_XML + "<a<"}), {}, {}),
     ("bad-crc", "企业.xlsx", _bad_crc(GOOD), {}, {}),
     ("no-workbook-part", "企业.xlsx", _zip({"[Content_Types].xml": b"<Types/>"}), {}, {}),
+    ("shared-strings", "企业.xlsx", STRINGS, {}, {(xlsx_scan, "SPARE_SHARED_STRINGS"): 0}),
     ("no-such-sheet", "企业.xlsx", GOOD, {"sheet": "别的"}, {}),
     ("no-cell", "企业.xlsx", workbook({"空": sheet([])}), {}, {}),
     ("hidden-sheet", "企业.xlsx", workbook({"上海": sheet(FIRMS), "查找": sheet(FIRMS[:2])},

@@ -34,14 +34,17 @@ def test_firm_partitions_are_a_dask_geopandas_frame(sample):
     assert len(parts.compute()) == 100_000
 
 
+@pytest.mark.loopback
+@pytest.mark.slow
 def test_cli_engine_dask(sample, tmp_path, capsys):
     out = tmp_path / "m.csv"
     assert main(["measures", str(sample), "--layer", "new_towns", "--sector", "ic",
-                 "--engine", "dask", "--blocksize", "4MB", "-o", str(out)]) == 0
+                 "--engine", "dask", "--blocksize", "4MB", "--dashboard", ":0", "-o", str(out)]) == 0
     assert "rows in 100000" in capsys.readouterr().err
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == 5
 
 
+@pytest.mark.slow
 def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample, tmp_path):
     from firms.scale import measures_dask_spatial
 
@@ -55,6 +58,7 @@ def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample, tm
     assert list(tmp_path.iterdir()) == []  # the staged GeoParquet is removed
 
 
+@pytest.mark.loopback
 @pytest.mark.parametrize("spatial", [False, True])
 def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial):
     good = pd.read_csv(write_synthetic(2_000, 5, tmp_path), dtype=str, keep_default_na=False)
@@ -65,7 +69,8 @@ def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial):
     pd.concat([good, bad]).to_csv(path, index=False)
     out = tmp_path / "m.csv"
     args = ["measures", str(path), "--layer", "districts", "--engine", "dask",
-            "--blocksize", "64KB", "-o", str(out)] + (["--spatial"] if spatial else [])
+            "--blocksize", "64KB", "--dashboard", ":0", "-o", str(out)] + (
+                ["--spatial"] if spatial else [])
     assert main(args) == 0
     assert "rows in 2003: accepted 2000, rejected 3" in capsys.readouterr().err
     memory = layer_measures(import_firm_list(path).accepted, "districts")

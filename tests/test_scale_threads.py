@@ -58,6 +58,7 @@ def small(tmp_path_factory):
     return write_synthetic(1_500, 3, tmp_path_factory.mktemp("threads"))
 
 
+@pytest.mark.slow
 def test_twenty_runs_on_two_threads_give_identical_results(small):
     runs = [measures_dask_layers(small, ["districts", "new_towns"], "ic", blocksize="40KB",
                                  scheduler="threads", num_workers=2) for _ in range(20)]
@@ -107,6 +108,8 @@ def test_sessions_joining_the_same_cached_layers_on_two_threads_agree(small):
     assert failures == []
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_own_copies_survive_two_threads_where_shared_prepared_polygons_abort():
     own = _race("own")
     assert own.returncode == 0, own.stderr

@@ -19,6 +19,8 @@ import shapely
 import layers
 from layers.exporting import export_files
 
+pytestmark = pytest.mark.loopback
+
 STARTUP_SECONDS = 90
 
 
@@ -116,6 +118,7 @@ def test_service_is_read_only(server):
         len(layers.load("poles"))
 
 
+@pytest.mark.subprocess
 def test_a_firm_list_is_served_beside_chosen_layers(tmp_path):
     """`shmap serve poles --firms FILE`: two collections, the firms' accepted rows."""
     from firms.intake import import_firm_list
@@ -146,13 +149,12 @@ def test_a_firm_list_is_served_beside_chosen_layers(tmp_path):
         proc.wait(timeout=30)
 
 
-def test_a_taken_port_is_one_clear_error():
+def test_a_taken_port_is_one_clear_error(run_cli):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "cli.main", "serve", "poles", "--port",
-                                 str(port)], capture_output=True, text=True, timeout=120)
+        result = run_cli("serve", "poles", "--port", port)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0]

@@ -11,6 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.loopback, pytest.mark.subprocess,
+              pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

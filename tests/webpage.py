@@ -2,7 +2,7 @@
 
 ``app_server()`` starts ``streamlit run app.py`` on a free loopback port and yields
 its address (``app_process()`` also the process); ``open_map`` opens a page on it with
-no network but the app and waits for the map; ``settle`` waits for a rerun to end.
+no network but the app and waits for the map; ``settle`` waits for the app's reruns to end.
 The fixtures ``app_url`` and ``browser`` (tests/conftest.py) use them, and so does
 ``benchmarks/soak.py`` (it puts this folder on ``sys.path``).
 """
@@ -78,20 +78,25 @@ def app_server(*, start_timeout: float = 90.0):
         yield url
 
 
-def settle(page, *, quiet: float = 0.6, timeout: float = 120.0) -> None:
-    """Wait until Streamlit's status widget ("Running…") has been gone for ``quiet`` s."""
-    time.sleep(0.2)  # let the rerun begin
-    widget = page.locator("[data-testid='stStatusWidget']")
-    calm_since, deadline = None, time.time() + timeout
-    while time.time() < deadline:
-        if widget.count():
+def script_state(page) -> str | None:
+    """The app's script state as its page shows it (stApp's ``data-test-script-state``):
+    "initial", "running", "rerunRequested", "notRunning", …"""
+    return page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
+
+
+def settle(page, *, quiet: float = 0.5, timeout: float = 120.0) -> None:
+    """Wait for the app's reruns to end: its script state "notRunning" and staying so for
+    ``quiet`` s (the time for a rerun that a click or the map asks for to begin)."""
+    calm_since, deadline = None, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if script_state(page) != "notRunning":
             calm_since = None
         elif calm_since is None:
-            calm_since = time.time()
-        elif time.time() - calm_since >= quiet:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
             return
-        time.sleep(0.1)
-    raise TimeoutError("the page did not settle")
+        time.sleep(0.05)
+    raise TimeoutError(f"the app kept running for {timeout:.0f} s (state {script_state(page)!r})")
 
 
 def offline(page) -> list[str]:
@@ -116,7 +121,9 @@ def open_map(browser, url, *, width=1440, height=900, locale="zh-CN"):
     frame = page.frame_locator(MAP_IFRAME)
     frame.locator(".scm-legend").wait_for(timeout=120_000)
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
-    time.sleep(2)
+    # the map's first report of its view: a rerun that writes the view into the address
+    page.wait_for_url(lambda u: "zoom=" in u, timeout=60_000)
+    settle(page)
     return page, frame
 
 

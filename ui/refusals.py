@@ -74,6 +74,8 @@ FILE_MESSAGES: dict[str, tuple[str, str | None]] = {
                          None),
     "xlsx_zip_damaged": ("{name}：工作簿已损坏（压缩包中的 '{member}' CRC-32 校验不符）；" + _AGAIN, None),
     "xlsx_unreadable": ("{name}：不是可读的 .xlsx 工作簿（{detail}）；" + _AGAIN, None),
+    "xlsx_shared_strings": ("{name}：工作簿含 {count} 个共享字符串，而各工作表只有 {cells} 个单元格可用到它们"
+                            "（疑为耗尽内存而做的文件）；" + _AGAIN, None),
     "xlsx_no_sheet": ("{name}：没有名为 {sheet} 的工作表；现有的工作表为 {sheets}", None),
     "xlsx_empty": ("{name}：工作簿中没有一个有值的单元格", None),
     "xlsx_several_sheets": ("{name}：有 {count} 个工作表含数据（各表行数）：{rows}；请一次只导入一个工作表"

@@ -218,7 +218,7 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         "issues": work.issue_texts(),
         "lon": coords.x,
         "lat": coords.y,
-    }, index=index)
+    }, index=index, copy=False)  # the arrays are this frame's own: no second copy
     for c in (c for c in work.table.columns if c not in work.mapping):
         frame[c] = work.table[c]
     if not keep.all():

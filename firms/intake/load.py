@@ -25,6 +25,7 @@ from firms.intake.importer import (
     Places,
     import_firms,
 )
+from firms.intake.memory import return_freed_memory
 from firms.intake.places import shanghai_places
 from firms.intake.readers import read_firm_table, table_from_bytes
 from layers.errors import UsageError
@@ -81,6 +82,7 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
     Shanghai's named places (tests); ``info`` is added to the report; ``geocoder`` (a
     :class:`firms.intake.geocode.Geocoder`, off by default) asks an online service.
     """
+    return_freed_memory()
     say = on_stage or _silent
     read_info: dict[str, object]
     if isinstance(source, pd.DataFrame):

@@ -78,6 +78,8 @@ ENGLISH: dict[str, str] = {
     "xlsx_xml_damaged": "{name}: the workbook's XML is damaged ({detail}); " + _AGAIN,
     "xlsx_zip_damaged": "{name}: the workbook's XML is damaged ({detail}); " + _AGAIN,
     "xlsx_unreadable": "{name}: not a readable .xlsx workbook ({error}: {detail}); " + _AGAIN,
+    "xlsx_shared_strings": "{name}: the workbook holds {count} shared strings but its sheets "
+                           "only {cells} cells to use them (made to exhaust memory?); " + _AGAIN,
     "xlsx_no_sheet": "{name}: no sheet named {sheet}; its sheets are {sheets}",
     "xlsx_empty": "{name}: the workbook has no cell with a value",
     "xlsx_several_sheets": "{name}: data on {count} sheets: {sheets}; import one sheet at a time "

@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from firms.intake.arrow_csv import CSV_BLOCK_BYTES, MAX_HEADER_CHARS, utf8_table
 from firms.intake.errors import UnreadableFileError
 from firms.intake.geojson import table_from_geojson
 from firms.intake.headers import skip_title_lines
@@ -31,7 +32,7 @@ from firms.intake.messages import Said, said
 from firms.intake.xlsx import read_xlsx
 
 __all__ = [
-    "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
+    "CSV_BLOCK_BYTES", "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
     "MAX_ROWS", "SUFFIXES", "available_memory", "check_memory", "decode_csv", "encoding_warning",
     "read_firm_table", "sniff_encoding", "table_from_bytes",
     "table_from_csv_text", "table_from_utf8_csv",
@@ -41,8 +42,6 @@ __all__ = [
 #: Largest number of data rows read from one file: a sanity cap only; what memory
 #: allows is checked from the file's size (:func:`check_memory`).
 MAX_ROWS = 500_000_000
-#: Longest header line (characters) of a CSV file.
-MAX_HEADER_CHARS = 65_536
 #: Peak memory of an in-memory import and its measures, per byte of CSV file
 #: (measured: about 600 MB over the interpreter's own for an 84 MB file of 1M firms;
 #: docs/scale.md), rounded up.
@@ -138,41 +137,11 @@ def _csv_problem(text: str, name: str, err: Exception) -> Said:
     return said("not_csv", name=name, detail=err)
 
 
-def table_from_utf8_csv(raw: bytes, max_rows: int = MAX_ROWS) -> pd.DataFrame | None:
-    """The CSV fast path: Arrow parses UTF-8 bytes directly (no decode and re-encode
-    of the whole file; Arrow checks the UTF-8). None when the bytes are not UTF-8 or
-    Arrow cannot take the table, so that the careful path (:func:`decode_csv`,
-    :func:`table_from_csv_text`) reads it and names the problem."""
-    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
-    head = body[:MAX_HEADER_CHARS]
-    if b"\n" not in head and len(body) > MAX_HEADER_CHARS:
-        return None  # no header line within the limit: the careful path refuses it by name
-    head = head[:head.rfind(b"\n") + 1] if b"\n" in head else head
-    try:
-        header = next(csv.reader(io.StringIO(head.decode("utf-8"))), [])
-    except (UnicodeDecodeError, csv.Error):  # the careful path names the problem
-        return None
-    names = [h.strip() for h in header]
-    if not names or len(set(names)) != len(names) or not all(names):
-        return None
-    try:
-        table = pacsv.read_csv(  # one block while it fits: one chunk a column, no copy
-            pa.py_buffer(body),  # type: ignore[arg-type]  # stubs: a Buffer is read in place
-            read_options=pacsv.ReadOptions(block_size=min(len(body) + 1, 2**31 - 1)),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.large_string()),  # pandas' own type
-                strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except pa.ArrowInvalid:
-        return None
-    if table.num_rows > max_rows:
-        raise UnreadableFileError(said("too_many_rows", limit=f"{max_rows:,}"))
-    if table.num_columns and table.column(0).num_chunks > 1:
-        table = table.combine_chunks()  # one chunk a column: no copies later
-    frame = table.to_pandas()
-    del table
-    pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
-    return _cap(frame, max_rows)
+def table_from_utf8_csv(source: bytes | Path, max_rows: int = MAX_ROWS) -> pd.DataFrame | None:
+    """The CSV fast path (:func:`firms.intake.arrow_csv.utf8_table`), with the row cap and
+    the header check; None when the careful path should read the text."""
+    frame = utf8_table(source, max_rows)
+    return None if frame is None else _cap(frame, max_rows)
 
 
 def _cap(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
@@ -281,6 +250,9 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
         _check_size(size, path.name)
         if suffix in (".geojson", ".json"):
             return _geojson(lambda: open(path, "rb"), path.name, size=size, max_rows=max_rows)
+        fast = table_from_utf8_csv(path, max_rows) if suffix in (".csv", ".txt") else None
+        if fast is not None:
+            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(said("cannot_read", name=path, detail=err.strerror)) from err
