@@ -134,8 +134,8 @@ def terminate(signum, frame):
 
 
 def placement_lines(report: Mapping[str, Any]) -> str:
-    """An import's header row (when under title rows), header mapping and rows by
-    placement level, as the command line prints them."""
+    """An import's header row (when under title rows), header mapping, rows by placement
+    level and the other counts, as the command line prints them."""
     lines = []
     if int(report.get("header_row", 1)) > 1:
         lines.append(f"header on row {report['header_row']}; above it: "
@@ -146,6 +146,10 @@ def placement_lines(report: Mapping[str, Any]) -> str:
                                            report["placement_levels"].items())
                  + f"; deregistered/revoked/moved out (flagged, not counted): "
                    f"{report['inactive']}")
+    lines.append(f"datum assumed where none given: {report['default_datum']}; swapped lon/lat "
+                 f"fixed: {report['swapped_fixed']}; placed by address: "
+                 f"{report['placed_by_address']}; invalid credit codes flagged: "
+                 f"{report['invalid_uscc_flagged']}; unclassified: {report['unclassified']}")
     return "\n".join(lines)
 
 

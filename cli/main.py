@@ -148,9 +148,6 @@ def _cmd_firms_import(args) -> int:
               "another column): "
               + ", ".join(f"{k} → {v}" for k, v in r["renamed_columns"].items()))
     print(placement_lines(r))
-    print(f"datum assumed where none given: {r['default_datum']}; swapped lon/lat fixed: "
-          f"{r['swapped_fixed']}; placed by address: {r['placed_by_address']}; invalid credit "
-          f"codes flagged: {r['invalid_uscc_flagged']}; unclassified: {r['unclassified']}")
     for fld, count in r["rejected_by_field"].items():
         print(f"  rejected for {fld}: {count}")
     return 0

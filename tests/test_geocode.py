@@ -74,6 +74,7 @@ def server():
     yield httpd
     httpd.shutdown()
     thread.join()
+    httpd.server_close()
 
 
 FIRMS = ("企业名称,企业地址\n甲公司,上海市浦东新区张江镇祖冲之路1号\n"
