@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh Debian machine with Python ≥ 3.11:
 #   make run   — install, then start the map app on the bundled data (http://127.0.0.1:8501)
-#   make test  — install (Python packages; Debian gdal-bin, chromium, fonts-noto-cjk, npm), lint,
-#                type-check (mypy, configured in pyproject.toml), run every test
+#   make test  — install (Python packages; Debian gdal-bin, chromium, fonts-noto-cjk, npm,
+#                postgresql + postgis), lint, type-check (mypy, configured in pyproject.toml),
+#                run every test
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
@@ -22,7 +23,9 @@ assets:
 
 # ogrinfo (gdal-bin) reads exports back in the tests; python3-gdal brings GDAL's
 # validate_gpkg.py, which the tests run on every GeoPackage; Noto CJK draws Chinese labels;
-# chromium runs the browser test; npm fetches the map's libraries once.
+# chromium runs the browser test; npm fetches the map's libraries once; PostgreSQL with
+# PostGIS (and psql) take `shmap export --postgis` in a test. Headless QGIS (python3-qgis,
+# several hundred MB) is left to you: its tests are skipped, saying so, without it.
 sysdeps:
 	@missing=""; \
 	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
@@ -30,6 +33,8 @@ sysdeps:
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgresql-15-postgis-3"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

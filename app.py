@@ -39,6 +39,7 @@ from ui.app_data import (
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
 from ui.firm_layer import precise_only
+from ui.gis_panel import gis_panel
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.page import standalone_html
@@ -387,6 +388,7 @@ with tab_export:
                            lambda f=frames, fmt=export_format, d=export_datum:  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                            export_bytes(f, fmt, datum=d)[1],
                            file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
+    gis_panel(frames, datum=export_datum, lang=lang)
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
         st.download_button(t("download_map", lang), standalone_html(fmap, STATIC_DIR).encode(),
                            file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")

@@ -1,14 +1,50 @@
-"""``shmap serve`` (the layers as OGC API – Features) and ``shmap schema`` (the JSON
-Schema of the layer fields): the GIS commands of :mod:`cli.main`."""
+"""The GIS side of :mod:`cli.main`: ``shmap serve`` (the layers as OGC API – Features),
+``shmap schema`` (the JSON Schema of the layer fields), and what ``shmap export`` writes
+for GIS tools (the files with their companions, the GIS bundle, a PostGIS load)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import geopandas as gpd
+
 import layers
 from cli.inputs import firms_or_error, selected_layers, whole_number
-from geo.datum import DATUMS
-from layers.files import write_text
+from geo.datum import DATUMS, Datum, parse_datum
+from layers.bundle import bundle_bytes
+from layers.errors import UsageError
+from layers.exporting import FORMATS, TILE_FORMATS, export_files
+from layers.files import check_output, write_bytes, write_text
+from layers.formats import output_name, output_path
+from layers.qgis_project import qgz_bytes
+from ui.i18n import GROUPS, group_label
 
-__all__ = ["add_gis_commands"]
+__all__ = ["EXPORT_FORMATS", "add_gis_commands", "load_postgis", "write_export"]
+
+#: What ``shmap export -o`` writes: the file formats, vector tiles and the GIS bundle.
+EXPORT_FORMATS = (*FORMATS, *TILE_FORMATS, "zip")
+
+
+def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: Datum) -> Path:
+    """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
+    companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
+    each whole or not at all; returns the main file's path."""
+    out = check_output(output_path(out, datum=datum))
+    groups = {g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS}
+    if fmt == "zip":  # the GIS bundle: GeoPackage, .qgz, styles and a README
+        name, content = bundle_bytes(frames, datum=datum, stem=out.stem, group_names=groups)
+        write_bytes(out.parent / name, content)
+        return out
+    files = export_files(frames, fmt, datum=datum, stem=out.stem)
+    if fmt == "gpkg":  # a QGIS project over the GeoPackage, layers grouped as in the app
+        gpkg_name = next(iter(files))
+        kept = [k for k, f in frames.items() if len(f)]
+        files[output_name(out.stem, suffix="qgz", datum=datum)] = qgz_bytes(
+            gpkg_name, kept, datum=parse_datum(datum), title=out.stem, group_names=groups)
+    for name, content in files.items():
+        write_bytes(out.parent / name, content)
+    return out
+
 
 
 def _cmd_schema(args) -> int:
@@ -23,8 +59,38 @@ def _cmd_schema(args) -> int:
     return 0
 
 
+def load_postgis(frames, url: str, *, datum: str) -> int:
+    """``shmap export … --postgis URL``: the layers' SQL script (:mod:`layers.pgdump`) run by
+    ``psql`` in one transaction — every table and style, or nothing."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from layers.pgdump import postgis_sql
+
+    if datum != "wgs84":
+        raise UsageError("PostGIS tables are WGS84 (SRID 4326): export GCJ-02/BD-09 to a file")
+    psql = shutil.which("psql")
+    if psql is None:
+        raise UsageError("--postgis needs psql (Debian postgresql-client); or write the SQL "
+                         "with `shmap export … -o layers.gpkg` and load it with ogr2ogr")
+    kept = [k for k, f in frames.items() if len(f)]
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8") as script:
+        script.write(postgis_sql(frames))
+        script.flush()
+        result = subprocess.run([psql, url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
+                                 script.name], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "FATAL" in line]
+        reason = (errors or result.stderr.strip().splitlines() or ["psql failed"])[0]
+        reason = reason.split("ERROR:", 1)[-1].split("FATAL:", 1)[-1].strip()
+        raise UsageError(f"PostGIS load failed, nothing was changed: {reason}")
+    print(f"loaded {len(kept)} layers into PostGIS ({', '.join(kept)}) with their QGIS styles")
+    return 0
+
+
 def _cmd_serve(args) -> int:
-    from cli.serve import serve  # pygeoapi is imported only on this path
+    from cli.serve import ServeOptions, serve  # pygeoapi is imported only on this path
 
     ids = args.layers or [e.id for e in layers.catalog()]
     frames = selected_layers(ids, None)
@@ -36,7 +102,9 @@ def _cmd_serve(args) -> int:
         print(f"serving {len(frames)} layers{extra} as OGC API – Features at {url} "
               "(read-only; Ctrl-C stops)", flush=True)
 
-    serve(frames, titles=titles, firms=firms, host=args.host, port=args.port, ready=ready)
+    options = ServeOptions(host=args.host, port=args.port, token=args.token,
+                           cors=[o for value in args.cors for o in value.split(",") if o])
+    serve(frames, titles=titles, firms=firms, options=options, ready=ready)
     return 0
 
 
@@ -49,6 +117,11 @@ def add_gis_commands(sub) -> None:
                    help="datum of the firm file's coordinates without a 坐标系 column")
     s.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
     s.add_argument("--port", type=whole_number(1, 65535), default=5000)
+    s.add_argument("--token", help="access token the firm list needs (Authorization: Bearer "
+                                   "TOKEN); required with --firms beyond 127.0.0.1; default "
+                                   "$SHMAP_SERVE_TOKEN")
+    s.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="allow browser pages from ORIGIN (repeatable, or * for any)")
     s.set_defaults(func=_cmd_serve)
 
     s = sub.add_parser("schema", help="print (or write) the JSON Schema of the layer fields")

@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
-import geopandas as gpd
 import pandas as pd
 
 import layers
-from cli.gis import add_gis_commands
+from cli.gis import EXPORT_FORMATS, add_gis_commands, write_export
 from cli.inputs import (
     Terminated,
     block_size,
@@ -35,21 +34,18 @@ from firms.output import check_import_paths, write_import
 from firms.shortlist import shortlist
 from firms.synth import write_synthetic
 from firms.zones import layer_measures
-from geo.datum import DATUMS, Datum, parse_datum
+from geo.datum import DATUMS
 from geo.errors import ShmapError
 from layers.errors import UsageError
-from layers.exporting import FORMATS, export_files
-from layers.files import check_output, replacing, replacing_path, write_bytes
-from layers.formats import output_name, output_path, write_table_csv
+from layers.files import check_output, replacing, replacing_path
+from layers.formats import write_table_csv
 from layers.io import build_and_write
 from layers.policy import measures_for_feature, measures_for_sector, provenance, sector_targets
-from layers.qgis_project import qgz_bytes
 from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR, SEEDS_DIR
 from layers.validate import validation_problems
-from ui.i18n import GROUPS, group_label
 
-__all__ = ["main", "parser", "selected_layers", "write_export"]
+__all__ = ["main", "parser", "selected_layers"]
 
 
 def _cmd_layers(args) -> int:
@@ -65,28 +61,17 @@ def _cmd_layers(args) -> int:
     return 0
 
 
-def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: Datum) -> Path:
-    """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
-    companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
-    each whole or not at all; returns the main file's path."""
-    out = check_output(output_path(out, datum=datum))
-    files = export_files(frames, fmt, datum=datum, stem=out.stem)
-    if fmt == "gpkg":  # a QGIS project over the GeoPackage, layers grouped as in the app
-        gpkg_name = next(iter(files))
-        kept = [k for k, f in frames.items() if len(f)]
-        files[output_name(out.stem, suffix="qgz", datum=datum)] = qgz_bytes(
-            gpkg_name, kept, datum=parse_datum(datum), title=out.stem,
-            group_names={g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS})
-    for name, content in files.items():
-        write_bytes(out.parent / name, content)
-    return out
-
-
 def _cmd_export(args) -> int:
     frames = selected_layers(args.layers, args.sector)
+    if bool(args.output) == bool(args.postgis):
+        raise UsageError("give -o FILE or --postgis URL (one of them)")
+    if args.postgis:
+        from cli.gis import load_postgis
+
+        return load_postgis(frames, args.postgis, datum=args.datum)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}: use --format {', '.join(FORMATS)}")
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: use --format {', '.join(EXPORT_FORMATS)}")
     path = write_export(frames, fmt, Path(args.output), args.datum)
     n = sum(len(f) for f in frames.values())
     kept = [k for k, f in frames.items() if len(f)]
@@ -277,8 +262,11 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("layers", nargs="+", metavar="LAYER")
     s.add_argument("--sector", nargs="*", metavar="ID", help="keep features of these sectors")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")
-    s.add_argument("--format", choices=FORMATS, help="default: from the output's extension")
-    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--format", choices=EXPORT_FORMATS,
+                   help="default: from the output's extension")
+    s.add_argument("-o", "--output", help="the file to write (or --postgis)")
+    s.add_argument("--postgis", metavar="URL", help="load into PostGIS instead: a table per "
+                   "layer and QGIS styles (postgresql://user@host/db; needs psql)")
     s.set_defaults(func=_cmd_export)
 
     s = sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions")
@@ -312,7 +300,8 @@ def _add_firm_commands(sub) -> None:
     f.add_argument("file")
     f.add_argument("--datum", choices=DATUMS, default="wgs84",
                    help="datum of coordinates without a 坐标系 column (default wgs84)")
-    f.add_argument("-o", "--output", required=True, help=".geojson, .gpkg or .csv")
+    f.add_argument("-o", "--output", required=True,
+                   help=".geojson, .gpkg, .fgb, .parquet or .csv (with its .csvt)")
     f.add_argument("--geocoder", metavar="SETTINGS.toml", help="optional online geocoding (off "
                    "by default): a settings file naming provider, key and cache (README)")
     f.add_argument("--sheet", help=SHEET_HELP)

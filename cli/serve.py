@@ -1,99 +1,147 @@
 """``shmap serve``: the layers (and optionally a firm list) as an OGC API – Features
 service, served by pygeoapi (the OSGeo reference implementation), read-only.
 
-Each collection is a GeoJSON export (WGS84, the same features and attributes as
-``shmap export … -o x.geojson``) written to a temporary folder, with pygeoapi's
-GeoJSON provider over it; the pygeoapi configuration and OpenAPI document are
-generated there too and removed when the server stops. Transactions are off
-(``editable: false``), the admin API is off, and the server binds to 127.0.0.1
-unless told otherwise.
+The collections are tables of one GeoPackage written to a temporary folder when the
+command starts (typed columns, R-tree spatial index, WGS84), read by pygeoapi's
+SQLiteGPKG provider (:mod:`cli.gpkg_provider`); the pygeoapi configuration and
+OpenAPI document are generated there too and removed when the server stops. The WSGI
+server is waitress (production grade, 8 threads); :mod:`cli.service_app` wraps
+pygeoapi for what the standard asks and pygeoapi does not do by itself. Transactions
+are off, the admin API is off, the server binds to 127.0.0.1 unless told otherwise,
+and a firm list served beyond this machine needs an access token.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
-import math
+import ipaddress
 import os
 import signal
 import socket
+import sqlite3
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import geopandas as gpd
+import numpy as np
+import shapely
 import yaml
 
+from cli.gpkg_provider import ENVELOPE_COLUMNS
+from firms.typed import typed_firms
 from layers.errors import UsageError
-from layers.exporting import export_files
-from layers.formats import to_geojson
-from layers.metadata import export_metadata
+from layers.formats import COORD_DECIMALS, rfc7946_geometry, write_gpkg
+from layers.metadata import export_metadata, gpkg_metadata, layer_styles
 
-__all__ = ["Collection", "checked_bbox", "pygeoapi_config", "serve", "write_collections"]
+__all__ = ["Collection", "ServeOptions", "pygeoapi_config", "serve", "write_collections"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 FIRMS_COLLECTION = "firms"
+TOKEN_ENV = "SHMAP_SERVE_TOKEN"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+#: The CRSs offered through ``crs`` and ``bbox-crs`` (OGC API – Features Part 2).
+SERVED_CRS = [CRS84, "http://www.opengis.net/def/crs/EPSG/0/4326",
+              "http://www.opengis.net/def/crs/EPSG/0/4490",
+              "http://www.opengis.net/def/crs/EPSG/0/3857"]
+TEMPLATES = Path(__file__).with_name("service_templates")
 
 
 class Collection(dict):
-    """One collection: ``path`` (GeoJSON file), ``title``, ``description``, ``bbox``
-    (lon/lat degrees), ``id_field``, ``keywords``."""
+    """One collection: ``table`` (of the service's GeoPackage), ``title``,
+    ``description``, ``bbox`` (lon/lat degrees), ``id_field``, ``keywords``."""
 
 
-def _served_geojson(text: str) -> str:
-    """The GeoJSON as served: ASCII-escaped, so pygeoapi reads it in any locale."""
-    return json.dumps(json.loads(text), ensure_ascii=True)
+class ServeOptions(dict):
+    """``host``, ``port``, ``token`` (required for a firm list beyond loopback),
+    ``cors`` (allowed origins, ``*`` for any), ``threads``."""
 
 
-def write_collections(frames: dict[str, gpd.GeoDataFrame], folder: Path, *,
+def _served(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A table as served: rings oriented, 7 decimals (as the GeoJSON export), and the
+    float64 envelope of each geometry in hidden columns for exact bbox queries."""
+    out = gdf.reset_index(drop=True)
+    geoms = np.asarray(out.geometry.values)
+    if (shapely.get_type_id(geoms) == 0).all():  # points (a firm list): round directly
+        geoms = np.asarray(shapely.points(np.round(shapely.get_coordinates(geoms),
+                                                   COORD_DECIMALS)))
+    else:
+        geoms = np.asarray(rfc7946_geometry(geoms))
+    out = out.set_geometry(geoms, crs=out.crs)
+    bounds = shapely.bounds(out.geometry.values)
+    for i, col in enumerate(ENVELOPE_COLUMNS):
+        out[col] = bounds[:, i]
+    return out
+
+
+def _index_ids(gpkg: Path, id_fields: dict[str, str]) -> None:
+    """An index on each table's id field (one item by id without a table scan)."""
+    with closing(sqlite3.connect(gpkg)) as con, con:
+        for table, field in id_fields.items():
+            con.execute(f'CREATE INDEX "{table}_{field}_idx" ON "{table}" ("{field}")')
+
+
+def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
                       titles: dict[str, str], firms: gpd.GeoDataFrame | None = None
                       ) -> dict[str, Collection]:
-    """Write each layer (and the firms) as a WGS84 GeoJSON file in ``folder``."""
-    collections: dict[str, Collection] = {}
+    """Write each non-empty layer (and the firms) as a table of the GeoPackage ``gpkg``
+    (WGS84, typed, spatially indexed, licence in its metadata); the collections."""
+    frames = {k: f for k, f in frames.items() if len(f)}
     meta = export_metadata(list(frames), datum="wgs84")
-    for layer_id, gdf in frames.items():
-        if not len(gdf):
-            continue
-        name, content = next(iter(export_files({layer_id: gdf}, "geojson", stem=layer_id).items()))
-        path = folder / name
-        path.write_text(_served_geojson(content.decode()), encoding="ascii")
-        collections[layer_id] = Collection(
-            path=path, title=titles.get(layer_id, layer_id), id_field="id",
-            description=f"{titles.get(layer_id, layer_id)}. Licence: {meta['licence']}. "
-                        f"Attribution: {meta['attribution']}. Data version {meta['data_version']}.",
-            bbox=[float(v) for v in gdf.total_bounds], keywords=["shanghai", layer_id])
+    tables = {k: _served(f) for k, f in frames.items()}
     if firms is not None and len(firms):
-        path = folder / f"{FIRMS_COLLECTION}.geojson"
-        path.write_text(_served_geojson(to_geojson(firms.reset_index(drop=True),
-                                                   name=FIRMS_COLLECTION)), encoding="ascii")
+        tables[FIRMS_COLLECTION] = _served(typed_firms(firms))
+    if not tables:
+        return {}
+    write_gpkg(tables, gpkg, metadata={k: gpkg_metadata(meta, k) for k in frames},
+               styles=layer_styles(frames))
+    _index_ids(gpkg, {**dict.fromkeys(frames, "id"),
+                      **({FIRMS_COLLECTION: "row"} if FIRMS_COLLECTION in tables else {})})
+    collections: dict[str, Collection] = {}
+    for layer_id, gdf in frames.items():
+        title = titles.get(layer_id, layer_id)
+        collections[layer_id] = Collection(
+            table=layer_id, title=title, id_field="id", keywords=["shanghai", layer_id],
+            description=f"{title}. Licence: {meta['licence']}. Attribution: "
+                        f"{meta['attribution']}. Data version {meta['data_version']}.",
+            bbox=[float(v) for v in gdf.total_bounds])
+    if FIRMS_COLLECTION in tables:
         collections[FIRMS_COLLECTION] = Collection(
-            path=path, title="Firms (imported list)", id_field="row",
-            description="The firm list given to `shmap serve --firms`: accepted rows, WGS84.",
-            bbox=[float(v) for v in firms.total_bounds], keywords=["firms"])
+            table=FIRMS_COLLECTION, title="Firms (imported list) / 企业名单", id_field="row",
+            description="The firm list given to `shmap serve --firms`: accepted rows, WGS84. "
+                        "Commercially sensitive: not for redistribution.",
+            bbox=[float(v) for v in tables[FIRMS_COLLECTION].total_bounds], keywords=["firms"])
     return collections
 
 
-def pygeoapi_config(collections: dict[str, Collection], *, host: str, port: int) -> dict:
-    """A pygeoapi configuration serving ``collections`` read-only at ``host:port``."""
-    url = f"http://{host}:{port}"
-    resources = {
-        cid: {
-            "type": "collection", "title": c["title"], "description": c["description"],
-            "keywords": c["keywords"],
-            "extents": {"spatial": {"bbox": c["bbox"],
-                                    "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
-            "providers": [{"type": "feature", "name": "GeoJSON", "data": str(c["path"]),
-                           "id_field": c["id_field"], "editable": False}],
-        } for cid, c in collections.items()}
+def _resource(cid: str, c: Collection, gpkg: Path, url: str) -> dict:
     return {
-        "server": {"bind": {"host": host, "port": port}, "url": url,
+        "type": "collection", "title": c["title"], "description": c["description"],
+        "keywords": c["keywords"],
+        # GDAL's OAPIF driver types its fields from the schema a collection is
+        # "describedBy" instead of guessing from the first page (all-null → String)
+        "links": [{"type": "application/xml", "rel": "describedBy",
+                   "title": "GML application schema of the features' properties",
+                   "href": f"{url}/collections/{cid}/schema.xsd"}],
+        "extents": {"spatial": {"bbox": c["bbox"], "crs": CRS84}},
+        "providers": [{"type": "feature", "name": "cli.gpkg_provider.IndexedGPKGProvider",
+                       "data": str(gpkg), "table": c["table"], "id_field": c["id_field"],
+                       "editable": False, "crs": SERVED_CRS, "storage_crs": CRS84}],
+    }
+
+
+def pygeoapi_config(collections: dict[str, Collection], gpkg: Path, *, url: str) -> dict:
+    """A pygeoapi configuration serving ``collections`` of ``gpkg`` read-only at ``url``,
+    with the project's offline HTML templates and no basemap."""
+    return {
+        "server": {"bind": {"host": "127.0.0.1", "port": 0}, "url": url,
                    "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
                    "languages": ["en-US", "zh-CN"], "pretty_print": False, "admin": False,
                    "limits": {"default_items": 100, "max_items": 10000},
-                   "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                           "attribution": "© OpenStreetMap contributors"}},
+                   "templates": {"path": str(TEMPLATES)},
+                   "map": {"url": "", "attribution": "© OpenStreetMap contributors"}},
         "logging": {"level": "ERROR"},
         "metadata": {
             "identification": {"title": "Shanghai industrial layout / 上海产业布局",
@@ -105,20 +153,23 @@ def pygeoapi_config(collections: dict[str, Collection], *, host: str, port: int)
             "provider": {"name": "shanghai-cluster-map", "url": url},
             "contact": {"name": "shanghai-cluster-map"},
         },
-        "resources": resources,
+        "resources": {cid: _resource(cid, c, gpkg, url) for cid, c in collections.items()},
     }
 
 
-def write_config(collections: dict[str, Collection], folder: Path, *, host: str,
-                 port: int) -> tuple[Path, Path]:
-    """Write the pygeoapi configuration and its OpenAPI document; their paths."""
+def write_config(collections: dict[str, Collection], gpkg: Path, folder: Path, *,
+                 url: str) -> tuple[Path, Path]:
+    """Write the pygeoapi configuration and its offline OpenAPI document; their paths."""
     from pygeoapi.openapi import get_oas
 
-    config = pygeoapi_config(collections, host=host, port=port)
+    from cli.service_app import offline_openapi
+
+    config = pygeoapi_config(collections, gpkg, url=url)
     config_path = folder / "pygeoapi-config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     openapi_path = folder / "pygeoapi-openapi.yml"
-    openapi_path.write_text(yaml.safe_dump(get_oas(config), allow_unicode=True), encoding="utf-8")
+    oas = offline_openapi(get_oas(config))
+    openapi_path.write_text(yaml.safe_dump(oas, allow_unicode=True), encoding="utf-8")
     return config_path, openapi_path
 
 
@@ -132,37 +183,26 @@ def _check_port(host: str, port: int) -> None:
                          "port with --port") from err
 
 
-def _bbox_problem(query: str) -> str | None:
-    """Why a request's ``bbox`` cannot be answered (None when it can or has none): four
-    finite numbers, minimum before maximum, are the only bbox served (pygeoapi answers
-    500 to NaNs and to six numbers)."""
-    values = parse_qs(query).get("bbox")
-    if not values:
-        return None
-    parts = values[-1].split(",")
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``."""
+    if host == "localhost":
+        return True
     try:
-        numbers = [float(p) for p in parts]
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
-        return "bbox must be four numbers: minlon,minlat,maxlon,maxlat"
-    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
-        return "bbox must be four finite numbers: minlon,minlat,maxlon,maxlat"
-    if numbers[0] > numbers[2] or numbers[1] > numbers[3]:
-        return "bbox minimum must not exceed its maximum: minlon,minlat,maxlon,maxlat"
-    return None
+        return False
 
 
-def checked_bbox(app):
-    """The WSGI ``app`` behind a check of the ``bbox`` parameter: a bad one is answered 400
-    with an OGC API exception (JSON), never passed on to fail as 500."""
-    def checked(environ, start_response):
-        problem = _bbox_problem(environ.get("QUERY_STRING", ""))
-        if problem is None:
-            return app(environ, start_response)
-        body = json.dumps({"code": "InvalidParameterValue", "description": problem}).encode()
-        start_response("400 Bad Request", [("Content-Type", "application/json"),
-                                           ("Content-Length", str(len(body)))])
-        return [body]
-    return checked
+def check_options(options: ServeOptions, *, firms: bool) -> str:
+    """The access token in force ('' for none): ``--token`` or ``$SHMAP_SERVE_TOKEN``;
+    :class:`UsageError` when a firm list would be served beyond loopback without one."""
+    token = options.get("token") or os.environ.get(TOKEN_ENV, "")
+    if firms and not token and not is_loopback(options["host"]):
+        raise UsageError(f"a firm list served on {options['host']} (beyond this machine) needs "
+                         f"an access token: give --token TOKEN or set {TOKEN_ENV}")
+    if token and len(token) < 16:
+        raise UsageError("the access token is too short: use at least 16 characters")
+    return token
 
 
 def _interrupt(signum, frame):
@@ -170,31 +210,44 @@ def _interrupt(signum, frame):
 
 
 def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
-          firms: gpd.GeoDataFrame | None = None, host: str = DEFAULT_HOST,
-          port: int = DEFAULT_PORT, ready=None) -> None:
+          firms: gpd.GeoDataFrame | None = None, options: ServeOptions | None = None,
+          ready=None) -> None:
     """Serve the collections until interrupted; ``ready(url)`` is called once listening."""
-    from werkzeug.serving import make_server
+    from waitress.server import create_server
 
+    options = ServeOptions({"host": DEFAULT_HOST, "port": DEFAULT_PORT, "cors": [],
+                            "threads": 8, **(options or {})})
+    host, port = options["host"], options["port"]
+    token = check_options(options, firms=firms is not None)
     _check_port(host, port)
+    url = f"http://{host}:{port}"
     with tempfile.TemporaryDirectory(prefix="shmap-serve-") as tmp:
-        collections = write_collections(frames, Path(tmp), titles=titles, firms=firms)
+        gpkg = Path(tmp) / "service.gpkg"
+        collections = write_collections(frames, gpkg, titles=titles, firms=firms)
         if not collections:
             raise UsageError("nothing to serve: the chosen layers have no features")
-        config_path, openapi_path = write_config(collections, Path(tmp), host=host, port=port)
+        config_path, openapi_path = write_config(collections, gpkg, Path(tmp), url=url)
         os.environ["PYGEOAPI_CONFIG"] = str(config_path)
         os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
+        from cli.service_app import ServiceApp, declare_conformance
+
+        declare_conformance()
         app = importlib.import_module("pygeoapi.flask_app").APP  # reads the two variables
+        wrapped = ServiceApp(app, collections={c: collections[c]["table"] for c in collections},
+                             protected={FIRMS_COLLECTION} if token else set(), token=token,
+                             cors=options["cors"], gpkg=gpkg)
         try:
-            server = make_server(host, port, checked_bbox(app), threaded=True)
-        except (OSError, SystemExit) as err:  # werkzeug exits when the port is taken
-            raise UsageError(f"cannot listen on {host}:{port}: the port is in use or not "
-                             "allowed; choose another with --port") from err
+            server = create_server(wrapped, host=host, port=port,
+                                   threads=options["threads"], ident="shmap")
+        except OSError as err:
+            raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}; choose "
+                             "another port with --port") from err
         signal.signal(signal.SIGTERM, _interrupt)  # a stop request cleans up like Ctrl-C
         if ready is not None:
-            ready(f"http://{host}:{port}")
+            ready(url)
         try:
-            server.serve_forever()
+            server.run()
         except KeyboardInterrupt:
             print("stopped", file=sys.stderr)
         finally:
-            server.server_close()
+            server.close()

@@ -54,7 +54,7 @@ class CsvBlocks:
         start, end, _ = self.spans[index]
         with fsspec.open(self.url, "rb") as fh:
             fh.seek(start)
-            body = fh.read(end - start)
+            body: bytes = fh.read(end - start)
         if self.encoding == "gb18030":
             return (self.header + body).decode("gb18030").encode("utf-8")
         return self.header + body

@@ -41,6 +41,8 @@ import layers
 from firms.blocks import CsvBlocks, plan_csv, shift_lines, table_as_text
 from firms.intake import import_firm_list
 from firms.intake.errors import UnreadableFileError
+from firms.intake.importer import ImportResult
+from firms.intake.messages import Said
 from firms.zones import LayerCounts, firm_points, firm_table, join_and_count, measures_of
 from geo.crs import STORAGE_CRS
 from geo.measures import sector_codes
@@ -64,8 +66,7 @@ _NO_KEY = np.uint64(0)
 _EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
 
 
-#: What the counts need of a firm besides sector, employees and position (and their types).
-_PLACEMENT: dict[str, str] = {"status_active": "bool", "placement_precision_m": "float64", "placed_unit": "str"}
+_PLACEMENT: dict[str, str] = {"status_active": "bool", "placement_precision_m": "float64", "placed_unit": "str"}  # what the counts need of a firm's placement
 
 
 def _polygon_layers(layer_ids: Iterable[str]) -> dict[str, gpd.GeoDataFrame]:
@@ -107,7 +108,7 @@ def _keys(values: pd.Series) -> np.ndarray:
     return hashed
 
 
-def _kept(result, block: int) -> pd.DataFrame:
+def _kept(result: ImportResult, block: int) -> pd.DataFrame:
     """A block's accepted firms as the columns the counts and the cross-block duplicate
     rule need; its tally in ``attrs``."""
     acc = result.accepted
@@ -119,9 +120,7 @@ def _kept(result, block: int) -> pd.DataFrame:
                           "order": (block << 32) + acc["row"].to_numpy(np.int64),
                           "code_key": np.where(code, _keys(acc["uscc"].astype(str)), _NO_KEY),
                           "place_key": _place_keys(acc),
-                          "status_active": acc["status_active"].to_numpy(bool),
-                          "placement_precision_m": acc["placement_precision_m"].to_numpy(float),
-                          "placed_unit": acc["placed_unit"].astype(str).to_numpy(object)})
+                          **{c: acc[c].to_numpy(dtype=object if t == "str" else t) for c, t in _PLACEMENT.items()}})
     firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
                             result.report["rejected"])
     return firms
@@ -147,7 +146,7 @@ def _csv_block(plan: CsvBlocks, index: int, datum: str) -> pd.DataFrame:
         result = import_firm_list(plan.text(index), name=plan.name, datum=datum, points=False)
     except UnreadableFileError as err:
         said = err.args[0] if err.args else None
-        if hasattr(said, "key"):
+        if isinstance(said, Said):
             raise UnreadableFileError(shift_lines(said, first_line)) from None
         raise
     return _kept(result, index)
@@ -158,7 +157,8 @@ def _table_block(block: pd.DataFrame, index: int, datum: str) -> pd.DataFrame:
     return _kept(import_firm_list(table_as_text(block), datum=datum, points=False), index)
 
 
-def _blocks(path: str | Path, blocksize: str | int, datum: str, *, slots: int = 1) -> list:
+def _blocks(path: str | Path, blocksize: str | int, datum: str, *,
+            slots: int = 1) -> list[Any]:
     """Each block's kept firms, as delayed objects: a CSV file cut at row boundaries
     (:func:`firms.blocks.plan_csv`), a Parquet file or dataset one row group each."""
     if is_parquet(path):
@@ -190,7 +190,7 @@ def _first_of_keys(parts: list[pd.DataFrame], column: str, drop: pd.Index | None
 def _duplicates(parts: list[pd.DataFrame]) -> pd.Index:
     """Orders of the rows that a row of an earlier block makes duplicates: by valid
     credit code first, then (among the rest) by folded name and address."""
-    dropped = []
+    dropped: list[np.ndarray] = []
     for column in ("code_key", "place_key"):
         first = _first_of_keys(parts, column, pd.Index(np.concatenate(dropped))
                                if dropped else None)
@@ -224,7 +224,8 @@ def _summary(part: pd.DataFrame, dropped: pd.Index,
                      ignore_index=True)
 
 
-def _deduplicated(path, blocksize, datum, scheduler, num_workers) -> tuple[list, object]:
+def _deduplicated(path: str | Path, blocksize: str | int, datum: str, scheduler: str | None,
+                  num_workers: int | None) -> tuple[list[Any], object]:
     """(each block's kept firms, persisted; the orders of cross-block duplicates, delayed)."""
     parts = _blocks(path, blocksize, datum, slots=_slots(scheduler, num_workers))
     with dask.config.set(_compute_options(scheduler, num_workers)):

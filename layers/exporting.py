@@ -9,13 +9,11 @@ for a single download.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyarrow.parquet as pq
 
 from geo.crs import STORAGE_CRS
 from geo.datum import Datum, parse_datum
@@ -24,20 +22,23 @@ from layers.fieldtypes import apply_types
 from layers.formats import (
     csv_table,
     csvt_text,
-    in_datum,
     output_name,
     table_csv,
     to_geojson,
+    write_columnar,
     write_gpkg,
+    write_vector_tiles,
 )
-from layers.gpkg import datum_crs
-from layers.metadata import export_metadata, gpkg_metadata, layer_styles
+from layers.metadata import export_metadata, gpkg_metadata, layer_styles, licence_text
 from layers.schema import split_list
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "combined", "export_bytes", "export_files",
+__all__ = ["FORMATS", "MEDIA_TYPES", "TILE_FORMATS", "combined", "export_bytes", "export_files",
            "filter_by_sectors"]
 
 FORMATS = ("geojson", "gpkg", "csv", "fgb", "parquet")
+#: Formats of the command line only: vector tiles (a PMTiles archive of MVT tiles, Web
+#: Mercator, zoom 7–14) for web GIS clients.
+TILE_FORMATS = ("pmtiles",)
 MEDIA_TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
                "csv": "text/csv", "fgb": "application/flatgeobuf",
                "parquet": "application/vnd.apache.parquet"}
@@ -69,34 +70,29 @@ def _non_empty(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFram
 
 
 def _write_binary(frames, fmt: str, name: str, datum: Datum, meta: dict) -> bytes:
-    """GeoPackage, FlatGeobuf or GeoParquet bytes, written through a temporary file."""
+    """GeoPackage, FlatGeobuf, GeoParquet or PMTiles bytes, written through a temporary file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         if fmt == "gpkg":
             write_gpkg(frames, path, datum=datum,
                        metadata={k: gpkg_metadata(meta, k) for k in frames},
                        styles=layer_styles(frames))
+        elif fmt == "pmtiles":
+            write_vector_tiles(combined(frames), path, metadata=gpkg_metadata(meta))
         else:
-            _write_columnar(combined(frames), path, fmt=fmt, datum=datum, meta=meta)
+            write_columnar(combined(frames), path, fmt=fmt, datum=datum,
+                           metadata=gpkg_metadata(meta))
         return path.read_bytes()
 
 
-def _write_columnar(gdf: gpd.GeoDataFrame, path: Path, *, fmt: str, datum: Datum,
-                    meta: dict) -> None:
-    """One table in ``datum`` (with a ``datum`` column and the datum's CRS) as FlatGeobuf
-    (metadata items in the header) or GeoParquet 1.1 (items as JSON under the file
-    metadata key ``shanghai_cluster_map``)."""
-    moved = in_datum(gdf, datum)
-    moved["datum"] = datum
-    moved = moved.set_crs(datum_crs(datum), allow_override=True)
-    items = gpkg_metadata(meta)
-    if fmt == "fgb":
-        moved.to_file(path, driver="FlatGeobuf", engine="pyogrio", layer_metadata=items)
-        return
-    moved.to_parquet(path, index=False, schema_version="1.1.0")
-    table = pq.read_table(path)  # the items join geopandas' `geo` metadata
-    extra = {b"shanghai_cluster_map": json.dumps(items, ensure_ascii=False).encode()}
-    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
+def _layer_name(frames: dict, stem: str) -> str:
+    """The GeoJSON ``name`` (GDAL's layer name, a table name in PostGIS): the layer ids
+    joined by ``+`` while that fits PostgreSQL's 63-byte identifiers, else the file stem,
+    cut to fit (longer names are cut by PostgreSQL and collide)."""
+    joined = "+".join(frames)
+    if len(joined.encode()) <= 63:
+        return joined
+    return stem.encode()[:63].decode("utf-8", "ignore") or "layers"
 
 
 def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = "wgs84",
@@ -108,26 +104,32 @@ def export_files(frames: dict[str, gpd.GeoDataFrame], fmt: str, *, datum: str = 
     in the file names. Layers with no feature in the selection are left out; an
     empty selection raises :class:`EmptySelectionError`. ``companions=False``: the file
     alone."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    if fmt not in FORMATS + TILE_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: use {', '.join(FORMATS + TILE_FORMATS)}")
     datum = parse_datum(datum)  # the one parse of this export; below, canonical ids only
+    if fmt in TILE_FORMATS and datum != "wgs84":
+        raise UsageError("vector tiles are WGS84 in Web Mercator: export GCJ-02/BD-09 to a file "
+                         "format instead")
     frames = _non_empty(frames)
     meta = export_metadata(list(frames), datum=datum)
     name = output_name(stem, suffix=fmt, datum=datum)
     table: pd.DataFrame
     if fmt == "geojson":
         table = combined(frames).assign(datum=datum)  # survives conversion, unlike a member
-        files = {name: to_geojson(table, datum=datum, name="+".join(frames),
-                                  metadata=meta).encode()}
+        files = {name: to_geojson(table, datum=datum, name=_layer_name(frames, stem), metadata=meta,
+                                  description=gpkg_metadata(meta)["DESCRIPTION"]).encode()}
     elif fmt == "csv":
         table = csv_table(combined(frames), datum=datum)
         files = {name: table_csv(table).encode("utf-8-sig"),
-                 output_name(stem, suffix="csvt", datum=datum): csvt_text(table).encode()}
+                 output_name(stem, suffix="csvt", datum=datum): csvt_text(table).encode(),
+                 output_name(stem, part="licence", suffix="txt", datum=datum):
+                     licence_text(meta).encode()}
     else:
         files = {name: _write_binary(frames, fmt, name, datum, meta)}
     if not companions:
         return {name: files[name]}
-    for layer_id, (qml_text, sld_text) in (layer_styles(frames) if fmt != "csv" else {}).items():
+    styled = fmt not in ("csv", *TILE_FORMATS)
+    for layer_id, (qml_text, sld_text) in (layer_styles(frames) if styled else {}).items():
         files[output_name(stem, part=layer_id, suffix="qml", datum=datum)] = qml_text.encode()
         files[output_name(stem, part=layer_id, suffix="sld", datum=datum)] = sld_text.encode()
     return files

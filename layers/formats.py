@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import json
 import math
@@ -33,6 +34,8 @@ from typing import Any, TextIO
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio.errors
 import shapely
 
@@ -45,7 +48,8 @@ from layers.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_d
 __all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "GPKG_COLUMNS", "csv_table", "csvt_text",
            "free_names", "in_datum", "restore_cells",
            "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
-           "table_csv", "to_csv", "to_geojson", "write_gpkg"]
+           "table_csv", "to_csv", "to_geojson", "write_columnar", "write_gpkg",
+           "write_vector_tiles"]
 
 COORD_DECIMALS = 7
 #: Characters Excel keeps in one cell; longer WKT is replaced in CSV exports.
@@ -68,7 +72,7 @@ def rfc7946_geometry(geom):
 
 def json_value(value):
     """A property value as a plain JSON type (numpy scalars unwrapped, NaN → None)."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -76,7 +80,7 @@ def json_value(value):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return None if math.isnan(value) else float(value)
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, (pd.Timestamp, datetime.date)):
         return value.isoformat()
     return value if isinstance(value, str) else str(value)
 
@@ -124,18 +128,22 @@ def _moved(gdf: gpd.GeoDataFrame, datum: Datum) -> gpd.GeoDataFrame:
 
 
 def to_geojson(gdf: gpd.GeoDataFrame, datum: Datum = "wgs84", *, name: str = "",
-               metadata: dict | None = None) -> str:
+               metadata: dict | None = None, description: str = "") -> str:
     """RFC 7946 GeoJSON text of a WGS84 frame, optionally moved to another datum."""
     buf = io.StringIO()
-    write_geojson(gdf, buf, datum=datum, name=name, metadata=metadata)
+    write_geojson(gdf, buf, datum=datum, name=name, metadata=metadata, description=description)
     return buf.getvalue()
 
 
-def _geojson_head(datum: Datum, name: str, metadata: dict | None) -> str:
-    """The collection's members up to and including ``"features":[``."""
+def _geojson_head(datum: Datum, name: str, metadata: dict | None, description: str) -> str:
+    """The collection's members up to and including ``"features":[``; ``description``
+    is the member GDAL reads as the layer's ``DESCRIPTION`` and carries into the files
+    it converts to (a GeoPackage's ``gpkg_contents.description``)."""
     doc: dict = {"type": "FeatureCollection"}
     if name:
         doc["name"] = name
+    if description:
+        doc["description"] = description
     doc["datum"] = datum
     if datum != "wgs84":
         doc["datum_note"] = (f"Coordinates are {DATUM_LABELS[datum]}, not WGS84: this file does not "
@@ -147,13 +155,13 @@ def _geojson_head(datum: Datum, name: str, metadata: dict | None) -> str:
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84", name: str = "",
-                  metadata: dict | None = None) -> None:
+                  metadata: dict | None = None, description: str = "") -> None:
     """Write :func:`to_geojson`'s text to a text handle, :data:`CHUNK_ROWS` features at a
     time, so memory stays bounded by one chunk rather than the whole document."""
     require_storage_crs(gdf, what="export")
     moved = _moved(gdf, datum)
     props = [c for c in moved.columns if c != moved.geometry.name]
-    fh.write(_geojson_head(datum, name, metadata))
+    fh.write(_geojson_head(datum, name, metadata, description))
     for start in range(0, len(moved), CHUNK_ROWS):
         part = moved.iloc[start:start + CHUNK_ROWS]
         geoms = rfc7946_geometry(part.geometry.values)
@@ -253,8 +261,8 @@ def write_csv(gdf: gpd.GeoDataFrame, fh: TextIO, *, datum: Datum = "wgs84") -> N
 
 
 def csvt_text(table: pd.DataFrame) -> str:
-    """The ``.csvt`` line of a CSV table: one OGR type per column (``Real``, ``Integer``,
-    ``Integer(Boolean)``, ``String``; ``WKT`` for the ``wkt`` column), read by GDAL's
+    """The ``.csvt`` line of a CSV table: one OGR type per column (``Real``, ``Integer64``,
+    ``Integer(Boolean)``, ``Date``, ``String``; ``WKT`` for the ``wkt`` column), read by GDAL's
     CSV driver and QGIS so numbers arrive as numbers."""
     types = []
     for col in table.columns:
@@ -263,6 +271,8 @@ def csvt_text(table: pd.DataFrame) -> str:
             types.append("WKT")
         elif pd.api.types.is_bool_dtype(dtype):
             types.append("Integer(Boolean)")
+        elif _is_date(dtype):
+            types.append("Date")
         elif pd.api.types.is_integer_dtype(dtype):
             types.append("Integer64")
         elif pd.api.types.is_float_dtype(dtype):
@@ -270,6 +280,10 @@ def csvt_text(table: pd.DataFrame) -> str:
         else:
             types.append("String")
     return ",".join(f'"{t}"' for t in types) + "\n"
+
+
+def _is_date(dtype) -> bool:
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_date(dtype.pyarrow_dtype)
 
 
 def table_csv(table: pd.DataFrame) -> str:
@@ -287,7 +301,7 @@ def write_table_csv(table: pd.DataFrame, fh: TextIO, *, header: bool = True) -> 
     if header:
         writer.writerow([neutralise_cell(str(c)) for c in table.columns])
     for row in table.itertuples(index=False, name=None):
-        writer.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v))
+        writer.writerow(["" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
                          else neutralise_cell(v) for v in row])
 
 
@@ -315,7 +329,8 @@ def _gpkg_failures(path: str | Path) -> Iterator[None]:
     as one :class:`UsageError` naming the file and the room left in its folder."""
     try:
         yield
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, sqlite3.Error) as err:
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            pyogrio.errors.FieldError, sqlite3.Error) as err:
         folder = Path(path).resolve().parent
         try:
             free = f"{shutil.disk_usage(folder).free / 1e6:,.1f} MB"
@@ -345,6 +360,40 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
             moved = _without_nul(moved.set_crs(datum_crs(datum), allow_override=True))
             options: dict[str, Any] = {"VERSION": GPKG_VERSION} if i == 0 else {}
             moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio",
+                          use_arrow=True,  # Arrow dates are written as Date, not text
                           layer_metadata=(metadata or {}).get(layer_name), **options)
         write_srs_description(tmp, datum)
         write_layer_styles(tmp, styles or {})
+
+
+def write_columnar(gdf: gpd.GeoDataFrame, path: str | Path, *, fmt: str, datum: Datum = "wgs84",
+                   metadata: dict[str, str] | None = None) -> None:
+    """One WGS84 table moved to ``datum`` (a ``datum`` column, the datum's CRS) written
+    to ``path`` as FlatGeobuf (``metadata`` items in the header, with its spatial index)
+    or GeoParquet 1.1 (a ``bbox`` covering column for row-group pruning; the items as
+    JSON under the file metadata key ``shanghai_cluster_map``). Arrow types throughout:
+    dates stay dates, nullable integers and booleans keep their type."""
+    moved = in_datum(gdf, datum)
+    moved["datum"] = datum
+    moved = moved.set_crs(datum_crs(datum), allow_override=True)
+    if fmt == "fgb":
+        moved.to_file(path, driver="FlatGeobuf", engine="pyogrio", use_arrow=True,
+                      layer_metadata=metadata)
+        return
+    moved.to_parquet(path, index=False, schema_version="1.1.0", write_covering_bbox=True)
+    table = pq.read_table(path)  # the items join geopandas' `geo` metadata
+    extra = {b"shanghai_cluster_map": json.dumps(metadata or {}, ensure_ascii=False).encode()}
+    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
+
+
+def write_vector_tiles(gdf: gpd.GeoDataFrame, path: str | Path, *,
+                       metadata: dict[str, str] | None = None) -> None:
+    """One WGS84 table as a PMTiles archive of Mapbox Vector Tiles (GDAL's PMTiles
+    driver): one tile layer ``layers`` (the ``layer`` field tells the layers apart), zoom
+    7–14, Web Mercator; the licence and attribution in the archive's ``description``."""
+    require_storage_crs(gdf, what="export")
+    items = metadata or {}
+    gdf.to_file(path, driver="PMTiles", engine="pyogrio", layer="layers",
+                dataset_options={"MINZOOM": "7", "MAXZOOM": "14",
+                                 "NAME": items.get("IDENTIFIER", "layers"),
+                                 "DESCRIPTION": items.get("DESCRIPTION", "")})

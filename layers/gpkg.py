@@ -5,7 +5,9 @@ Files are GeoPackage 1.2 (GDAL's ``VERSION=1.2``), which GDAL 3.6 reads without
 warning and its ``validate_gpkg.py`` accepts. A GCJ-02 or BD-09 file does not claim
 EPSG:4326: its geometries use an SRS of their own (``srs_id`` ≥ 100000, organisation
 ``NONE``) named for what it is, whose description says it is an obfuscated WGS84 and
-not a true CRS, so no GIS silently overlays it on WGS84 data as if it were.
+not a true CRS. That SRS is an engineering CRS (``LOCAL_CS``): GDAL, QGIS and PostGIS
+find no transformation from it to any geographic CRS, so the file cannot be turned into
+"WGS84" without the shift by a reprojection that silently does nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ GPKG_VERSION = "1.2"
 
 _NAMES = {"gcj02": "GCJ-02 (obfuscated WGS 84, not a true CRS)",
           "bd09": "BD-09 (Baidu-obfuscated WGS 84, not a true CRS)"}
+_SHORT = {"gcj02": "GCJ-02", "bd09": "BD-09"}
 _DATUM_NAMES = {"gcj02": "GCJ-02 obfuscation of World Geodetic System 1984",
                 "bd09": "BD-09 obfuscation of World Geodetic System 1984"}
 _DESCRIPTIONS = {
@@ -38,16 +41,18 @@ _DESCRIPTIONS = {
 
 
 def datum_crs(datum: str) -> pyproj.CRS:
-    """The CRS to write a frame in ``datum`` with: EPSG:4326 for WGS84, else a
-    geographic CRS on the WGS 84 ellipsoid named for the obfuscated datum (no authority)."""
+    """The CRS to write a frame in ``datum`` with: EPSG:4326 for WGS84; for GCJ-02/BD-09 an
+    engineering CRS (WKT1 ``LOCAL_CS``) named for the obfuscated datum, with lon/lat axes in
+    degrees. PROJ knows no operation between an engineering CRS and any geographic one, so
+    GDAL (``ogr2ogr -t_srs EPSG:4326``) and QGIS refuse to reproject the file instead of
+    passing it through unshifted as they would a CRS merely on the WGS 84 ellipsoid."""
     if datum == "wgs84":
         return pyproj.CRS.from_epsg(4326)
-    name = _NAMES[datum]
+    degree = 'ANGLEUNIT["degree",0.0174532925199433]'
     return pyproj.CRS.from_wkt(
-        f'GEOGCRS["{name}",DATUM["{_DATUM_NAMES[datum]}",'
-        'ELLIPSOID["WGS 84",6378137,298.257223563]],CS[ellipsoidal,2],'
-        'AXIS["geodetic latitude (Lat)",north,ANGLEUNIT["degree",0.0174532925199433]],'
-        'AXIS["geodetic longitude (Lon)",east,ANGLEUNIT["degree",0.0174532925199433]]]')
+        f'ENGCRS["{_NAMES[datum]}",EDATUM["{_DATUM_NAMES[datum]}"],CS[Cartesian,2],'
+        f'AXIS["longitude obfuscated by {_SHORT[datum]} (E)",east,ORDER[1],{degree}],'
+        f'AXIS["latitude obfuscated by {_SHORT[datum]} (N)",north,ORDER[2],{degree}]]')
 
 
 def srs_description(datum: str) -> str:

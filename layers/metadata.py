@@ -22,7 +22,7 @@ from layers.provenance import read_provenance
 from layers.settings import PROVENANCE_FILE
 from layers.styles import qml, sld
 
-__all__ = ["export_metadata", "gpkg_metadata", "layer_styles"]
+__all__ = ["export_metadata", "gpkg_metadata", "layer_styles", "licence_text"]
 
 PROJECT = "shanghai-cluster-map"
 
@@ -78,6 +78,17 @@ def gpkg_metadata(meta: dict, layer_id: str = "") -> dict[str, str]:
             "ATTRIBUTION": meta["attribution"], "SOURCE": layer.get("source", meta["source"]),
             "PROJECT_SOURCE": meta["source"], "DATA_VERSION": meta["data_version"],
             "EXPORTED": meta["exported"], "DATUM": meta["datum"], "SCHEMA": meta["schema"]}
+
+
+def licence_text(meta: dict) -> str:
+    """The plain-text sidecar of a file without metadata of its own (a CSV): title,
+    licence, attribution, sources, data version, date, datum and schema, one per line."""
+    items = gpkg_metadata(meta)
+    lines = [meta["title"], ""] + [f"{key.replace('_', ' ').capitalize()}: {items[key]}"
+                                   for key in ("LICENCE", "ATTRIBUTION", "SOURCE", "DATA_VERSION",
+                                               "EXPORTED", "DATUM", "SCHEMA")]
+    sources = [f"  {i}: {layer['source']}" for i, layer in meta["layers"].items()]
+    return "\n".join([*lines, "Layer sources:", *sources, ""])
 
 
 def layer_styles(layer_ids) -> dict[str, tuple[str, str]]:

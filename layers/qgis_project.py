@@ -3,8 +3,10 @@ app (两极两带, 五个新城 …, group names in Chinese and English), each w
 colours and approximate outlines dashed, the GeoPackage referenced by a relative
 path so the two files travel together.
 
-Written by hand as QGIS 3 project XML (QGIS is not a dependency); QGIS fills in
-what a minimal project leaves out when it opens it.
+Written by hand as QGIS 3 project XML (QGIS is not a dependency) for QGIS 3.22 LTR
+upward, with a project CRS QGIS 3.22 takes (``SpatialRefSys/ProjectionsEnabled``);
+QGIS fills in what a minimal project leaves out when it opens it. Tested by opening it
+in headless QGIS where Debian's python3-qgis is installed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from layers.metadata import layer_styles
 __all__ = ["qgs_text", "qgz_bytes"]
 
 _GEOMETRY = {"polygon": "Polygon", "line": "Line", "point": "Point"}
+#: The oldest QGIS the project is written for (3.22 LTR, Debian 12's): a later QGIS
+#: opens it without the "saved with a newer version" warning an earlier number avoids.
+QGIS_VERSION = "3.22.0-Białowieża"
 
 
 def _srs(parent: ET.Element, datum: str) -> None:
@@ -30,7 +35,7 @@ def _srs(parent: ET.Element, datum: str) -> None:
     ET.SubElement(ref, "wkt").text = crs.to_wkt("WKT2_2019")
     ET.SubElement(ref, "authid").text = "EPSG:4326" if datum == "wgs84" else ""
     ET.SubElement(ref, "description").text = crs.name
-    ET.SubElement(ref, "geographicflag").text = "true"
+    ET.SubElement(ref, "geographicflag").text = "true" if crs.is_geographic else "false"
 
 
 def _layer_title(entry) -> str:
@@ -45,7 +50,7 @@ def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = ""
     ids = {e.id: f"{e.id}_{uuid.uuid5(uuid.NAMESPACE_URL, gpkg_name + e.id).hex[:12]}"
            for e in chosen}
     styles = layer_styles([e.id for e in chosen])
-    root = ET.Element("qgis", projectname=title or gpkg_name, version="3.28.0")
+    root = ET.Element("qgis", projectname=title or gpkg_name, version=QGIS_VERSION)
     ET.SubElement(root, "title").text = title or gpkg_name
     _srs(ET.SubElement(root, "projectCrs"), datum)
     tree = ET.SubElement(root, "layer-tree-group")
@@ -72,8 +77,12 @@ def qgs_text(gpkg_name: str, layer_ids, *, datum: str = "wgs84", title: str = ""
         if renderer is None:  # a bug: layers.styles.qml always writes one
             raise AssertionError(f"{e.id}: a QML style without renderer-v2")
         layer.append(renderer)
-    props = ET.SubElement(ET.SubElement(root, "properties"), "Paths")
-    ET.SubElement(props, "Absolute", type="bool").text = "false"
+    props = ET.SubElement(root, "properties")
+    ET.SubElement(ET.SubElement(props, "Paths"), "Absolute", type="bool").text = "false"
+    srs = ET.SubElement(props, "SpatialRefSys")  # without it QGIS 3.22 has no project CRS
+    ET.SubElement(srs, "ProjectionsEnabled", type="int").text = "1"
+    if datum == "wgs84":
+        ET.SubElement(srs, "ProjectCrs", type="QString").text = "EPSG:4326"
     body = ET.tostring(root, encoding="unicode")
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
 

@@ -139,6 +139,15 @@ def test_export_uses_the_chosen_datum(app):
     assert "下载 shanghai-layers_gcj02.gpkg" in labels
 
 
+def test_the_gis_bundle_is_offered_beside_the_export(app):
+    app.selectbox(key="export_datum").set_value("wgs84").run()
+    assert not app.exception
+    labels = [b.label for b in app.download_button]
+    assert any(label.startswith("下载 GIS 资料包 shanghai-layers.zip") for label in labels)
+    assert any("shmap serve" in c.value for c in app.code) or any(
+        "127.0.0.1:5000" in c.value for c in app.caption)
+
+
 def test_english_interface(app):
     app.radio(key="lang").set_value("en").run()
     assert not app.exception

@@ -104,6 +104,15 @@ def test_the_placement_benchmark_reports_address_only_against_coordinates():
         assert f[key] > 0
 
 
+def test_the_service_benchmark_times_each_request_and_the_concurrent_load():
+    f = bench("serve.py", "--n", "3000")
+    for key in ("startup_s", "page_1000_s", "page_1000_at_half_s", "bbox_1000_s", "one_item_s",
+                "bound_round_trip_s", "server_peak_rss_mb", "concurrent_8_wall_s"):
+        assert f[key] > 0, key
+    assert f["n"] == 3000 and 0 < f["bbox_matched"] < 3000
+    assert f["concurrent_8_statuses"] == [200]  # every one of the 8 answered
+
+
 def test_the_workbook_benchmark_imports_the_same_firms_as_csv_and_as_a_workbook():
     f = bench("workbooks.py", "--n", "2000", "--repeat", "1", "--json")
     assert f["csv"]["accepted"] == f["xlsx"]["accepted"] == 2000

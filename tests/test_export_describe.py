@@ -244,3 +244,35 @@ def test_geojson_features_say_their_datum_so_conversion_keeps_it(tmp_path, ogrin
                     str(tmp_path / name)], check=True, capture_output=True, timeout=120)
     table = query(converted, "SELECT table_name FROM gpkg_contents")[0][0]
     assert query(converted, f'SELECT DISTINCT datum FROM "{table}"') == [("gcj02",)]
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "fgb"])
+@pytest.mark.parametrize("datum", ["gcj02", "bd09"])
+def test_ogr2ogr_refuses_to_reproject_an_obfuscated_file_to_wgs84(fmt, datum, tmp_path, ogrinfo):
+    """The file's SRS is an engineering CRS: there is no null "ballpark" operation to
+    EPSG:4326, so `ogr2ogr -t_srs EPSG:4326` stops instead of relabelling unshifted
+    coordinates as WGS84; an explicit `-s_srs` is the only way through."""
+    name, content = next(iter(export_files({"poles": layers.load("poles")}, fmt, datum=datum,
+                                           stem="poles").items()))
+    (tmp_path / name).write_bytes(content)
+    ogr2ogr = str(Path(ogrinfo).with_name("ogr2ogr"))
+    out = tmp_path / f"out.{fmt}"
+    refused = subprocess.run([ogr2ogr, "-t_srs", "EPSG:4326", str(out), str(tmp_path / name)],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0
+    assert "Cannot find coordinate operations" in refused.stderr
+    reopened = subprocess.run([ogrinfo, "-ro", "-so", "-al", str(out)], capture_output=True,
+                              text=True)
+    assert reopened.returncode != 0 or "Feature Count: 0" in reopened.stdout  # nothing got out
+    if fmt == "gpkg":  # QGIS's default reading: the layer's own SRS, never EPSG:4326
+        info = subprocess.run([ogrinfo, "-ro", "-so", str(tmp_path / name), "poles"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "ENGCRS[" in info and 'ID["EPSG",4326]' not in info
+
+
+def test_an_all_layer_geojson_has_a_layer_name_postgresql_keeps_whole():
+    frames = layers.load_all()
+    _, content = next(iter(export_files(frames, "geojson", stem="layout").items()))
+    assert json.loads(content)["name"] == "layout"  # the ids joined would be 180+ bytes
+    _, content = next(iter(export_files({"poles": frames["poles"]}, "geojson").items()))
+    assert json.loads(content)["name"] == "poles"

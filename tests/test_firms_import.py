@@ -303,7 +303,7 @@ def test_the_accepted_file_and_its_rejected_rows_are_written_as_a_pair(tmp_path,
     result = import_firm_list(src)
     importing.write_import(result, out)
     before = {p.name: p.read_bytes() for p in tmp_path.glob("accepted*")}
-    assert set(before) == {"accepted.csv", "accepted.rejected.csv"}
+    assert set(before) == {"accepted.csv", "accepted.csvt", "accepted.rejected.csv"}
 
     def broken(*_args, **_kwargs):
         raise OSError(28, "No space left on device")

@@ -1,11 +1,16 @@
 """The .qgz written beside a GeoPackage export: the app's groups, every table of the
-GeoPackage by relative path, the app's colours with approximate outlines dashed.
-(Checked as XML: QGIS itself is not installed where the tests run.)"""
+GeoPackage by relative path, the app's colours with approximate outlines dashed —
+checked as XML, and opened in headless QGIS (Debian's python3-qgis, 3.22 LTR) where it
+is installed: a valid project CRS, every layer valid and styled, no version warning."""
 
+import shutil
 import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
 from contextlib import closing
+
+import pytest
+from qgis_headless import run_qgis
 
 import layers
 from cli.main import main
@@ -66,3 +71,42 @@ def test_gcj02_project_is_in_the_files_own_crs(tmp_path):
     root, _ = project(tmp_path, "gcj02")
     for ref in root.iter("spatialrefsys"):
         assert "GCJ-02" in ref.find("wkt").text and ref.find("authid").text in (None, "")
+
+
+#: Opens a project and prints what QGIS found, as JSON.
+PROJECT_PROBE = """
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+project = QgsProject.instance()
+read = project.read(sys.argv[1])
+wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+print(json.dumps({
+    "read": read, "crs_valid": project.crs().isValid(), "crs": project.crs().authid(),
+    "crs_name": project.crs().description(),
+    "to_wgs84": QgsCoordinateTransform(project.crs(), wgs84, project).isValid(),
+    "layers": {lyr.source().split("layername=")[1]: {
+        "valid": lyr.isValid(), "renderer": lyr.renderer().type() if lyr.isValid() else None,
+        "features": lyr.featureCount()} for lyr in project.mapLayers().values()}}))
+"""
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("datum", ["wgs84", "gcj02"])
+def test_headless_qgis_opens_the_project_with_a_crs_and_every_layer_styled(tmp_path, datum):
+    _, gpkg = project(tmp_path, datum)
+    folder = tmp_path / "moved"  # the project finds its GeoPackage relatively, wherever they go
+    folder.mkdir()
+    for name in (gpkg.name, gpkg.with_suffix(".qgz").name):
+        shutil.move(tmp_path / name, folder / name)
+    found, messages = run_qgis(PROJECT_PROBE, str(folder / gpkg.with_suffix(".qgz").name),
+                               cwd=folder)
+    assert found["read"] and found["crs_valid"], found
+    assert "newer version" not in messages
+    if datum == "wgs84":
+        assert found["crs"] == "EPSG:4326" and found["to_wgs84"]
+    else:  # its own engineering CRS: QGIS has no transformation to WGS84 either
+        assert "GCJ-02" in found["crs_name"] and not found["to_wgs84"]
+    with closing(sqlite3.connect(folder / gpkg.name)) as con:
+        counts = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+                  for t in LAYER_IDS}
+    assert found["layers"] == {t: {"valid": True, "renderer": "RuleRenderer", "features": n}
+                               for t, n in counts.items()}

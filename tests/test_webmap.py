@@ -57,6 +57,17 @@ def test_the_scale_bar_is_metric_only(frames):
     assert html.count("L.control.scale(") == 1 and "L.control.scale({imperial: false})" in html
 
 
+@pytest.mark.parametrize(("basemap", "lang", "credit"), [
+    ("none", "zh", "© OpenStreetMap 贡献者"), ("amap", "en", "© OpenStreetMap contributors")])
+def test_the_map_credits_openstreetmap_on_any_basemap(frames, basemap, lang, credit):
+    """The layers derive from OpenStreetMap: the attribution says so (and the PNG of the
+    view, a screenshot of this map, shows it), not only "Leaflet"."""
+    html = map_html(build_map(frames, ENTRIES, None, MapOptions(basemap=basemap, lang=lang),
+                              display_base()))
+    added = re.findall(r"attributionControl\.addAttribution\((\"[^\"]*\")\)", html)
+    assert any(credit in json.loads(text) for text in added)
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_user_text_is_escaped_in_the_page(frames, payload):
     firms = firms_at([(121.47, 31.23)], names=[payload])

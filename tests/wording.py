@@ -22,7 +22,8 @@ Exceptions — texts that stay as they are in both languages, removed before the
 - in Chinese: acronyms, units and product names (WGS84, EPSG, GCJ-02, BD-09, CGCS2000,
   LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
   geoBoundaries, ODbL, AMOLED,
-  G60, 9+X).
+  G60, 9+X); the GIS products and standards named in the GIS block (GIS, OGC, API, QGIS,
+  ArcGIS, GDAL, QML, SLD) and the local service's address (http://127.0.0.1:5000).
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ __all__ = ["leftover", "text_problems"]
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b")
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|geojson|gpkg|html|json|xlsx|toml|txt)\b")
+FILE_NAME = re.compile(r"[\w./-]+\.(?:csv|geojson|gpkg|html|json|xlsx|toml|txt|md|zip)\b")
+LOOPBACK = re.compile(r"https?://127\.0\.0\.1(?::\d+)?")
 SECTION = re.compile(r"§[^\s:：,，;；)）]+")
 LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", "GeoJSON", "GeoPackage",
                  "FlatGeobuf", "GeoParquet", "PNG",
                  "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English",
-                 "geoBoundaries", "ODbL", "AMOLED"}
+                 "geoBoundaries", "ODbL", "AMOLED", "GIS", "OGC", "API", "QGIS", "ArcGIS", "GDAL",
+                 "QML", "SLD"}
 WEB_ADDRESS = re.compile(r"[\w.-]+\.(?:com|cn|org|net|tw|info)(?:\.cn)?(?:/[\w/.?=&%-]*)?")
 ALWAYS = ("语言 / Language", "中文", "English", "坐标系")
 
@@ -72,7 +75,7 @@ def leftover(text: str) -> str:
     for proper in PROPER:
         if proper in text:
             text = text.replace(proper, " ")
-    return SECTION.sub(" ", FILE_NAME.sub(" ", WEB_ADDRESS.sub(" ", text)))
+    return SECTION.sub(" ", FILE_NAME.sub(" ", WEB_ADDRESS.sub(" ", LOOPBACK.sub(" ", text))))
 
 
 def text_problems(texts: Iterable[tuple[str, str]], lang: str,

@@ -22,7 +22,7 @@ from geo.metric import area_km2
 from ui.i18n import t
 from ui.mapbase import draw_assets, offline, safe_text
 
-__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "DrawTexts", "FollowSize", "MetricScale", "ZoneLabels", "draw_control",
+__all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "Attribution", "DrawTexts", "FollowSize", "MetricScale", "ZoneLabels", "draw_control",
            "label_points"]
 
 LABEL_ZOOM = 11
@@ -143,6 +143,22 @@ class DrawTexts(MacroElement):
         self._name = "DrawTexts"
         self.texts = {path: t(key, lang) for path, key in DRAW_TEXTS.items()}
         self.control_texts = {k: t(k, lang) for k in ("zoom_in", "zoom_out", "layers")}
+
+
+class Attribution(MacroElement):
+    """A line in the map's attribution control (and so in its PNG): the layers and the
+    offline base are derived from OpenStreetMap, whichever basemap is under them."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
 
 
 class FollowSize(MacroElement):

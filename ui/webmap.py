@@ -50,6 +50,7 @@ from ui.legend import (
     merged_breaks,
 )
 from ui.map_extras import (
+    Attribution,
     DrawTexts,
     FollowSize,
     MetricScale,
@@ -203,6 +204,7 @@ def _base_map(bm, opts: MapOptions) -> folium.Map:
                    tiles=None, control_scale=False,
                    prefer_canvas=False, maxZoom=bm.max_zoom, minZoom=7, zoomSnap=0.5)
     offline(m, *leaflet_assets(opts.asset_base))
+    Attribution(t("preview_base", opts.lang)).add_to(m)  # OSM-derived layers on any basemap
     if bm.tiles and (opts.tiles_key or not bm.needs_key):
         for i, url in enumerate(bm.tiles):
             folium.TileLayer(tiles=url.replace("{key}", opts.tiles_key), attr=bm.attribution,

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -49,7 +50,8 @@ def utf8_table(source: bytes | Path, max_rows: int) -> pd.DataFrame | None:
         with stream:
             stream.read(bom)
             table = pacsv.read_csv(
-                stream, read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+                stream,  # type: ignore[arg-type]  # pyarrow-stubs: a NativeFile is accepted
+                read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(header, pa.large_string()),  # pandas' own type
@@ -58,10 +60,12 @@ def utf8_table(source: bytes | Path, max_rows: int) -> pd.DataFrame | None:
         return None
     if table.num_rows > max_rows:
         raise UnreadableFileError(said("too_many_rows", limit=f"{max_rows:,}"))
-    names, columns = table.column_names, table.columns
+    names, chunked = table.column_names, table.columns
     del table
+    columns: list[pa.Array[Any] | pa.ChunkedArray[Any]] = list(chunked)
+    del chunked
     for i, column in enumerate(columns):  # one chunk a column (no copies later), one at a time
-        columns[i] = column.combine_chunks()
+        columns[i] = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         del column
     frame = pa.table(columns, names=names).to_pandas()
     del columns

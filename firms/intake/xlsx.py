@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import numpy as np
@@ -51,7 +52,7 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _numbers(values: np.ndarray) -> pa.Array:
+def _numbers(values: np.ndarray) -> pa.Array[Any]:
     """Numbers as :func:`cell_text` writes them, vectorised where Arrow's shortest form
     is Python's (integral below 10¹⁵; fractions from 10⁻⁴ to 10⁹), the rest one by one."""
     size = np.abs(values)
@@ -66,7 +67,7 @@ def _numbers(values: np.ndarray) -> pa.Array:
     return pa.array(out, pa.large_string())
 
 
-def _column(values: tuple) -> pa.Array:
+def _column(values: tuple[object, ...]) -> pa.Array[Any]:
     """One column's cells as Arrow text (strings trimmed, others by :func:`cell_text`)."""
     kinds = set(map(type, values))
     if kinds <= {str}:
@@ -76,7 +77,7 @@ def _column(values: tuple) -> pa.Array:
     return pa.array([cell_text(v) for v in values], pa.large_string())
 
 
-def _frame(rows: list[list], sheet: str, name: str, max_rows: int) -> pd.DataFrame | None:
+def _frame(rows: list[list[object]], sheet: str, name: str, max_rows: int) -> pd.DataFrame | None:
     """A sheet's rows (dense, "" where empty) as a text frame: the first row with a value
     is the header, rows without one are left out (``None`` when no cell has a value)."""
     rows = [r for r in rows if r.count("") < len(r)]
@@ -115,7 +116,7 @@ def _refuse_duplicate_headers(names: list[str], sheet: str, name: str) -> None:
         seen[header] = i
 
 
-def _open(raw: bytes, name: str):
+def _open(raw: bytes, name: str) -> Any:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -134,7 +135,7 @@ def _xml_problem(archive: zipfile.ZipFile, member: str) -> BaseException | None:
     """What Python's XML parser (or zipfile) finds wrong with a part the reader refused."""
     from xml.etree.ElementTree import XMLPullParser
 
-    parser = XMLPullParser()
+    parser: XMLPullParser[Any] = XMLPullParser()
     try:
         with archive.open(member) as fh:
             while chunk := fh.read(1 << 20):
@@ -151,7 +152,7 @@ def sheet_names(raw: bytes, name: str = "file.xlsx") -> list[str]:
     return list(sheet_parts(check_archive(raw, name), name))
 
 
-def _read_sheet(book, archive: zipfile.ZipFile, member: str, title: str, name: str,
+def _read_sheet(book: Any, archive: zipfile.ZipFile, member: str, title: str, name: str,
                 max_rows: int) -> pd.DataFrame | None:
     from python_calamine import CalamineError
 

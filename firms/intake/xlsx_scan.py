@@ -20,7 +20,9 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import errors as expat_errors
 
@@ -92,7 +94,7 @@ def damaged(name: str, err: BaseException, *, member: str = "") -> UnreadableFil
     return UnreadableFileError(said("xlsx_zip_damaged", name=name, detail=err, member=member))
 
 
-def _small_xml(archive: zipfile.ZipFile, member: str, name: str):
+def _small_xml(archive: zipfile.ZipFile, member: str, name: str) -> ET.Element | None:
     """A small XML part (the workbook, its relationships) parsed safely, or None if absent."""
     try:
         data = archive.read(member)
@@ -146,8 +148,9 @@ def _attribute_values(a: np.ndarray) -> np.ndarray:
     """Where the value of each ``r="…"`` attribute starts (any element, either quote)."""
     r = np.flatnonzero(a[1:-16] == 114) + 1
     space, quote = a[r - 1], a[r + 2]
-    return r[((space == 32) | (space == 9) | (space == 10) | (space == 13)) & (a[r + 1] == 61)
-             & ((quote == 34) | (quote == 39))] + 3
+    starts: np.ndarray = r[((space == 32) | (space == 9) | (space == 10) | (space == 13))
+                           & (a[r + 1] == 61) & ((quote == 34) | (quote == 39))] + 3
+    return starts
 
 
 def _cell_refs(data: bytes, a: np.ndarray) -> np.ndarray:
@@ -157,14 +160,17 @@ def _cell_refs(data: bytes, a: np.ndarray) -> np.ndarray:
                            == key) * 4 + k for k in range(4) if len(data) - k >= 4]
     at = np.concatenate(hits) if hits else np.zeros(0, np.int64)
     quote = a[at + 5]
-    return at[(a[at + 4] == 61) & ((quote == 34) | (quote == 39))] + 6
+    refs: np.ndarray = at[(a[at + 4] == 61) & ((quote == 34) | (quote == 39))] + 6
+    return refs
 
 
 def _closes_empty(a: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Whether the element holding each position closes empty (``<c …/>``, ``<c …></c>``)."""
     gt = np.flatnonzero(a == 62)
     end = gt[np.minimum(np.searchsorted(gt, at), len(gt) - 1)] if len(gt) else at
-    return (a[end - 1] == 47) | ((a[end + 1] == 60) & (a[end + 2] == 47) & (a[end + 3] == 99))
+    empty: np.ndarray = (a[end - 1] == 47) | ((a[end + 1] == 60) & (a[end + 2] == 47)
+                                             & (a[end + 3] == 99))
+    return empty
 
 
 def _words(a: np.ndarray) -> np.ndarray:
@@ -276,7 +282,7 @@ class _Scan:
         return Extent(rows=rows, cols=cols, cells=self.cells, far=self.far)
 
 
-def _blocks(archive: zipfile.ZipFile, member: str, name: str):
+def _blocks(archive: zipfile.ZipFile, member: str, name: str) -> Iterator[bytes]:
     """The member's bytes in blocks that each end before a tag (a row's when it can)."""
     tail = b""
     try:
