@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers
-from firms.founding import founded_years, in_years, staff
+from firms.founding import staff
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUMS, parse_datum
 from geo.errors import ShmapError
@@ -39,6 +39,8 @@ from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
 from ui.card_panel import card_panel, filters_text
 from ui.drawn import drawn_polygon, site_corners, site_polygon
+from ui.firm_filters import narrowed_firms, upload_notes
+from ui.firm_layer import precise_only
 from ui.firm_tables import firm_list_frame
 from ui.gis_panel import gis_panel
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
@@ -53,12 +55,13 @@ from ui.site_panel import drawn_site_panel, png_button
 from ui.snapshot import offline_html
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
-from ui.time_panel import compare_over_time, year_filter, zone_over_time
+from ui.time_panel import compare_over_time, zone_over_time
 from ui.uploading import rejected_view
 from ui.views import (
     choropleth_values,
     compare,
     find_feature,
+    firm_count_texts,
     firm_details,
     firm_row,
     firms_in_zone,
@@ -72,6 +75,7 @@ from ui.views import (
     targets_table,
     visible_frames,
     with_selected,
+    zone_count_text,
     zone_details,
     zone_sources,
     zone_table,
@@ -160,16 +164,8 @@ elif source == "upload":
             firms = report.accepted
         except ShmapError as err:  # the file's words escaped: no link or image from it
             st.sidebar.error(t("import_failed", lang, error=plain_markdown(refusal_text(err, lang))))
-
-# founding years (成立日期): a range narrows the firm list, so every count follows
-years, listed = None, firms
-if listed is not None:
-    years = store().get(("years", firms_key), lambda f=listed: founded_years(f))  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
-year_range = year_filter(years, lang)
-if year_range is not None and listed is not None:
-    keep = in_years(years, *year_range)
-    firms, years = listed[keep], years[keep] if years is not None else None
-    firms_key = f"{firms_key}|{year_range[0]}-{year_range[1]}"
+    upload_notes(report, lang)
+firms, firms_key, years = narrowed_firms(firms, firms_key, lang, get=store().get)
 measure: str | None = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))
 measure = None if measure == "none" else measure
@@ -214,10 +210,12 @@ filters = filters_text(chosen_sectors, chosen_kinds, lang=lang,  # for briefings
 # the map spans the page width, the panel below it (first on a phone too)
 col_map, col_panel = st.container(), st.container()
 with col_map:
-    grid = store().get(("grid", shown_key), lambda: firm_grid(shown)) if firm_view == "grid" else None
+    grid = store().get(("grid", shown_key), lambda: firm_grid(precise_only(shown))) \
+        if firm_view == "grid" else None
     opts = MapOptions(basemap=bm_id, lang=lang, tiles_key=tiles_key, measure=measure,
                       classes=classes, measure_layer=measure_layer if measure else None,
                       measure_values=values, measure_sector_label=labels[measure_sector],
+                      firm_counts=firm_count_texts(measure_tables.get(measure_layer), lang),
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
                       picked_firm=picked, fit_token=st.session_state.get("city_fits", 0),
@@ -317,6 +315,9 @@ with col_panel:
             if shown is not None and firms is not None and layer_id in pairs:
                 inside = firms_in_zone(firms, pairs[layer_id], row.name)
                 st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
+                counted = zone_count_text(measure_tables, layer_id, row.name, lang)
+                if counted:
+                    st.caption(counted)
                 view = inside[["name", "sector", "address"]].head(200).assign(
                     sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
                 st.dataframe(headers(view, lang), hide_index=True)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 import layers
 from firms.intake import import_firm_list
+from firms.intake.geocode import load_geocoder
 from geo.errors import ShmapError
 from layers.errors import UsageError
 from layers.exporting import filter_by_sectors
@@ -20,6 +23,7 @@ from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR
 
 __all__ = ["OUTPUT_ARGUMENTS", "STAGE_LINES", "Terminated", "block_size", "check_layers", "check_outputs",
+           "counted_line", "placement_lines",
            "firms_or_error", "selected_layers", "terminate", "whole_number"]
 
 
@@ -52,11 +56,13 @@ def _print_stage(key: str, values) -> None:
 
 
 def firms_or_error(path: str, datum: str, *, progress: bool = False,
-                    sheet: str | None = None, points: bool = True):
+                    sheet: str | None = None, points: bool = True, geocoder=None):
     """A firm file imported (``progress``: each stage on stderr), or its refusal as a
-    :class:`UsageError` whose message names what and why."""
+    :class:`UsageError` whose message names what and why. ``geocoder``: a settings file
+    of the optional online geocoder (off when None)."""
     try:
-        return import_firm_list(path, datum=datum, sheet=sheet, points=points,
+        coder = load_geocoder(geocoder) if geocoder else None
+        return import_firm_list(path, datum=datum, sheet=sheet, points=points, geocoder=coder,
                                 on_stage=_print_stage if progress else None)
     except ShmapError as err:  # an unreadable file or table: the message names what and why
         raise UsageError(str(err)) from err
@@ -125,3 +131,31 @@ class Terminated(KeyboardInterrupt):
 def terminate(signum, frame):
     """The command line's SIGTERM handler: raise :class:`Terminated`."""
     raise Terminated
+
+
+def placement_lines(report: Mapping[str, Any]) -> str:
+    """An import's header row (when under title rows), header mapping, rows by placement
+    level and the other counts, as the command line prints them."""
+    lines = []
+    if int(report.get("header_row", 1)) > 1:
+        lines.append(f"header on row {report['header_row']}; above it: "
+                     + " | ".join(report["above_header"]))
+    lines.append("headers: " + ", ".join(f"{k} → {v}"
+                                         for k, v in report["header_mapping"].items()))
+    lines.append("placed by: " + ", ".join(f"{k} {v}" for k, v in
+                                           report["placement_levels"].items())
+                 + f"; deregistered/revoked/moved out (flagged, not counted): "
+                   f"{report['inactive']}")
+    lines.append(f"datum assumed where none given: {report['default_datum']}; swapped lon/lat "
+                 f"fixed: {report['swapped_fixed']}; placed by address: "
+                 f"{report['placed_by_address']}; invalid credit codes flagged: "
+                 f"{report['invalid_uscc_flagged']}; unclassified: {report['unclassified']}")
+    return "\n".join(lines)
+
+
+def counted_line(table: pd.DataFrame, layer: str, *, include_inactive: bool) -> str:
+    """Certain and possible firm totals of a layer's measures, as ``shmap measures`` says them."""
+    return (f"{table['firms'].sum():,} firms in a zone of {layer}; up to "
+            f"{table['firms_possible'].sum():,} with those placed too coarsely to say "
+            f"({table.attrs.get('coarse_firms', 0):,} such firms; measures use the certain counts)"
+            + ("" if include_inactive else "; deregistered/revoked/moved-out firms left out"))

@@ -23,7 +23,9 @@ from cli.inputs import (
     block_size,
     check_layers,
     check_outputs,
+    counted_line,
     firms_or_error,
+    placement_lines,
     selected_layers,
     terminate,
     whole_number,
@@ -117,7 +119,7 @@ def _cmd_preview(args) -> int:
 def _cmd_firms_import(args) -> int:
     out = Path(args.output)
     check_import_paths(Path(args.file), out)  # before the work: nothing the user has is replaced
-    result = firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet)
+    result = firms_or_error(args.file, args.datum, progress=True, sheet=args.sheet, geocoder=args.geocoder)
     rej = write_import(result, out)
     r = result.report
     print(f"rows in {r['rows_in']}: accepted {r['accepted']} → {out}; rejected {r['rejected']} → {rej}")
@@ -130,10 +132,7 @@ def _cmd_firms_import(args) -> int:
         print("columns renamed (their names, ignoring case, are output columns or repeat "
               "another column): "
               + ", ".join(f"{k} → {v}" for k, v in r["renamed_columns"].items()))
-    print("headers: " + ", ".join(f"{k} → {v}" for k, v in r["header_mapping"].items()))
-    print(f"datum assumed where none given: {r['default_datum']}; swapped lon/lat fixed: "
-          f"{r['swapped_fixed']}; placed by address: {r['placed_by_address']}; invalid credit "
-          f"codes flagged: {r['invalid_uscc_flagged']}; unclassified: {r['unclassified']}")
+    print(placement_lines(r))
     for fld, count in r["rejected_by_field"].items():
         print(f"  rejected for {fld}: {count}")
     return 0
@@ -155,8 +154,9 @@ def _cmd_measures(args) -> int:
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
         firms = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
-        table = layer_measures(firms, args.layer, sector)
+        table = layer_measures(firms, args.layer, sector, include_inactive=args.include_inactive)
     _write_table(table.reset_index(names="id"), args.output)
+    print(counted_line(table, args.layer, include_inactive=args.include_inactive), file=sys.stderr)
     return 0
 
 
@@ -302,6 +302,8 @@ def _add_firm_commands(sub) -> None:
                    help="datum of coordinates without a 坐标系 column (default wgs84)")
     f.add_argument("-o", "--output", required=True,
                    help=".geojson, .gpkg, .fgb, .parquet or .csv (with its .csvt)")
+    f.add_argument("--geocoder", metavar="SETTINGS.toml", help="optional online geocoding (off "
+                   "by default): a settings file naming provider, key and cache (README)")
     f.add_argument("--sheet", help=SHEET_HELP)
     f.set_defaults(func=_cmd_firms_import)
 
@@ -329,6 +331,7 @@ def _add_firm_commands(sub) -> None:
                         "(default :8787; :0 picks a free port)")
     s.add_argument("--spatial", action="store_true",
                    help="with --engine dask: re-partition firms by a Hilbert spatial index")
+    s.add_argument("--include-inactive", action="store_true", help="count 注销/吊销/迁出 firms too")
     s.add_argument("-o", "--output", help="CSV file (printed when omitted)")
     s.set_defaults(func=_cmd_measures)
 

@@ -43,9 +43,9 @@ from firms.intake import import_firm_list
 from firms.intake.errors import UnreadableFileError
 from firms.intake.importer import ImportResult
 from firms.intake.messages import Said
-from firms.zones import firm_points, firm_table, join_layer, zones_for_measures
+from firms.zones import LayerCounts, firm_points, firm_table, join_and_count, measures_of
 from geo.crs import STORAGE_CRS
-from geo.measures import count_tables, measures_from_counts, sector_codes
+from geo.measures import sector_codes
 from layers.text import fold_arrow
 
 __all__ = [
@@ -64,6 +64,9 @@ _NO_KEY = np.uint64(0)
 
 
 _EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
+
+
+_PLACEMENT: dict[str, str] = {"status_active": "bool", "placement_precision_m": "float64", "placed_unit": "str"}  # what the counts need of a firm's placement
 
 
 def _polygon_layers(layer_ids: Iterable[str]) -> dict[str, gpd.GeoDataFrame]:
@@ -116,7 +119,8 @@ def _kept(result: ImportResult, block: int) -> pd.DataFrame:
                           "employees": acc["employees"].to_numpy(float),
                           "order": (block << 32) + acc["row"].to_numpy(np.int64),
                           "code_key": np.where(code, _keys(acc["uscc"].astype(str)), _NO_KEY),
-                          "place_key": _place_keys(acc)})
+                          "place_key": _place_keys(acc),
+                          **{c: acc[c].to_numpy(dtype=object if t == "str" else t) for c, t in _PLACEMENT.items()}})
     firms.attrs["tally"] = (result.report["rows_in"], result.report["accepted"],
                             result.report["rejected"])
     return firms
@@ -253,7 +257,8 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
     dask-geopandas frame of points, one partition a block."""
     parts, dropped = _deduplicated(path, blocksize, datum, "threads", None)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
-                             "employees": pd.Series(dtype=float)},
+                             "employees": pd.Series(dtype=float),
+                             **{c: pd.Series(dtype=t) for c, t in _PLACEMENT.items()}},
                             geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
     return dd.from_delayed([delayed(_points)(p, dropped) for p in parts], meta=meta)
 
@@ -261,7 +266,8 @@ def firm_partitions(path: str | Path, datum: str = "wgs84",
 def _points(part: pd.DataFrame, dropped: pd.Index) -> gpd.GeoDataFrame:
     firms = _without(part, dropped)
     return gpd.GeoDataFrame({"sector": firms["sector"].astype(str),
-                             "employees": firms["employees"]},
+                             "employees": firms["employees"],
+                             **{c: firms[c] for c in _PLACEMENT}},
                             geometry=gpd.points_from_xy(firms["lon"], firms["lat"]),
                             crs=STORAGE_CRS)
 
@@ -282,17 +288,23 @@ def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) 
     each from one bincount over codes (:func:`geo.measures.count_tables`)."""
     if not len(firms):
         return _EMPTY_SUMMARY
-    table = firm_table(firms)
+    table = firm_table(firms)  # firms no longer registered have no sector: not counted
     codes, sectors = sector_codes(table["sector"])
-    emp = table["employees"].fillna(0).to_numpy()
+    counted = codes >= 0
+    emp = table["employees"].fillna(0).to_numpy()[counted]
     city = pd.DataFrame({"sector": pd.Index(sectors, dtype=object),
-                         "firms": np.bincount(codes, minlength=len(sectors)),
-                         "employees": np.bincount(codes, weights=emp, minlength=len(sectors))})
+                         "firms": np.bincount(codes[counted], minlength=len(sectors)),
+                         "employees": np.bincount(codes[counted], weights=emp, minlength=len(sectors))})
     parts = [city[city["firms"] > 0].assign(kind="city", zone="")]
     points = firm_points(firms)
-    for layer_id, zones in zone_frames.items():
-        counts, emp_table, _ = count_tables(zones.index, join_layer(points, zones), table)
-        parts.append(_long_counts(counts, emp_table, f"zone:{layer_id}"))
+    coarse = 0
+    for layer_id, zones in zone_frames.items():  # the in-memory join: certain and possible
+        joined = join_and_count(firms, zones, points=points).counts
+        parts.append(_long_counts(joined.counts, joined.employees, f"zone:{layer_id}"))
+        if joined.possible is not None:
+            parts.append(_long_counts(joined.possible, None, f"possible:{layer_id}"))
+        coarse = joined.coarse
+    parts.append(pd.DataFrame({"kind": ["coarse"], "zone": "", "sector": "", "firms": coarse, "employees": 0.0}))
     return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
 
 
@@ -343,6 +355,7 @@ def _compute_options(scheduler: Any, num_workers: int | None) -> dict[str, Any]:
 def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame],
                         sector: str | None) -> dict[str, pd.DataFrame]:
     city = table[table["kind"] == "city"].set_index("sector")["firms"]
+    coarse = int(table.loc[table["kind"] == "coarse", "firms"].sum())
     out = {}
     for lid, zones in frames.items():
         zone_rows = table[table["kind"] == f"zone:{lid}"]
@@ -351,8 +364,9 @@ def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame]
         emp_rows = zone_rows[zone_rows["employees"] > 0]
         emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
                                    aggfunc="sum") if len(emp_rows) else None
-        measures = measures_from_counts(zones_for_measures(zones), counts, emp, city, sector=sector)
-        out[lid] = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], measures], axis=1)
+        maybe = table[table["kind"] == f"possible:{lid}"]
+        possible = maybe.pivot_table(index="zone", columns="sector", values="firms", aggfunc="sum", fill_value=0) if len(maybe) else None
+        out[lid] = measures_of(LayerCounts(counts, emp, city, possible, coarse), zones, sector)
     return out
 
 

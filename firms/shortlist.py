@@ -112,10 +112,13 @@ def shortlist(firms: pd.DataFrame | None, sector: str, *,
     ``roles`` (every role its outline has, joined by " · ").
 
     ``counts`` (per layer id, from :func:`firms.zones.layer_counts` of the same
-    firms) spares the join and the counting, e.g. when a view already keeps them."""
+    firms) spares the join and the counting, e.g. when a view already keeps them. Scores
+    use the firms certainly in a zone; ``sector_firms_possible`` and
+    ``attrs["coarse_firms"]`` say how many more may be."""
     has_firms = firms is not None and len(firms) > 0
     points = None
     frames = []
+    coarse = 0
     for lid, part in _candidate_parts(tuple(layer_ids)).items():
         part = part.copy()
         if has_firms and firms is not None:
@@ -127,9 +130,11 @@ def shortlist(firms: pd.DataFrame | None, sector: str, *,
                 counted = join_and_count(firms, gdf, points=points).counts
             m = measures_of(counted, gdf, sector)
             part["sector_firms"] = m["sector_firms"]
+            part["sector_firms_possible"] = m["sector_firms_possible"]  # not scored: shown
             part["lq"] = m["lq"]
+            coarse = counted.coarse
         else:
-            part["sector_firms"] = 0
+            part["sector_firms"] = part["sector_firms_possible"] = 0
             part["lq"] = np.nan
         frames.append(part)
     zones = _one_per_outline(pd.concat(frames), sector, kinds)
@@ -149,6 +154,7 @@ def shortlist(firms: pd.DataFrame | None, sector: str, *,
     out["score"] = out[[f"score_{k}" for k in WEIGHTS]].sum(axis=1).round(4)
     out = out.sort_values(["score", "sector_firms"], ascending=False, kind="stable")
     out.insert(0, "rank", np.arange(1, len(out) + 1))
+    out.attrs["coarse_firms"] = coarse  # placed too coarsely to count in a zone: not scored
     return out
 
 

@@ -384,3 +384,27 @@ def test_a_site_in_the_link_is_measured_with_its_plan_items_firms_and_geojson():
     assert any(e.label.startswith("重叠区域的规划条目") for e in at.expander)
     site = at.query_params["site"]
     assert (site if isinstance(site, str) else site[0]).startswith("121.")
+
+
+def test_a_qichacha_workbook_shows_its_placements_and_leaves_inactive_firms_out(app):
+    from exports import qichacha_xlsx
+    from test_real_exports import QCC_ROWS
+
+    app.radio(key="firm_source").set_value("upload").run()
+    app.file_uploader(key="upload").upload("企查查导出.xlsx", qichacha_xlsx(QCC_ROWS), MEDIA_XLSX)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    placed = next(df.value for df in app.sidebar.dataframe if "定位方式" in df.value.columns)
+    shown = dict(zip(placed["定位方式"], placed["数值"], strict=True))
+    assert shown["按街道/镇名称定位，但无其边界，只定位到区"] == "3"
+    assert shown["按地址所指园区/片区定位（以其范围为误差）"] == "2"
+    table = table_with(app, "项目", "数值")
+    report = dict(zip(table["项目"], table["数值"], strict=True))
+    assert report["表头所在行"] == "2"
+    assert app.sidebar.download_button(key="dl_template") is not None
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "（3 家）" in shown  # two of five firms are 注销/吊销: left out
+    app.checkbox(key="show_inactive").check().run()
+    assert not app.exception
+    shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
+    assert "（5 家）" in shown

@@ -33,7 +33,7 @@ BASE = {"numpy", "pandas", "geopandas", "shapely", "pyproj", "pyarrow"}
 LIBRARIES = {
     "geo": BASE,
     "layers": BASE | {"pyogrio"},
-    "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ijson"},
+    "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ijson", "ahocorasick"},
     "firms": BASE | {"dask", "dask_geopandas", "distributed", "fsspec"},
     "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin", "matplotlib"},
     "cli": BASE | {"matplotlib", "pygeoapi", "werkzeug", "yaml", "waitress"},

@@ -93,6 +93,17 @@ def test_the_hostile_input_benchmark_reports_bomb_datum_export_and_geojson_figur
     assert f["datum_rows"] == 2000 and f["datum_distinct"] == 1000 and f["export_n"] == 2000
 
 
+def test_the_placement_benchmark_reports_address_only_against_coordinates():
+    f = bench("placement.py", "--n", "2000", "--repeat", "1", "--json")
+    assert f["coords_accepted"] == f["address_accepted"] == 2000
+    assert f["coords_levels"] == {"coordinates": 2000}
+    assert sum(f["address_levels"].values()) == 2000 and "zone" in f["address_levels"]
+    assert f["address_certain_pairs"] < f["coords_certain_pairs"]  # coarse firms are possible
+    assert f["address_possible_pairs"] > 0 and f["coords_possible_pairs"] == 0
+    for key in ("import_ratio", "join_ratio", "total_ratio"):
+        assert f[key] > 0
+
+
 def test_the_service_benchmark_times_each_request_and_the_concurrent_load():
     f = bench("serve.py", "--n", "3000")
     for key in ("startup_s", "page_1000_s", "page_1000_at_half_s", "bbox_1000_s", "one_item_s",

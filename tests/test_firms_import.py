@@ -229,7 +229,8 @@ def test_rows_without_coordinates_are_placed_by_address():
     text = HEADER + ("甲公司,,,,上海市浦东新区张江镇祖冲之路,,\n"
                      "乙公司,,,,上海市松江区某路1号,,\n"
                      "丙公司,,,,北京市海淀区,,\n"
-                     "丁公司,,,,,,\n")
+                     "丁公司,,,,,,\n"
+                     "戊公司,,,,某路1号,,\n")
     result = csv_import(text)
     towns, districts = base_units().towns, base_units().districts
     a, b = result.accepted.iloc[0], result.accepted.iloc[1]
@@ -238,9 +239,10 @@ def test_rows_without_coordinates_are_placed_by_address():
     assert b["placement"].startswith("区 松江区")
     assert districts["松江区"].contains(b.geometry)
     assert a["placement_precision_m"] < b["placement_precision_m"]
-    assert rejected_reason(result, 3) == ("address", "no coordinates, and the address names no "
-                                          "街道/镇 or 区 of Shanghai")
+    assert rejected_reason(result, 3) == ("address", "not in Shanghai: 北京市")
     assert rejected_reason(result, 4) == ("address", "no coordinates and no address")
+    assert rejected_reason(result, 5) == ("address", "no coordinates, and the address names no "
+                                          "街道/镇 or 区 of Shanghai")
 
 
 def test_duplicates_keep_the_first_row():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import folium
 import geopandas as gpd
@@ -23,7 +24,9 @@ import shapely
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from firms.certainty import coarse_mask
 from firms.intake.importer import with_points
+from firms.intake.places import placement_messages
 from geo.breaks import class_of, merged_breaks
 from geo.datum import Datum, convert
 from geo.grid import firm_grid
@@ -31,13 +34,18 @@ from geo.join import SortedPoints, firm_lonlat
 from layers.sectors import taxonomy
 from ui.i18n import t
 from ui.mapbase import FrameGeoJson, cluster_assets, offline, round_coords, safe_text
+from ui.phrases import phrase
 
-__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "GRID_PANE", "class_colour", "grid_breaks", "MARKER_LIMIT", "ClusterLayer", "FirmView", "GridLayer", "component_box", "firm_layer",
-           "firm_mode", "firms_in_view", "sector_colours"]
+__all__ = ["CLUSTER_LIMIT", "CLASS_COLOURS", "GRID_PANE", "MARKER_LIMIT", "RING_LIMIT",
+           "ClusterLayer", "FirmView", "GridLayer", "class_colour", "component_box",
+           "firm_layer", "firm_mode", "firms_in_view", "grid_breaks", "placement_rings",
+           "precise_only", "sector_colours"]
 
 MARKER_LIMIT = 3_000
 CLUSTER_LIMIT = 60_000
 VIEW_PAD = 0.2  # the view's box grown by this share on each side: a small pan needs no new points
+FirmFrame = TypeVar("FirmFrame", pd.DataFrame, gpd.GeoDataFrame)
+RING_LIMIT = 2_000  # coarse placements drawn as rings, the most populous first
 CLASS_COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 #: The map pane the grid is drawn in: below the zones' (Leaflet's overlayPane, 400),
 #: so zone outlines stay visible over the grid.
@@ -233,12 +241,52 @@ def _cells(grid: gpd.GeoDataFrame, counts: np.ndarray, fills: list[str]) -> dict
     return {"features": feats, "type": "FeatureCollection"}
 
 
+def precise_only(firms: FirmFrame) -> FirmFrame:
+    """The firms placed precisely enough to be drawn as points (:mod:`firms.certainty`)."""
+    coarse = coarse_mask(firms)
+    return firms[~coarse] if coarse.any() else firms
+
+
+def placement_rings(firms: pd.DataFrame, *, lang: str, show: bool = True) -> folium.FeatureGroup:
+    """Firms placed only to a zone, 街道/镇 or 区 (or with a wide stated precision), drawn
+    as what they are: one dashed ring per placement, its radius the precision, saying how
+    many firms were placed so and how (never a dot at the unit's representative point)."""
+    coarse = firms[coarse_mask(firms)]
+    lon, lat = firm_lonlat(coarse)
+    groups = pd.DataFrame({"lon": np.round(lon, 6), "lat": np.round(lat, 6),
+                           "precision": coarse["placement_precision_m"].to_numpy(dtype=float),
+                           "how": coarse["placement"].astype(str).to_numpy()})
+    rings = (groups.groupby(["lon", "lat", "precision", "how"]).size().rename("n")
+             .reset_index().sort_values("n", ascending=False).head(RING_LIMIT))
+    group = folium.FeatureGroup(name=safe_text(t("coarse_firms", lang, n=f"{len(coarse):,}")),
+                                show=show)
+    said = placement_messages()
+    for lon, lat, precision, how, n in rings.itertuples(index=False):
+        text = safe_text(t("placed_ring", lang, n=f"{int(n):,}", how=phrase(str(how), lang, said),
+                           km=f"{float(precision) / 1000:,.1f}"))
+        folium.Circle(location=[float(lat), float(lon)], radius=float(precision), color="#555555",
+                      weight=1.5, dash_array="6 6", fill=True, fill_opacity=0.04,
+                      tooltip=text, popup=folium.Popup(text)).add_to(group)
+    return group
+
+
 def firm_layer(firms: gpd.GeoDataFrame, *, mode: str, lang: str, asset_base: str, sector_label,
                grid: gpd.GeoDataFrame | None = None, show: bool = True,
                name: str | None = None) -> folium.map.Layer:
     """Firms as markers, clusters or (``grid``, already in the drawing datum) a grid;
     hidden at first (but in the layer control) when ``show`` is false. ``name`` (plain
-    text) names it in the layer control instead of the mode and count."""
+    text) names it in the layer control instead of the mode and count. Firms placed too
+    coarsely for a point are drawn as rings (:func:`placement_rings`) in a group with
+    the others."""
+    coarse = coarse_mask(firms)
+    if coarse.any():
+        group = folium.FeatureGroup(name=safe_text(name if name is not None else t("firms", lang)),
+                                    show=show)
+        placement_rings(firms, lang=lang).add_to(group)
+        if not coarse.all():
+            firm_layer(firms[~coarse], mode=mode, lang=lang, asset_base=asset_base, grid=grid,
+                       sector_label=sector_label).add_to(group)
+        return group
     colours = sector_colours()
     name = safe_text(name if name is not None else
                      t("firm_mode", lang, mode=t(f"mode_{mode}", lang), n=f"{len(firms):,}"))

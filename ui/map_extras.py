@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import folium
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -21,11 +22,11 @@ from jinja2 import Template
 from geo.metric import area_km2
 from ui.firm_layer import GRID_PANE
 from ui.i18n import t
-from ui.mapbase import draw_assets, offline, safe_text
+from ui.mapbase import FrameGeoJson, draw_assets, offline, round_coords, safe_text
 
 __all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "Attribution", "DrawTexts", "FitBesideLegend", "FollowSize",
            "GridPane", "MetricScale", "WheelAfterClick", "ZoneLabels", "draw_control",
-           "label_points"]
+           "label_points", "vector_base_group"]
 
 LABEL_ZOOM = 11
 BIG_KM2 = 10.0  # zones at least this large are named from LABEL_ZOOM, smaller ones two steps later
@@ -284,3 +285,23 @@ class GridPane(MacroElement):
         super().__init__()
         self._name = "GridPane"
         self.pane = GRID_PANE
+
+
+def vector_base_group(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.FeatureGroup:
+    """The offline vector base (districts and metro lines, coordinates rounded), drawn
+    under the layers when no tiles are asked for or reachable."""
+    group = folium.FeatureGroup(name=safe_text(t("vector_base", lang)), show=True)
+    d = round_coords(base["districts"], decimals=4)
+    FrameGeoJson(d, {"name": d["district"].map(safe_text)},
+                 style_function=lambda _f: {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea",
+                                            "fillOpacity": 0.5},
+                 tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[""]),
+                 ).add_to(group)
+    if "lines" in base:
+        lines = round_coords(base["lines"], decimals=5)
+        FrameGeoJson(lines, {"name": lines["line_name_zh"].map(safe_text),
+                             "color": lines["color"].map(safe_text)},
+                     style_function=lambda f: {"color": f["properties"]["color"], "weight": 2,
+                                               "opacity": 0.7},
+                     ).add_to(group)
+    return group

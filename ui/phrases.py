@@ -56,6 +56,18 @@ REASONS: dict[str, tuple[str, str | None]] = {
     "placed_converted": ("坐标（{datum} → WGS84）", None),
     "placed_town": ("街道/镇 {unit}（代表点）", "subdistrict/town {unit} (representative point)"),
     "placed_district": ("区 {unit}（代表点）", "district {unit} (representative point)"),
+    "placed_zone": ("园区/片区 {unit}（以其范围为误差）", None),
+    "placed_geocoded": ("在线地理编码：{provider}（匹配级别 {level}）", None),
+    "placed_town_district": ("街道/镇 {unit}（无边界数据，按 {district} 代表点）",
+                             "subdistrict/town {unit} without an outline (district {district}, "
+                             "representative point)"),
+    "not_in_shanghai": ("不在上海：{place}", None),
+    "geometry_differs": ("采用几何坐标；属性 {lon}/{lat} 与之相差 {metres} 米", None),
+    "geometry_not_degrees": ("采用几何坐标；属性 {lon}/{lat} 不是经纬度",
+                             "geometry used; the properties {lon}/{lat} are not degrees"),
+    "capital_unread": ("注册资本无法读作金额，已留空",
+                       "registered capital not read as an amount; left empty"),
+    "founded_unread": ("成立日期无法读作日期，已留空", "founding date not read as a date; left empty"),
 }
 
 #: Words that stand as a value inside a message (a library's or intake's own), by exact

@@ -10,6 +10,7 @@ import pandas as pd
 
 from layers.catalog import LayerEntry
 from ui.i18n import column_label, role_label, sector_column_label, sector_label, t
+from ui.views import firm_count_text
 
 __all__ = ["BASES", "data_basis", "shortlist_csv_frame", "shortlist_table", "why"]
 
@@ -34,7 +35,9 @@ def data_basis(source: str, n_firms: int) -> str:
 def why(row: pd.Series, lang: str) -> str:
     """One line saying why a zone ranks where it does: designation, firms, LQ, access."""
     parts = [t("why_designated" if row["designated"] else "why_not_designated", lang)]
-    if row.get("sector_firms", 0):
+    if row.get("sector_firms_possible", 0) > row.get("sector_firms", 0):
+        parts.append(firm_count_text(row["sector_firms"], row["sector_firms_possible"], lang))
+    elif row.get("sector_firms", 0):
         parts.append(t("why_firms", lang, n=f"{int(row['sector_firms']):,}"))
     if pd.notna(row.get("lq")):
         parts.append(t("why_lq", lang, lq=f"{row['lq']:.2f}"))

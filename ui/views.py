@@ -10,11 +10,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from firms.intake.headers import template_frame
 from firms.intake.places import placement_messages
-from firms.zones import LayerCounts, measures_of
+from firms.zones import LayerCounts, active_only, measures_of
 from layers.catalog import LayerEntry
 from layers.documents import document_citation, document_file
 from layers.exporting import filter_by_sectors
+from layers.formats import table_csv
 from layers.policy import measures_for_feature, sector_targets
 from ui.i18n import (
     column_label,
@@ -33,10 +35,12 @@ __all__ = ["REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "fin
            "firm_details", "firm_row", "hidden_pick", "firms_in_zone", "firms_of_sectors", "import_summary",
            "layer_coverage", "layer_measure_tables", "pairs_of_sectors", "pick_state",
            "plain_markdown", "policy_groups", "sector_mask", "targets_table", "visible_frames",
-           "with_selected", "zone_details", "zone_sources", "zone_table"]
+           "with_selected", "active_firms", "firm_count_text", "firm_template_csv", "placement_summary",
+           "zone_count_text", "firm_count_texts", "zone_details", "zone_sources", "zone_table"]
 
 #: Columns of the zone table, in order.
-ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_per_km2",
+ZONE_COLUMNS = ("layer", "name", "role", "sectors", "area_km2", "firms", "firms_possible",
+                "firms_per_km2",
                 "sector_firms", "sector_share", "lq", "strong_cluster", "plan_fit")
 
 
@@ -101,7 +105,7 @@ def zone_table(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Lay
         part["area_km2"] = polys["area_km2"].round(2)
         if lid in measures:
             m = measures[lid].reindex(polys.index)
-            for col in ("firms", "firms_per_km2", "sector_firms", "sector_share", "lq",
+            for col in ("firms", "firms_possible", "firms_per_km2", "sector_firms", "sector_share", "lq",
                         "strong_cluster", "plan_fit"):
                 if col in m:
                     part[col] = m[col]
@@ -133,6 +137,50 @@ def find_feature(frames: Mapping[str, gpd.GeoDataFrame], feature_id: str):
         if feature_id in gdf.index:
             return lid, gdf.loc[feature_id]
     return None, None
+
+
+def active_firms(firms: pd.DataFrame) -> pd.DataFrame:
+    """The firms still registered (:func:`firms.zones.active_only`), for the app's switch."""
+    return active_only(firms)
+
+
+def firm_template_csv() -> bytes:
+    """The firm-list template to download: the recognised headers and two example rows,
+    as UTF-8 CSV with a byte-order mark (Excel opens it as Chinese text)."""
+    return table_csv(template_frame()).encode("utf-8-sig")
+
+
+def zone_count_text(measures: Mapping[str, pd.DataFrame], layer_id: str, zone_id: str,
+                    lang: str) -> str | None:
+    """The firm count of one zone, certain and up to (:func:`firm_count_text`), or None."""
+    table = measures.get(layer_id)
+    if table is None or zone_id not in table.index or "firms_possible" not in table:
+        return None
+    certain, possible = table.loc[zone_id, ["firms", "firms_possible"]].to_numpy(dtype=float)
+    return firm_count_text(float(certain), float(possible), lang)
+
+
+def placement_summary(report: Mapping, lang: str) -> pd.DataFrame:
+    """Rows of an import by how they were placed (geometry, coordinates, zone, 街道/镇, 区),
+    as a two-column table in ``lang``."""
+    rows = [(t(f"level_{k}", lang), f"{n:,}") for k, n in report.get("placement_levels", {}).items()]
+    return pd.DataFrame(rows, columns=[t("placement", lang), t("value", lang)])
+
+
+def firm_count_text(certain: float, possible: float, lang: str) -> str:
+    """"12 firms; up to 340 with coarsely placed ones": the firms certainly in a zone and,
+    when more may be, the count with those placed too coarsely to say."""
+    n, m = int(certain), int(max(possible, certain))
+    return t("firms_up_to" if m > n else "firms_n", lang, n=f"{n:,}", m=f"{m:,}")
+
+
+def firm_count_texts(measures: pd.DataFrame | None, lang: str) -> pd.Series | None:
+    """:func:`firm_count_text` per zone of a layer's measure table (None without one)."""
+    if measures is None or "firms_possible" not in measures:
+        return None
+    return pd.Series([firm_count_text(c, p, lang) for c, p in
+                      zip(measures["firms"], measures["firms_possible"], strict=True)],
+                     index=measures.index)
 
 
 def zone_details(row: pd.Series, entry: LayerEntry, lang: str) -> list[tuple[str, str]]:
@@ -286,8 +334,9 @@ def policy_groups(feature_id: str, lang: str) -> dict[str, list[tuple[str, str]]
 
 
 #: The counts of an import report a person reads, in order.
-REPORT_COUNTS = ("rows_in", "accepted", "rejected", "swapped_fixed", "placed_by_address",
-                 "invalid_uscc_flagged", "unclassified", "formula_guards_removed")
+REPORT_COUNTS = ("header_row", "rows_in", "accepted", "rejected", "inactive", "swapped_fixed",
+                 "placed_by_address", "invalid_uscc_flagged", "unclassified",
+                 "formula_guards_removed")
 
 
 def import_summary(report: Mapping, lang: str) -> pd.DataFrame:
@@ -296,6 +345,8 @@ def import_summary(report: Mapping, lang: str) -> pd.DataFrame:
     its name is an output column's (file header → new name) and the rejections per
     field. The file's headers stay as they are (``st.dataframe`` shows text literally)."""
     rows = [(t(f"r_{k}", lang), f"{report[k]:,}") for k in REPORT_COUNTS if k in report]
+    rows += [(t(f"level_{k}", lang), f"{n:,}") for k, n in report.get("placement_levels", {}).items()]
+    rows += [(t("above_header", lang), text) for text in report.get("above_header", [])]
     rows += [(t("read_warning", lang), refusal_text(w, lang)) for w in report.get("warnings", [])]
     rows += [(t("header_mapping", lang) + f": {orig}", t(f"f_{canon}", lang))
              for orig, canon in report.get("header_mapping", {}).items()]

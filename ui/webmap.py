@@ -61,6 +61,7 @@ from ui.map_extras import (
     ZoneLabels,
     draw_control,
     label_points,
+    vector_base_group,
 )
 from ui.mapbase import (
     ASSET_BASE,
@@ -95,6 +96,7 @@ class MapOptions:
     measure: str | None = None           # one of MEASURES
     measure_layer: str | None = None     # layer id the choropleth colours
     measure_values: pd.Series | None = None   # per feature id of measure_layer
+    firm_counts: pd.Series | None = None  # per feature id of measure_layer: "12 firms; up to 340"
     measure_sector_label: str | None = None   # the sector the measure is for, in words
     classes: str = "quantile"            # class-break method, one of geo.breaks.METHODS
     strong: pd.Series | None = None           # bool per feature id (strong clusters)
@@ -138,6 +140,8 @@ def _zone_props(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         props["fill"] = props["cls"].map(lambda c: class_colour(None if pd.isna(c) else int(c), n))
         fmt = "{:,.0f}" if opts.measure in COUNT_MEASURES else "{:,.3g}"
         props["value"] = values.map(lambda v: "" if pd.isna(v) else fmt.format(v))
+        if opts.firm_counts is not None:
+            props["counted"] = opts.firm_counts.reindex(gdf.index).fillna("").map(safe_text)
         if opts.strong is not None:
             props["strong"] = opts.strong.reindex(gdf.index).fillna(False).astype(bool)
     if opts.selected is not None:
@@ -170,6 +174,9 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
     if breaks is not None:
         fields.append("value")
         aliases.append(t(f"m_{opts.measure}", lang))
+        if opts.firm_counts is not None:
+            fields.append("counted")
+            aliases.append(t("counted", lang))
     marker = folium.CircleMarker(radius=6, fill=True, fill_opacity=0.9, color=st.color) \
         if entry.kind == "point" else None
     return FrameGeoJson(
@@ -177,24 +184,6 @@ def _zone_layer(gdf: gpd.GeoDataFrame, entry: LayerEntry, opts: MapOptions,
         highlight_function=lambda _f: {"weight": 4, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=False),
         zoom_on_click=False)
-
-
-def _vector_base(base: Mapping[str, gpd.GeoDataFrame], lang: str) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=safe_text(t("vector_base", lang)), show=True)
-    d = round_coords(base["districts"], decimals=4)
-    FrameGeoJson(d, {"name": d["district"].map(safe_text)},
-                 style_function=lambda _f: {"color": "#777777", "weight": 1, "fillColor": "#f4f1ea",
-                                            "fillOpacity": 0.5},
-                 tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[""]),
-                 ).add_to(group)
-    if "lines" in base:
-        lines = round_coords(base["lines"], decimals=5)
-        FrameGeoJson(lines, {"name": lines["line_name_zh"].map(safe_text),
-                             "color": lines["color"].map(safe_text)},
-                     style_function=lambda f: {"color": f["properties"]["color"], "weight": 2,
-                                               "opacity": 0.7},
-                     ).add_to(group)
-    return group
 
 
 def _base_map(bm, opts: MapOptions) -> folium.Map:
@@ -362,7 +351,7 @@ def build_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Laye
     m = _base_map(bm, opts)
     if base is not None and (opts.show_vector_base or not bm.tiles):
         vb = {k: in_datum(v, bm.datum) if bm.datum != "wgs84" else v for k, v in base.items()}
-        _vector_base(vb, opts.lang).add_to(m)
+        vector_base_group(vb, opts.lang).add_to(m)
     breaks = merged_breaks(opts.measure_values, method=opts.classes,
                            integer=opts.measure in COUNT_MEASURES) \
         if _choropleth_on(opts) and opts.measure_values is not None else None

@@ -1,5 +1,6 @@
-"""Read a GeoJSON firm list as a stream: feature properties as text cells, plus
-``lon``/``lat`` from Point geometries.
+"""Read a GeoJSON firm list as a stream: feature properties as text cells, plus the Point
+geometry's coordinates in the columns ``GEOMETRY_LON``/``GEOMETRY_LAT``
+(:mod:`firms.intake.headers`), which win over coordinate-like properties.
 
 The document is parsed by ijson (the yajl C parser) one feature at a time, and the
 cells go straight into one list per column, so memory grows with the cells kept,
@@ -25,6 +26,7 @@ import ijson
 import pandas as pd
 
 from firms.intake.errors import UnreadableFileError
+from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON
 from firms.intake.messages import Said, said
 from firms.intake.xlsx import cell_text
 
@@ -111,7 +113,7 @@ def _feature_row(feat: object, number: int, name: str) -> tuple[dict[str, str], 
     geom = feat.get("geometry")
     problem = _point_problem(geom)
     if problem is None and isinstance(geom, dict):
-        row["lon"], row["lat"] = (cell_text(c) for c in geom["coordinates"][:2])
+        row[GEOMETRY_LON], row[GEOMETRY_LAT] = (cell_text(c) for c in geom["coordinates"][:2])
     return row, problem
 
 
@@ -223,7 +225,7 @@ def _rows(features: Iterable[object], name: str, max_rows: int
 def table_from_geojson(open_stream: Opener, name: str, *, size: int, encoding: str,
                        max_rows: int, decode: Callable[[bytes, str], tuple[str, str]]
                        ) -> pd.DataFrame:
-    """Feature properties as text, plus ``lon``/``lat`` from Point geometries.
+    """Feature properties as text, plus Point geometries in ``GEOMETRY_LON``/``_LAT``.
 
     ``open_stream()`` opens the file's bytes afresh (the head, an unusual document and
     a retry each read it again); ``encoding`` is the text's (UTF-8 or GB18030, from its

@@ -37,7 +37,7 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +50,11 @@ import shapely
 from firms.intake.classify import classify as classify_by_code
 from firms.intake.columns import stripped, text_series
 from firms.intake.errors import TableRejectedError
+from firms.intake.geocode import Geocoder
+from firms.intake.headers import HEADER_ALIASES, map_headers
 from firms.intake.messages import Said, remember, said
 from firms.intake.plausible import check_capital, check_visible_names, plausible_employees
+from firms.intake.register import Registration, read_registration
 from firms.intake.steps import (
     SHANGHAI_BOX,
     Classes,
@@ -64,6 +67,8 @@ from firms.intake.steps import (
     check_inside,
     check_names,
     classify_rows,
+    compare_geometry,
+    geocode_rows,
     mark_duplicates,
     place_by_address,
     read_coordinates,
@@ -73,52 +78,9 @@ from firms.intake.steps import (
 from geo.crs import STORAGE_CRS
 from geo.datum import parse_datum
 from layers.formats import GPKG_COLUMNS, free_names
-from layers.text import fold
 
 __all__ = ["HEADER_ALIASES", "SHANGHAI_BOX", "ImportResult", "Places", "import_firms", "map_headers",
            "with_points"]
-
-#: Canonical field → header spellings accepted (compared after NFKC, lower-case,
-#: and removing spaces, underscores, hyphens and brackets).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("企业名称", "名称", "公司名称", "单位名称", "机构名称", "name", "firmname",
-             "companyname", "company", "firm", "enterprise"),
-    "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "uscc", "creditcode",
-             "unifiedsocialcreditcode"),
-    "lon": ("经度", "lon", "lng", "long", "longitude", "x"),
-    "lat": ("纬度", "lat", "latitude", "y"),
-    "address": ("地址", "注册地址", "企业地址", "经营地址", "address", "addr"),
-    "industry": ("行业", "所属行业", "行业类别", "行业名称", "主营业务", "industry", "sector",
-                 "business"),
-    "industry_code": ("国民经济行业代码", "行业代码", "gbt4754", "gb/t4754", "gbt4754code",
-                      "industrycode", "naics", "isic"),
-    "employees": ("从业人员", "从业人数", "员工人数", "职工人数", "employees", "staff",
-                  "headcount"),
-    "datum": ("坐标系", "坐标系统", "datum", "crs", "coordsys"),
-    "precision_m": ("定位精度", "定位精度米", "精度", "precisionm", "placementprecisionm"),
-    "name_en": ("英文名称", "英文名", "nameen", "englishname"),
-}
-
-
-def _header_key(text: str) -> str:
-    return fold(text, case="lower", drop=r"\s_\-()（）\[\]")
-
-
-_ALIAS_LOOKUP = {_header_key(a): canon for canon, names in HEADER_ALIASES.items() for a in names}
-
-
-def map_headers(columns: Iterable[str]) -> dict[str, str]:
-    """Original header → canonical field, for the headers that have one.
-
-    When two headers map to the same field, the first (leftmost) is used.
-    """
-    mapping: dict[str, str] = {}
-    for col in columns:
-        canon = _ALIAS_LOOKUP.get(_header_key(col))
-        if canon and canon not in mapping.values():
-            mapping[str(col)] = canon
-    return mapping
-
 
 @dataclass
 class ImportResult:
@@ -146,7 +108,10 @@ def _check_columns(table: pd.DataFrame, mapping: dict[str, str]) -> None:
 #: ``reason`` before the user's columns.
 ACCEPTED_COLUMNS = ("row", "name", "name_en", "uscc", "uscc_valid", "uscc_problem", "address",
                     "industry", "industry_code", "sector", "sector_source", "employees",
-                    "datum_in", "placement", "placement_precision_m", "issues", "lon", "lat",
+                    "registered_capital", "capital_currency", "founded", "status",
+                    "status_active",
+                    "datum_in", "placement", "placement_level", "placed_unit",
+                    "placement_precision_m", "issues", "lon", "lat",
                     "geometry")
 REJECTED_COLUMNS = ("row", "field", "reason")
 #: Columns the file formats add to the accepted columns: the CSV's ``datum``, ``wkt`` and
@@ -178,7 +143,7 @@ def own_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], pd.S
 def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "wgs84",
                  classify: Classifier = classify_by_code,
                  on_stage: Callable[[str, Mapping[str, object]], None] | None = None,
-                 points: bool = True) -> ImportResult:
+                 points: bool = True, geocoder: Geocoder | None = None) -> ImportResult:
     """Check, place and de-duplicate a text table of firms (see the module rules).
 
     ``classify(codes, industries, names)`` returns (sector id or "unclassified",
@@ -186,7 +151,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     values)`` hears ``check`` and, when some rows are placed by address, ``place``.
     ``points=False`` (for counting only, e.g. the dask engine's blocks) returns the
     accepted firms as a plain DataFrame with ``lon``/``lat`` and no point geometries
-    (about 200 MB and a second less per million firms).
+    (about 200 MB and a second less per million firms). ``geocoder`` (off by default:
+    :mod:`firms.intake.geocode`) may place address rows more precisely than the ladder.
     """
     default_datum = parse_datum(default_datum)
     say = on_stage or (lambda _key, _values: None)
@@ -197,17 +163,21 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     say("check", {"rows": work.n})
     check_names(work, geometry_errors)
     check_visible_names(work)
+    compare_geometry(work)
     coords = read_coordinates(work, row_datums(work, default=default_datum))
     if coords.need_address.any():
         say("place", {"rows": int(coords.need_address.sum())})
     place_by_address(work, coords, places)
+    geocode_rows(work, coords, geocoder)
     check_inside(work, coords, places)
     credit = check_credit_codes(work)
     employees = plausible_employees(work, read_employees(work))
     check_capital(work)
+    registration = read_registration(work)
     mark_duplicates(work, credit)
     classes = classify_rows(work, classify)
-    accepted = _accepted_frame(work, coords, credit, classes, employees, points=points)
+    accepted = _accepted_frame(work, coords, credit, classes, employees, registration,
+                               points=points)
     rejected = _rejected_frame(work)
     report = _report(work, coords, accepted, rejected, default_datum=default_datum,
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
@@ -218,7 +188,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
 
 
 def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, classes: Classes,
-                    employees: np.ndarray, *, points: bool = True) -> pd.DataFrame:
+                    employees: np.ndarray, registration: Registration, *,
+                    points: bool = True) -> pd.DataFrame:
     """The accepted rows: the project's columns, then the file's other columns as they
     were (:func:`own_columns` freed their names); EPSG:4326 points, built from the
     coordinate arrays. Text stays in Arrow memory; sector, how, datum, placement and
@@ -235,8 +206,14 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         "industry": classes.industry, "industry_code": classes.industry_code,
         "sector": classes.sector.series(index), "sector_source": classes.source.series(index),
         "employees": employees,
+        "registered_capital": registration.capital,
+        "capital_currency": pd.Categorical(registration.currency),
+        "founded": registration.founded, "status": pd.Categorical(registration.status),
+        "status_active": registration.active,
         "datum_in": coords.datums.series(index),
         "placement": coords.placement.series(index),
+        "placement_level": coords.level.series(index),
+        "placed_unit": coords.unit.series(index),
         "placement_precision_m": coords.precision,
         "issues": work.issue_texts(),
         "lon": coords.x,
@@ -246,7 +223,8 @@ def _accepted_frame(work: RowWork, coords: Coordinates, credit: CreditCodes, cla
         frame[c] = work.table[c]
     if not keep.all():
         frame = frame[keep]
-    for c in ("sector", "sector_source", "datum_in", "placement", "issues"):
+    for c in ("sector", "sector_source", "datum_in", "placement", "placement_level",
+              "placed_unit", "issues"):
         frame[c] = _used_categories(frame[c])  # value_counts lists only those used
     if not points:
         return frame.reset_index(drop=True)
@@ -300,6 +278,9 @@ def _report(work: RowWork, coords: Coordinates, accepted: pd.DataFrame,
         "placed_by_address": int((coords.need_address & keep).sum()),
         "invalid_uscc_flagged": invalid_codes,
         "unclassified": int((accepted["sector"] == "unclassified").sum()),
+        "inactive": int((~accepted["status_active"].astype(bool)).sum()),
+        "placement_levels": {str(k): int(v) for k, v in
+                             accepted["placement_level"].value_counts().items() if v},
     }
     if report["rows_in"] != report["accepted"] + report["rejected"]:
         raise AssertionError(f"row tally broken: {report}")  # a bug, never a user's doing

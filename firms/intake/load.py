@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from firms.intake.geocode import Geocoder
+from firms.intake.headers import promote_header
 from firms.intake.importer import (
     ACCEPTED_COLUMNS,
     REJECTED_COLUMNS,
@@ -68,7 +70,8 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
                      datum: str = "wgs84", sheet: str | None = None,
                      on_stage: StageCallback | None = None, points: bool = True,
                      places: Places | None = None,
-                     info: Mapping[str, object] | None = None) -> ImportResult:
+                     info: Mapping[str, object] | None = None,
+                     geocoder: Geocoder | None = None) -> ImportResult:
     """Read and import a firm list (the rules: :mod:`firms.intake.importer`).
 
     ``source`` is a CSV/XLSX/GeoJSON path, an upload's bytes (``name`` gives its file
@@ -76,7 +79,8 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
     ``datum`` is the file's declared datum (a per-row 坐标系 column wins); ``sheet``
     names the sheet of a workbook with data on several; ``points=False`` keeps lon/lat
     columns only (the join and measures need no point geometries); ``places`` replaces
-    Shanghai's named places (tests); ``info`` is added to the report.
+    Shanghai's named places (tests); ``info`` is added to the report; ``geocoder`` (a
+    :class:`firms.intake.geocode.Geocoder`, off by default) asks an online service.
     """
     return_freed_memory()
     say = on_stage or _silent
@@ -94,10 +98,13 @@ def import_firm_list(source: str | Path | bytes | pd.DataFrame, *, name: str | N
             say("read", {"name": name})
             table, read_info = read_firm_table(source, sheet=sheet)
         read_info["file"] = name
-        if read_info.get("format") == "csv" and own_csv(table):
+        if read_info.get("format") == "xlsx":  # a sheet's header under its title rows
+            table, above = promote_header(table)
+            read_info.update(above)
+        elif read_info.get("format") == "csv" and own_csv(table):
             table, read_info["formula_guards_removed"] = unguarded(table)
     result = import_firms(table, places or shanghai_places(), default_datum=datum,
-                          on_stage=say, points=points)
+                          on_stage=say, points=points, geocoder=geocoder)
     result.report.update(read_info)
     result.report.update(info or {})
     say("classify", {"accepted": result.report["accepted"], "rejected": result.report["rejected"]})

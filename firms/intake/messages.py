@@ -117,6 +117,7 @@ ENGLISH: dict[str, str] = {
     "no_place": "no coordinates and no address",
     "address_unplaced": "no coordinates, and the address names no 街道/镇 or 区 of Shanghai",
     "outside_shanghai": "point lies outside Shanghai",
+    "not_in_shanghai": "not in Shanghai: {place}",
     "uscc_scientific": "{code} is in scientific notation: a spreadsheet turned the code into a "
                        "number and dropped digits; re-export the column as text",
     "uscc_number": "{code} was stored as a number; re-export the column as text",
@@ -129,6 +130,11 @@ ENGLISH: dict[str, str] = {
     "swapped": "lon/lat were swapped; fixed",
     "precision_not_number": "precision_m not a number; left empty",
     "employees_not_number": "employees not a non-negative number; left empty",
+    "capital_unread": "注册资本 not read as an amount; left empty",
+    "founded_unread": "成立日期 not read as a date; left empty",
+    "geometry_differs": "geometry used; the properties {lon}/{lat} differ from it ({metres} m)",
+    "geometry_not_degrees": "geometry used; the properties {lon}/{lat} differ from it (not "
+                            "degrees)",
     "employees_implausible": "employees over {limit}, more than any firm has; left empty",
     "name_hidden_characters": "the name holds invisible or direction-changing characters "
                               "({characters}); check it",
@@ -139,6 +145,10 @@ ENGLISH: dict[str, str] = {
     "placed_converted": "coordinates ({datum} → WGS84)",
     "placed_town": "街道/镇 {unit} (representative point)",
     "placed_district": "区 {unit} (representative point)",
+    "placed_zone": "zone {unit} (its outline)",
+    "placed_geocoded": "geocoded by {provider} (match level {level})",
+    "placed_town_district": "街道/镇 {unit} without an outline (区 {district}, representative "
+                            "point)",
 }
 
 

@@ -27,6 +27,7 @@ import pyarrow.csv as pacsv
 from firms.intake.arrow_csv import CSV_BLOCK_BYTES, MAX_HEADER_CHARS, utf8_table
 from firms.intake.errors import UnreadableFileError
 from firms.intake.geojson import table_from_geojson
+from firms.intake.headers import skip_title_lines
 from firms.intake.messages import Said, said
 from firms.intake.xlsx import read_xlsx
 
@@ -293,15 +294,16 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
     if suffix in (".geojson", ".json"):
         return _geojson(lambda: io.BytesIO(raw), name, size=len(raw), max_rows=max_rows)
     _check_not_workbook(raw, name)
+    raw, above = skip_title_lines(raw)  # title rows and notes above the header
     fast = table_from_utf8_csv(raw, max_rows)
     if fast is not None:
         return fast, {"format": "csv", "encoding": "utf-8-sig",
-                      "warnings": merged_lines_warning(raw, fast, name)}
+                      "warnings": merged_lines_warning(raw, fast, name), **above}
     text, encoding = decode_csv(raw, name)
     warning = encoding_warning(raw, text, encoding, name=name)
     frame = table_from_csv_text(text, max_rows, name=name)
     warnings = ([warning] if warning else []) + merged_lines_warning(raw, frame, name)
-    return frame, {"format": "csv", "encoding": encoding, "warnings": warnings}
+    return frame, {"format": "csv", "encoding": encoding, "warnings": warnings, **above}
 
 
 def _check_not_workbook(raw: bytes, name: str) -> None:

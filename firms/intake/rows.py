@@ -20,7 +20,26 @@ from firms.intake.messages import Said, remember
 from geo.cover import CoverGrid
 from layers.text import fold_series
 
-__all__ = ["Places", "Problems", "RowWork"]
+__all__ = ["Places", "Problems", "RowWork", "Unit"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A named place an address can be placed to (EPSG:4326).
+
+    ``level`` is ``zone`` (a zone of the project's layers), ``town`` (a 街道/镇 with an
+    outline), ``town_district`` (a 街道/镇 known by name only, placed at its district) or
+    ``district``; ``unit_id`` names the outline that is the firm's uncertainty
+    (``zone:<layer>/<feature>``, ``town:<code>``, ``district:<name>``); ``point`` is
+    that outline's representative point and ``precision_m`` the radius of a circle of
+    its area; ``district`` the district it lies in ("" when it spans several)."""
+
+    name: str
+    level: str
+    unit_id: str
+    point: Point
+    precision_m: float
+    district: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,7 +49,10 @@ class Places:
     ``towns``/``districts`` map a name to (representative point, precision in m);
     ``district_aliases`` maps short forms (e.g. 浦东) to a district name;
     ``shanghai`` is the area a firm must fall in; ``grid`` (optional) its cells
-    known inside or outside, which spares most points the exact test.
+    known inside or outside, which spares most points the exact test. ``units`` maps
+    every name an address may use (zones and their aliases, every 街道/镇 of the
+    division codes, districts) to its :class:`Unit`; ``outlines`` maps a unit id to its
+    outline; ``elsewhere`` lists names of provinces and cities outside Shanghai.
     """
 
     towns: Mapping[str, tuple[Point, float]]
@@ -38,6 +60,9 @@ class Places:
     district_aliases: Mapping[str, str]
     shanghai: BaseGeometry
     grid: CoverGrid | None = None
+    units: Mapping[str, Unit] = field(default_factory=dict)
+    outlines: Mapping[str, BaseGeometry] = field(default_factory=dict)
+    elsewhere: tuple[str, ...] = ()
 
 
 class Problems:

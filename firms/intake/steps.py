@@ -14,10 +14,8 @@ whose column is absent is skipped.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -26,6 +24,7 @@ import pyarrow.compute as pc
 import shapely
 
 from firms.intake import uscc
+from firms.intake.address import place_addresses, placement_text, unit_arrays
 from firms.intake.columns import (
     Labels,
     arrow_text,
@@ -33,6 +32,8 @@ from firms.intake.columns import (
     numbers,
     text_series,
 )
+from firms.intake.geocode import Geocoder
+from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, map_headers
 from firms.intake.messages import said
 from firms.intake.rows import Places, Problems, RowWork
 from geo.datum import DATUMS, convert, parse_datums
@@ -41,8 +42,11 @@ from layers.text import fold_arrow
 
 __all__ = ["SHANGHAI_BOX", "Classes", "Classifier", "Coordinates", "CreditCodes", "Places",
            "Problems", "RowWork", "check_credit_codes", "check_inside", "check_names",
-           "classify_rows", "mark_duplicates", "place_by_address", "read_coordinates",
+           "classify_rows", "compare_geometry", "geocode_rows", "mark_duplicates", "place_by_address", "read_coordinates",
            "read_employees", "row_datums"]
+
+#: Cells a registry export writes for a figure it does not know.
+UNKNOWN_CELLS = ("-", "--", "—", "暂无", "未公开", "无")
 
 #: The box that Shanghai's coordinates fall in (lon0, lat0, lon1, lat1), used to
 #: recognise swapped pairs.
@@ -102,6 +106,8 @@ class Coordinates:
     placement: Labels
     precision: np.ndarray
     datums: Labels            # the datum each row's coordinates were given in
+    level: Labels             # geometry, coordinates, zone, town, town_district, district
+    unit: Labels              # the unit an address placed the row to ("" for coordinates)
 
 
 def _given_numbers(work: RowWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -117,6 +123,34 @@ def _given_numbers(work: RowWork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     work.problems.add(has_lon & ~has_lat & ~bad_lat, "lat", said("lon_without_lat"))
     work.problems.add(has_lat & ~has_lon & ~bad_lon, "lon", said("lat_without_lon"))
     return lon, lat, ~has_lon & ~has_lat & ~bad_lon & ~bad_lat
+
+
+#: A GeoJSON geometry and coordinate properties further apart than this are reported.
+GEOMETRY_AGREES_M = 50.0
+
+
+def compare_geometry(work: RowWork) -> None:
+    """Where a GeoJSON feature has both a Point geometry and coordinate-like properties
+    (经度/纬度, X/Y …), the geometry is used; properties more than
+    :data:`GEOMETRY_AGREES_M` away from it (or not degrees at all) are noted on the row."""
+    if work.mapping.get(GEOMETRY_LON) != "lon":
+        return
+    props = {canon: orig for orig, canon in map_headers(
+        [c for c in work.table.columns if c not in (GEOMETRY_LON, GEOMETRY_LAT)]).items()}
+    if not {"lon", "lat"} <= props.keys():
+        return
+    gx, _ = numbers(work.arrow("lon"))
+    gy, _ = numbers(work.arrow("lat"))
+    px, _ = numbers(arrow_text(work.table[props["lon"]]))
+    py, _ = numbers(arrow_text(work.table[props["lat"]]))
+    both = ~np.isnan(gx) & ~np.isnan(gy) & ~np.isnan(px) & ~np.isnan(py)
+    metres = np.hypot((px - gx) * np.cos(np.radians(gy)), py - gy) * 111_320.0
+    off = both & ((metres > GEOMETRY_AGREES_M) | (np.abs(px) > 180) | (np.abs(py) > 90))
+    for i in np.flatnonzero(off):
+        degrees = abs(px[i]) <= 180 and abs(py[i]) <= 90
+        work.flag(np.arange(work.n) == i, said(
+            "geometry_differs", lon=props["lon"], lat=props["lat"], metres=f"{metres[i]:,.0f}")
+            if degrees else said("geometry_not_degrees", lon=props["lon"], lat=props["lat"]))
 
 
 def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
@@ -142,7 +176,8 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
         m = both & ~out_of_range & datums.is_(d)
         if m.any():
             x[m], y[m] = convert(x[m], y[m], d, "wgs84")
-    placement = Labels(work.n)
+    placement, level = Labels(work.n), Labels(work.n)
+    level.set(both, "geometry" if work.mapping.get(GEOMETRY_LON) == "lon" else "coordinates")
     for d in datums.present(both):
         placement.set(both & datums.is_(d), said("placed_wgs84") if d == "wgs84"
                       else said("placed_converted", datum=d))
@@ -151,49 +186,61 @@ def read_coordinates(work: RowWork, datums: Labels) -> Coordinates:
         declared, bad_precision = numbers(work.arrow("precision_m"))
         work.flag(bad_precision, said("precision_not_number"))
         precision = np.where(both, declared, np.nan)
-    return Coordinates(x, y, both, need_address, swap, placement, precision, datums)
-
-
-def _address_places(addresses: list[str], places: Places
-                    ) -> list[tuple[float, float, str, float]]:
-    """For each address: (lon, lat, placement, precision_m) or NaNs when nothing matches."""
-    towns = sorted(places.towns, key=len, reverse=True)
-    aliases = sorted(places.district_aliases, key=len, reverse=True)
-    out: list[tuple[float, float, str, float]] = []
-    for norm in addresses:
-        hit = next((t for t in towns if t in norm), None)
-        if hit:
-            pt, prec = places.towns[hit]
-            out.append((pt.x, pt.y, said("placed_town", unit=hit), prec))
-            continue
-        alias = next((a for a in aliases if a in norm), None)
-        if alias:
-            name = places.district_aliases[alias]
-            pt, prec = places.districts[name]
-            out.append((pt.x, pt.y, said("placed_district", unit=name), prec))
-            continue
-        out.append((math.nan, math.nan, "", math.nan))
-    return out
+    return Coordinates(x, y, both, need_address, swap, placement, precision, datums, level,
+                       Labels(work.n))
 
 
 def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None:
-    """A row with neither coordinate is placed at the representative point of the
-    most precise unit its address names: a 街道/镇 of the base data, else a 区
-    (``placement`` and ``placement_precision_m`` say so); otherwise it is rejected."""
+    """A row with neither coordinate is placed by the ladder of
+    :mod:`firms.intake.address` (a zone its address names, a 街道/镇, a 区), at the
+    representative point of that unit with the radius of its area as precision
+    (``placement``, ``placement_level``, ``placed_unit`` and ``placement_precision_m``
+    say so); an address naming a place outside Shanghai first, or no place at all, is
+    rejected."""
     need = coords.need_address
     if not need.any():
         return
     rows = np.flatnonzero(need)
-    addresses = cast("list[str]", fold_arrow(work.arrow("address").take(rows)).to_pylist())
-    placed = _address_places(addresses, places)
-    for i, (px, py, how, prec) in zip(rows, placed, strict=True):
-        coords.x[i], coords.y[i], coords.precision[i] = px, py, prec
-        coords.placement.set(i, how)
+    addresses = fold_arrow(work.arrow("address").take(rows))
+    placed = place_addresses(addresses, places)
+    px, py, prec = unit_arrays(placed)
+    coords.x[rows], coords.y[rows], coords.precision[rows] = px, py, prec
+    for code, unit in enumerate(placed.units):
+        if unit is not None:
+            at = rows[placed.codes == code]
+            coords.placement.set(at, placement_text(unit))
+            coords.level.set(at, unit.level)
+            coords.unit.set(at, unit.unit_id)
+    elsewhere = np.zeros(work.n, dtype=bool)
+    elsewhere[rows] = [r != "" for r in placed.reasons]
+    reasons = np.full(work.n, "", dtype=object)
+    reasons[rows] = placed.reasons
+    work.problems.add(elsewhere, "address", reasons)
     unplaced = need & np.isnan(coords.x)
     no_address = np.zeros(work.n, dtype=bool)
-    no_address[rows] = [a == "" for a in addresses]
+    no_address[rows] = blank_after_fold(addresses)
     work.problems.add(unplaced & no_address, "address", said("no_place"))
     work.problems.add(unplaced, "address", said("address_unplaced"))
+
+
+def geocode_rows(work: RowWork, coords: Coordinates, geocoder: Geocoder | None) -> None:
+    """With a geocoder configured (off by default: :mod:`firms.intake.geocode`), each row
+    placed by its address is asked for (each distinct address once, answers cached); an
+    answer more precise than the ladder's place replaces it, its precision from the
+    provider's match level, already in WGS84."""
+    rows = np.flatnonzero(coords.need_address & ~work.problems.rejected)
+    if geocoder is None or not len(rows):
+        return
+    addresses = [str(a) for a in work.arrow("address").take(rows).to_pylist()]
+    answers = {a: geocoder.ask(a) for a in dict.fromkeys(addresses) if a}
+    for i, address in zip(rows, addresses, strict=True):
+        got = answers.get(address)
+        if got is not None and got.precision_m < coords.precision[i]:
+            coords.x[i], coords.y[i], coords.precision[i] = got.lon, got.lat, got.precision_m
+            coords.placement.set(i, said("placed_geocoded", provider=geocoder.provider,
+                                         level=got.level))
+            coords.level.set(i, "geocoded")
+            coords.unit.set(i, "")
 
 
 def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
@@ -228,11 +275,14 @@ def check_credit_codes(work: RowWork) -> CreditCodes:
 
 
 def read_employees(work: RowWork) -> np.ndarray:
-    """Employees as numbers; a cell that is not a non-negative number is flagged and
-    left empty (the row is kept)."""
+    """Employees as numbers (参保人数 of a registry export: "-" or 未公开 mean unknown and
+    stay empty); a cell that is not a non-negative number is flagged and left empty (the
+    row is kept)."""
     if "employees" not in work.columns:
         return np.full(work.n, np.nan)
-    employees, bad = numbers(work.arrow("employees"))
+    cells = work.arrow("employees")
+    unknown = pc.is_in(pc.utf8_trim_whitespace(cells), value_set=pa.array(UNKNOWN_CELLS))
+    employees, bad = numbers(pc.if_else(unknown, "", cells))
     negative = employees < 0
     work.flag(bad | negative, said("employees_not_number"))
     return np.where(bad | negative, np.nan, employees)
@@ -281,9 +331,10 @@ class Classes:
 
 def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     """Industry, industry code, sector and how, per row: ``classify(codes, industries,
-    names)`` decides, once per distinct (code, industry) pair; the rows it leaves
-    unclassified are tried again by their firm names (the classifier folds them).
-    Without ``classify`` every firm is ``unclassified`` (how: ``none``)."""
+    names, by_words=False)`` decides by code or industry name once per distinct (code,
+    industry) pair; the rows it leaves unclassified are tried again with their firm names
+    (refinement of a broad industry, then words; the classifier folds them). Without
+    ``classify`` every firm is ``unclassified`` (how: ``none``)."""
     ind_codes, industries, ind_rows = work.folded_codes("industry")
     code_codes, codes, code_rows = work.folded_codes("industry_code")
     index = work.table.index
@@ -292,19 +343,19 @@ def classify_rows(work: RowWork, classify: Classifier | None) -> Classes:
     if classify is None:
         return out
     inverse, pair = pd.factorize(code_codes.astype(np.int64) * len(industries) + ind_codes)
-    sector, source = classify(pd.Series(codes.take(pair // len(industries)).to_pandas()),
-                              pd.Series(industries.take(pair % len(industries))
-                                        .to_pandas()))
+    sector, source = classify(pd.Series(codes.take(pa.array(pair // len(industries))).to_pandas()),
+                              pd.Series(industries.take(pa.array(pair % len(industries)))
+                                        .to_pandas()), by_words=False)
     pair_sector = np.array([out.sector.code(s) for s in sector], dtype=np.int32)
     pair_source = np.array([out.source.code(s) for s in source], dtype=np.int32)
     out.sector.codes, out.source.codes = pair_sector[inverse], pair_source[inverse]
     rows = np.flatnonzero(out.source.is_("none"))
     if len(rows):
         names = pd.Series(work.arrow("name").take(rows).to_pandas())  # classify folds
-        blank = pd.Series("", index=names.index)
-        sector, source = classify(blank, blank, names)
-        found = (source != "none").to_numpy()
-        for s in pd.unique(sector[found]):
-            out.sector.set(rows[found & (sector == s).to_numpy()], s)
-        out.source.set(rows[found], "text")
+        sector, source = classify(pd.Series(code_rows.take(rows).to_pandas()),
+                                  pd.Series(ind_rows.take(rows).to_pandas()), names)
+        for s in pd.unique(sector[source != "none"]):
+            out.sector.set(rows[((sector == s) & (source != "none")).to_numpy()], s)
+        for how in pd.unique(source[source != "none"]):
+            out.source.set(rows[(source == how).to_numpy()], how)
     return out

@@ -1,0 +1,128 @@
+"""Whether a firm certainly lies in a zone, or only possibly: its placement's uncertainty
+against the zone's outline (EPSG:4326 in, areas compared in EPSG:32651).
+
+A firm placed precisely (coordinates without a stated precision, or one of at most
+:data:`PRECISE_M`) is a point and the point join decides. Any other firm stands for a
+region: the outline of the unit it was placed to (``placed_unit``: a zone, a 街道/镇, a
+区), else a disc of its ``placement_precision_m`` around its point. It is **certainly**
+in a zone when at least :data:`CERTAIN_SHARE` of that region lies inside the zone
+(outlines built from the same base units meet edge to edge, so a hair of difference is
+not a doubt), **possibly** in it when the region and the zone meet otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.join import firm_lonlat
+from geo.metric import buffer_m
+from geo.prepared import prepared_copy
+
+__all__ = ["CERTAIN_SHARE", "PRECISE_M", "coarse_mask", "region_pairs"]
+
+#: A zone as the share cache knows it: (id, bounds, area).
+ZoneKey = tuple[str, tuple[float, ...], float]
+
+#: Firms placed to within this many metres are points.
+PRECISE_M = 100.0
+#: Share of a firm's region that must lie in a zone for the firm to count there.
+CERTAIN_SHARE = 0.99
+
+
+def coarse_mask(firms: pd.DataFrame) -> np.ndarray:
+    """Per firm position: is its placement too coarse to be a point?"""
+    if "placement_precision_m" not in firms:
+        return np.zeros(len(firms), dtype=bool)
+    precision = pd.to_numeric(firms["placement_precision_m"], errors="coerce").to_numpy()
+    return np.asarray(np.nan_to_num(precision, nan=0.0) > PRECISE_M, dtype=bool)
+
+
+def _regions(firms: pd.DataFrame, rows: np.ndarray,
+             outlines: Mapping[str, BaseGeometry]
+             ) -> tuple[np.ndarray, list[str], list[BaseGeometry]]:
+    """(region code per row of ``rows``, region keys, region geometries): a placed unit's
+    outline where known, else a disc of the firm's precision (one per distinct disc)."""
+    units = (firms["placed_unit"].astype(str).to_numpy()[rows] if "placed_unit" in firms
+             else np.full(len(rows), "", dtype=object))
+    unit_codes, distinct_units = pd.factorize(pd.Series(units, dtype=object))
+    known = np.array([u in outlines for u in distinct_units], dtype=bool)[unit_codes]
+    keys = units.astype(object)
+    if not known.all():  # one disc per distinct (point, precision)
+        lon, lat = (np.asarray(v, dtype=float)[rows][~known] for v in firm_lonlat(firms))
+        precision = np.asarray(firms["placement_precision_m"], dtype=float)[rows][~known]
+        keys[~known] = [f"disc:{x:.6f},{y:.6f},{p:.0f}"
+                        for x, y, p in zip(lon, lat, precision, strict=True)]
+    codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
+    geoms = []
+    for key in distinct:
+        if key in outlines:
+            geoms.append(outlines[key])
+        else:
+            x, y, p = (float(v) for v in key.removeprefix("disc:").split(","))
+            geoms.append(buffer_m(shapely.Point(x, y), p, quad_segs=8))
+    return codes, list(distinct), geoms
+
+
+_SHARES: dict[tuple[str, ZoneKey], float] = {}  # (unit id, zone key) → share: units and zones are few
+
+
+def _share_cached(key: str, zone_key: ZoneKey, region: BaseGeometry,
+                  zone: BaseGeometry) -> float:
+    if len(_SHARES) > 100_000:
+        _SHARES.clear()
+    found = _SHARES.get((key, zone_key))
+    if found is None:
+        found = _SHARES[(key, zone_key)] = _share(region, zone)
+    return found
+
+
+def _share(region: BaseGeometry, zone: BaseGeometry) -> float:
+    """The share of ``region``'s area inside ``zone`` (degrees² cancel out at this size)."""
+    area = region.area
+    if area <= 0:
+        return 1.0 if zone.intersects(region) else 0.0
+    return float(shapely.intersection(region, zone).area / area)
+
+
+def region_pairs(firms: pd.DataFrame, rows: np.ndarray, zone_ids: Sequence[str],
+                 zone_geoms: Sequence[BaseGeometry | None],
+                 outlines: Mapping[str, BaseGeometry]
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(certain, possible) (point, zone) pairs of the coarse firms at positions ``rows``,
+    in the shape of :func:`geo.join.zone_pairs`'s pairs."""
+    codes, keys, geoms = _regions(firms, rows, outlines)
+    certain: list[tuple[int, int]] = []
+    possible: list[tuple[int, int]] = []
+    regions = np.array(geoms, dtype=object)
+    for z, zone in enumerate(zone_geoms):
+        if zone is None or zone.is_empty or zone.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        meets = (shapely.intersects(prepared_copy(zone), regions) if len(regions)
+                 else np.zeros(0, dtype=bool))
+        zone_key = (str(zone_ids[z]), zone.bounds, round(zone.area, 12))
+        for r in np.flatnonzero(meets):
+            share = (_share_cached(keys[r], zone_key, geoms[r], zone)
+                     if not keys[r].startswith("disc:") else _share(geoms[r], zone))
+            (certain if share >= CERTAIN_SHARE else possible).append((int(r), z))
+    return _pairs(certain, codes, rows, zone_ids), _pairs(possible, codes, rows, zone_ids)
+
+
+def _pairs(found: list[tuple[int, int]], codes: np.ndarray, rows: np.ndarray,
+           zone_ids: Sequence[str]) -> pd.DataFrame:
+    """Region-zone hits spread to the firms of each region."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(codes.max(initial=-1) + 2))
+    points, zones = [], []
+    for r, z in found:
+        members = rows[order[bounds[r]:bounds[r + 1]]]
+        points.append(members)
+        zones.append(np.full(len(members), z, dtype=np.int32))
+    point = np.concatenate(points) if points else np.array([], dtype=np.int64)
+    zone = np.concatenate(zones) if zones else np.array([], dtype=np.int32)
+    return pd.DataFrame({"point": point, "zone": pd.Categorical.from_codes(
+        zone, categories=pd.Index(list(zone_ids), dtype=object))})
