@@ -102,6 +102,7 @@ FIRM_COLUMNS: dict[str, tuple[str, str]] = {
 STREAMLIT_LABELS: dict[str, tuple[str, str]] = {
     "st_upload": ("选择文件", "Upload"), "st_drag_drop": ("将文件拖放到此处", "Drag and drop a file here"),
     "st_per_file": ("每个文件不超过 {size}", "{size} per file"),
+    "st_too_large": ("文件不能超过 50 MB", "File must be 50.0MB or smaller."),
     "st_press_enter": ("按回车键确认", "Press Enter to apply"), "st_no_results": ("无匹配项", "No results"),
     "st_download_csv": ("下载为 CSV", "Download as CSV"), "st_search": ("搜索", "Search"),
     "st_fullscreen": ("全屏", "Fullscreen"), "st_close_fullscreen": ("退出全屏", "Close fullscreen"),

@@ -22,6 +22,8 @@ STREAMLIT_TEXTS = {
     "Clear value": "st_clear_value", "Select all": "st_select_all",
     "Show/hide columns": "st_columns", "Skip to main content": "st_skip", "Running...": "st_running",
     "Stop": "st_stop", "Delete": "st_delete",
+    # the uploader's refusal of a file over server.maxUploadSize (50 MB in .streamlit/config.toml)
+    "File must be 50.0MB or smaller.": "st_too_large",
 }
 
 _SCRIPT = """<script>
