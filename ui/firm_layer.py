@@ -266,7 +266,7 @@ def placement_rings(firms: pd.DataFrame, *, lang: str, show: bool = True) -> fol
                            km=f"{float(precision) / 1000:,.1f}"))
         folium.Circle(location=[float(lat), float(lon)], radius=float(precision), color="#555555",
                       weight=1.5, dash_array="6 6", fill=True, fill_opacity=0.04,
-                      tooltip=text, popup=folium.Popup(text)).add_to(group)
+                      tooltip=text).add_to(group)  # folium's Popup needs jQuery, not loaded
     return group
 
 
