@@ -43,6 +43,7 @@ import layers
 from firms.demo import demo_firms
 from layers.documents import document_file, documents
 from ui.i18n import column_label, sector_labels, t
+from ui.labels_zones import FIRM_COLUMNS
 from ui.views import visible_frames
 from ui.webmap import firm_mode
 
@@ -183,16 +184,17 @@ def test_the_promoter_filters_a_sector_finds_a_zone_and_takes_a_shortlist(
     grid = panel.locator("[data-testid='stDataFrame'] table[role='grid']")
     assert grid.get_attribute("aria-rowcount") == "11"  # the header and 10 zones
     heads = grid.locator("[role='columnheader']").all_text_contents()
-    assert heads[:5] == [column_label(c, lang) for c in ("name", "rank", "why", "score", "layer")]
+    assert heads[:5] == [column_label(c, lang) for c in ("name", "rank", "score", "why", "kind")]
     rows = [r.locator("td, th").all_text_contents() for r in grid.locator("tbody [role='row']").all()]
     assert [r[1] for r in rows] == [str(i) for i in range(1, 11)]
-    metro = re.escape(t("why_metro", lang, km="KM")).replace("KM", r"[\d.]+")
-    assert all(re.search(metro, r[2]) for r in rows), rows  # a reason on every row
-    assert all(re.fullmatch(r"\d+(\.\d{1,2})?", r[3]) for r in rows)
+    metro = re.escape(t("why_metro_across", lang, km="KM")).replace("KM", r"[\d.]+")
+    assert all(re.search(metro, r[3]) for r in rows), rows  # a reason on every row
+    assert all(re.fullmatch(r"\d+(\.\d{1,2})?", r[2]) for r in rows)
     short = pd.read_csv(download(page, panel.locator(".st-key-dl_short button"), tmp_path),
-                        encoding="utf-8-sig")
-    assert len(short) == 10 and set(short["data_basis"]) == {"synthetic"}
-    assert set(short["sector"]) == {"ic"}
+                        encoding="utf-8-sig")  # headers and values in words
+    assert len(short) == 10
+    assert set(short[t("data_basis_col", lang)]) == {t("basis_word_synthetic", lang)}
+    assert set(short[column_label("sector", lang)]) == {labels["ic"]}
 
     # search: 东方美谷 by pinyin initials, English and Chinese name, its layer off
     layer = ".st-key-layer_biomed_1_5_x input"
@@ -249,8 +251,9 @@ def test_the_gis_team_downloads_files_gdal_opens_with_their_datum(
                           text=True, check=False)
     assert info.returncode == 0, info.stderr
     inside = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
-    made_up = inside["name"].str.startswith(SYNTHETIC)
-    assert made_up.any() and (inside.loc[made_up, "synthetic"] == "yes").all()
+    name, synthetic = (FIRM_COLUMNS[c][0 if lang == "zh" else 1] for c in ("name", "synthetic"))
+    made_up = inside[name].str.startswith(SYNTHETIC)  # headers and values in words
+    assert made_up.any() and (inside.loc[made_up, synthetic] == t("yes", lang)).all()
     assert page.get_by_text(t("synthetic_note", lang)).first.is_visible()
     page.close()
 

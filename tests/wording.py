@@ -24,7 +24,8 @@ Exceptions — texts that stay as they are in both languages, removed before the
   LQ, GDP, km, CSV, XLSX, GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, PNG, PDF, HTML, MB, OpenStreetMap, OSM, Fisher–Jenks,
   geoBoundaries, ODbL, AMOLED,
   G60, 9+X); the GIS products and standards named in the GIS block (GIS, OGC, API, QGIS,
-  ArcGIS, GDAL, QML, SLD) and the local service's address (http://127.0.0.1:5000).
+  ArcGIS, GDAL, QML, SLD), the command it tells to run (shmap serve) and the local
+  service's address (http://127.0.0.1:5000).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", 
                  "FlatGeobuf", "GeoParquet", "PNG", "PDF",
                  "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English",
                  "geoBoundaries", "ODbL", "AMOLED", "GIS", "OGC", "API", "QGIS", "ArcGIS", "GDAL",
-                 "QML", "SLD"}
+                 "QML", "SLD", "shmap", "serve"}  # the last two: the command the GIS block shows
 WEB_ADDRESS = re.compile(r"[\w.-]+\.(?:com|cn|org|net|tw|info)(?:\.cn)?(?:/[\w/.?=&%-]*)?")
 ALWAYS = ("语言 / Language", "中文", "English", "坐标系")
 

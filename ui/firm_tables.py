@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from firms.intake.places import placement_messages
 from ui.i18n import sector_labels, t
 from ui.labels_zones import FIRM_COLUMNS
 from ui.phrases import phrase
@@ -21,7 +22,9 @@ def firm_list_frame(firms: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "sector" in out:
         out["sector"] = out["sector"].map(lambda s: labels.get(s, s) if isinstance(s, str) else s)
     if "placement" in out:
-        out["placement"] = out["placement"].map(lambda p: phrase(p, lang) if isinstance(p, str) else p)
+        said = placement_messages()
+        out["placement"] = out["placement"].map(lambda p: phrase(p, lang, said) if isinstance(p, str)
+                                                else p)
     for col in ("uscc_valid", "synthetic"):
         if col in out:
             out[col] = out[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
