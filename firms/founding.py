@@ -31,8 +31,13 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def _column(firms: pd.DataFrame, headers: Iterable[str]) -> Hashable | None:
+    """The first of ``headers`` the list has with any value (the import's own ``founded``
+    is empty where the file gave no date, while another column may hold them)."""
     folded = {str(c).strip().lower(): c for c in firms.columns}
-    return next((folded[h] for h in headers if h in folded), None)
+    present = [folded[h] for h in headers if h in folded]
+    filled = (c for c in present
+              if firms[c].astype(str).str.strip().replace({"nan": "", "None": ""}).ne("").any())
+    return next(filled, present[0] if present else None)
 
 
 def _year(value: object) -> float:

@@ -14,8 +14,8 @@ from serving import qichacha_csv
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
-TYPED = {"uscc_valid": "Integer(Boolean)", "注册资本(万元)": "Real", "参保人数": "Integer64",
-         "成立日期": "Date", "lon": "Real", "lat": "Real", "row": "Integer64", "name": "String"}
+TYPED = {"uscc_valid": "Integer(Boolean)", "registered_capital": "Real", "employees": "Real",
+         "founded": "Date", "lon": "Real", "lat": "Real", "row": "Integer64", "name": "String"}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_typed_formats_keep_numbers_dates_and_booleans(firm_file, suffix, tmp_pa
     fields, info = ogr_fields(ogrinfo, path)
     want = dict(TYPED)
     if suffix == "fgb":  # FlatGeobuf has no date type: a date is a DateTime at midnight
-        want["成立日期"] = "DateTime"
+        want["founded"] = "DateTime"
     assert {k: fields.get(k) for k in want} == want, suffix
     assert "Feature Count: 6" in info
     if suffix == "gpkg":
@@ -64,8 +64,8 @@ def test_geoparquet_is_typed_with_a_bbox_covering_column(firm_file, tmp_path):
     path = import_to(firm_file, tmp_path / "firms.parquet")
     schema = pq.read_schema(path)
     types = {f.name: str(f.type) for f in schema}
-    assert types["成立日期"] == "date32[day]" and types["uscc_valid"] == "bool"
-    assert types["注册资本(万元)"] == "double" and types["参保人数"] == "int64"
+    assert types["founded"] == "date32[day]" and types["uscc_valid"] == "bool"
+    assert types["registered_capital"] == "double" and types["employees"] == "double"
     assert types["bbox"].startswith("struct<xmin: double")
     geo = json.loads(schema.metadata[b"geo"])
     column = geo["columns"][geo["primary_column"]]
@@ -80,9 +80,9 @@ def test_geojson_says_whose_data_it_is_where_gdal_reads_it(firm_file, tmp_path, 
     _, info = ogr_fields(ogrinfo, path)
     assert "DESCRIPTION=Firm list" in info
     doc = json.loads(path.read_text(encoding="utf-8"))
-    dates = {f["properties"]["成立日期"] for f in doc["features"]}
+    dates = {f["properties"]["founded"] for f in doc["features"]}
     assert "2001-04-03" in dates
-    assert all(isinstance(f["properties"]["参保人数"], (int, type(None))) for f in doc["features"])
+    assert all(isinstance(f["properties"]["employees"], (int, float, type(None))) for f in doc["features"])
 
 
 def test_csv_gets_its_csvt(firm_file, tmp_path):
@@ -90,5 +90,5 @@ def test_csv_gets_its_csvt(firm_file, tmp_path):
     header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     csvt = (tmp_path / "firms.csvt").read_text().strip().split(",")
     types = dict(zip(header, csvt, strict=True))
-    assert types["成立日期"] == '"Date"' and types["uscc_valid"] == '"Integer(Boolean)"'
+    assert types["founded"] == '"Date"' and types["uscc_valid"] == '"Integer(Boolean)"'
     assert types["wkt"] == '"WKT"'

@@ -310,7 +310,7 @@ def test_invisible_and_implausible_values_are_rejected_or_flagged_per_row(run_cl
     assert "(U+202E)" in flagged["2"] and "employees over 1,000,000" in flagged["2"]
     assert accepted["employees"].iloc[0] == ""
     assert "注册资本 100000000亿元 is beyond any firm's" in flagged["3"]
-    assert accepted["注册资本"].iloc[1] == "100000000亿元"  # kept as the file gave it
+    assert float(accepted["registered_capital"].iloc[1]) == 1e16  # read as yuan, and flagged
 
 
 def test_a_workbook_named_csv_and_a_hidden_sheet_are_named_for_what_they_are(run_cli, tmp_path):

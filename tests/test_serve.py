@@ -217,8 +217,8 @@ def test_a_firm_list_is_served_typed_beside_chosen_layers(tmp_path, ogrinfo):
         assert {c["id"] for c in collections} == {"poles", "firms"}
         fields = ogr_fields(ogrinfo, url, "firms")
         assert fields["uscc_valid"] == "Integer(Boolean)"
-        assert fields["注册资本(万元)"] == "Real" and fields["参保人数"] == "Integer64"
-        assert fields["成立日期"] == "Date" and fields["lon"] == "Real"
+        assert fields["registered_capital"] == "Real" and fields["employees"] == "Real"
+        assert fields["founded"] == "Date" and fields["lon"] == "Real"
         served = pyogrio.read_dataframe(f"OAPIF:{url}", layer="firms")
         assert sorted(served["row"]) == sorted(accepted["row"])
         assert set(served["name"]) == set(accepted["name"])

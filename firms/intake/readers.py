@@ -252,7 +252,8 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
             return _geojson(lambda: open(path, "rb"), path.name, size=size, max_rows=max_rows)
         fast = table_from_utf8_csv(path, max_rows) if suffix in (".csv", ".txt") else None
         if fast is not None:
-            return fast, {"format": "csv", "encoding": "utf-8-sig", "warnings": []}
+            return fast, {"format": "csv", "encoding": "utf-8-sig",
+                          "warnings": merged_lines_warning(path, fast, path.name)}
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(said("cannot_read", name=path, detail=err.strerror)) from err
@@ -318,11 +319,18 @@ def _check_not_workbook(raw: bytes, name: str) -> None:
 MERGED_LINES = 20
 
 
-def merged_lines_warning(raw: bytes, frame: pd.DataFrame, name: str) -> list[Said]:
+def _line_breaks(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 24), b""))
+
+
+def merged_lines_warning(raw: bytes | Path, frame: pd.DataFrame, name: str) -> list[Said]:
     """A warning when many of the file's lines were read inside values: the cell with
     the most line breaks, its row and column (a quote never closed merges the lines
-    after it into one cell). Costs one count of the file's line breaks when all is well."""
-    inside = raw.count(b"\n") - len(frame) - 1
+    after it into one cell). Costs one count of the file's line breaks (its bytes, or the
+    file read in blocks) when all is well."""
+    breaks = raw.count(b"\n") if isinstance(raw, bytes) else _line_breaks(raw)
+    inside = breaks - len(frame) - 1
     if inside <= MERGED_LINES:
         return []
     most = (0, 0, "")
