@@ -173,11 +173,12 @@ def test_the_dask_engine_counts_certain_and_possible_as_the_in_memory_path(tmp_p
 
 def test_the_shortlist_scores_certain_firms_and_shows_how_many_more_may_be():
     from firms.shortlist import shortlist
+    from layers.zone_kinds import ZONE_KINDS
     from ui.shortlist_view import why
 
     firms = _import(["上海市松江区九亭镇某路1号"] * 1 + [f"上海市松江区某路{i}号" for i in range(40)]
                     ).accepted
-    ranked = shortlist(firms, "digital")
+    ranked = shortlist(firms, "digital", kinds=ZONE_KINDS)  # whole districts asked for too
     assert ranked.loc["biomed_x_songjiang", "sector_firms"] == 41  # the whole of 松江区
     assert ranked.attrs["coarse_firms"] == 41
     row = ranked.loc["newtown_songjiang"]
