@@ -51,7 +51,7 @@ def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
         frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
         frame.locator(".leaflet-container").wait_for(timeout=120_000)
         frame.locator(".scm-legend").wait_for(timeout=60_000)
-        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
         settle(page)
         paths = frame.locator("path.leaflet-interactive")
         count = paths.count()
