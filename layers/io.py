@@ -142,7 +142,7 @@ def build_and_write(layers_dir: Path = LAYERS_DIR) -> dict[str, gpd.GeoDataFrame
                                          layer["source"])
         definition = files[layer_id].relative_to(DATA_DIR).as_posix()
         entries[definition] = refreshed_entry(entries.get(definition), files[layer_id], (
-            "layer definition written by the project from the seed texts and BOUNDARIES.md; "
+            "layer definition written by the project from the seed texts and the published extents of the zones; "
             "coordinates judged against the base data (see each feature's method)"))
     for rel, source in AUTHORED.items():
         entries[rel] = refreshed_entry(entries.get(rel), DATA_DIR / rel, source)
