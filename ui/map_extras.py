@@ -237,23 +237,26 @@ class FitBesideLegend(MacroElement):
     """Fit ``bounds`` ([[south, west], [north, east]]) again, leaving room for the open
     legend at the bottom right and the tools at the top left, so the legend does not
     cover the zones at the map's east edge (临港). Added after the legend; waits until
-    the map has its size and the first fit's zoom animation has ended (whose end would
-    otherwise undo this fit)."""
+    the map has its size (up to a minute: Leaflet's first fit, made while the frame had
+    no size, zooms to the street) and the first fit's zoom animation has ended (whose
+    end would otherwise undo this fit); fits again whether the legend is open or not."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }}, tries = 0;
-            function fit() {  // once the map has its size (the frame may be laid out later)
-                var legend = map.getContainer().querySelector(".scm-legend");
-                var busy = !map.getSize().x || !legend || !legend.offsetWidth || map._animatingZoom;
-                if (busy && tries++ < 60) {  // laid out, and the first fit's zoom animation over
+            function fit() {  // once the map has its size (the frame may be laid out late)
+                var legend = map.getContainer().querySelector(".scm-legend"), size = map.getSize();
+                var open = legend && !legend.classList.contains("scm-collapsed");
+                var busy = !size.x || !size.y || (open && !legend.offsetWidth) || map._animatingZoom;
+                if (busy && tries++ < 1200) {  // a loaded machine may lay the frame out late
                     return setTimeout(fit, 50);
                 }
-                if (!legend || legend.classList.contains("scm-collapsed")) return;
-                map.fitBounds({{ this.bounds|tojson }},
-                              {paddingBottomRight: [legend.offsetWidth + 24, 0], paddingTopLeft: [48, 0],
-                               animate: false});
+                // a fit made while the map had no size zooms to the street: always fit again
+                map.fitBounds({{ this.bounds|tojson }}, open
+                    ? {paddingBottomRight: [legend.offsetWidth + 24, 0], paddingTopLeft: [48, 0],
+                       animate: false}
+                    : {animate: false});
             }
             setTimeout(fit, 0);
         })();
