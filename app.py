@@ -44,6 +44,7 @@ from ui.firm_layer import precise_only
 from ui.firm_tables import firm_list_frame
 from ui.gis_panel import gis_panel
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
+from ui.livemap import live_map
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.park_card import park_card
 from ui.rankings import kind_ids
@@ -80,7 +81,7 @@ from ui.views import (
     zone_sources,
     zone_table,
 )
-from ui.webmap import MEASURES, MapOptions, build_map, firm_mode, firms_for_view
+from ui.webmap import MEASURES, MapOptions, firm_mode, firms_for_view
 
 UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -219,21 +220,20 @@ with col_map:
                       strong=strong, selected=st.session_state["selected"],
                       focus=st.session_state["focus"], firm_grid=grid, firm_mode=firm_view,
                       picked_firm=picked, fit_token=st.session_state.get("city_fits", 0),
-                      site=site_polygon(url_view.site),
-                      dynamic_firms=True,  # the address's view until another zone is picked
+                      site=site_polygon(url_view.site), dynamic_firms=True,
+                      # the address's view until another zone is picked
                       view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
-    fmap = build_map(frames, entries, shown, opts, vector_base())
-    # render=False: st_folium renders the map once; the firms in view swapped in without a redraw
-    in_view = firms_for_view(shown, st.session_state.get("map"), opts, grid=grid,
-                             points=cached_points(shown_key, shown) if grid is not None else None)
-    clicked = st_folium(fmap, key="map", height=opts.height, use_container_width=True, render=False,
-                        feature_group_to_add=in_view,
+    live = live_map(frames, entries, shown, opts, vector_base(), in_view=firms_for_view(
+        shown, st.session_state.get("map"), opts, grid=grid,
+        points=cached_points(shown_key, shown) if grid is not None else None))
+    clicked = st_folium(live.base, key="map", height=opts.height, use_container_width=True, render=False,
+                        feature_group_to_add=live.overlays, layer_control=live.control,
                         returned_objects=["last_active_drawing", "last_object_clicked_count",
                                           "all_drawings", "bounds", "zoom"])
     if map_click(st.session_state, clicked):  # a zone clicked: its panel opens
         st.rerun()
     # the view into the address; a PNG of it; a drawn polygon measured like a zone
-    drawn_datum = fmap.scm_datum  # type: ignore[attr-defined]  # set on the map by build_map
+    drawn_datum = live.base.scm_datum  # type: ignore[attr-defined]  # set by live_map
     drawn = drawn_polygon(clicked, drawn_datum)  # a site drawn now, else the link's
     site = drawn if drawn is not None else site_polygon(url_view.site)
     sync_params(st.query_params, MapView(

@@ -93,13 +93,15 @@ def test_a_zone_clicked_on_the_map_opens_once_per_click(zones):
     assert state["selected"] == "pole_zhangjiang"
 
 
-def test_the_same_zone_clicked_again_after_the_whole_city_opens_again(zones):
+def test_after_the_whole_city_the_map_still_naming_the_last_click_does_not_reopen_it(zones):
     state = {}
     map_click(state, clicked("pole_zhangjiang", 1))
     whole_city(state)
     assert state["selected"] is None
-    # the map is drawn anew without the selection, so its click count starts again
-    assert map_click(state, clicked("pole_zhangjiang", 1))
+    # the map's frame stays and repeats its value: the handled click is not a new one
+    assert not map_click(state, clicked("pole_zhangjiang", 1)) and state["selected"] is None
+    # the same zone clicked again (the frame counts on) opens again
+    assert map_click(state, clicked("pole_zhangjiang", 2))
     assert state["selected"] == "pole_zhangjiang"
 
 
@@ -108,8 +110,17 @@ def test_a_zone_clicked_again_after_a_search_opened_another_opens_again(zones):
     map_click(state, clicked("pole_zhangjiang", 1))
     on_query(state, zones, None, None)
     assert state["selected"] == "park_wusong_hydrogen"
-    assert map_click(state, clicked("pole_zhangjiang", 1))
+    assert not map_click(state, clicked("pole_zhangjiang", 1))  # the old click, repeated
+    assert state["selected"] == "park_wusong_hydrogen"
+    assert map_click(state, clicked("pole_zhangjiang", 2))
     assert state["selected"] == "pole_zhangjiang"
+
+
+def test_a_map_frame_made_anew_counts_clicks_from_zero_and_they_open_zones(zones):
+    state = {}
+    map_click(state, clicked("pole_zhangjiang", 1))
+    assert not map_click(state, {"last_active_drawing": None, "last_object_clicked_count": None})
+    assert map_click(state, clicked("pole_zhangjiang", 1))  # the new frame's first click
 
 
 def test_a_picked_firm_is_focused_and_described(zones, firms):

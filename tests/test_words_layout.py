@@ -12,6 +12,8 @@ import layers
 from layers.zone_kinds import place_aliases, zone_kinds
 from ui.firm_layer import sector_colours
 from ui.legend import grid_key_lines
+from ui.livemap import live_map
+from ui.map_extras import FitBesideLegend
 from ui.mapview import MapView
 from ui.search import search, zone_index
 from ui.session import whole_city
@@ -71,12 +73,20 @@ def test_cluster_bubbles_are_grey_not_the_colours_of_sectors():
     assert not sectors & {tuple(int(v) for v in rgb) for rgb in bubbles}
 
 
-def test_the_whole_city_button_makes_a_new_map_even_after_a_manual_zoom():
+def test_the_whole_city_button_fits_the_map_again_even_after_a_manual_zoom():
     state = {"selected": None, "search": "", "url_view": MapView(zoom=12.0, center=(31.2, 121.5))}
     whole_city(state)
     assert state["city_fits"] == 1 and state["url_view"].map_view() is None
     whole_city(state)
     frames = {"poles": layers.load("poles")}
-    one = build_map(frames, ENTRIES, None, MapOptions(fit_token=1)).get_root().render()
-    two = build_map(frames, ENTRIES, None, MapOptions(fit_token=2)).get_root().render()
-    assert state["city_fits"] == 2 and '"scmFit": 2' in two and '"scmFit": 1' in one
+
+    def fit_script(opts: MapOptions) -> str:
+        overlays = live_map(frames, ENTRIES, None, opts).overlays
+        return next(str(child.token) for child in overlays[-1]._children.values()
+                    if isinstance(child, FitBesideLegend))
+
+    # each press gives the fit a new token: the map, left as the user zoomed it while
+    # the overlays are swapped, fits the city again once per press
+    assert state["city_fits"] == 2
+    assert fit_script(MapOptions(fit_token=1)) != fit_script(MapOptions(fit_token=2))
+    assert fit_script(MapOptions(fit_token=2)) == fit_script(MapOptions(fit_token=2))

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.breaks import merged_breaks
 from ui.firm_layer import class_colour, grid_breaks, sector_colours
 from ui.i18n import sector_labels, t
-from ui.mapbase import safe_text, swatch
+from ui.mapbase import CLEANUP_JS, OnMap, safe_text, swatch
 
 __all__ = ["STRONG_COLOUR", "Legend", "choropleth_lines", "class_colour", "firm_key_lines",
            "grid_key_lines", "merged_breaks", "swatch"]
@@ -24,7 +23,7 @@ STRONG_COLOUR = "#d7191c"
 NARROW_PX = 600  # maps narrower than this open with the legend collapsed
 
 
-class Legend(MacroElement):
+class Legend(OnMap):
     """A Leaflet control in the bottom-right corner with a header that folds it away.
 
     Collapsed at first on maps narrower than ``NARROW_PX``; its size is capped in
@@ -33,7 +32,7 @@ class Legend(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }};
+            var map = {{ this.map_name() }};
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "scm-legend");
@@ -53,6 +52,7 @@ class Legend(MacroElement):
                 return div;
             };
             legend.addTo(map);
+            {{ this.cleanup }}(function () { legend.remove(); });
         })();
         {% endmacro %}
     """)
@@ -60,6 +60,7 @@ class Legend(MacroElement):
     def __init__(self, title: str, lines: Iterable[str], *, toggle_label: str):
         super().__init__()
         self._name = "Legend"
+        self.cleanup = CLEANUP_JS
         self.narrow = NARROW_PX
         self.markup = (
             f'<div class="scm-legend-head"><b>{safe_text(title)}</b>'

@@ -22,7 +22,15 @@ from jinja2 import Template
 from geo.metric import area_km2
 from ui.firm_layer import GRID_PANE
 from ui.i18n import t
-from ui.mapbase import FrameGeoJson, draw_assets, offline, round_coords, safe_text
+from ui.mapbase import (
+    CLEANUP_JS,
+    FrameGeoJson,
+    OnMap,
+    draw_assets,
+    offline,
+    round_coords,
+    safe_text,
+)
 
 __all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "Attribution", "DrawTexts", "FitBesideLegend", "FollowSize",
            "GridPane", "MetricScale", "WheelAfterClick", "ZoneLabels", "draw_control",
@@ -50,14 +58,14 @@ def label_points(frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list[list
     return out
 
 
-class ZoneLabels(MacroElement):
+class ZoneLabels(OnMap):
     """Zone names on the map from zoom ``LABEL_ZOOM`` up (non-interactive DivIcons),
     each from its own zoom (see :func:`label_points`)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }};
+            var map = {{ this.map_name() }};
             var group = L.layerGroup();
             var labels = {{ this.points|tojson }}.map(function (p) {
                 return [p[3], L.marker([p[0], p[1]], {interactive: false, keyboard: false,
@@ -73,6 +81,7 @@ class ZoneLabels(MacroElement):
             }
             map.on("zoomend", update);
             update();
+            {{ this.cleanup }}(function () { map.off("zoomend", update); map.removeLayer(group); });
         })();
         {% endmacro %}
     """)
@@ -80,6 +89,7 @@ class ZoneLabels(MacroElement):
     def __init__(self, points: list[list], *, min_zoom: int = LABEL_ZOOM):
         super().__init__()
         self._name = "ZoneLabels"
+        self.cleanup = CLEANUP_JS
         self.points = points
         self.min_zoom = int(min_zoom)
 
@@ -233,27 +243,40 @@ class WheelAfterClick(MacroElement):
         self._name = "WheelAfterClick"
 
 
-class FitBesideLegend(MacroElement):
+class FitBesideLegend(OnMap):
     """Fit ``bounds`` ([[south, west], [north, east]]) again, leaving room for the open
     legend at the bottom right and the tools at the top left, so the legend does not
-    cover the zones at the map's east edge (临港). Added after the legend; waits until
-    the map has its size (up to a minute: Leaflet's first fit, made while the frame had
-    no size, zooms to the street) and the first fit's zoom animation has ended (whose
-    end would otherwise undo this fit); fits again whether the legend is open or not."""
+    cover the zones at the map's east edge (临港); or, given ``view`` ([lat, lon, zoom]),
+    open there. Added after the legend; waits until the map has its size (up to a
+    minute: a fit made while the frame had no size zooms to the street) and any zoom
+    animation has ended (whose end would otherwise undo this fit). With a ``token``
+    (the app's map, whose overlays are swapped in place) it acts once per token: the
+    same overlays drawn again for a moved view leave the view as the user left it; a
+    newer fit cancels one still waiting."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }}, tries = 0;
+            var map = {{ this.map_name() }}, tries = 0, token = {{ this.token|tojson }};
+            if (token !== null && window.scmFitToken === token) return;
+            window.scmFitToken = token;
+            var run = window.scmFitRun = (window.scmFitRun || 0) + 1;
             function fit() {  // once the map has its size (the frame may be laid out late)
+                if (run !== window.scmFitRun) return;  // a newer fit took over
+                map.invalidateSize({pan: false});  // Leaflet keeps the size it last measured
                 var legend = map.getContainer().querySelector(".scm-legend"), size = map.getSize();
                 var open = legend && !legend.classList.contains("scm-collapsed");
-                var busy = !size.x || !size.y || (open && !legend.offsetWidth) || map._animatingZoom;
+                var pad = open ? legend.offsetWidth + 72 : 0;  // the legend's width, the tools'
+                // a frame not laid out yet, or narrower than the legend needs: a fit then
+                // zooms to the street (Leaflet's room left is negative)
+                var busy = size.x < pad + 160 || size.y < 160 || (open && !legend.offsetWidth)
+                    || map._animatingZoom;
                 if (busy && tries++ < 1200) {  // a loaded machine may lay the frame out late
                     return setTimeout(fit, 50);
                 }
-                // a fit made while the map had no size zooms to the street: always fit again
-                map.fitBounds({{ this.bounds|tojson }}, open
+                var view = {{ this.view|tojson }};
+                if (view) { map.setView([view[0], view[1]], view[2], {animate: false}); return; }
+                map.fitBounds({{ this.bounds|tojson }}, open && size.x >= pad + 160
                     ? {paddingBottomRight: [legend.offsetWidth + 24, 0], paddingTopLeft: [48, 0],
                        animate: false}
                     : {animate: false});
@@ -263,10 +286,11 @@ class FitBesideLegend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: list[list[float]]):
+    def __init__(self, bounds: list[list[float]] | None, *, view: list[float] | None = None,
+                 token: str | None = None):
         super().__init__()
         self._name = "FitBesideLegend"
-        self.bounds = bounds
+        self.bounds, self.view, self.token = bounds, view, token
 
 
 class GridPane(MacroElement):

@@ -18,13 +18,32 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
 
 from layers.formats import json_value
 
-__all__ = ["ASSET_BASE", "FrameGeoJson", "cluster_assets", "draw_assets", "feature_collection",
+__all__ = ["ASSET_BASE", "CLEANUP_JS", "FrameGeoJson", "OnMap", "cluster_assets", "draw_assets", "feature_collection",
            "leaflet_assets", "offline", "round_coords", "safe_text", "swatch"]
 
 ASSET_BASE = "/app/static"
+
+#: JavaScript that registers a function undoing what a script added to the map (a
+#: control, a handler): the app's map swaps its overlays in place, and the first of
+#: them (:class:`ui.livemap.Reset`) calls every registered undo before the rest run.
+CLEANUP_JS = "(window.scmCleanup = window.scmCleanup || []).push"
+
+
+class OnMap(MacroElement):
+    """A script element that acts on the map it is drawn on, whether added to the map
+    itself or to a feature group on it (``{{ this.map_name() }}`` in its template)."""
+
+    def map_name(self) -> str:
+        element = self._parent
+        while element is not None and not isinstance(element, folium.Map):
+            element = element._parent
+        if element is None:
+            raise LookupError("a map script drawn outside a map")  # a programming error
+        return element.get_name()
 
 
 def safe_text(value) -> str:

@@ -28,15 +28,19 @@ def map_click(state: MutableMapping, component: Mapping | None) -> bool:
     ``component`` is st_folium's value: ``last_active_drawing`` (the feature last
     clicked, its ``properties.id``) and ``last_object_clicked_count`` (clicks in this
     map so far). st_folium repeats its value on every rerun, so a click is handled
-    once: the (id, count) pair handled last is kept in ``state["last_click"]``. A map
-    drawn anew (a new selection changes the page) counts from zero again, so
-    whatever changes the selection otherwise forgets that pair (:func:`whole_city`,
-    :func:`on_query`, :func:`open_hit`): the same zone clicked again then opens again.
+    once: the (id, count) pair handled last is kept in ``state["last_click"]``, also
+    when the selection changes otherwise (search, "whole city"): the map's frame stays,
+    and its value still names that click. A frame made anew (another basemap or
+    language) reports no click and counts from zero: the pair is then forgotten, so
+    the same zone clicked again opens again.
     """
     value = component or {}
     zone = ((value.get("last_active_drawing") or {}).get("properties") or {}).get("id")
     click = (zone, value.get("last_object_clicked_count"))
-    if not zone or click == state.get("last_click"):
+    if not zone:
+        state["last_click"] = None
+        return False
+    if click == state.get("last_click"):
         return False
     state.update(last_click=click, selected=zone, firm=None, focus=None)
     return True
@@ -44,7 +48,6 @@ def map_click(state: MutableMapping, component: Mapping | None) -> bool:
 
 def _open(state: MutableMapping, hit, firms) -> None:
     state.update(pick_state(hit, firms))
-    state["last_click"] = None  # the next click on the map is new, whichever zone
 
 
 def on_query(state: MutableMapping, zones, firms, keys) -> None:
@@ -64,13 +67,13 @@ def open_hit(state: MutableMapping, hits, firms) -> None:
 
 
 def whole_city(state: MutableMapping) -> None:
-    """Back to the whole city: no zone or firm selected, no focus, no query, no click
-    remembered (the same zone clicked again opens again), and the map fitted anew."""
-    for k in ("selected", "firm", "focus", "last_click"):
+    """Back to the whole city: no zone or firm selected, no focus, no query, and the
+    map fitted anew (the last click stays handled: see :func:`map_click`)."""
+    for k in ("selected", "firm", "focus"):
         state[k] = None
     state["search"] = ""
-    # the map is made anew and fitted to the city, even after a manual zoom that left
-    # nothing else changed; the address's view is no longer the one to open at
+    # the map is fitted to the city again, even after a manual zoom that left nothing
+    # else changed; the address's view is no longer the one to open at
     state["city_fits"] = int(state.get("city_fits") or 0) + 1
     view = state.get("url_view")
     if view is not None and view.zoom is not None:
