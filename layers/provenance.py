@@ -33,8 +33,8 @@ OSM_DERIVED_LICENCE = ("Open Database License 1.0 (derived from © OpenStreetMap
 AUTHORED = {
     "sectors.toml": "the 9+X taxonomy of 003_6b82db74c365b8ba.txt §二(三), §三, §四 "
                     "(沪府办发〔2021〕10号); aliases written by the project",
-    "gbt4754_sectors.csv": "GB/T 4754-2017 industry codes (class names as published) mapped to "
-                           "the taxonomy by the project",
+    "gbt4754_sectors.csv": "GB/T 4754-2017 industry codes mapped to the taxonomy by the project; "
+                           "each label_zh is the class name of table 1 of the standard",
     "firms/institutions_named_in_seeds.csv": "real institutions named in the seed texts (quote "
         "and section in each row); site positions judged by the project from their published "
         "addresses, ±1.5 km; no credit codes",
