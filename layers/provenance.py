@@ -42,6 +42,10 @@ AUTHORED = {
         "to places and sectors, each with its verbatim quote and section; extracted by the project",
     "sector_targets.csv": "2025 targets per sector of 003 §二(四)/§三 and the Table 1 indicators "
         "of 002 §二(三), each with its verbatim quote; extracted by the project",
+    "town_positions.toml": "the 121 街道/镇 without an OSM outline, decided by the project: 16 "
+        "placed on a ring around a metro station of their name (bundled station data), its "
+        "radius the diameter of a disc of the town's published area (page and quote per town); "
+        "the rest left at their district, with why",
     "documents.csv": "the seed files' documents (number, title, author, issuer, date) as listed "
                      "in the seeds' README.md; English titles and issuers translated by the project",
     "firms/firms_synthetic_n5000_seed1.csv": "SYNTHETIC firms, not real: `shmap synth --n 5000 "
