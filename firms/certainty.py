@@ -7,7 +7,11 @@ region: the outline of the unit it was placed to (``placed_unit``: a zone, a 街
 区), else a disc of its ``placement_precision_m`` around its point. It is **certainly**
 in a zone when at least :data:`CERTAIN_SHARE` of that region lies inside the zone
 (outlines built from the same base units meet edge to edge, so a hair of difference is
-not a doubt), **possibly** in it when the region and the zone meet otherwise.
+not a doubt), **possibly** in it when the region and the zone meet otherwise. A region
+that only approximates its place (a unit id starting with
+:data:`~firms.intake.rows.NEAR_PREFIX`: a ring around a station bearing a town's name)
+makes a firm possibly in the zones it meets, and certainly in one only when what the
+place is known to lie within (its district) lies in the zone.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from firms.intake.rows import NEAR_PREFIX, within_key
 from geo.join import firm_lonlat
 from geo.metric import buffer_m
 from geo.prepared import prepared_copy
@@ -89,6 +94,18 @@ def _share(region: BaseGeometry, zone: BaseGeometry) -> float:
     return float(shapely.intersection(region, zone).area / area)
 
 
+def _certain_share(key: str, zone_key: ZoneKey, region: BaseGeometry, zone: BaseGeometry,
+                   outlines: Mapping[str, BaseGeometry]) -> float:
+    """The share of what the firm certainly lies in that lies in ``zone``: its region, or
+    for an approximate region what its place is known to lie within (0 when unknown)."""
+    if key.startswith(NEAR_PREFIX):
+        bound = outlines.get(within_key(key))
+        return 0.0 if bound is None else _share_cached(within_key(key), zone_key, bound, zone)
+    if key.startswith("disc:"):
+        return _share(region, zone)
+    return _share_cached(key, zone_key, region, zone)
+
+
 def region_pairs(firms: pd.DataFrame, rows: np.ndarray, zone_ids: Sequence[str],
                  zone_geoms: Sequence[BaseGeometry | None],
                  outlines: Mapping[str, BaseGeometry]
@@ -106,8 +123,7 @@ def region_pairs(firms: pd.DataFrame, rows: np.ndarray, zone_ids: Sequence[str],
                  else np.zeros(0, dtype=bool))
         zone_key = (str(zone_ids[z]), zone.bounds, round(zone.area, 12))
         for r in np.flatnonzero(meets):
-            share = (_share_cached(keys[r], zone_key, geoms[r], zone)
-                     if not keys[r].startswith("disc:") else _share(geoms[r], zone))
+            share = _certain_share(keys[r], zone_key, geoms[r], zone, outlines)
             (certain if share >= CERTAIN_SHARE else possible).append((int(r), z))
     return _pairs(certain, codes, rows, zone_ids), _pairs(possible, codes, rows, zone_ids)
 

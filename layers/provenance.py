@@ -33,8 +33,8 @@ OSM_DERIVED_LICENCE = ("Open Database License 1.0 (derived from © OpenStreetMap
 AUTHORED = {
     "sectors.toml": "the 9+X taxonomy of 003_6b82db74c365b8ba.txt §二(三), §三, §四 "
                     "(沪府办发〔2021〕10号); aliases written by the project",
-    "gbt4754_sectors.csv": "GB/T 4754-2017 industry codes (class names as published) mapped to "
-                           "the taxonomy by the project",
+    "gbt4754_sectors.csv": "GB/T 4754-2017 industry codes mapped to the taxonomy by the project; "
+                           "each label_zh is the class name of table 1 of the standard",
     "firms/institutions_named_in_seeds.csv": "real institutions named in the seed texts (quote "
         "and section in each row); site positions judged by the project from their published "
         "addresses, ±1.5 km; no credit codes",
@@ -42,6 +42,10 @@ AUTHORED = {
         "to places and sectors, each with its verbatim quote and section; extracted by the project",
     "sector_targets.csv": "2025 targets per sector of 003 §二(四)/§三 and the Table 1 indicators "
         "of 002 §二(三), each with its verbatim quote; extracted by the project",
+    "town_positions.toml": "the 121 街道/镇 without an OSM outline, decided by the project: 16 "
+        "placed on a ring around a metro station of their name (bundled station data), its "
+        "radius the diameter of a disc of the town's published area (page and quote per town); "
+        "the rest left at their district, with why",
     "documents.csv": "the seed files' documents (number, title, author, issuer, date) as listed "
                      "in the seeds' README.md; English titles and issuers translated by the project",
     "firms/firms_synthetic_n5000_seed1.csv": "SYNTHETIC firms, not real: `shmap synth --n 5000 "

@@ -396,7 +396,7 @@ def test_a_qichacha_workbook_shows_its_placements_and_leaves_inactive_firms_out(
     assert not app.exception, [e.value for e in app.exception]
     placed = next(df.value for df in app.sidebar.dataframe if "定位方式" in df.value.columns)
     shown = dict(zip(placed["定位方式"], placed["数值"], strict=True))
-    assert shown["按街道/镇名称定位，但无其边界，只定位到区"] == "3"
+    assert shown["按街道/镇名称定位，无其边界：以同名地铁站周围的范围为误差（只计为可能）"] == "3"
     assert shown["按地址所指园区/片区定位（以其范围为误差）"] == "2"
     table = table_with(app, "项目", "数值")
     report = dict(zip(table["项目"], table["数值"], strict=True))

@@ -78,7 +78,7 @@ def server():
 
 
 FIRMS = ("企业名称,企业地址\n甲公司,上海市浦东新区张江镇祖冲之路1号\n"
-         "乙公司,上海市浦东新区张江镇祖冲之路1号\n丙公司,上海市松江区九亭镇某路1号\n").encode()
+         "乙公司,上海市浦东新区张江镇祖冲之路1号\n丙公司,上海市松江区车墩镇某路1号\n").encode()
 
 
 @pytest.mark.parametrize("provider", ["amap", "baidu", "tianditu", "nominatim"])

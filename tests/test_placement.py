@@ -47,11 +47,20 @@ def test_a_zone_is_placed_with_its_outline_as_uncertainty_and_says_so():
     assert firm["placement_precision_m"] == pytest.approx(radius, rel=0.01)
 
 
-def test_a_town_without_an_outline_keeps_its_name_at_its_district():
-    firm = _import(["上海市松江区九亭镇沪亭北路1号"]).accepted.iloc[0]
-    assert firm["placement"] == ("街道/镇 九亭镇 without an outline (区 松江区, representative "
+def test_a_town_without_an_outline_or_station_keeps_its_name_at_its_district():
+    firm = _import(["上海市松江区车墩镇车都大道1号"]).accepted.iloc[0]
+    assert firm["placement"] == ("街道/镇 车墩镇 without an outline (区 松江区, representative "
                                  "point)")
     assert firm["placed_unit"] == "district:松江区"
+
+
+def test_a_town_with_a_station_of_its_name_is_a_ring_around_that_station():
+    firm = _import(["上海市松江区九亭镇沪亭北路1号"]).accepted.iloc[0]
+    assert firm["placement"] == ("街道/镇 九亭镇 without an outline: within 6.4 km of the metro "
+                                 "station of its name (possible in zones, never certain)")
+    assert (firm["placement_level"], firm["placed_unit"]) == ("town_station",
+                                                              "near:town:310117107")
+    assert firm["placement_precision_m"] == 6400
 
 
 def test_every_town_of_the_division_codes_is_known_by_name():
@@ -176,7 +185,7 @@ def test_the_shortlist_scores_certain_firms_and_shows_how_many_more_may_be():
     from layers.zone_kinds import ZONE_KINDS
     from ui.shortlist_view import why
 
-    firms = _import(["上海市松江区九亭镇某路1号"] * 1 + [f"上海市松江区某路{i}号" for i in range(40)]
+    firms = _import(["上海市松江区车墩镇某路1号"] * 1 + [f"上海市松江区某路{i}号" for i in range(40)]
                     ).accepted
     ranked = shortlist(firms, "digital", kinds=ZONE_KINDS)  # whole districts asked for too
     assert ranked.loc["biomed_x_songjiang", "sector_firms"] == 41  # the whole of 松江区
@@ -184,3 +193,15 @@ def test_the_shortlist_scores_certain_firms_and_shows_how_many_more_may_be():
     row = ranked.loc["newtown_songjiang"]
     assert (row["sector_firms"], row["sector_firms_possible"]) == (0, 41)
     assert "最多 41 家" in why(row, "zh") and "up to 41" in why(row, "en")
+
+
+def test_a_ring_town_is_possible_only_where_its_ring_reaches_and_certain_in_its_district():
+    from firms.shortlist import shortlist
+    from layers.zone_kinds import ZONE_KINDS
+
+    # 九亭 station lies 7.2 km from 松江新城's outline; 九亭镇's ring is 6.4 km
+    firms = _import(["上海市松江区九亭镇某路1号", "上海市松江区车墩镇某路1号"]).accepted
+    ranked = shortlist(firms, "digital", kinds=ZONE_KINDS)
+    assert ranked.loc["biomed_x_songjiang", "sector_firms"] == 2  # both certainly in 松江区
+    row = ranked.loc["newtown_songjiang"]
+    assert (row["sector_firms"], row["sector_firms_possible"]) == (0, 1)  # only 车墩

@@ -139,9 +139,10 @@ def test_the_import_report_gives_the_header_row_and_rows_by_placement_level(lang
     zone = ("按地址所指园区/片区定位（以其范围为误差）" if lang == "zh"
             else "Placed in a zone the address names (its outline as uncertainty)")
     assert items[zone] == "2"
-    district = ("按街道/镇名称定位，但无其边界，只定位到区" if lang == "zh"
-                else "Subdistrict/town named but without an outline: placed to its district")
-    assert items[district] == "3"
+    ring = ("按街道/镇名称定位，无其边界：以同名地铁站周围的范围为误差（只计为可能）" if lang == "zh"
+            else "Subdistrict/town named, without an outline: a ring around the metro station "
+                 "of its name as uncertainty (counted as possible only)")
+    assert items[ring] == "3"  # 安亭, 马陆, 九亭: each has a metro station of its name
 
 
 def test_the_cli_imports_a_qichacha_workbook_and_names_the_header_row(tmp_path):
@@ -153,5 +154,5 @@ def test_the_cli_imports_a_qichacha_workbook_and_names_the_header_row(tmp_path):
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "header on row 2" in run.stdout
-    assert "zone 2" in run.stdout and "town_district 3" in run.stdout
+    assert "zone 2" in run.stdout and "town_station 3" in run.stdout
     assert out.exists()

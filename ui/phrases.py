@@ -61,6 +61,9 @@ REASONS: dict[str, tuple[str, str | None]] = {
     "placed_town_district": ("街道/镇 {unit}（无边界数据，按 {district} 代表点）",
                              "subdistrict/town {unit} without an outline (district {district}, "
                              "representative point)"),
+    "placed_town_station": ("街道/镇 {unit}（无边界数据，在同名地铁站 {km} 公里范围内；只计为可能）",
+                            "subdistrict/town {unit} without an outline: within {km} km of the "
+                            "metro station of its name (counted as possible only)"),
     "not_in_shanghai": ("不在上海：{place}", None),
     "geometry_differs": ("采用几何坐标；属性 {lon}/{lat} 与之相差 {metres} 米", None),
     "geometry_not_degrees": ("采用几何坐标；属性 {lon}/{lat} 不是经纬度",

@@ -11,15 +11,16 @@ names decided once:
   uncertainty;
 - a **街道/镇** of the statistics bureau's division codes (all 16 districts), by full name,
   or — when no zone or full name is found — by short name written right after its
-  district ("松江区九亭…"): placed on its outline
-  where the base data has one, else at its district (the firm keeps the 街镇's name, and
-  its placement says so);
+  district ("松江区九亭…"): placed on its outline where the base data has one; else, where
+  a metro station bears its name, on a ring around that station sized from the town's
+  published area (``data/town_positions.toml``; possible in zones, never certain); else at
+  its district (the firm keeps the 街镇's name, and its placement says so);
 - a **区** (or its short form, 浦东, 松江 …).
 
 Among the places found that agree with each other (a 街镇 or zone in another district
 than the one named is dropped), the smallest wins. Every placement says its level
-(``zone``, ``town``, ``town_district``, ``district``), its unit and its precision (the
-radius of a circle of the unit's area, metres).
+(``zone``, ``town``, ``town_station``, ``town_district``, ``district``), its unit and its
+precision (the radius of a circle of the unit's area, or of the ring, metres).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import shapely
 from firms.intake.messages import Said, said
 from firms.intake.rows import Places, Unit
 
-__all__ = ["AddressPlaces", "place_addresses", "placement_text", "unit_arrays"]
+__all__ = ["TOWN_LEVELS", "AddressPlaces", "place_addresses", "placement_text", "unit_arrays"]
 
 
 @dataclass
@@ -55,6 +56,8 @@ def placement_text(unit: Unit) -> Said:
     """How a firm was placed, as the import says it (worded by ``ui.phrases``)."""
     if unit.level == "town_district":
         return said("placed_town_district", unit=unit.name, district=unit.district)
+    if unit.level == "town_station":
+        return said("placed_town_station", unit=unit.name, km=f"{unit.precision_m / 1000:g}")
     return said({"zone": "placed_zone", "town": "placed_town"}.get(unit.level, "placed_district"),
                 unit=unit.name)
 
@@ -67,7 +70,7 @@ def _short_forms(places: Places) -> dict[str, str]:
     for alias, district in places.district_aliases.items():
         by_district.setdefault(district, []).append(alias)
     for name, unit in places.units.items():
-        if unit.level not in ("town", "town_district") or name != unit.name:
+        if unit.level not in TOWN_LEVELS or name != unit.name:
             continue
         short = re.sub(r"(街道|镇|乡)$", "", re.sub(r"(镇)?街道$", "", name))
         if len(short) < 2 or short == name:
@@ -77,6 +80,9 @@ def _short_forms(places: Places) -> dict[str, str]:
     return forms
 
 
+#: The levels of a 街道/镇: with an outline, on a ring around a station of its name, at its
+#: district.
+TOWN_LEVELS = ("town", "town_station", "town_district")
 #: The kinds of names an address is read for, in the order of a hit's tuple.
 KINDS = ("elsewhere", "zone", "town", "short", "district", "shanghai")
 
@@ -93,7 +99,7 @@ class _Matcher:
                 ("elsewhere", places.elsewhere),
                 ("zone", [n for n, u in units.items()  # zones, and aliases of a district
                           if u.level == "zone" or (u.level == "district" and n != u.name)]),
-                ("town", [n for n, u in units.items() if u.level in ("town", "town_district")]),
+                ("town", [n for n, u in units.items() if u.level in TOWN_LEVELS]),
                 ("short", self.short), ("district", places.district_aliases),
                 ("shanghai", ["上海"])):
             for name in found:

@@ -149,6 +149,8 @@ ENGLISH: dict[str, str] = {
     "placed_geocoded": "geocoded by {provider} (match level {level})",
     "placed_town_district": "街道/镇 {unit} without an outline (区 {district}, representative "
                             "point)",
+    "placed_town_station": "街道/镇 {unit} without an outline: within {km} km of the metro "
+                           "station of its name (possible in zones, never certain)",
 }
 
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 import csv
 import json
 import math
+import tomllib
 from functools import cache
 from pathlib import Path
 from typing import cast
 
 import shapely
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 import layers
 from firms.intake.address import placement_text
 from firms.intake.importer import Places
 from firms.intake.messages import Said, said
-from firms.intake.rows import Unit
+from firms.intake.rows import NEAR_PREFIX, Unit, within_key
 from geo.cover import CoverGrid
 from geo.datum import DATUMS
 from geo.metric import area_km2, buffer_m
@@ -34,8 +36,8 @@ from layers.settings import DATA_DIR
 from layers.text import fold
 
 __all__ = ["ELSEWHERE_FILE", "OUTLINE_FILE", "SHANGHAI_MARGIN_M", "TOWN_NAMES_FILE",
-           "ZONE_ALIASES_FILE", "build_shanghai_outline", "shanghai_outline", "shanghai_places",
-           "write_shanghai_outline"]
+           "TOWN_POSITIONS_FILE", "ZONE_ALIASES_FILE", "build_shanghai_outline",
+           "shanghai_outline", "shanghai_places", "town_positions", "write_shanghai_outline"]
 
 #: Firms must fall within the districts plus this margin (coastline and datum slop).
 SHANGHAI_MARGIN_M = 1000.0
@@ -44,6 +46,9 @@ OUTLINE_FILE = DATA_DIR / "shanghai_outline.geojson"
 TOWN_NAMES_FILE = DATA_DIR / "base" / "towns_nbs2023.csv"
 #: Provinces, cities and county-level cities outside Shanghai (same codes).
 ELSEWHERE_FILE = DATA_DIR / "base" / "places_outside_shanghai_nbs2023.csv"
+#: 街道/镇 without an OSM outline: positioned from a metro station of their name (with a
+#: ring sized from their published area) or left at their district, and why.
+TOWN_POSITIONS_FILE = DATA_DIR / "town_positions.toml"
 #: Names of the project's zones as addresses write them → layer and feature.
 ZONE_ALIASES_FILE = DATA_DIR / "zone_aliases.csv"
 OUTLINE_SOURCE = ("derived by firms/intake/places.py build_shanghai_outline: union of the 16 districts "
@@ -97,18 +102,38 @@ def _unit(name: str, level: str, unit_id: str, geom: BaseGeometry, district: str
                 district)
 
 
+def town_positions(base: BaseUnits, path: Path = TOWN_POSITIONS_FILE
+                   ) -> dict[str, tuple[str, Point, float]]:
+    """Division code → (station name, station point, ring radius in metres) of each 街道/镇
+    positioned by a metro station of its name (EPSG:4326)."""
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {t["code"]: (t["station"], base.stations[t["station"]], float(t["radius_m"]))
+            for t in doc["town"]}
+
+
 def _town_units(base: BaseUnits, districts: dict[str, Unit]
                 ) -> tuple[dict[str, Unit], dict[str, BaseGeometry]]:
-    """Every 街道/镇 of the division codes: on its outline where the base data has one,
-    else at its district (level ``town_district``)."""
+    """Every 街道/镇 of the division codes: on its outline where the base data has one;
+    else, where a metro station bears its name, on a ring around that station clipped to
+    its district (level ``town_station``, unit id ``near:town:<code>``: the ring is not the
+    town's outline, so only the district it lies within can make a firm certain); else at
+    its district (level ``town_district``)."""
     units: dict[str, Unit] = {}
     outlines: dict[str, BaseGeometry] = {}
+    positioned = town_positions(base)
     for row in _rows(TOWN_NAMES_FILE):
         name, district = row["name"], row["district"]
         if name in base.towns:
             unit_id = f"town:{row['code']}"
             units[name] = _unit(name, "town", unit_id, base.towns[name], district)
             outlines[unit_id] = base.towns[name]
+        elif row["code"] in positioned:
+            _, point, radius = positioned[row["code"]]
+            unit_id = f"{NEAR_PREFIX}town:{row['code']}"
+            units[name] = Unit(name, "town_station", unit_id, point, radius, district)
+            outlines[unit_id] = shapely.intersection(buffer_m(point, radius, quad_segs=16),
+                                                     base.districts[district])
+            outlines[within_key(unit_id)] = base.districts[district]
         else:
             d = districts[district]
             units[name] = Unit(name, "town_district", d.unit_id, d.point, d.precision_m, district)

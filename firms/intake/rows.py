@@ -20,7 +20,18 @@ from firms.intake.messages import Said, remember
 from geo.cover import CoverGrid
 from layers.text import fold_series
 
-__all__ = ["Places", "Problems", "RowWork", "Unit"]
+__all__ = ["NEAR_PREFIX", "Places", "Problems", "RowWork", "Unit", "within_key"]
+
+#: A unit id with this prefix names an approximate extent (a ring around a position that
+#: bears the place's name), not the place's outline: a firm placed to it is possibly in
+#: the zones the ring meets, and certainly in a zone only when the outline the place is
+#: known to lie within (``outlines[within_key(unit id)]``, its district) lies in the zone.
+NEAR_PREFIX = "near:"
+
+
+def within_key(unit_id: str) -> str:
+    """The outlines key of what an approximate unit certainly lies within."""
+    return f"{unit_id}|within"
 
 
 @dataclass(frozen=True)
@@ -28,11 +39,13 @@ class Unit:
     """A named place an address can be placed to (EPSG:4326).
 
     ``level`` is ``zone`` (a zone of the project's layers), ``town`` (a 街道/镇 with an
-    outline), ``town_district`` (a 街道/镇 known by name only, placed at its district) or
-    ``district``; ``unit_id`` names the outline that is the firm's uncertainty
-    (``zone:<layer>/<feature>``, ``town:<code>``, ``district:<name>``); ``point`` is
-    that outline's representative point and ``precision_m`` the radius of a circle of
-    its area; ``district`` the district it lies in ("" when it spans several)."""
+    outline), ``town_station`` (a 街道/镇 without an outline, on a ring around a metro
+    station of its name), ``town_district`` (a 街道/镇 known by name only, placed at its
+    district) or ``district``; ``unit_id`` names the outline that is the firm's uncertainty
+    (``zone:<layer>/<feature>``, ``town:<code>``, ``near:town:<code>`` for the ring,
+    ``district:<name>``); ``point`` is that outline's representative point (the station
+    for a ring) and ``precision_m`` the radius of a circle of its area (the ring's radius);
+    ``district`` the district it lies in ("" when it spans several)."""
 
     name: str
     level: str
