@@ -25,6 +25,7 @@ from cli.inputs import (
     check_outputs,
     counted_line,
     firms_or_error,
+    header_line,
     placement_lines,
     selected_layers,
     terminate,
@@ -149,12 +150,16 @@ def _cmd_measures(args) -> int:
         check_output(args.output, inputs=[args.firms])
     sector = _sector_or_error(args.sector)
     if args.engine == "dask":
-        table, tally = _dask_measures(args, sector)
-        print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
+        table, read = _dask_measures(args, sector)
+        print(f"rows in {read['in']}: accepted {read['accepted']}, rejected {read['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
-        firms = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
-        table = layer_measures(firms, args.layer, sector, include_inactive=args.include_inactive)
+        result = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False)
+        table = layer_measures(result.accepted, args.layer, sector,
+                               include_inactive=args.include_inactive)
+        read = result.report
+    if int(read.get("header_row", 1)) > 1:  # title rows above the header, skipped
+        print(header_line(read), file=sys.stderr)
     _write_table(table.reset_index(names="id"), args.output)
     print(counted_line(table, args.layer, include_inactive=args.include_inactive), file=sys.stderr)
     return 0
@@ -170,7 +175,7 @@ def _dask_measures(args, sector):
     run = measures_dask_spatial if args.spatial else measures_dask_layers
     if args.scheduler == "threads":
         tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
-                            blocksize=args.blocksize)
+                            blocksize=args.blocksize, include_inactive=args.include_inactive)
     else:
         def say(msg):
             print(msg, file=sys.stderr, flush=True)
@@ -183,7 +188,8 @@ def _dask_measures(args, sector):
                 raise UsageError(f"cannot reach the dask scheduler {args.scheduler}: "
                                  f"{err}") from err
             tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
-                                blocksize=args.blocksize, scheduler=client)
+                                blocksize=args.blocksize, scheduler=client,
+                                include_inactive=args.include_inactive)
     return tables[args.layer], tally
 
 

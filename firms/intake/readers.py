@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 from firms.intake.arrow_csv import CSV_BLOCK_BYTES, MAX_HEADER_CHARS, utf8_table
 from firms.intake.errors import UnreadableFileError
 from firms.intake.geojson import table_from_geojson
-from firms.intake.headers import skip_title_lines
+from firms.intake.headers import HEADER_SEARCH_BYTES, header_start, skip_title_lines
 from firms.intake.messages import Said, said
 from firms.intake.xlsx import read_xlsx
 
@@ -250,7 +250,8 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
         _check_size(size, path.name)
         if suffix in (".geojson", ".json"):
             return _geojson(lambda: open(path, "rb"), path.name, size=size, max_rows=max_rows)
-        fast = table_from_utf8_csv(path, max_rows) if suffix in (".csv", ".txt") else None
+        fast = (table_from_utf8_csv(path, max_rows)
+                if suffix in (".csv", ".txt") and not _under_titles(path) else None)
         if fast is not None:
             return fast, {"format": "csv", "encoding": "utf-8-sig",
                           "warnings": merged_lines_warning(path, fast, path.name)}
@@ -258,6 +259,13 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
     except OSError as err:
         raise UnreadableFileError(said("cannot_read", name=path, detail=err.strerror)) from err
     return table_from_bytes(raw, path.name, max_rows=max_rows, sheet=sheet)
+
+
+def _under_titles(path: Path) -> bool:
+    """Whether a CSV file's header is under title rows (:func:`header_start` over its
+    first bytes): such a file is read from bytes, its title rows skipped."""
+    with open(path, "rb") as fh:
+        return header_start(fh.read(len(codecs.BOM_UTF8) + HEADER_SEARCH_BYTES))[0] > 0
 
 
 def _check_size(size: int, name: str) -> None:

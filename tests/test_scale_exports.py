@@ -1,0 +1,139 @@
+"""The dask engine reads a registry export as the in-memory import reads it: the header
+found under title rows (and said), the exports' own header names, address-only rows on
+every rung of the placement ladder, 国标行业 text, and firms no longer registered left out
+of the counts unless asked for.
+
+Each list is made here, shaped like a 企查查 or 天眼查 CSV export; blocks are 64 KB, so
+every file has several and the header travels with each.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from exports import ADDRESSES
+
+from firms.blocks import plan_csv
+from firms.intake.uscc import check_character
+
+BLOCK = "64KB"
+ROWS = 1_600
+
+#: 登记状态 as exports write them; 注销, 吊销 and 迁出 firms are no longer registered here.
+STATUSES = ("存续（在营、开业、在册）", "存续", "在业", "注销", "吊销，未注销", "迁出")
+#: 国标行业 text at different levels, as 所属行业 gives it.
+INDUSTRIES = ("软件和信息技术服务业", "计算机、通信和其他电子设备制造业", "医药制造业",
+              "互联网和相关服务", "专用设备制造业", "集成电路设计")
+
+
+def _code(i: int) -> str:
+    first17 = f"91310115{i:09d}"
+    return first17 + check_character(first17)
+
+
+def _cells(i: int) -> dict[str, str]:
+    """One firm: an address only (no coordinates), as the exports write it."""
+    return {"name": f"上海某{i}科技有限公司", "status": STATUSES[i % len(STATUSES)],
+            "capital": f"{100 + i}万元人民币", "founded": f"20{10 + i % 14}-0{1 + i % 9}-1{i % 10}",
+            "code": _code(i), "address": ADDRESSES[i % len(ADDRESSES)][0],
+            "industry": INDUSTRIES[i % len(INDUSTRIES)], "staff": str(i % 300)}
+
+
+def qichacha_csv(rows: int = ROWS) -> str:
+    """A 企查查 export saved as CSV: the merged title cell's row (its commas keep the
+    table's width), a blank row, then the header (so the header is on line 3)."""
+    header = ("企业名称", "登记状态", "法定代表人", "注册资本", "成立日期", "统一社会信用代码",
+              "企业地址", "所属行业", "参保人数", "电话", "邮箱")
+    lines = ['"企查查 导出 2026-11-30 共 1,234 条"' + "," * (len(header) - 1), "",
+             ",".join(header)]
+    for i in range(rows):
+        c = _cells(i)
+        lines.append(",".join((c["name"], f'"{c["status"]}"', "张三", c["capital"], c["founded"],
+                               c["code"], c["address"], f'"{c["industry"]}"', c["staff"], "-",
+                               "-")))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def tianyancha_csv(rows: int = ROWS) -> str:
+    """A 天眼查 export: a note and a blank line above its own header names (公司名称,
+    经营状态, 注册地址, 国标行业) — the header on line 3."""
+    header = ("公司名称", "经营状态", "法定代表人", "注册资本", "成立日期", "统一社会信用代码",
+              "注册地址", "国标行业", "参保人数")
+    lines = ["数据来源：天眼查，仅供参考", "", ",".join(header)]
+    for i in range(rows):
+        c = _cells(i)
+        lines.append(",".join((c["name"], f'"{c["status"]}"', "李四", c["capital"], c["founded"],
+                               c["code"], c["address"], f'"{c["industry"]}"', c["staff"])))
+    return "\n".join(lines) + "\n"
+
+
+def _measures(run_cli, path, tmp_path, *options: str) -> tuple[pd.DataFrame, str]:
+    """``shmap measures`` of ``path``: its table (read back from CSV) and its stderr."""
+    out = tmp_path / f"m{len(list(tmp_path.iterdir()))}.csv"
+    run = run_cli("measures", str(path), "-o", str(out), *options)
+    assert run.returncode == 0, run.stderr
+    return pd.read_csv(out, encoding="utf-8-sig").set_index("id"), run.stderr
+
+
+def _both_engines(run_cli, path, tmp_path, *options: str):
+    memory = _measures(run_cli, path, tmp_path, *options)
+    scaled = _measures(run_cli, path, tmp_path, *options, "--engine", "dask",
+                       "--scheduler", "threads", "--blocksize", BLOCK)
+    return memory, scaled
+
+
+@pytest.fixture(scope="module")
+def qichacha(tmp_path_factory):
+    path = tmp_path_factory.mktemp("exports") / "企查查导出.csv"
+    path.write_text(qichacha_csv(), encoding="utf-8-sig")
+    assert path.stat().st_size > 3 * 64_000  # several blocks
+    return path
+
+
+def test_the_header_under_a_title_row_is_found_and_every_block_reads_under_it(qichacha):
+    plan = plan_csv(qichacha, 64_000)
+    assert plan.above["header_row"] == 3
+    assert plan.above["above_header"] == ["企查查 导出 2026-11-30 共 1,234 条"]
+    assert plan.header.decode("utf-8").startswith("企业名称,登记状态,")
+    assert plan.spans[0][2] == 4  # the first data row is line 4 of the file
+    assert len(plan.spans) > 3
+
+
+@pytest.mark.parametrize("layer", ["districts", "poles"])
+def test_a_qichacha_export_with_a_title_row_counts_the_same_on_both_engines(
+        qichacha, tmp_path, run_cli, layer):
+    (memory, memory_said), (scaled, scaled_said) = _both_engines(
+        run_cli, qichacha, tmp_path, "--layer", layer, "--sector", "ic")
+    pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
+    assert memory["firms"].sum() + memory["firms_possible"].sum() > 0
+    for said in (memory_said, scaled_said):
+        assert "header on row 3; above it: 企查查 导出 2026-11-30 共 1,234 条" in said
+    assert f"rows in {ROWS}: accepted {ROWS}, rejected 0" in scaled_said
+
+
+def test_inactive_firms_are_left_out_on_both_engines_unless_asked_for(qichacha, tmp_path,
+                                                                      run_cli):
+    options = ("--layer", "districts", "--sector", "ic")
+    (memory, _), (scaled, said) = _both_engines(run_cli, qichacha, tmp_path, *options)
+    (memory_all, _), (scaled_all, said_all) = _both_engines(run_cli, qichacha, tmp_path,
+                                                            *options, "--include-inactive")
+    pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
+    pd.testing.assert_frame_equal(scaled_all, memory_all, check_dtype=False)
+    for column in ("firms", "firms_possible", "sector_firms"):
+        assert (scaled_all[column] >= scaled[column]).all()
+        assert scaled_all[column].sum() > scaled[column].sum()
+    assert "deregistered/revoked/moved-out firms left out" in said
+    assert "left out" not in said_all
+
+
+def test_a_tianyancha_export_maps_its_own_header_names_the_same_on_both_engines(
+        tmp_path, run_cli):
+    path = tmp_path / "天眼查.csv"
+    path.write_text(tianyancha_csv(), encoding="utf-8")
+    (memory, memory_said), (scaled, scaled_said) = _both_engines(
+        run_cli, path, tmp_path, "--layer", "poles", "--sector", "biomed")
+    pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
+    assert memory["sector_firms"].sum() + memory["sector_firms_possible"].sum() > 0
+    assert "employees" in memory and memory["employees"].sum() > 0  # 参保人数 read
+    for said in (memory_said, scaled_said):
+        assert "header on row 3; above it: 数据来源：天眼查，仅供参考" in said
