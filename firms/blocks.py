@@ -21,7 +21,6 @@ Each block is then read as text and imported by :func:`firms.intake.import_firm_
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,10 +32,10 @@ import shapely
 
 from firms.intake.errors import UnreadableFileError
 from firms.intake.headers import HEADER_SEARCH_BYTES, header_start
-from firms.intake.messages import Said, said
-from firms.intake.readers import CSV_ENCODINGS
+from firms.intake.messages import said
+from firms.intake.readers import CSV_ENCODINGS, decode_error_at
 
-__all__ = ["CsvBlocks", "plan_csv", "shift_lines", "table_as_text"]
+__all__ = ["CsvBlocks", "plan_csv", "table_as_text"]
 
 _CHUNK = 8 << 20
 
@@ -78,7 +77,8 @@ class _Decoding:
             try:
                 self.decoder.decode(data, final=final)
             except UnicodeDecodeError as err:
-                self.error = (offset + err.start, data[err.start:err.start + 1])
+                at, byte = decode_error_at(err, data)
+                self.error = (offset + at, byte)
 
 
 def _encoding(url: str, name: str, first: _Decoding, start: int) -> str:
@@ -144,21 +144,6 @@ def plan_csv(url: str | Path, block_bytes: int) -> CsvBlocks:
     spans = tuple((begin, stop, first) for (begin, first), stop in zip(cuts, stops, strict=True)
                   if stop > begin)
     return CsvBlocks(url, name, encoding, header[bom:], spans, above)
-
-
-_WHERE = re.compile(r"\b(line|row) (\d+)")
-
-
-def shift_lines(message: Said, first_line: int) -> Said:
-    """A block's refusal with its line numbers counted in the file (the block's text is
-    its header line, then the file's lines from ``first_line``)."""
-    values = dict(message.values)
-    shift = first_line - 2  # line 2 of the block's text is the file's ``first_line``
-    if "line" in values:
-        values["line"] = str(int(values["line"]) + shift)
-    if "detail" in values:
-        values["detail"] = _WHERE.sub(lambda m: f"{m[1]} {int(m[2]) + shift}", values["detail"])
-    return said(message.key, **values)
 
 
 def table_as_text(block: pd.DataFrame) -> pd.DataFrame:

@@ -48,11 +48,11 @@ from firms.block_counts import (
     tally_of,
     zone_counts,
 )
-from firms.blocks import CsvBlocks, plan_csv, shift_lines, table_as_text
+from firms.blocks import CsvBlocks, plan_csv, table_as_text
 from firms.intake import import_firm_list
 from firms.intake.errors import UnreadableFileError
 from firms.intake.importer import ImportResult
-from firms.intake.messages import Said
+from firms.intake.messages import Said, shifted
 from geo.crs import STORAGE_CRS
 from layers.text import fold_arrow
 
@@ -144,13 +144,13 @@ def _place_keys(acc: pd.DataFrame) -> np.ndarray:
 
 def _csv_block(plan: CsvBlocks, index: int, datum: str) -> pd.DataFrame:
     """Block ``index`` of a CSV file through the one intake."""
-    first_line = plan.spans[index][2]
+    first_line = plan.spans[index][2]  # the file's line of the block's line 2 (its first row)
     try:
         result = import_firm_list(plan.text(index), name=plan.name, datum=datum, points=False)
     except UnreadableFileError as err:
         said = err.args[0] if err.args else None
         if isinstance(said, Said):
-            raise UnreadableFileError(shift_lines(said, first_line)) from None
+            raise UnreadableFileError(shifted(said, lines=first_line - 2)) from None
         raise
     return _kept(result, index)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from exports import ADDRESSES
+from test_hostile_input import refused
 
 from firms.blocks import plan_csv
 from firms.intake.uscc import check_character
@@ -137,3 +138,43 @@ def test_a_tianyancha_export_maps_its_own_header_names_the_same_on_both_engines(
     assert "employees" in memory and memory["employees"].sum() > 0  # 参保人数 read
     for said in (memory_said, scaled_said):
         assert "header on row 3; above it: 数据来源：天眼查，仅供参考" in said
+
+
+def _refusals(run_cli, path, tmp_path) -> tuple[str, str]:
+    """The one error line of the in-memory import and of the dask engine (threads)."""
+    memory = refused(run_cli("firms", "import", str(path), "-o", str(tmp_path / "o.csv")))
+    scaled = refused(run_cli("measures", str(path), "--layer", "districts", "--engine", "dask",
+                             "--scheduler", "threads", "--blocksize", BLOCK))
+    return memory, scaled
+
+
+def test_a_ragged_row_under_title_rows_is_named_by_its_line_in_the_file(tmp_path, run_cli):
+    lines = qichacha_csv().split("\r\n")
+    lines[1_200] += ",多,余"  # line 1,201 of the file: 1,198 rows under the header on line 3
+    path = tmp_path / "ragged.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    memory, scaled = _refusals(run_cli, path, tmp_path)
+    assert scaled == memory and "line 1201" in scaled
+
+
+@pytest.mark.parametrize("titled", [True, False])
+def test_a_bad_byte_is_named_by_its_offset_in_the_file(tmp_path, run_cli, titled):
+    """A UTF-8 file with a BOM (as Excel saves it), under title rows or not."""
+    raw = qichacha_csv().encode("utf-8")
+    raw = raw if titled else raw[raw.index("企业名称".encode()):]
+    at = raw.rindex(b",", 0, len(raw) - 100)
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + raw[:at] + b"\xff" + raw[at + 1:])
+    memory, scaled = _refusals(run_cli, path, tmp_path)
+    assert scaled == memory and f"byte 0xff at offset {at + 3}" in scaled
+
+
+def test_a_gb18030_export_with_a_title_row_counts_the_same_on_both_engines(tmp_path, run_cli):
+    path = tmp_path / "公示系统.csv"
+    path.write_bytes(tianyancha_csv().replace("天眼查", "国家企业信用信息公示系统").encode("gb18030"))
+    (memory, memory_said), (scaled, scaled_said) = _both_engines(
+        run_cli, path, tmp_path, "--layer", "poles", "--sector", "digital")
+    pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
+    assert memory["sector_firms"].sum() + memory["sector_firms_possible"].sum() > 0
+    for said in (memory_said, scaled_said):
+        assert "header on row 3; above it: 数据来源：国家企业信用信息公示系统，仅供参考" in said
