@@ -175,7 +175,8 @@ def _dask_measures(args, sector):
     run = measures_dask_spatial if args.spatial else measures_dask_layers
     if args.scheduler == "threads":
         tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
-                            blocksize=args.blocksize, include_inactive=args.include_inactive)
+                            blocksize=args.blocksize, include_inactive=args.include_inactive,
+                            sheet=args.sheet)
     else:
         def say(msg):
             print(msg, file=sys.stderr, flush=True)
@@ -189,7 +190,7 @@ def _dask_measures(args, sector):
                                  f"{err}") from err
             tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
                                 blocksize=args.blocksize, scheduler=client,
-                                include_inactive=args.include_inactive)
+                                include_inactive=args.include_inactive, sheet=args.sheet)
     return tables[args.layer], tally
 
 
@@ -314,8 +315,9 @@ def _add_firm_commands(sub) -> None:
     f.set_defaults(func=_cmd_firms_import)
 
     s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
-    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON; with --engine dask CSV or "
-                                 "Parquet, a path every worker sees)")
+    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON; with --engine dask also "
+                                 "Parquet: CSV and Parquet read in blocks from a path every "
+                                 "worker sees, XLSX/GeoJSON whole as one block)")
     s.add_argument("--layer", required=True)
     s.add_argument("--sector", help="sector id or name for share, LQ and strong clusters")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")

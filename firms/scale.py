@@ -57,7 +57,7 @@ from geo.crs import STORAGE_CRS
 from layers.text import fold_arrow
 
 __all__ = [
-    "DEFAULT_BLOCKSIZE", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
+    "DEFAULT_BLOCKSIZE", "WHOLE_SUFFIXES", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
     "measures_dask_spatial"
 ]
 
@@ -66,6 +66,9 @@ DEFAULT_BLOCKSIZE = "auto"
 #: few idle), between these sizes in bytes.
 BLOCKS_PER_SLOT = 4
 AUTO_BLOCK_BYTES = (8_000_000, 32_000_000)
+#: Files read whole, as the in-memory import reads them (a workbook's cells and a GeoJSON
+#: file's size are bounded by their readers), as one block.
+WHOLE_SUFFIXES = (".xlsx", ".geojson", ".json")
 _NO_KEY = np.uint64(0)
 
 
@@ -160,14 +163,19 @@ def _table_block(block: pd.DataFrame, index: int, datum: str) -> pd.DataFrame:
     return _kept(import_firm_list(table_as_text(block), datum=datum, points=False), index)
 
 
-def _blocks(path: str | Path, blocksize: str | int, datum: str, *,
-            slots: int = 1) -> tuple[list[Any], dict[str, object]]:
+def _blocks(path: str | Path, blocksize: str | int, datum: str, *, slots: int = 1,
+            sheet: str | None = None) -> tuple[list[Any], dict[str, object]]:
     """Each block's kept firms, as delayed objects: a CSV file cut at row boundaries
-    (:func:`firms.blocks.plan_csv`), a Parquet file or dataset one row group each; and
-    where the header was found (:attr:`firms.blocks.CsvBlocks.above`)."""
+    (:func:`firms.blocks.plan_csv`), a Parquet file or dataset one row group each, a
+    workbook (its ``sheet``) or GeoJSON file whole; and where the header was found
+    (:attr:`firms.blocks.CsvBlocks.above`)."""
     if is_parquet(path):
         parts = dd.read_parquet(str(path), split_row_groups=True).to_delayed()
         return [delayed(_table_block)(p, i, datum) for i, p in enumerate(parts)], {}
+    if Path(str(path)).suffix.lower() in WHOLE_SUFFIXES:  # one block, read as in memory
+        result = import_firm_list(path, datum=datum, sheet=sheet, points=False)
+        return [delayed(_kept)(result, 0)], {k: result.report[k] for k in (
+            "header_row", "above_header") if k in result.report}
     size = block_size(path, blocksize, slots=slots)
     plan = plan_csv(path, parse_bytes(size) if isinstance(size, str) else int(size))
     if not plan.spans:  # no data rows: the in-memory import's answer (a refusal, or none)
@@ -227,10 +235,12 @@ def _summary(part: pd.DataFrame, dropped: pd.Index, zone_frames: dict[str, gpd.G
 
 
 def _deduplicated(path: str | Path, blocksize: str | int, datum: str, scheduler: str | None,
-                  num_workers: int | None) -> tuple[list[Any], object, dict[str, object]]:
+                  num_workers: int | None, *, sheet: str | None = None
+                  ) -> tuple[list[Any], object, dict[str, object]]:
     """(each block's kept firms, persisted; the orders of cross-block duplicates, delayed;
     where the header was found)."""
-    parts, above = _blocks(path, blocksize, datum, slots=_slots(scheduler, num_workers))
+    parts, above = _blocks(path, blocksize, datum, slots=_slots(scheduler, num_workers),
+                           sheet=sheet)
     with dask.config.set(_compute_options(scheduler, num_workers)):
         parts = list(dask.persist(*parts))
     return parts, delayed(_duplicates)([delayed(_key_rows)(p) for p in parts]), above
@@ -279,14 +289,15 @@ def measures_dask_spatial(path: str | Path, layer_ids: Iterable[str], sector: st
                           datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
                           npartitions: int | None = None, scheduler: Any = "threads",
                           workdir: str | Path | None = None, *, num_workers: int | None = None,
-                          include_inactive: bool = False
+                          include_inactive: bool = False, sheet: str | None = None
                           ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Like :func:`measures_dask_layers`, but the accepted firms are re-partitioned by a
     spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
     covers a compact area: the blocks' firms are staged as GeoParquet in a temporary
     folder (under ``workdir``, default the system's), then shuffled and counted."""
     frames = _polygon_layers(layer_ids)
-    parts, dropped, above = _deduplicated(path, blocksize, datum, scheduler, num_workers)
+    parts, dropped, above = _deduplicated(path, blocksize, datum, scheduler, num_workers,
+                                          sheet=sheet)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="shmap-firms-") as stage, \
             dask.config.set(_compute_options(scheduler, num_workers)):
         rows = dask.compute(delayed(sum_tables)(
@@ -326,17 +337,19 @@ def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
 def measures_dask_layers(path: str | Path, layer_ids: Iterable[str], sector: str | None = None,
                          datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
                          scheduler: Any = "threads", num_workers: int | None = None, *,
-                         include_inactive: bool = False
+                         include_inactive: bool = False, sheet: str | None = None
                          ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Measures of several layers in one pass over the file (one read, one import).
 
     ``scheduler``: a local dask scheduler ("threads", "processes", "sync"; with
     ``num_workers``) or a :class:`distributed.Client` (:func:`firms.cluster.dask_client`).
-    Firms no longer registered are counted only with ``include_inactive``, as in memory.
+    Firms no longer registered are counted only with ``include_inactive``, as in memory;
+    ``sheet`` names a workbook's sheet with data on several.
     The tally (:func:`firms.block_counts.tally_of`) says where the header was found when
     title rows were above it."""
     frames = _polygon_layers(layer_ids)
-    parts, dropped, above = _deduplicated(path, blocksize, datum, scheduler, num_workers)
+    parts, dropped, above = _deduplicated(path, blocksize, datum, scheduler, num_workers,
+                                          sheet=sheet)
     with dask.config.set(_compute_options(scheduler, num_workers)):
         table = dask.compute(delayed(sum_tables)(
             [delayed(_summary)(p, dropped, frames, include_inactive) for p in parts]))[0]

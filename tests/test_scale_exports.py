@@ -9,9 +9,11 @@ every file has several and the header travels with each.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
-from exports import ADDRESSES
+from exports import ADDRESSES, qichacha_xlsx
 from test_hostile_input import refused
 
 from firms.blocks import plan_csv
@@ -202,3 +204,32 @@ def test_a_gongshi_list_in_gb18030_counts_the_same_on_both_engines(tmp_path, run
     assert memory["sector_firms"].sum() > 0  # biomed from 行业大类 医药制造业, not 行业门类 制造业
     for said in (memory_said, scaled_said):
         assert "header on row 2; above it: 国家企业信用信息公示系统 查询结果" in said
+
+
+def test_a_qichacha_workbook_is_read_whole_by_the_dask_engine_as_in_memory(tmp_path, run_cli):
+    rows = [(c["name"], c["status"], "张三", c["capital"], c["founded"], c["code"],
+             c["address"], c["industry"], c["staff"], "-", "-")
+            for c in map(_cells, range(300))]
+    path = tmp_path / "企查查导出.xlsx"
+    path.write_bytes(qichacha_xlsx(rows))
+    (memory, memory_said), (scaled, scaled_said) = _both_engines(
+        run_cli, path, tmp_path, "--layer", "districts", "--sector", "digital")
+    pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
+    assert memory["sector_firms"].sum() > 0
+    for said in (memory_said, scaled_said):
+        assert "header on row 2; above it: 企查查 · 企业数据导出" in said
+
+
+def test_an_indented_geojson_file_larger_than_a_block_is_read_whole(tmp_path, run_cli):
+    features = [{"type": "Feature", "geometry": None,
+                 "properties": {"企业名称": c["name"], "登记状态": c["status"],
+                                "企业地址": c["address"], "所属行业": c["industry"]}}
+                for c in map(_cells, range(700))]
+    path = tmp_path / "firms.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
+                               ensure_ascii=False, indent=2), encoding="utf-8")
+    assert path.stat().st_size > 2 * 64_000
+    (memory, _), (scaled, said) = _both_engines(run_cli, path, tmp_path, "--layer", "poles",
+                                                "--sector", "digital")
+    pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
+    assert "rows in 700: accepted 700, rejected 0" in said
