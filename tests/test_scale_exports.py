@@ -233,3 +233,18 @@ def test_an_indented_geojson_file_larger_than_a_block_is_read_whole(tmp_path, ru
                                                 "--sector", "digital")
     pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
     assert "rows in 700: accepted 700, rejected 0" in said
+
+
+def test_a_two_column_list_under_a_two_cell_title_row_is_read_under_its_title(tmp_path,
+                                                                               run_cli):
+    """The title row has as many cells as the header: only the header search tells them
+    apart (a CSV reader takes either as a header)."""
+    rows = "".join(f"{c['name']},{c['address']}\n" for c in map(_cells, range(400)))
+    path = tmp_path / "名单.csv"
+    path.write_text("园区企业名单,2026年11月\n\n企业名称,企业地址\n" + rows, encoding="utf-8")
+    (memory, memory_said), (scaled, scaled_said) = _both_engines(run_cli, path, tmp_path,
+                                                                 "--layer", "districts")
+    pd.testing.assert_frame_equal(scaled, memory, check_dtype=False)
+    assert memory["firms"].sum() > 0
+    for said in (memory_said, scaled_said):
+        assert "header on row 3; above it: 园区企业名单 2026年11月" in said
