@@ -23,7 +23,7 @@ from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR
 
 __all__ = ["OUTPUT_ARGUMENTS", "STAGE_LINES", "Terminated", "block_size", "check_layers", "check_outputs",
-           "counted_line", "placement_lines",
+           "counted_line", "header_line", "placement_lines",
            "firms_or_error", "selected_layers", "terminate", "whole_number"]
 
 
@@ -136,10 +136,7 @@ def terminate(signum, frame):
 def placement_lines(report: Mapping[str, Any]) -> str:
     """An import's header row (when under title rows), header mapping, rows by placement
     level and the other counts, as the command line prints them."""
-    lines = []
-    if int(report.get("header_row", 1)) > 1:
-        lines.append(f"header on row {report['header_row']}; above it: "
-                     + " | ".join(report["above_header"]))
+    lines = [header_line(report)] if int(report.get("header_row", 1)) > 1 else []
     lines.append("headers: " + ", ".join(f"{k} → {v}"
                                          for k, v in report["header_mapping"].items()))
     lines.append("placed by: " + ", ".join(f"{k} {v}" for k, v in
@@ -151,6 +148,13 @@ def placement_lines(report: Mapping[str, Any]) -> str:
                  f"{report['placed_by_address']}; invalid credit codes flagged: "
                  f"{report['invalid_uscc_flagged']}; unclassified: {report['unclassified']}")
     return "\n".join(lines)
+
+
+def header_line(report: Mapping[str, Any]) -> str:
+    """Where the header was found under title rows, and the text above it (an import's
+    report, or the dask engine's tally)."""
+    return (f"header on row {report['header_row']}; above it: "
+            + " | ".join(report.get("above_header", [])))
 
 
 def counted_line(table: pd.DataFrame, layer: str, *, include_inactive: bool) -> str:

@@ -25,6 +25,7 @@ from cli.inputs import (
     check_outputs,
     counted_line,
     firms_or_error,
+    header_line,
     placement_lines,
     selected_layers,
     terminate,
@@ -149,12 +150,16 @@ def _cmd_measures(args) -> int:
         check_output(args.output, inputs=[args.firms])
     sector = _sector_or_error(args.sector)
     if args.engine == "dask":
-        table, tally = _dask_measures(args, sector)
-        print(f"rows in {tally['in']}: accepted {tally['accepted']}, rejected {tally['rejected']} "
+        table, read = _dask_measures(args, sector)
+        print(f"rows in {read['in']}: accepted {read['accepted']}, rejected {read['rejected']} "
               "(dask engine; `shmap firms import` writes the rejected rows)", file=sys.stderr)
     else:
-        firms = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False).accepted
-        table = layer_measures(firms, args.layer, sector, include_inactive=args.include_inactive)
+        result = firms_or_error(args.firms, args.datum, sheet=args.sheet, points=False)
+        table = layer_measures(result.accepted, args.layer, sector,
+                               include_inactive=args.include_inactive)
+        read = result.report
+    if int(read.get("header_row", 1)) > 1:  # title rows above the header, skipped
+        print(header_line(read), file=sys.stderr)
     _write_table(table.reset_index(names="id"), args.output)
     print(counted_line(table, args.layer, include_inactive=args.include_inactive), file=sys.stderr)
     return 0
@@ -170,7 +175,8 @@ def _dask_measures(args, sector):
     run = measures_dask_spatial if args.spatial else measures_dask_layers
     if args.scheduler == "threads":
         tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
-                            blocksize=args.blocksize)
+                            blocksize=args.blocksize, include_inactive=args.include_inactive,
+                            sheet=args.sheet)
     else:
         def say(msg):
             print(msg, file=sys.stderr, flush=True)
@@ -183,7 +189,8 @@ def _dask_measures(args, sector):
                 raise UsageError(f"cannot reach the dask scheduler {args.scheduler}: "
                                  f"{err}") from err
             tables, tally = run(args.firms, [args.layer], sector=sector, datum=args.datum,
-                                blocksize=args.blocksize, scheduler=client)
+                                blocksize=args.blocksize, scheduler=client,
+                                include_inactive=args.include_inactive, sheet=args.sheet)
     return tables[args.layer], tally
 
 
@@ -308,8 +315,9 @@ def _add_firm_commands(sub) -> None:
     f.set_defaults(func=_cmd_firms_import)
 
     s = sub.add_parser("measures", help="firm counts, density, LQ and clusters per zone")
-    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON; with --engine dask CSV or "
-                                 "Parquet, a path every worker sees)")
+    s.add_argument("firms", help="a firm file (CSV/XLSX/GeoJSON; with --engine dask also "
+                                 "Parquet: CSV and Parquet read in blocks from a path every "
+                                 "worker sees, XLSX/GeoJSON whole as one block)")
     s.add_argument("--layer", required=True)
     s.add_argument("--sector", help="sector id or name for share, LQ and strong clusters")
     s.add_argument("--datum", choices=DATUMS, default="wgs84")

@@ -9,8 +9,10 @@ every block needs to be read as the in-memory import reads the whole file:
   with the offset in the file) — not the first megabyte's guess;
 - block ends only at a line break outside quotes (a quoted field may hold line breaks;
   a ``"`` or a line-break byte is never part of a UTF-8 or GB18030 multi-byte character);
-- the header line, given to every block, and each block's first line number, so that a
-  refusal names the line of the file.
+- the header line, found under any title rows and notes as the in-memory read finds it
+  (:func:`firms.intake.headers.header_start` over the file's first bytes; the lines above
+  it are skipped, and said), given to every block, and each block's first line number,
+  so that a refusal names the line of the file.
 
 Each block is then read as text and imported by :func:`firms.intake.import_firm_list`
 (:mod:`firms.scale`).
@@ -19,8 +21,7 @@ Each block is then read as text and imported by :func:`firms.intake.import_firm_
 from __future__ import annotations
 
 import codecs
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import fsspec
@@ -30,10 +31,11 @@ import pandas as pd
 import shapely
 
 from firms.intake.errors import UnreadableFileError
-from firms.intake.messages import Said, said
-from firms.intake.readers import CSV_ENCODINGS
+from firms.intake.headers import HEADER_SEARCH_BYTES, header_start
+from firms.intake.messages import said
+from firms.intake.readers import CSV_ENCODINGS, decode_error_at
 
-__all__ = ["CsvBlocks", "plan_csv", "shift_lines", "table_as_text"]
+__all__ = ["CsvBlocks", "plan_csv", "table_as_text"]
 
 _CHUNK = 8 << 20
 
@@ -41,13 +43,16 @@ _CHUNK = 8 << 20
 @dataclass(frozen=True)
 class CsvBlocks:
     """Where a CSV file's blocks lie: ``spans`` are (start, end, first line number) in
-    bytes of the file, after the ``header`` (bytes, line break included, no BOM)."""
+    bytes of the file, after the ``header`` (bytes, line break included, no BOM);
+    ``above`` is ``header_row`` (the header's line, 1-based) and, when the header is not
+    the first line, ``above_header`` (the text of the lines skipped above it)."""
 
     url: str
     name: str
     encoding: str
     header: bytes
     spans: tuple[tuple[int, int, int], ...]
+    above: dict[str, object] = field(default_factory=lambda: {"header_row": 1})
 
     def text(self, index: int) -> bytes:
         """Block ``index`` with the header, as UTF-8 bytes (what the in-memory read takes)."""
@@ -72,17 +77,20 @@ class _Decoding:
             try:
                 self.decoder.decode(data, final=final)
             except UnicodeDecodeError as err:
-                self.error = (offset + err.start, data[err.start:err.start + 1])
+                at, byte = decode_error_at(err, data)
+                self.error = (offset + at, byte)
 
 
-def _encoding(url: str, name: str, first: _Decoding) -> str:
-    """The file's encoding: the first of :data:`CSV_ENCODINGS` (already tried: ``first``)
-    that decodes every byte, else the in-memory read's refusal (the first error's place)."""
+def _encoding(url: str, name: str, first: _Decoding, start: int) -> str:
+    """The file's encoding from byte ``start`` on (its header line): the first of
+    :data:`CSV_ENCODINGS` (already tried: ``first``) that decodes every byte, else the
+    in-memory read's refusal (the first error's place)."""
     if first.error is None:
         return CSV_ENCODINGS[0]
     for encoding in CSV_ENCODINGS[1:]:
-        decoding, offset = _Decoding(encoding), 0
+        decoding, offset = _Decoding(encoding), start
         with fsspec.open(url, "rb") as fh:
+            fh.seek(start)
             while chunk := fh.read(_CHUNK):
                 decoding.feed(chunk, offset)
                 offset += len(chunk)
@@ -104,12 +112,17 @@ def _row_ends(chunk: bytes, odd: bool) -> tuple[np.ndarray, bool]:
 
 
 def plan_csv(url: str | Path, block_bytes: int) -> CsvBlocks:
-    """Read the file once: its encoding, header and blocks of about ``block_bytes``."""
+    """Read the file once from its header line on (title rows above it skipped, as the
+    in-memory read skips them): its encoding, header and blocks of about ``block_bytes``."""
     url, name = str(url), Path(str(url)).name
+    with fsspec.open(url, "rb") as fh:
+        head = fh.read(len(codecs.BOM_UTF8) + HEADER_SEARCH_BYTES)
+    start, above = header_start(head)
     decoding = _Decoding(CSV_ENCODINGS[0])
     cuts: list[tuple[int, int]] = []  # (byte, first line number) where a block starts
-    odd, offset, line, next_cut = False, 0, 0, 0
+    odd, offset, line, next_cut = False, start, head[:start].count(b"\n"), start
     with fsspec.open(url, "rb") as fh:
+        fh.seek(start)
         while chunk := fh.read(_CHUNK):
             decoding.feed(chunk, offset)
             breaks = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10)
@@ -121,30 +134,16 @@ def plan_csv(url: str | Path, block_bytes: int) -> CsvBlocks:
                     next_cut = at + block_bytes
             odd, offset, line = odd_after, offset + len(chunk), line + len(breaks)
         decoding.feed(b"", offset, final=True)
-    encoding = _encoding(url, name, decoding)
+    encoding = _encoding(url, name, decoding, start)
     header_end = cuts[0][0] if cuts else offset
     with fsspec.open(url, "rb") as fh:
-        head = fh.read(header_end)
-    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        fh.seek(start)
+        header = fh.read(header_end - start)
+    bom = len(codecs.BOM_UTF8) if header.startswith(codecs.BOM_UTF8) else 0
     stops = [c[0] for c in cuts[1:]] + [offset] if cuts else []
-    spans = tuple((start, stop, first) for (start, first), stop in zip(cuts, stops, strict=True)
-                  if stop > start)
-    return CsvBlocks(url, name, encoding, head[bom:], spans)
-
-
-_WHERE = re.compile(r"\b(line|row) (\d+)")
-
-
-def shift_lines(message: Said, first_line: int) -> Said:
-    """A block's refusal with its line numbers counted in the file (the block's text is
-    its header line, then the file's lines from ``first_line``)."""
-    values = dict(message.values)
-    shift = first_line - 2  # line 2 of the block's text is the file's ``first_line``
-    if "line" in values:
-        values["line"] = str(int(values["line"]) + shift)
-    if "detail" in values:
-        values["detail"] = _WHERE.sub(lambda m: f"{m[1]} {int(m[2]) + shift}", values["detail"])
-    return said(message.key, **values)
+    spans = tuple((begin, stop, first) for (begin, first), stop in zip(cuts, stops, strict=True)
+                  if stop > begin)
+    return CsvBlocks(url, name, encoding, header[bom:], spans, above)
 
 
 def table_as_text(block: pd.DataFrame) -> pd.DataFrame:

@@ -10,8 +10,10 @@ duplicate keys); duplicates across blocks are then removed by the import's own r
 the first row wins, by valid credit code, then by folded name and address — from two
 small tables of the keys that occur in more than one block. Then each block is joined
 to every zone with the same fast path and reduced to a small table of counts per
-(layer, zone, sector). Only those tables meet in memory, so peak memory follows the
-block size, not the file size.
+(layer, zone, sector) (:mod:`firms.block_counts`; firms no longer registered counted only
+with ``include_inactive``). Only those tables meet in memory, so peak memory follows the
+block size, not the file size. A CSV file's header is found under any title rows as the
+in-memory read finds it, and the tally says on which line.
 
 Threads: GEOS prepared geometries are not thread-safe (libgeos/geos#825: two
 threads querying one prepared polygon can abort the process). The join and the
@@ -38,18 +40,24 @@ from dask import delayed
 from dask.utils import parse_bytes
 
 import layers
-from firms.blocks import CsvBlocks, plan_csv, shift_lines, table_as_text
+from firms.block_counts import (
+    EMPTY_SUMMARY,
+    row_tally,
+    sum_tables,
+    tables_from_counts,
+    tally_of,
+    zone_counts,
+)
+from firms.blocks import CsvBlocks, plan_csv, table_as_text
 from firms.intake import import_firm_list
 from firms.intake.errors import UnreadableFileError
 from firms.intake.importer import ImportResult
-from firms.intake.messages import Said
-from firms.zones import LayerCounts, firm_points, firm_table, join_and_count, measures_of
+from firms.intake.messages import Said, shifted
 from geo.crs import STORAGE_CRS
-from geo.measures import sector_codes
 from layers.text import fold_arrow
 
 __all__ = [
-    "DEFAULT_BLOCKSIZE", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
+    "DEFAULT_BLOCKSIZE", "WHOLE_SUFFIXES", "block_size", "firm_partitions", "measures_dask", "measures_dask_layers",
     "measures_dask_spatial"
 ]
 
@@ -58,12 +66,10 @@ DEFAULT_BLOCKSIZE = "auto"
 #: few idle), between these sizes in bytes.
 BLOCKS_PER_SLOT = 4
 AUTO_BLOCK_BYTES = (8_000_000, 32_000_000)
-_SUMMARY = {"kind": "object", "zone": "object", "sector": "object", "firms": "int64",
-            "employees": "float64"}
+#: Files read whole, as the in-memory import reads them (a workbook's cells and a GeoJSON
+#: file's size are bounded by their readers), as one block.
+WHOLE_SUFFIXES = (".xlsx", ".geojson", ".json")
 _NO_KEY = np.uint64(0)
-
-
-_EMPTY_SUMMARY = pd.DataFrame({k: pd.Series(dtype=v) for k, v in _SUMMARY.items()})
 
 
 _PLACEMENT: dict[str, str] = {"status_active": "bool", "placement_precision_m": "float64", "placed_unit": "str"}  # what the counts need of a firm's placement
@@ -141,13 +147,13 @@ def _place_keys(acc: pd.DataFrame) -> np.ndarray:
 
 def _csv_block(plan: CsvBlocks, index: int, datum: str) -> pd.DataFrame:
     """Block ``index`` of a CSV file through the one intake."""
-    first_line = plan.spans[index][2]
+    first_line = plan.spans[index][2]  # the file's line of the block's line 2 (its first row)
     try:
         result = import_firm_list(plan.text(index), name=plan.name, datum=datum, points=False)
     except UnreadableFileError as err:
         said = err.args[0] if err.args else None
         if isinstance(said, Said):
-            raise UnreadableFileError(shift_lines(said, first_line)) from None
+            raise UnreadableFileError(shifted(said, lines=first_line - 2)) from None
         raise
     return _kept(result, index)
 
@@ -157,19 +163,25 @@ def _table_block(block: pd.DataFrame, index: int, datum: str) -> pd.DataFrame:
     return _kept(import_firm_list(table_as_text(block), datum=datum, points=False), index)
 
 
-def _blocks(path: str | Path, blocksize: str | int, datum: str, *,
-            slots: int = 1) -> list[Any]:
+def _blocks(path: str | Path, blocksize: str | int, datum: str, *, slots: int = 1,
+            sheet: str | None = None) -> tuple[list[Any], dict[str, object]]:
     """Each block's kept firms, as delayed objects: a CSV file cut at row boundaries
-    (:func:`firms.blocks.plan_csv`), a Parquet file or dataset one row group each."""
+    (:func:`firms.blocks.plan_csv`), a Parquet file or dataset one row group each, a
+    workbook (its ``sheet``) or GeoJSON file whole; and where the header was found
+    (:attr:`firms.blocks.CsvBlocks.above`)."""
     if is_parquet(path):
         parts = dd.read_parquet(str(path), split_row_groups=True).to_delayed()
-        return [delayed(_table_block)(p, i, datum) for i, p in enumerate(parts)]
+        return [delayed(_table_block)(p, i, datum) for i, p in enumerate(parts)], {}
+    if Path(str(path)).suffix.lower() in WHOLE_SUFFIXES:  # one block, read as in memory
+        result = import_firm_list(path, datum=datum, sheet=sheet, points=False)
+        return [delayed(_kept)(result, 0)], {k: result.report[k] for k in (
+            "header_row", "above_header") if k in result.report}
     size = block_size(path, blocksize, slots=slots)
     plan = plan_csv(path, parse_bytes(size) if isinstance(size, str) else int(size))
     if not plan.spans:  # no data rows: the in-memory import's answer (a refusal, or none)
         result = import_firm_list(plan.header, name=plan.name, datum=datum, points=False)
-        return [delayed(_kept)(result, 0)]
-    return [delayed(_csv_block)(plan, i, datum) for i in range(len(plan.spans))]
+        return [delayed(_kept)(result, 0)], plan.above
+    return [delayed(_csv_block)(plan, i, datum) for i in range(len(plan.spans))], plan.above
 
 
 def _first_of_keys(parts: list[pd.DataFrame], column: str, drop: pd.Index | None = None
@@ -212,25 +224,26 @@ def _without(part: pd.DataFrame, dropped: pd.Index) -> pd.DataFrame:
     return firms
 
 
-def _summary(part: pd.DataFrame, dropped: pd.Index,
-             zone_frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+def _summary(part: pd.DataFrame, dropped: pd.Index, zone_frames: dict[str, gpd.GeoDataFrame],
+             include_inactive: bool) -> pd.DataFrame:
     """The counts of one block after the duplicates across blocks: its row tally, then
-    :func:`_zone_counts`."""
+    :func:`firms.block_counts.zone_counts`."""
     firms = _without(part, dropped)
-    rows_in, accepted, rejected = firms.attrs["tally"]
-    tally = pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
-                          "firms": [rows_in, accepted, rejected], "employees": float("nan")})
-    return pd.concat([tally.astype(_SUMMARY), _zone_counts(firms, zone_frames)],
+    return pd.concat([row_tally(*firms.attrs["tally"]),
+                      zone_counts(firms, zone_frames, include_inactive=include_inactive)],
                      ignore_index=True)
 
 
 def _deduplicated(path: str | Path, blocksize: str | int, datum: str, scheduler: str | None,
-                  num_workers: int | None) -> tuple[list[Any], object]:
-    """(each block's kept firms, persisted; the orders of cross-block duplicates, delayed)."""
-    parts = _blocks(path, blocksize, datum, slots=_slots(scheduler, num_workers))
+                  num_workers: int | None, *, sheet: str | None = None
+                  ) -> tuple[list[Any], object, dict[str, object]]:
+    """(each block's kept firms, persisted; the orders of cross-block duplicates, delayed;
+    where the header was found)."""
+    parts, above = _blocks(path, blocksize, datum, slots=_slots(scheduler, num_workers),
+                           sheet=sheet)
     with dask.config.set(_compute_options(scheduler, num_workers)):
         parts = list(dask.persist(*parts))
-    return parts, delayed(_duplicates)([delayed(_key_rows)(p) for p in parts])
+    return parts, delayed(_duplicates)([delayed(_key_rows)(p) for p in parts]), above
 
 
 def _key_rows(part: pd.DataFrame) -> pd.DataFrame:
@@ -240,22 +253,11 @@ def _key_rows(part: pd.DataFrame) -> pd.DataFrame:
                     ["order", "code_key", "place_key"]]
 
 
-def _sum_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    table = pd.concat(tables, ignore_index=True) if tables else _EMPTY_SUMMARY
-    return table.groupby(["kind", "zone", "sector"], as_index=False)[["firms", "employees"]].sum(
-        min_count=1).fillna({"employees": 0.0})
-
-
-def _tally(table: pd.DataFrame) -> dict[str, int]:
-    rows = table[table["kind"] == "rows"].set_index("sector")["firms"]
-    return {k: int(rows.get(k, 0)) for k in ("in", "accepted", "rejected")}
-
-
 def firm_partitions(path: str | Path, datum: str = "wgs84",
                     *, blocksize: str = DEFAULT_BLOCKSIZE) -> dask_geopandas.GeoDataFrame:
     """The accepted firms of a file (duplicates across blocks removed) as a
     dask-geopandas frame of points, one partition a block."""
-    parts, dropped = _deduplicated(path, blocksize, datum, "threads", None)
+    parts, dropped, _ = _deduplicated(path, blocksize, datum, "threads", None)
     meta = gpd.GeoDataFrame({"sector": pd.Series(dtype="str"),
                              "employees": pd.Series(dtype=float),
                              **{c: pd.Series(dtype=t) for c, t in _PLACEMENT.items()}},
@@ -272,79 +274,44 @@ def _points(part: pd.DataFrame, dropped: pd.Index) -> gpd.GeoDataFrame:
                             crs=STORAGE_CRS)
 
 
-def _long_counts(counts: pd.DataFrame, emp: pd.DataFrame | None, kind: str) -> pd.DataFrame:
-    """A zones × sectors count table (and employee sums) as rows of the summary."""
-    n = counts.to_numpy()
-    zone, sector = np.nonzero(n)
-    e = np.zeros(len(zone)) if emp is None else \
-        np.nan_to_num(emp.reindex(index=counts.index, columns=counts.columns).to_numpy()[zone, sector])
-    return pd.DataFrame({"kind": kind, "zone": counts.index.to_numpy()[zone].astype(str),
-                         "sector": counts.columns.to_numpy()[sector], "firms": n[zone, sector],
-                         "employees": e})
-
-
-def _zone_counts(firms: pd.DataFrame, zone_frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
-    """Counts of one partition of accepted firms: per (layer, zone, sector) and per sector,
-    each from one bincount over codes (:func:`geo.measures.count_tables`)."""
-    if not len(firms):
-        return _EMPTY_SUMMARY
-    table = firm_table(firms)  # firms no longer registered have no sector: not counted
-    codes, sectors = sector_codes(table["sector"])
-    counted = codes >= 0
-    emp = table["employees"].fillna(0).to_numpy()[counted]
-    city = pd.DataFrame({"sector": pd.Index(sectors, dtype=object),
-                         "firms": np.bincount(codes[counted], minlength=len(sectors)),
-                         "employees": np.bincount(codes[counted], weights=emp, minlength=len(sectors))})
-    parts = [city[city["firms"] > 0].assign(kind="city", zone="")]
-    points = firm_points(firms)
-    coarse = 0
-    for layer_id, zones in zone_frames.items():  # the in-memory join: certain and possible
-        joined = join_and_count(firms, zones, points=points).counts
-        parts.append(_long_counts(joined.counts, joined.employees, f"zone:{layer_id}"))
-        if joined.possible is not None:
-            parts.append(_long_counts(joined.possible, None, f"possible:{layer_id}"))
-        coarse = joined.coarse
-    parts.append(pd.DataFrame({"kind": ["coarse"], "zone": "", "sector": "", "firms": coarse, "employees": 0.0}))
-    return pd.concat(parts, ignore_index=True)[list(_SUMMARY)].astype(_SUMMARY)
-
-
 def _stage_block(part: pd.DataFrame, dropped: pd.Index, folder: str, number: int
                  ) -> pd.DataFrame:
     """Write one block's firms (after the cross-block duplicates) to ``folder`` as
     GeoParquet; return the block's row tally."""
     firms = _points(part, dropped)
-    rows_in, accepted, rejected = _without(part, dropped).attrs["tally"]
-    if accepted:
+    tally = _without(part, dropped).attrs["tally"]
+    if tally[1]:  # accepted firms
         firms.to_parquet(Path(folder) / f"part.{number:05d}.parquet")
-    return pd.DataFrame({"kind": "rows", "zone": "", "sector": ["in", "accepted", "rejected"],
-                         "firms": [rows_in, accepted, rejected],
-                         "employees": float("nan")}).astype(_SUMMARY)
+    return row_tally(*tally)
 
 
 def measures_dask_spatial(path: str | Path, layer_ids: Iterable[str], sector: str | None = None,
                           datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
                           npartitions: int | None = None, scheduler: Any = "threads",
-                          workdir: str | Path | None = None, *, num_workers: int | None = None
-                          ) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+                          workdir: str | Path | None = None, *, num_workers: int | None = None,
+                          include_inactive: bool = False, sheet: str | None = None
+                          ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Like :func:`measures_dask_layers`, but the accepted firms are re-partitioned by a
     spatial index (dask-geopandas' Hilbert ``spatial_shuffle``), so each partition
     covers a compact area: the blocks' firms are staged as GeoParquet in a temporary
     folder (under ``workdir``, default the system's), then shuffled and counted."""
     frames = _polygon_layers(layer_ids)
-    parts, dropped = _deduplicated(path, blocksize, datum, scheduler, num_workers)
+    parts, dropped, above = _deduplicated(path, blocksize, datum, scheduler, num_workers,
+                                          sheet=sheet)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="shmap-firms-") as stage, \
             dask.config.set(_compute_options(scheduler, num_workers)):
-        rows = dask.compute(delayed(_sum_tables)(
+        rows = dask.compute(delayed(sum_tables)(
             [delayed(_stage_block)(p, dropped, stage, i) for i, p in enumerate(parts)]))[0]
-        table = _EMPTY_SUMMARY
+        table = EMPTY_SUMMARY
         if any(Path(stage).iterdir()):
             firms = dask_geopandas.read_parquet(stage)
             firms = firms.spatial_shuffle(by="hilbert", calculate_partitions=False,
                                           npartitions=npartitions or firms.npartitions)
-            table = (firms.map_partitions(_zone_counts, frames, meta=_EMPTY_SUMMARY)
+            table = (firms.map_partitions(zone_counts, frames, meta=EMPTY_SUMMARY,
+                                          include_inactive=include_inactive)
                      .groupby(["kind", "zone", "sector"]).sum(split_out=1).compute()
                      .reset_index())
-    return _tables_from_counts(table, frames, sector), _tally(rows)
+    return tables_from_counts(table, frames, sector), tally_of(rows, above)
 
 
 def _compute_options(scheduler: Any, num_workers: int | None) -> dict[str, Any]:
@@ -352,49 +319,38 @@ def _compute_options(scheduler: Any, num_workers: int | None) -> dict[str, Any]:
     return {"scheduler": scheduler, **({"num_workers": num_workers} if num_workers else {})}
 
 
-def _tables_from_counts(table: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame],
-                        sector: str | None) -> dict[str, pd.DataFrame]:
-    city = table[table["kind"] == "city"].set_index("sector")["firms"]
-    coarse = int(table.loc[table["kind"] == "coarse", "firms"].sum())
-    out = {}
-    for lid, zones in frames.items():
-        zone_rows = table[table["kind"] == f"zone:{lid}"]
-        counts = zone_rows.pivot_table(index="zone", columns="sector", values="firms",
-                                       aggfunc="sum", fill_value=0)
-        emp_rows = zone_rows[zone_rows["employees"] > 0]
-        emp = emp_rows.pivot_table(index="zone", columns="sector", values="employees",
-                                   aggfunc="sum") if len(emp_rows) else None
-        maybe = table[table["kind"] == f"possible:{lid}"]
-        possible = maybe.pivot_table(index="zone", columns="sector", values="firms", aggfunc="sum", fill_value=0) if len(maybe) else None
-        out[lid] = measures_of(LayerCounts(counts, emp, city, possible, coarse), zones, sector)
-    return out
-
-
 def measures_dask(path: str | Path, layer_id: str, sector: str | None = None,
                   datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                  scheduler: Any = "threads", *, num_workers: int | None = None
-                  ) -> tuple[pd.DataFrame, dict[str, int]]:
+                  scheduler: Any = "threads", *, num_workers: int | None = None,
+                  include_inactive: bool = False) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Measures of one layer's zones from a CSV firm file read in blocks.
 
     Returns (the table :func:`firms.zones.layer_measures` returns, the row tally).
     """
     tables, tally = measures_dask_layers(path, [layer_id], sector=sector, datum=datum,
                                          blocksize=blocksize, scheduler=scheduler,
-                                         num_workers=num_workers)
+                                         num_workers=num_workers,
+                                         include_inactive=include_inactive)
     return tables[layer_id], tally
 
 
 def measures_dask_layers(path: str | Path, layer_ids: Iterable[str], sector: str | None = None,
                          datum: str = "wgs84", blocksize: str = DEFAULT_BLOCKSIZE,
-                         scheduler: Any = "threads", num_workers: int | None = None
-                         ) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+                         scheduler: Any = "threads", num_workers: int | None = None, *,
+                         include_inactive: bool = False, sheet: str | None = None
+                         ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Measures of several layers in one pass over the file (one read, one import).
 
     ``scheduler``: a local dask scheduler ("threads", "processes", "sync"; with
-    ``num_workers``) or a :class:`distributed.Client` (:func:`firms.cluster.dask_client`)."""
+    ``num_workers``) or a :class:`distributed.Client` (:func:`firms.cluster.dask_client`).
+    Firms no longer registered are counted only with ``include_inactive``, as in memory;
+    ``sheet`` names a workbook's sheet with data on several.
+    The tally (:func:`firms.block_counts.tally_of`) says where the header was found when
+    title rows were above it."""
     frames = _polygon_layers(layer_ids)
-    parts, dropped = _deduplicated(path, blocksize, datum, scheduler, num_workers)
+    parts, dropped, above = _deduplicated(path, blocksize, datum, scheduler, num_workers,
+                                          sheet=sheet)
     with dask.config.set(_compute_options(scheduler, num_workers)):
-        table = dask.compute(delayed(_sum_tables)(
-            [delayed(_summary)(p, dropped, frames) for p in parts]))[0]
-    return _tables_from_counts(table, frames, sector), _tally(table)
+        table = dask.compute(delayed(sum_tables)(
+            [delayed(_summary)(p, dropped, frames, include_inactive) for p in parts]))[0]
+    return tables_from_counts(table, frames, sector), tally_of(table, above)

@@ -17,11 +17,11 @@ import pandas as pd
 
 from layers.text import fold
 
-__all__ = ["GEOMETRY_LAT", "GEOMETRY_LON", "HEADER_ALIASES", "TEMPLATE_HEADERS", "template_frame", "HEADER_SEARCH_ROWS", "INDUSTRY_LEVELS", "find_header_row",
-           "header_key", "map_headers", "promote_header", "skip_title_lines"]
+__all__ = ["GEOMETRY_LAT", "GEOMETRY_LON", "HEADER_ALIASES", "TEMPLATE_HEADERS", "template_frame", "HEADER_SEARCH_ROWS", "INDUSTRY_LEVELS", "HEADER_SEARCH_BYTES",
+           "find_header_row", "header_key", "header_start", "map_headers", "promote_header", "skip_title_lines"]
 
-#: Bytes of a CSV searched for its header line.
-_HEAD_BYTES = 131_072
+#: Bytes of a CSV searched for its header line (after any BOM).
+HEADER_SEARCH_BYTES = 131_072
 
 #: Columns a GeoJSON reader fills from each feature's Point geometry: they win over
 #: coordinate-like properties (经度/纬度, X/Y …), which stay as the user's columns.
@@ -116,30 +116,41 @@ def _above_info(header_row: int, titles: list[str]) -> dict[str, object]:
     return {"header_row": header_row, "above_header": [t[:200] for t in titles if t][:5]}
 
 
-def skip_title_lines(raw: bytes) -> tuple[bytes, dict[str, object]]:
-    """A CSV's bytes from its header line on: title rows, notes and blank lines above it
-    dropped (:func:`find_header_row` over the first lines), and ``header_row`` (the
-    header's line number, 1-based) with the text above it. The head is read as UTF-8,
-    else GB18030; the reader decodes the whole file strictly afterwards."""
-    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
-    body = raw[len(bom):]
+def header_start(head: bytes) -> tuple[int, dict[str, object]]:
+    """Where a CSV's header line starts in ``head`` (the file's first bytes, BOM included):
+    its byte offset (0 when the header is the first line), ``header_row`` (its line number,
+    1-based) and the text above it, by :func:`find_header_row` over the first lines. The
+    head is read as UTF-8, else GB18030; the file is decoded strictly afterwards. A line
+    break is one byte in both, never inside a character, so the offset is exact."""
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    body = head[bom:bom + HEADER_SEARCH_BYTES]
     try:
-        encoding = "utf-8"
-        text = codecs.getincrementaldecoder(encoding)().decode(body[:_HEAD_BYTES])
+        text = codecs.getincrementaldecoder("utf-8")().decode(body)
     except UnicodeDecodeError:
-        encoding = "gb18030"
-        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(body[:_HEAD_BYTES])
-    lines = [line + "\n" for line in text.split("\n")[:HEADER_SEARCH_ROWS]]
+        text = codecs.getincrementaldecoder("gb18030")(errors="replace").decode(body)
+    lines = text.split("\n")[:HEADER_SEARCH_ROWS]
     try:
-        rows = [next(csv.reader([line.rstrip("\r\n")]), []) for line in lines]
+        rows = [next(csv.reader([line.rstrip("\r")]), []) for line in lines]
     except csv.Error:
-        return raw, {"header_row": 1}
+        return 0, {"header_row": 1}
     at = find_header_row(rows)
     if at == 0:
-        return raw, {"header_row": 1}
-    skipped = "".join(lines[:at]).encode(encoding, errors="replace")
+        return 0, {"header_row": 1}
+    start = bom
+    for _ in range(at):
+        start = head.index(b"\n", start) + 1
     titles = [" ".join(c.strip() for c in row if c.strip()) for row in rows[:at]]
-    return bom + body[len(skipped):], _above_info(at + 1, titles)
+    return start, _above_info(at + 1, titles)
+
+
+def skip_title_lines(raw: bytes) -> tuple[bytes, dict[str, object]]:
+    """A CSV's bytes from its header line on (BOM kept): title rows, notes and blank lines
+    above it dropped, with ``header_row`` and the text above it (:func:`header_start`)."""
+    start, above = header_start(raw[:len(codecs.BOM_UTF8) + HEADER_SEARCH_BYTES])
+    if start == 0:
+        return raw, above
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    return raw[:bom] + raw[start:], above
 
 
 def promote_header(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:

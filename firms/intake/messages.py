@@ -8,10 +8,11 @@ reading the English. Values are text already formatted for reading (``"1,000,000
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["ENGLISH", "Said", "remember", "said"]
+__all__ = ["ENGLISH", "Said", "remember", "said", "shifted"]
 
 _AGAIN = "open and save it again in Excel, or export a CSV"
 
@@ -185,3 +186,20 @@ def remember(messages: dict[str, Said], texts: Iterable[object]) -> None:
     for text in texts:
         if isinstance(text, Said):
             messages[str(text)] = text
+
+
+_WHERE = re.compile(r"\b(line|row) (\d+)")
+
+
+def shifted(message: Said, *, lines: int = 0, offset: int = 0) -> Said:
+    """A refusal about part of a file (a block, or the text under title rows) with its
+    places counted in the whole file: ``lines`` added to every line number (``line``, and
+    ``line n``/``row n`` in ``detail``), ``offset`` to a byte ``offset``."""
+    values = dict(message.values)
+    if "line" in values:
+        values["line"] = str(int(values["line"]) + lines)
+    if "detail" in values and lines:
+        values["detail"] = _WHERE.sub(lambda m: f"{m[1]} {int(m[2]) + lines}", values["detail"])
+    if "offset" in values:
+        values["offset"] = str(int(values["offset"]) + offset)
+    return said(message.key, **values)

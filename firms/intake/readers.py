@@ -18,7 +18,7 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -27,13 +27,13 @@ import pyarrow.csv as pacsv
 from firms.intake.arrow_csv import CSV_BLOCK_BYTES, MAX_HEADER_CHARS, utf8_table
 from firms.intake.errors import UnreadableFileError
 from firms.intake.geojson import table_from_geojson
-from firms.intake.headers import skip_title_lines
-from firms.intake.messages import Said, said
+from firms.intake.headers import HEADER_SEARCH_BYTES, header_start, skip_title_lines
+from firms.intake.messages import Said, said, shifted
 from firms.intake.xlsx import read_xlsx
 
 __all__ = [
     "CSV_BLOCK_BYTES", "CSV_ENCODINGS", "IMPORT_MEMORY_PER_FILE_BYTE", "MAX_GEOJSON_BYTES", "MAX_HEADER_CHARS",
-    "MAX_ROWS", "SUFFIXES", "available_memory", "check_memory", "decode_csv", "encoding_warning",
+    "MAX_ROWS", "SUFFIXES", "available_memory", "check_memory", "decode_csv", "decode_error_at", "encoding_warning",
     "read_firm_table", "sniff_encoding", "table_from_bytes",
     "table_from_csv_text", "table_from_utf8_csv",
     "table_from_xlsx_bytes"
@@ -78,8 +78,15 @@ def _decoded(data: bytes, name: str, *, final: bool) -> tuple[str, str]:
         except UnicodeDecodeError as err:
             first_error = first_error or err
     assert first_error is not None
-    bad = data[first_error.start:first_error.start + 1].hex()
-    raise UnreadableFileError(said("not_text", name=name, byte=bad, offset=first_error.start))
+    offset, bad = decode_error_at(first_error, data)
+    raise UnreadableFileError(said("not_text", name=name, byte=bad.hex(), offset=offset))
+
+
+def decode_error_at(err: UnicodeDecodeError, data: bytes) -> tuple[int, bytes]:
+    """Where a decoding error of ``data`` lies in ``data``, and its first byte. The error
+    counts in the bytes the decoder read: without a BOM it took off (UTF-8-SIG), with the
+    bytes of a character cut at the end of the block before (an incremental decoder)."""
+    return err.start + len(data) - len(err.object), err.object[err.start:err.start + 1]
 
 
 def table_from_csv_text(text: str, max_rows: int = MAX_ROWS, *, name: str = "file") -> pd.DataFrame:
@@ -250,7 +257,8 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
         _check_size(size, path.name)
         if suffix in (".geojson", ".json"):
             return _geojson(lambda: open(path, "rb"), path.name, size=size, max_rows=max_rows)
-        fast = table_from_utf8_csv(path, max_rows) if suffix in (".csv", ".txt") else None
+        fast = (table_from_utf8_csv(path, max_rows)
+                if suffix in (".csv", ".txt") and not _under_titles(path) else None)
         if fast is not None:
             return fast, {"format": "csv", "encoding": "utf-8-sig",
                           "warnings": merged_lines_warning(path, fast, path.name)}
@@ -258,6 +266,13 @@ def read_firm_table(path: str | Path, max_rows: int = MAX_ROWS, *,
     except OSError as err:
         raise UnreadableFileError(said("cannot_read", name=path, detail=err.strerror)) from err
     return table_from_bytes(raw, path.name, max_rows=max_rows, sheet=sheet)
+
+
+def _under_titles(path: Path) -> bool:
+    """Whether a CSV file's header is under title rows (:func:`header_start` over its
+    first bytes): such a file is read from bytes, its title rows skipped."""
+    with open(path, "rb") as fh:
+        return header_start(fh.read(len(codecs.BOM_UTF8) + HEADER_SEARCH_BYTES))[0] > 0
 
 
 def _check_size(size: int, name: str) -> None:
@@ -295,7 +310,19 @@ def table_from_bytes(raw: bytes, name: str, *, max_rows: int = MAX_ROWS,
     if suffix in (".geojson", ".json"):
         return _geojson(lambda: io.BytesIO(raw), name, size=len(raw), max_rows=max_rows)
     _check_not_workbook(raw, name)
-    raw, above = skip_title_lines(raw)  # title rows and notes above the header
+    body, above = skip_title_lines(raw)  # title rows and notes above the header
+    try:
+        return _csv_table(body, name, max_rows=max_rows, above=above)
+    except UnreadableFileError as err:  # its line or offset counted in the file
+        if len(body) < len(raw) and err.args and isinstance(err.args[0], Said):
+            err.args = (shifted(err.args[0], lines=cast(int, above["header_row"]) - 1,
+                                offset=len(raw) - len(body)),)
+        raise
+
+
+def _csv_table(raw: bytes, name: str, *, max_rows: int,
+               above: dict[str, object]) -> tuple[pd.DataFrame, dict[str, object]]:
+    """A CSV file's bytes from its header line on, as text cells, and the read's info."""
     fast = table_from_utf8_csv(raw, max_rows)
     if fast is not None:
         return fast, {"format": "csv", "encoding": "utf-8-sig",
