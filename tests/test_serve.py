@@ -1,7 +1,9 @@
 """`shmap serve` is an OGC API – Features service a real client reads: GDAL's OAPIF
 driver lists every collection, reads the same features and attributes as the GeoJSON
 export with numbers typed as numbers; bbox and property filters select what they say;
-the service claims only the conformance classes it implements."""
+the service claims only the conformance classes it implements. Each holds for both
+backends: the GeoPackage the service writes, and a PostGIS database `shmap export
+--postgis` filled (`shmap serve --postgis URL`)."""
 
 import json
 import re
@@ -15,6 +17,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from postgis_server import postgis_with_layers
 from serving import get, get_json, qichacha_csv, serving
 
 import layers
@@ -28,10 +31,17 @@ PART = "http://www.opengis.net/spec/ogcapi-features-{}/1.0/conf/{}"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
 
 
-@pytest.fixture(scope="module")
-def server():
-    """`shmap serve` of every layer on a free loopback port, stopped at the end."""
-    with serving() as url:
+@pytest.fixture(scope="module", params=[
+    "gpkg", pytest.param("postgis", marks=[pytest.mark.slow, pytest.mark.subprocess])])
+def server(request):
+    """`shmap serve` of every layer on a free loopback port, stopped at the end: from its
+    own GeoPackage, or from a real PostGIS on loopback that `shmap export` filled."""
+    if request.param == "gpkg":
+        with serving() as url:
+            yield url
+        return
+    with postgis_with_layers([e.id for e in layers.catalog()]) as database, \
+            serving("--postgis", database) as url:
         yield url
 
 
