@@ -91,7 +91,6 @@ def load_postgis(frames, url: str, *, datum: str) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from cli.pg_provider import masked_url
     from cli.serve import ServeOptions, serve  # pygeoapi is imported only on this path
 
     ids = args.layers or [e.id for e in layers.catalog()]
@@ -99,9 +98,14 @@ def _cmd_serve(args) -> int:
     titles = {e.id: f"{e.title_en} / {e.title_zh}" for e in layers.catalog()}
     firms = firms_or_error(args.firms, args.datum).accepted if args.firms else None
 
+    source = ""
+    if args.postgis:  # SQLAlchemy and the PostgreSQL provider are imported only then
+        from cli.pg_provider import masked_url
+
+        source = f" from PostGIS at {masked_url(args.postgis)}"
+
     def ready(url: str, served: list[str]) -> None:
         extra = " and the firms" if firms is not None else ""
-        source = f" from PostGIS at {masked_url(args.postgis)}" if args.postgis else ""
         n = len([c for c in served if c in frames])
         print(f"serving {n} layers{extra}{source} as OGC API – Features at {url} "
               "(read-only; Ctrl-C stops)", flush=True)
