@@ -5,7 +5,8 @@ as the service's GeoPackage provider (:mod:`cli.gpkg_provider`) does:
 - fields are the table's columns but ``fid`` (the table's key) and the geometry, typed
   as JSON Schema (``double precision`` → number, ``boolean`` → boolean …), in table order;
   a feature's ``id`` is also one of its properties, as in every export;
-- pages are ordered by ``fid`` (the layer's own order) after any ``sortby``;
+- pages are ordered by ``fid`` (the layer's own order) after any ``sortby``, which sorts
+  as SQLite does (nulls lowest, text by code point, whatever the database's collation);
 - a property filter's value is converted to the field's type (a value that is not one is
   a 400, not a database error); an unknown id is a 404;
 - geometries go out as the GeoPackage backend sends them (rings oriented, 7 decimals);
@@ -177,12 +178,17 @@ class PostGISProvider(PostgreSQLProvider):
         return and_(*clauses)
 
     def _get_order_by_clauses(self, sort_by, table_model):
+        """``sortby`` as SQLite sorts (nulls lowest, text by code point), then ``fid``."""
+        fields = self.get_fields()
         clauses = []
         for s in sort_by or []:
-            if s["property"] not in self.get_fields():
+            if s["property"] not in fields:
                 raise ProviderInvalidQueryError(user_msg=f"cannot sort by {s['property']!r}")
             column = getattr(table_model, s["property"])
-            clauses.append(desc(column) if s["order"] == "-" else asc(column))
+            if fields[s["property"]]["type"] == "string":
+                column = column.collate("C")
+            clauses.append(desc(column).nulls_last() if s["order"] == "-"
+                           else asc(column).nulls_first())
         key = KEY_COLUMN if KEY_COLUMN in table_model.__table__.columns else self.id_field
         return [*clauses, asc(getattr(table_model, key))]
 

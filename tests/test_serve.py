@@ -119,6 +119,24 @@ def test_property_filters_compare_typed_values(server, layer_id, query, keep):
     assert doc["numberMatched"] == len(expected)
 
 
+@pytest.mark.parametrize(("field", "descending"), [("official_area_km2", False),
+                                                   ("official_area_km2", True),
+                                                   ("name_zh", False)])
+def test_sortby_orders_nulls_lowest_then_by_the_layers_order(server, field, descending):
+    """The same order from either backend: nulls first (last when descending), text by
+    code point, ties in the layer's own order."""
+    parks = layers.load("parks")
+    values = [None if pd.isna(v) else v for v in parks[field]]
+    assert None in values or field == "name_zh"
+    nulls = [i for i, v in enumerate(values) if v is None]
+    rest = sorted((i for i, v in enumerate(values) if v is not None),
+                  key=lambda i: values[i], reverse=descending)  # stable: ties in layer order
+    rank = rest + nulls if descending else nulls + rest
+    doc = get_json(f"{server}/collections/parks/items?f=json&limit=1000&skipGeometry=true"
+                   f"&sortby={'-' if descending else ''}{field}")
+    assert [f["id"] for f in doc["features"]] == [parks.index[i] for i in rank]
+
+
 @pytest.mark.parametrize("query", ["foo=bar", "filter=name_zh%3D%27x%27", "q=park",
                                    "precision_m=abc", "approximate=maybe", "sortby=nosuch"])
 def test_unknown_or_invalid_parameters_are_refused_with_400(server, query):
