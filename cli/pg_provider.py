@@ -20,7 +20,6 @@ the URL, libpq's own ``PGPASSWORD`` and ``~/.pgpass`` apply.
 
 from __future__ import annotations
 
-import re
 import warnings
 from urllib.parse import unquote, urlsplit
 
@@ -52,8 +51,16 @@ _PASSWORDS: dict[str, str] = {}
 
 
 def masked_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (safe to print)."""
-    return re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", url)
+    """``url`` with any password replaced by ``***`` (safe to print); text that is not a
+    ``scheme://`` URL is not shown at all."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "(not a URL)"
+    end = min([rest.find(c) for c in "/?#" if c in rest] or [len(rest)])
+    userinfo, at, host = rest[:end].rpartition("@")
+    if ":" in userinfo:
+        userinfo = userinfo.split(":", 1)[0] + ":***"
+    return f"{scheme}://{userinfo}{at}{host}{rest[end:]}"
 
 
 def _key(data: dict) -> str:

@@ -17,7 +17,8 @@ from serving import get, get_json, qichacha_csv, serving
 
 import layers
 
-pytestmark = [pytest.mark.loopback, pytest.mark.subprocess, pytest.mark.slow]
+#: The marks of a test with the database (started once for the module).
+WITH_DATABASE = [pytest.mark.loopback, pytest.mark.subprocess, pytest.mark.slow]
 
 SERVED = ["poles", "parks"]
 SECRET = "Pw-never-shown-7f3a"
@@ -29,11 +30,18 @@ def database():
         yield url
 
 
+def with_database(test):
+    for mark in WITH_DATABASE:
+        test = mark(test)
+    return test
+
+
 def with_password(url: str) -> str:
     """The URL with a password (the test server trusts loopback and ignores it)."""
     return url.replace("shmap@", f"shmap:{SECRET}@")
 
 
+@with_database
 def test_collections_titles_and_fields_are_the_geopackage_backends(database, tmp_path):
     from cli.serve import postgis_collections, write_collections
 
@@ -50,6 +58,7 @@ def test_collections_titles_and_fields_are_the_geopackage_backends(database, tmp
     assert from_postgis["parks"]["fields"]["approximate"] == {"type": "boolean"}
 
 
+@with_database
 def test_the_password_stays_out_of_pygeoapis_configuration(database):
     from pygeoapi.openapi import get_oas
 
@@ -64,6 +73,7 @@ def test_the_password_stays_out_of_pygeoapis_configuration(database):
     assert SECRET not in json.dumps(get_oas(config), default=str)
 
 
+@with_database
 def test_served_with_a_firm_list_and_the_password_never_shown(database, tmp_path):
     firm_file = qichacha_csv(tmp_path / "企查查导出.csv")
     printed: list[str] = []
@@ -84,7 +94,32 @@ def test_served_with_a_firm_list_and_the_password_never_shown(database, tmp_path
     assert SECRET not in printed[0]
 
 
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://shmap:{pw}@db.example:5433/gis?sslmode=require",
+     "postgresql://shmap:***@db.example:5433/gis?sslmode=require"),
+    ("postgresql://shmap:p@ss{pw}@db.example/gis", "postgresql://shmap:***@db.example/gis"),
+    ("postgresql://shmap@db.example/gis", "postgresql://shmap@db.example/gis"),
+    ("shmap:{pw}@db.example/gis", "(not a URL)"),
+])
+def test_a_url_is_shown_without_its_password(url, shown):
+    from cli.pg_provider import masked_url
+
+    assert masked_url(url.format(pw=SECRET)) == shown
+
+
+def test_the_url_gives_libpq_its_parts_and_keeps_the_password_aside():
+    from cli.pg_provider import connection
+
+    conn = connection(f"postgresql://shm%40p:{SECRET}%2F@db.example:6543/gis?sslmode=require")
+    assert conn["data"] == {"host": "db.example", "port": 6543, "dbname": "gis",
+                            "user": "shm@p"}
+    assert conn["options"] == {"sslmode": "require", "connect_timeout": "10"}
+    assert SECRET not in repr(conn)
+
+
+@pytest.mark.loopback
 @pytest.mark.parametrize(("url", "says"), [
+    ("{pw}@127.0.0.1/gis", "give postgresql://user@host:port/database"),
     ("mysql://shmap:{pw}@127.0.0.1/gis", "give postgresql://user@host:port/database"),
     ("postgresql://shmap:{pw}@127.0.0.1:{port}", "give postgresql://user@host:port/database"),
     ("postgresql://shmap:{pw}@127.0.0.1:notaport/gis", "not a PostgreSQL URL"),
@@ -102,6 +137,7 @@ def test_a_bad_or_unreachable_database_is_one_clear_line(run_cli, url, says):
     assert SECRET not in result.stderr + result.stdout
 
 
+@with_database
 def test_layers_the_database_lacks_are_named(run_cli, database):
     result = run_cli("serve", "districts", "axes", "--postgis", with_password(database))
     assert result.returncode == 2
