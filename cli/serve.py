@@ -107,6 +107,7 @@ def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
                styles=layer_styles(frames))
     _index_ids(gpkg, {**dict.fromkeys(frames, "id"),
                       **({FIRMS_COLLECTION: "row"} if FIRMS_COLLECTION in tables else {})})
+
     def provider(table: str, id_field: str) -> dict:
         return {"name": GPKG_PROVIDER, "data": str(gpkg), "table": table, "id_field": id_field}
 
