@@ -4,6 +4,7 @@ for GIS tools (the files with their companions, the GIS bundle, a PostGIS load).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -97,13 +98,25 @@ def _cmd_serve(args) -> int:
     titles = {e.id: f"{e.title_en} / {e.title_zh}" for e in layers.catalog()}
     firms = firms_or_error(args.firms, args.datum).accepted if args.firms else None
 
-    def ready(url: str) -> None:
+    source = ""
+    if args.postgis:  # SQLAlchemy and the PostgreSQL provider are imported only then
+        from cli.pg_provider import masked_url
+
+        source = f" from PostGIS at {masked_url(args.postgis)}"
+
+    def ready(url: str, served: list[str]) -> None:
         extra = " and the firms" if firms is not None else ""
-        print(f"serving {len(frames)} layers{extra} as OGC API – Features at {url} "
+        n = len([c for c in served if c in frames])
+        print(f"serving {n} layers{extra}{source} as OGC API – Features at {url} "
               "(read-only; Ctrl-C stops)", flush=True)
+        missing = [k for k in frames if k not in served]
+        if args.postgis and missing:
+            print(f"not in the database, not served: {', '.join(missing)}", file=sys.stderr,
+                  flush=True)
 
     options = ServeOptions(host=args.host, port=args.port, token=args.token,
-                           cors=[o for value in args.cors for o in value.split(",") if o])
+                           cors=[o for value in args.cors for o in value.split(",") if o],
+                           postgis=args.postgis)
     serve(frames, titles=titles, firms=firms, options=options, ready=ready)
     return 0
 
@@ -120,6 +133,10 @@ def add_gis_commands(sub) -> None:
     s.add_argument("--token", help="access token the firm list needs (Authorization: Bearer "
                                    "TOKEN); required with --firms beyond 127.0.0.1; default "
                                    "$SHMAP_SERVE_TOKEN")
+    s.add_argument("--postgis", metavar="URL",
+                   help="serve the layers from this PostGIS database, as `shmap export … "
+                        "--postgis URL` loaded them (postgresql://user@host:port/database; "
+                        "a password is better in PGPASSWORD or ~/.pgpass than in the URL)")
     s.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="allow browser pages from ORIGIN (repeatable, or * for any)")
     s.set_defaults(func=_cmd_serve)

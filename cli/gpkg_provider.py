@@ -28,6 +28,7 @@ import json
 import math
 import sqlite3
 import threading
+from contextlib import closing
 
 import numpy as np
 import shapely
@@ -40,7 +41,7 @@ from pygeoapi.provider.base import (
 from pygeoapi.util import crs_transform
 
 __all__ = ["ENVELOPE_COLUMNS", "IndexedGPKGProvider", "field_schema", "gpkg_geometries",
-           "typed_value"]
+           "table_fields", "typed_value"]
 
 #: Hidden float64 envelope columns the service writes beside each geometry.
 ENVELOPE_COLUMNS = ("__minx", "__miny", "__maxx", "__maxy")
@@ -64,6 +65,17 @@ def field_schema(declared: str) -> dict:
     if kind == "DATETIME":
         return {"type": "string", "format": "date-time"}
     return {"type": "string"}
+
+
+def table_fields(gpkg, table: str) -> dict[str, dict]:
+    """Field → JSON Schema type of a table of the GeoPackage ``gpkg`` (the geometry,
+    ``fid`` and hidden columns out)."""
+    with closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
+        rows = con.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
+        geom = {r[0] for r in con.execute("SELECT column_name FROM gpkg_geometry_columns "
+                                          "WHERE table_name = ?", (table,))}
+    return {r[1]: field_schema(r[2]) for r in rows
+            if r[1] != "fid" and r[1] not in geom and not r[1].startswith("__")}
 
 
 def _quoted(name: str) -> str:
@@ -277,7 +289,8 @@ class IndexedGPKGProvider(BaseProvider):
                 where, values = f" WHERE fid IN ({','.join(map(str, matched))})", []
                 matched = len(matched)
         if resulttype == "hits":
-            return {"type": "FeatureCollection", "features": [], "numberMatched": matched}
+            return {"type": "FeatureCollection", "features": [], "numberMatched": matched,
+                    "numberReturned": 0}
         cols = ", ".join(self._columns(select_properties, skip_geometry))
         rows = self.con.execute(f"SELECT {cols} FROM {table}{where}{self._order(sortby)} "
                                 "LIMIT ? OFFSET ?", [*values, int(limit), int(offset)])

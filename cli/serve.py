@@ -2,9 +2,12 @@
 service, served by pygeoapi (the OSGeo reference implementation), read-only.
 
 The collections are tables of one GeoPackage written to a temporary folder when the
-command starts (typed columns, R-tree spatial index, WGS84), read by pygeoapi's
-SQLiteGPKG provider (:mod:`cli.gpkg_provider`); the pygeoapi configuration and
-OpenAPI document are generated there too and removed when the server stops. The WSGI
+command starts (typed columns, R-tree spatial index, WGS84), read by the service's
+GeoPackage provider (:mod:`cli.gpkg_provider`) — or, with ``--postgis URL``, the layers'
+tables in a PostGIS database read by pygeoapi's PostgreSQL provider
+(:mod:`cli.pg_provider`, the password kept out of every file and message; a firm list
+still goes to the GeoPackage). The pygeoapi configuration and OpenAPI document are
+generated in the temporary folder too and removed when the server stops. The WSGI
 server is waitress (production grade, 8 threads); :mod:`cli.service_app` wraps
 pygeoapi for what the standard asks and pygeoapi does not do by itself. Transactions
 are off, the admin API is off, the server binds to 127.0.0.1 unless told otherwise,
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import json
 import os
 import signal
 import socket
@@ -29,13 +33,14 @@ import numpy as np
 import shapely
 import yaml
 
-from cli.gpkg_provider import ENVELOPE_COLUMNS
+from cli.gpkg_provider import ENVELOPE_COLUMNS, table_fields
 from firms.typed import typed_firms
 from layers.errors import UsageError
 from layers.formats import COORD_DECIMALS, rfc7946_geometry, write_gpkg
 from layers.metadata import export_metadata, gpkg_metadata, layer_styles
 
-__all__ = ["Collection", "ServeOptions", "pygeoapi_config", "serve", "write_collections"]
+__all__ = ["Collection", "ServeOptions", "postgis_collections", "pygeoapi_config", "serve",
+           "write_collections"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -47,16 +52,19 @@ SERVED_CRS = [CRS84, "http://www.opengis.net/def/crs/EPSG/0/4326",
               "http://www.opengis.net/def/crs/EPSG/0/4490",
               "http://www.opengis.net/def/crs/EPSG/0/3857"]
 TEMPLATES = Path(__file__).with_name("service_templates")
+GPKG_PROVIDER = "cli.gpkg_provider.IndexedGPKGProvider"
 
 
 class Collection(dict):
-    """One collection: ``table`` (of the service's GeoPackage), ``title``,
-    ``description``, ``bbox`` (lon/lat degrees), ``id_field``, ``keywords``."""
+    """One collection: ``title``, ``description``, ``bbox`` (lon/lat degrees),
+    ``keywords``, ``provider`` (pygeoapi's provider name, data, table, id field …) and
+    ``fields`` (name → JSON Schema type)."""
 
 
 class ServeOptions(dict):
     """``host``, ``port``, ``token`` (required for a firm list beyond loopback),
-    ``cors`` (allowed origins, ``*`` for any), ``threads``."""
+    ``cors`` (allowed origins, ``*`` for any), ``threads``, ``postgis`` (a URL to serve
+    the layers from, or None)."""
 
 
 def _served(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -99,24 +107,56 @@ def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
                styles=layer_styles(frames))
     _index_ids(gpkg, {**dict.fromkeys(frames, "id"),
                       **({FIRMS_COLLECTION: "row"} if FIRMS_COLLECTION in tables else {})})
-    collections: dict[str, Collection] = {}
-    for layer_id, gdf in frames.items():
-        title = titles.get(layer_id, layer_id)
-        collections[layer_id] = Collection(
-            table=layer_id, title=title, id_field="id", keywords=["shanghai", layer_id],
-            description=f"{title}. Licence: {meta['licence']}. Attribution: "
-                        f"{meta['attribution']}. Data version {meta['data_version']}.",
-            bbox=[float(v) for v in gdf.total_bounds])
+
+    def provider(table: str, id_field: str) -> dict:
+        return {"name": GPKG_PROVIDER, "data": str(gpkg), "table": table, "id_field": id_field}
+
+    collections = {k: _layer_collection(k, titles.get(k, k), meta, bbox=gdf.total_bounds,
+                                        provider=provider(k, "id"),
+                                        fields=table_fields(gpkg, k))
+                   for k, gdf in frames.items()}
     if FIRMS_COLLECTION in tables:
         collections[FIRMS_COLLECTION] = Collection(
-            table=FIRMS_COLLECTION, title="Firms (imported list) / 企业名单", id_field="row",
+            title="Firms (imported list) / 企业名单", provider=provider(FIRMS_COLLECTION, "row"),
             description="The firm list given to `shmap serve --firms`: accepted rows, WGS84. "
                         "Commercially sensitive: not for redistribution.",
-            bbox=[float(v) for v in tables[FIRMS_COLLECTION].total_bounds], keywords=["firms"])
+            bbox=[float(v) for v in tables[FIRMS_COLLECTION].total_bounds], keywords=["firms"],
+            fields=table_fields(gpkg, FIRMS_COLLECTION))
     return collections
 
 
-def _resource(cid: str, c: Collection, gpkg: Path, url: str) -> dict:
+def _layer_collection(layer_id: str, title: str, meta: dict, *, bbox, provider: dict,
+                      fields: dict[str, dict]) -> Collection:
+    """A layer's collection: its title, licence and attribution, wherever it is stored."""
+    return Collection(
+        title=title, keywords=["shanghai", layer_id], provider=provider, fields=fields,
+        description=f"{title}. Licence: {meta['licence']}. Attribution: "
+                    f"{meta['attribution']}. Data version {meta['data_version']}.",
+        bbox=[float(v) for v in bbox])
+
+
+def postgis_collections(url: str, layer_ids: list[str], *,
+                        titles: dict[str, str]) -> dict[str, Collection]:
+    """The collections of ``layer_ids`` that the PostGIS database at ``url`` holds (as
+    ``shmap export … --postgis`` loads them), for pygeoapi's PostgreSQL provider; the
+    password stays out of them. :class:`UsageError` when the database cannot be read."""
+    from cli.pg_provider import PROVIDER, connection, layer_tables, masked_url
+
+    conn = connection(url)
+    tables = layer_tables(url, conn, layer_ids)
+    if not tables:
+        raise UsageError(f"none of the chosen layers is in the PostGIS database at "
+                         f"{masked_url(url)}: load them with `shmap export LAYER… --postgis "
+                         "URL` first")
+    meta = export_metadata(list(tables), datum="wgs84")
+    return {k: _layer_collection(
+        k, titles.get(k, k), meta, bbox=t["bbox"], fields=t["fields"],
+        provider={"name": PROVIDER, "data": conn["data"], "options": conn["options"],
+                  "table": k, "id_field": "id", "geom_field": t["geom_field"]})
+        for k, t in tables.items()}
+
+
+def _resource(cid: str, c: Collection, url: str) -> dict:
     return {
         "type": "collection", "title": c["title"], "description": c["description"],
         "keywords": c["keywords"],
@@ -126,14 +166,13 @@ def _resource(cid: str, c: Collection, gpkg: Path, url: str) -> dict:
                    "title": "GML application schema of the features' properties",
                    "href": f"{url}/collections/{cid}/schema.xsd"}],
         "extents": {"spatial": {"bbox": c["bbox"], "crs": CRS84}},
-        "providers": [{"type": "feature", "name": "cli.gpkg_provider.IndexedGPKGProvider",
-                       "data": str(gpkg), "table": c["table"], "id_field": c["id_field"],
-                       "editable": False, "crs": SERVED_CRS, "storage_crs": CRS84}],
+        "providers": [{"type": "feature", **c["provider"], "editable": False,
+                       "crs": SERVED_CRS, "storage_crs": CRS84}],
     }
 
 
-def pygeoapi_config(collections: dict[str, Collection], gpkg: Path, *, url: str) -> dict:
-    """A pygeoapi configuration serving ``collections`` of ``gpkg`` read-only at ``url``,
+def pygeoapi_config(collections: dict[str, Collection], *, url: str) -> dict:
+    """A pygeoapi configuration serving ``collections`` read-only at ``url``,
     with the project's offline HTML templates and no basemap."""
     return {
         "server": {"bind": {"host": "127.0.0.1", "port": 0}, "url": url,
@@ -153,23 +192,25 @@ def pygeoapi_config(collections: dict[str, Collection], gpkg: Path, *, url: str)
             "provider": {"name": "shanghai-cluster-map", "url": url},
             "contact": {"name": "shanghai-cluster-map"},
         },
-        "resources": {cid: _resource(cid, c, gpkg, url) for cid, c in collections.items()},
+        "resources": {cid: _resource(cid, c, url) for cid, c in collections.items()},
     }
 
 
-def write_config(collections: dict[str, Collection], gpkg: Path, folder: Path, *,
+def write_config(collections: dict[str, Collection], folder: Path, *,
                  url: str) -> tuple[Path, Path]:
-    """Write the pygeoapi configuration and its offline OpenAPI document; their paths."""
+    """Write the pygeoapi configuration (YAML) and its offline OpenAPI document (JSON);
+    their paths."""
     from pygeoapi.openapi import get_oas
 
     from cli.service_app import offline_openapi
 
-    config = pygeoapi_config(collections, gpkg, url=url)
+    config = pygeoapi_config(collections, url=url)
     config_path = folder / "pygeoapi-config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    openapi_path = folder / "pygeoapi-openapi.yml"
+    # JSON, which pygeoapi serves as written: as YAML it cost 1.8 s to write and read back
+    openapi_path = folder / "pygeoapi-openapi.json"
     oas = offline_openapi(get_oas(config))
-    openapi_path.write_text(yaml.safe_dump(oas, allow_unicode=True), encoding="utf-8")
+    openapi_path.write_text(json.dumps(oas, ensure_ascii=False), encoding="utf-8")
     return config_path, openapi_path
 
 
@@ -212,7 +253,9 @@ def _interrupt(signum, frame):
 def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
           firms: gpd.GeoDataFrame | None = None, options: ServeOptions | None = None,
           ready=None) -> None:
-    """Serve the collections until interrupted; ``ready(url)`` is called once listening."""
+    """Serve the collections until interrupted; ``ready(url, collection_ids)`` is called
+    once listening. With ``options["postgis"]`` the layers of ``frames`` (by id) that the
+    database holds are served from it."""
     from waitress.server import create_server
 
     options = ServeOptions({"host": DEFAULT_HOST, "port": DEFAULT_PORT, "cors": [],
@@ -222,20 +265,23 @@ def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
     _check_port(host, port)
     url = f"http://{host}:{port}"
     with tempfile.TemporaryDirectory(prefix="shmap-serve-") as tmp:
-        gpkg = Path(tmp) / "service.gpkg"
-        collections = write_collections(frames, gpkg, titles=titles, firms=firms)
+        postgis = options.get("postgis")
+        collections = postgis_collections(postgis, list(frames), titles=titles) if postgis \
+            else {}
+        collections |= write_collections({} if postgis else frames, Path(tmp) / "service.gpkg",
+                                         titles=titles, firms=firms)
         if not collections:
             raise UsageError("nothing to serve: the chosen layers have no features")
-        config_path, openapi_path = write_config(collections, gpkg, Path(tmp), url=url)
+        config_path, openapi_path = write_config(collections, Path(tmp), url=url)
         os.environ["PYGEOAPI_CONFIG"] = str(config_path)
         os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
         from cli.service_app import ServiceApp, declare_conformance
 
         declare_conformance()
         app = importlib.import_module("pygeoapi.flask_app").APP  # reads the two variables
-        wrapped = ServiceApp(app, collections={c: collections[c]["table"] for c in collections},
+        wrapped = ServiceApp(app, fields={c: collections[c]["fields"] for c in collections},
                              protected={FIRMS_COLLECTION} if token else set(), token=token,
-                             cors=options["cors"], gpkg=gpkg)
+                             cors=options["cors"])
         try:
             server = create_server(wrapped, host=host, port=port,
                                    threads=options["threads"], ident="shmap")
@@ -244,7 +290,7 @@ def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
                              "another port with --port") from err
         signal.signal(signal.SIGTERM, _interrupt)  # a stop request cleans up like Ctrl-C
         if ready is not None:
-            ready(url)
+            ready(url, list(collections))
         try:
             server.run()
         except KeyboardInterrupt:

@@ -23,13 +23,9 @@ import json
 import math
 import mimetypes
 import re
-import sqlite3
-from contextlib import closing
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
-
-from cli.gpkg_provider import field_schema
 
 __all__ = ["SCHEMA_XSD", "ServiceApp", "application_schema", "bbox_problem",
            "declare_conformance", "offline_openapi"]
@@ -169,16 +165,6 @@ def bbox_problem(params: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _fields(gpkg: Path, table: str) -> dict[str, dict]:
-    """Field → JSON Schema type of a table (the geometry, ``fid`` and hidden columns out)."""
-    with closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
-        rows = con.execute(f'PRAGMA table_info("{table}")').fetchall()
-        geom = {r[0] for r in con.execute("SELECT column_name FROM gpkg_geometry_columns "
-                                          "WHERE table_name = ?", (table,))}
-    return {r[1]: field_schema(r[2]) for r in rows
-            if r[1] != "fid" and r[1] not in geom and not r[1].startswith("__")}
-
-
 _XSD_TYPES = {"integer": "xs:long", "number": "xs:double", "boolean": "xs:boolean",
               "date": "xs:date", "date-time": "xs:dateTime", "string": "xs:string"}
 
@@ -210,10 +196,11 @@ def application_schema(collection: str, fields: dict[str, dict]) -> str:
 class ServiceApp:
     """The WSGI app around pygeoapi's (see the module doc)."""
 
-    def __init__(self, app, *, collections: dict[str, str], protected: set[str], token: str,
-                 cors: list[str], gpkg: Path):
+    def __init__(self, app, *, fields: dict[str, dict[str, dict]], protected: set[str],
+                 token: str, cors: list[str]):
+        """``fields``: collection id → field name → JSON Schema type."""
         self.app = app
-        self.fields = {cid: _fields(gpkg, table) for cid, table in collections.items()}
+        self.fields = fields
         self.protected = protected
         self.token = token
         self.cors = cors

@@ -1,8 +1,9 @@
 """Layers as one PostgreSQL/PostGIS SQL script: a typed table per layer (GDAL's PGDUMP
 writer: ``double precision``, ``boolean``, ``varchar``, geometry in SRID 4326 with a GiST
-index, the licence as the table's comment) and each layer's style as its QGIS default
-in ``public.layer_styles``, in the form QGIS itself creates and reads from PostGIS
-(``type`` column, the database and schema named), so QGIS opens each table styled.
+index, a ``datum`` column as in every export, the licence as the table's comment) and
+each layer's style as its QGIS default in ``public.layer_styles``, in the form QGIS
+itself creates and reads from PostGIS (``type`` column, the database and schema named),
+so QGIS opens each table styled.
 
 The script is one transaction and creates, never replaces: a table that exists already
 makes it stop with nothing changed. Identifiers are at most 63 bytes (PostgreSQL cuts
@@ -51,7 +52,7 @@ def _table_sql(layer_id: str, gdf: gpd.GeoDataFrame, description: str) -> str:
     the whole script in one transaction)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{layer_id}.sql"
-        apply_types(gdf.reset_index(drop=True)).to_file(
+        apply_types(gdf.reset_index(drop=True).assign(datum="wgs84")).to_file(
             path, driver="PGDUMP", engine="pyogrio",
             layer=_identifier(layer_id), promote_to_multi=True,
             layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "SRID": "4326", "FID": "fid",

@@ -11,6 +11,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -64,6 +65,16 @@ def postgis_server():
             subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast",
                             "stop"], capture_output=True, timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgis_with_layers(layer_ids: list[str]):
+    """:func:`postgis_server` after ``shmap export LAYERS --postgis URL``; yields the URL."""
+    with postgis_server() as url:
+        result = subprocess.run([sys.executable, "-m", "cli.main", "export", *layer_ids,
+                                 "--postgis", url], capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        yield url
 
 
 def psql(url: str, sql: str) -> list[list[str]]:

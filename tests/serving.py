@@ -72,8 +72,9 @@ def get_json(url: str, **kw):
 
 
 @contextlib.contextmanager
-def serving(*args: str, env: dict | None = None):
-    """``shmap serve ARGS --port P`` until the block ends; yields its URL."""
+def serving(*args: str, env: dict | None = None, output: list[str] | None = None):
+    """``shmap serve ARGS --port P`` until the block ends; yields its URL. What it printed
+    (stdout and stderr) is appended to ``output`` when it stops."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", *args, "--port",
@@ -96,3 +97,6 @@ def serving(*args: str, env: dict | None = None):
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+            if output is not None:
+                log.seek(0)
+                output.append(log.read().decode("utf-8", "replace"))

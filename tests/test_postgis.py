@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from postgis_server import DATABASE, postgis_server, psql
+from postgis_server import DATABASE, postgis_with_layers, psql
 from qgis_headless import run_qgis
 
 import layers
@@ -24,9 +24,7 @@ def shmap(*args):
 
 @pytest.fixture(scope="module")
 def loaded():
-    with postgis_server() as url:
-        result = shmap("export", *LAYER_IDS, "--postgis", url)
-        assert result.returncode == 0, result.stderr
+    with postgis_with_layers(LAYER_IDS) as url:
         yield url
 
 
@@ -42,6 +40,7 @@ def test_columns_are_typed(loaded):
     assert types["area_km2"] == "double precision" and types["precision_m"] == "double precision"
     assert types["approximate"] == "boolean" and types["name_zh"] == "character varying"
     assert types["length_km"] == "double precision"  # all null in a polygon layer, still a number
+    assert psql(loaded, "SELECT DISTINCT datum FROM poles") == [["wgs84"]]  # as in every export
     longest = psql(loaded, "SELECT max(octet_length(relname)) FROM pg_class")[0][0]
     assert int(longest) <= 63
 

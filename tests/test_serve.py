@@ -1,7 +1,9 @@
 """`shmap serve` is an OGC API – Features service a real client reads: GDAL's OAPIF
 driver lists every collection, reads the same features and attributes as the GeoJSON
 export with numbers typed as numbers; bbox and property filters select what they say;
-the service claims only the conformance classes it implements."""
+the service claims only the conformance classes it implements. Each holds for both
+backends: the GeoPackage the service writes, and a PostGIS database `shmap export
+--postgis` filled (`shmap serve --postgis URL`)."""
 
 import json
 import re
@@ -15,6 +17,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from postgis_server import postgis_with_layers
 from serving import get, get_json, qichacha_csv, serving
 
 import layers
@@ -28,10 +31,17 @@ PART = "http://www.opengis.net/spec/ogcapi-features-{}/1.0/conf/{}"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
 
 
-@pytest.fixture(scope="module")
-def server():
-    """`shmap serve` of every layer on a free loopback port, stopped at the end."""
-    with serving() as url:
+@pytest.fixture(scope="module", params=[
+    "gpkg", pytest.param("postgis", marks=[pytest.mark.slow, pytest.mark.subprocess])])
+def server(request):
+    """`shmap serve` of every layer on a free loopback port, stopped at the end: from its
+    own GeoPackage, or from a real PostGIS on loopback that `shmap export` filled."""
+    if request.param == "gpkg":
+        with serving() as url:
+            yield url
+        return
+    with postgis_with_layers([e.id for e in layers.catalog()]) as database, \
+            serving("--postgis", database) as url:
         yield url
 
 
@@ -107,6 +117,24 @@ def test_property_filters_compare_typed_values(server, layer_id, query, keep):
     doc = get_json(f"{server}/collections/{layer_id}/items?f=json&limit=1000&{query}")
     assert {f["id"] for f in doc["features"]} == expected
     assert doc["numberMatched"] == len(expected)
+
+
+@pytest.mark.parametrize(("field", "descending"), [("official_area_km2", False),
+                                                   ("official_area_km2", True),
+                                                   ("name_zh", False)])
+def test_sortby_orders_nulls_lowest_then_by_the_layers_order(server, field, descending):
+    """The same order from either backend: nulls first (last when descending), text by
+    code point, ties in the layer's own order."""
+    parks = layers.load("parks")
+    values = [None if pd.isna(v) else v for v in parks[field]]
+    assert None in values or field == "name_zh"
+    nulls = [i for i, v in enumerate(values) if v is None]
+    rest = sorted((i for i, v in enumerate(values) if v is not None),
+                  key=lambda i: values[i], reverse=descending)  # stable: ties in layer order
+    rank = rest + nulls if descending else nulls + rest
+    doc = get_json(f"{server}/collections/parks/items?f=json&limit=1000&skipGeometry=true"
+                   f"&sortby={'-' if descending else ''}{field}")
+    assert [f["id"] for f in doc["features"]] == [parks.index[i] for i in rank]
 
 
 @pytest.mark.parametrize("query", ["foo=bar", "filter=name_zh%3D%27x%27", "q=park",

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,11 +135,17 @@ def _first_sector(texts: pd.Series) -> pd.Series:
     return pd.Series(hits[codes], index=texts.index)
 
 
+def _per_distinct(values: pd.Series, rule: Callable[[Any], Any]) -> pd.Series:
+    """``rule`` of each value, worked out once per distinct value (a firm list repeats a
+    few hundred industry names and codes over its rows)."""
+    return values.map({v: rule(v) for v in values.unique()})
+
+
 def industry_codes(codes: pd.Series, industries: pd.Series) -> pd.Series:
     """The GB/T 4754 code of each row: its code cell (digits, or a section letter), else the
     code its industry name stands for ("" where neither)."""
-    given = codes.map(lambda c: normalise_code(c) or fold(c).upper()[:1] if c else "")
-    named = industries.map(lambda t: code_of_name(t) or "" if t else "")
+    given = _per_distinct(codes, lambda c: normalise_code(c) or fold(c).upper()[:1] if c else "")
+    named = _per_distinct(industries, lambda t: code_of_name(t) or "" if t else "")
     return given.where(given != "", named)
 
 
@@ -150,7 +158,8 @@ def classify(codes: pd.Series, industries: pd.Series, names: pd.Series | None = 
     sector = by_code.astype(object)
     source = pd.Series("none", index=codes.index, dtype=object)
     source[by_code.notna()] = "gbt4754_code"
-    by_name = resolved.map(lambda c: sector_of_code(c) if c and c[0].isdigit() else None)
+    by_name = _per_distinct(resolved,
+                            lambda c: sector_of_code(c) if c and c[0].isdigit() else None)
     take = sector.isna() & by_name.notna()
     sector[take], source[take] = by_name[take], "gbt4754_name"
     if names is not None:
