@@ -94,7 +94,7 @@ def _cmd_serve(args) -> int:
 
     ids = args.layers or [e.id for e in layers.catalog()]
     frames = selected_layers(ids, None)
-    titles = {e.id: f"{e.title_en} / {e.title_zh}" for e in layers.catalog()}
+    titles = {e.id: {"zh": e.title_zh, "en": e.title_en} for e in layers.catalog()}
     firms = firms_or_error(args.firms, args.datum).accepted if args.firms else None
 
     def ready(url: str) -> None:

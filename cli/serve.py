@@ -30,6 +30,7 @@ import shapely
 import yaml
 
 from cli.gpkg_provider import ENVELOPE_COLUMNS
+from cli.service_words import LANGUAGES, bilingual, write_catalogues
 from firms.typed import typed_firms
 from layers.errors import UsageError
 from layers.formats import COORD_DECIMALS, rfc7946_geometry, write_gpkg
@@ -84,10 +85,11 @@ def _index_ids(gpkg: Path, id_fields: dict[str, str]) -> None:
 
 
 def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
-                      titles: dict[str, str], firms: gpd.GeoDataFrame | None = None
+                      titles: dict[str, dict[str, str]], firms: gpd.GeoDataFrame | None = None
                       ) -> dict[str, Collection]:
     """Write each non-empty layer (and the firms) as a table of the GeoPackage ``gpkg``
-    (WGS84, typed, spatially indexed, licence in its metadata); the collections."""
+    (WGS84, typed, spatially indexed, licence in its metadata); the collections, their
+    ``titles`` and descriptions language structs (``{"zh": …, "en": …}``)."""
     frames = {k: f for k, f in frames.items() if len(f)}
     meta = export_metadata(list(frames), datum="wgs84")
     tables = {k: _served(f) for k, f in frames.items()}
@@ -100,18 +102,18 @@ def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
     _index_ids(gpkg, {**dict.fromkeys(frames, "id"),
                       **({FIRMS_COLLECTION: "row"} if FIRMS_COLLECTION in tables else {})})
     collections: dict[str, Collection] = {}
+    licence, attribution = bilingual("svc_licence_name"), bilingual("svc_attribution")
     for layer_id, gdf in frames.items():
-        title = titles.get(layer_id, layer_id)
+        title = titles.get(layer_id) or dict.fromkeys(LANGUAGES, layer_id)
         collections[layer_id] = Collection(
             table=layer_id, title=title, id_field="id", keywords=["shanghai", layer_id],
-            description=f"{title}. Licence: {meta['licence']}. Attribution: "
-                        f"{meta['attribution']}. Data version {meta['data_version']}.",
+            description=bilingual("svc_layer_about", title=title, licence=licence,
+                                  attribution=attribution, version=meta["data_version"]),
             bbox=[float(v) for v in gdf.total_bounds])
     if FIRMS_COLLECTION in tables:
         collections[FIRMS_COLLECTION] = Collection(
-            table=FIRMS_COLLECTION, title="Firms (imported list) / 企业名单", id_field="row",
-            description="The firm list given to `shmap serve --firms`: accepted rows, WGS84. "
-                        "Commercially sensitive: not for redistribution.",
+            table=FIRMS_COLLECTION, title=bilingual("svc_firms_title"), id_field="row",
+            description=bilingual("svc_firms_about"),
             bbox=[float(v) for v in tables[FIRMS_COLLECTION].total_bounds], keywords=["firms"])
     return collections
 
@@ -132,23 +134,26 @@ def _resource(cid: str, c: Collection, gpkg: Path, url: str) -> dict:
     }
 
 
-def pygeoapi_config(collections: dict[str, Collection], gpkg: Path, *, url: str) -> dict:
+def pygeoapi_config(collections: dict[str, Collection], gpkg: Path, *, url: str,
+                    locale_dir: Path | None = None) -> dict:
     """A pygeoapi configuration serving ``collections`` of ``gpkg`` read-only at ``url``,
-    with the project's offline HTML templates and no basemap."""
+    with the project's offline HTML templates, no basemap, Chinese (the default) and
+    English, their words from the catalogues in ``locale_dir``."""
     return {
         "server": {"bind": {"host": "127.0.0.1", "port": 0}, "url": url,
                    "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
-                   "languages": ["en-US", "zh-CN"], "pretty_print": False, "admin": False,
+                   "languages": list(LANGUAGES), "locale_dir": str(locale_dir or ""),
+                   "pretty_print": False, "admin": False,
                    "limits": {"default_items": 100, "max_items": 10000},
                    "templates": {"path": str(TEMPLATES)},
                    "map": {"url": "", "attribution": "© OpenStreetMap contributors"}},
         "logging": {"level": "ERROR"},
         "metadata": {
-            "identification": {"title": "Shanghai industrial layout / 上海产业布局",
-                               "description": "The layers of shanghai-cluster-map, read-only",
+            "identification": {"title": bilingual("svc_title"),
+                               "description": bilingual("svc_about"),
                                "keywords": ["shanghai", "industry"], "keywords_type": "theme",
                                "terms_of_service": "", "url": url},
-            "license": {"name": "ODbL 1.0 (© OpenStreetMap contributors); project data MIT",
+            "license": {"name": bilingual("svc_licence_name"),
                         "url": "https://opendatacommons.org/licenses/odbl/1-0/"},
             "provider": {"name": "shanghai-cluster-map", "url": url},
             "contact": {"name": "shanghai-cluster-map"},
@@ -164,7 +169,7 @@ def write_config(collections: dict[str, Collection], gpkg: Path, folder: Path, *
 
     from cli.service_app import offline_openapi
 
-    config = pygeoapi_config(collections, gpkg, url=url)
+    config = pygeoapi_config(collections, gpkg, url=url, locale_dir=write_catalogues(folder))
     config_path = folder / "pygeoapi-config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     openapi_path = folder / "pygeoapi-openapi.yml"
