@@ -1,0 +1,119 @@
+"""The zone measures of a firm list joined into the layers for a GIS export: each
+polygon layer's zones gain typed columns (counts as integers, densities, shares and
+location quotients as reals, the strong-cluster flag as a boolean) from
+:func:`firms.zones.measures_of`, and the README of the bundle says what each means.
+
+Counts follow the placement rule: ``firms_certain`` counts the firms whose placement
+certainly lies in the zone; ``firms_possible`` adds those placed too coarsely to say
+(an upper bound). Columns per sector are named ``<sector id>_<measure>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import geopandas as gpd
+import pandas as pd
+
+from firms.intake.classify import UNCLASSIFIED
+from firms.zones import firm_points, join_and_count, measures_of
+from layers.sectors import taxonomy
+
+__all__ = ["MeasureField", "measure_readme", "sectors_of", "with_zone_measures",
+           "zone_measure_frames"]
+
+#: column → measure of :func:`firms.zones.measures_of` and its type, for the whole zone.
+_ZONE = {"firms_certain": ("firms", "int"), "firms_possible": ("firms_possible", "int"),
+         "firms_per_km2": ("firms_per_km2", "real"), "employees": ("employees", "real"),
+         "unclassified": ("unclassified", "int"), "plan_fit": ("plan_fit", "real")}
+#: suffix → measure and type, for one sector.
+_SECTOR = {"firms": ("sector_firms", "int"), "firms_possible": ("sector_firms_possible", "int"),
+           "share": ("sector_share", "real"), "lq": ("lq", "real"),
+           "strong_cluster": ("strong_cluster", "bool")}
+_CAST = {"int": "int32", "real": "float64", "bool": "bool"}
+
+
+class MeasureField(tuple):
+    """(label key, sector id or None) of an added column: what :func:`measure_readme` says."""
+
+
+def sectors_of(firms: pd.DataFrame) -> list[str]:
+    """The sectors with at least one firm in ``firms``, in the taxonomy's order."""
+    present = set(firms["sector"].dropna().astype(str)) - {UNCLASSIFIED}
+    return [s.id for s in taxonomy() if s.id in present]
+
+
+def _typed(values: pd.Series, kind: str) -> pd.Series:
+    if kind == "real":
+        return values.astype("float64")
+    return values.fillna(0).astype(_CAST[kind])
+
+
+def _layer_columns(counts, zones: gpd.GeoDataFrame, sectors: Iterable[str]
+                   ) -> tuple[pd.DataFrame, dict[str, MeasureField]]:
+    """The measure columns of one layer's ``zones`` (indexed like them) and their fields."""
+    base = measures_of(counts, zones)
+    cols = {name: _typed(base[src], kind) for name, (src, kind) in _ZONE.items()}
+    fields = {name: MeasureField((f"mx_{name}", None)) for name in _ZONE}
+    for sector in sectors:
+        table = measures_of(counts, zones, sector)
+        for suffix, (src, kind) in _SECTOR.items():
+            cols[f"{sector}_{suffix}"] = _typed(table[src], kind)
+            fields[f"{sector}_{suffix}"] = MeasureField((f"mx_sector_{suffix}", sector))
+    return pd.DataFrame(cols, index=zones.index), fields
+
+
+def zone_measure_frames(firms: gpd.GeoDataFrame, frames: Mapping[str, gpd.GeoDataFrame], *,
+                        sectors: Iterable[str] | None = None
+                        ) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, MeasureField]]:
+    """``frames`` (EPSG:4326) with the measures of ``firms`` joined to every polygon
+    layer (others as given), for ``sectors`` (default: those with firms); and the
+    added columns' fields. Strong clusters compare the zones of a frame."""
+    sectors = list(sectors_of(firms) if sectors is None else sectors)
+    points = firm_points(firms)
+    out: dict[str, gpd.GeoDataFrame] = {}
+    fields: dict[str, MeasureField] = {}
+    for layer_id, gdf in frames.items():
+        polygons = gdf.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+        if not len(gdf) or not polygons.all():
+            out[layer_id] = gdf
+            continue
+        joined = join_and_count(firms, gdf, points=points)
+        columns, added = _layer_columns(joined.counts, gdf, sectors)
+        geometry = gdf.geometry.name
+        kept = gdf.drop(columns=[c for c in columns if c in gdf.columns])
+        out[layer_id] = gpd.GeoDataFrame(
+            pd.concat([kept.drop(columns=geometry), columns, kept[[geometry]]], axis=1),
+            geometry=geometry, crs=gdf.crs)
+        fields.update(added)
+    return out, fields
+
+
+def measure_readme(fields: Mapping[str, MeasureField], *, firms: pd.DataFrame,
+                   word: Callable[..., str], sector_name: Callable[[str, str], str]) -> str:
+    """The README section (Markdown, Chinese then English) on the measure columns:
+    what each means and the placement rule; ``word(key, lang, **values)`` and
+    ``sector_name(id, lang)`` give the words."""
+    synthetic = int((firms["synthetic"].astype(str) == "yes").sum()) \
+        if "synthetic" in firms else 0
+    lines: list[str] = []
+    for lang in ("zh", "en"):
+        lines += [f"## {word('mx_heading', lang)}", "", word("mx_intro", lang), ""]
+        if synthetic:
+            lines += [word("mx_synthetic", lang, n=synthetic), ""]
+        for name, (key, sector) in fields.items():
+            values = {"sector": sector_name(sector, lang)} if sector else {}
+            lines.append(f"- `{name}`: {word(key, lang, **values)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def with_zone_measures(frames: Mapping[str, gpd.GeoDataFrame], firms: gpd.GeoDataFrame | None,
+                       *, word: Callable[..., str], sector_name: Callable[[str, str], str]
+                       ) -> tuple[dict[str, gpd.GeoDataFrame], str]:
+    """What a GIS export writes: ``frames`` with the zone measures of ``firms`` joined
+    and the README section on them; the frames as given and '' without a firm list."""
+    if firms is None or not len(firms):
+        return dict(frames), ""
+    joined, fields = zone_measure_frames(firms, frames)
+    return joined, measure_readme(fields, firms=firms, word=word, sector_name=sector_name)
