@@ -16,7 +16,8 @@ import geopandas as gpd
 import pandas as pd
 
 from firms.intake.classify import UNCLASSIFIED
-from firms.zones import firm_points, join_and_count, measures_of
+from firms.zones import LayerCounts, firm_points, join_and_count, measures_of
+from geo.measures import sector_measures
 from layers.sectors import taxonomy
 
 __all__ = ["MeasureField", "measure_readme", "sectors_of", "with_zone_measures",
@@ -26,9 +27,9 @@ __all__ = ["MeasureField", "measure_readme", "sectors_of", "with_zone_measures",
 _ZONE = {"firms_certain": ("firms", "int"), "firms_possible": ("firms_possible", "int"),
          "firms_per_km2": ("firms_per_km2", "real"), "employees": ("employees", "real"),
          "unclassified": ("unclassified", "int"), "plan_fit": ("plan_fit", "real")}
-#: suffix → measure and type, for one sector.
-_SECTOR = {"firms": ("sector_firms", "int"), "firms_possible": ("sector_firms_possible", "int"),
-           "share": ("sector_share", "real"), "lq": ("lq", "real"),
+#: suffix → measure of :func:`geo.measures.sector_measures` and type, for one sector.
+_SECTOR = {"firms": ("firms", "int"), "firms_possible": ("firms_possible", "int"),
+           "share": ("share", "real"), "lq": ("lq", "real"),
            "strong_cluster": ("strong_cluster", "bool")}
 _CAST = {"int": "int32", "real": "float64", "bool": "bool"}
 
@@ -49,16 +50,26 @@ def _typed(values: pd.Series, kind: str) -> pd.Series:
     return values.fillna(0).astype(_CAST[kind])
 
 
-def _layer_columns(counts, zones: gpd.GeoDataFrame, sectors: Iterable[str]
+def _layer_columns(counts: LayerCounts, zones: gpd.GeoDataFrame, sectors: Iterable[str]
                    ) -> tuple[pd.DataFrame, dict[str, MeasureField]]:
-    """The measure columns of one layer's ``zones`` (indexed like them) and their fields."""
+    """The measure columns of one layer's ``zones`` (indexed like them) and their fields:
+    the zone's from :func:`firms.zones.measures_of`, every sector's at once from
+    :func:`geo.measures.sector_measures` (the same measures for each sector)."""
     base = measures_of(counts, zones)
     cols = {name: _typed(base[src], kind) for name, (src, kind) in _ZONE.items()}
     fields = {name: MeasureField((f"mx_{name}", None)) for name in _ZONE}
+    sectors = list(sectors)
+    table = counts.counts.reindex(zones.index).fillna(0)
+    table = table.reindex(columns=[*table.columns, *(s for s in sectors if s not in table)],
+                          fill_value=0)  # a sector none of the zones' firms has: 0 each
+    long = sector_measures(table, counts.city)
+    maybe = (counts.possible.reindex(zones.index).fillna(0) if counts.possible is not None
+             else pd.DataFrame(index=zones.index))
     for sector in sectors:
-        table = measures_of(counts, zones, sector)
+        one = long[long["sector"].to_numpy() == sector].set_index("zone")
+        one["firms_possible"] = one["firms"] + maybe.get(sector, 0)
         for suffix, (src, kind) in _SECTOR.items():
-            cols[f"{sector}_{suffix}"] = _typed(table[src], kind)
+            cols[f"{sector}_{suffix}"] = _typed(one[src], kind)
             fields[f"{sector}_{suffix}"] = MeasureField((f"mx_sector_{suffix}", sector))
     return pd.DataFrame(cols, index=zones.index), fields
 

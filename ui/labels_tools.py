@@ -41,7 +41,7 @@ TOOL_LABELS: dict[str, tuple[str, str]] = {
                  "Formats, datums and how each GIS loads them: the GIS guide in the docs."),
     "gis_bundle": ("下载 GIS 资料包 {name}（GeoPackage、QGIS 工程、样式、许可与坐标系说明）",
                    "Download the GIS bundle {name} (GeoPackage, QGIS project, styles, README)"),
-    "gis_bundle_measures": ("资料包中的区域附带所载企业名单的区域指标（确定数与可能数分列，说明见 README）",
+    "gis_bundle_measures": ("资料包中的区域附带所载企业名单的区域指标（确定数与可能数分列，各列含义见包内的说明文件）",
                             "The bundle's zones carry the loaded firm list's zone measures "
                             "(certain and possible counts apart; the README says what each means)"),
     # the zone measures joined into a GIS export, for its README
