@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui.i18n import COLUMNS, LABELS, column_label, t
+from ui.i18n import COLUMNS, FIRM_COLUMNS, LABELS, column_label, t
 
 __all__ = ["LANGUAGES", "bilingual", "write_catalogues"]
 
@@ -31,9 +31,11 @@ def bilingual(key: str, **values) -> dict[str, str]:
 
 
 def catalogue_entries(lang: str) -> dict[str, str]:
-    """msgid → text in ``lang``: every page word by its key, every column by
-    ``col:`` and its name."""
+    """msgid → text in ``lang``: every page word by its key, every column (of the
+    layers and of a firm list) by ``col:`` and its name."""
     words = {key: t(key, lang) for key in LABELS if key.startswith(PAGE_PREFIX)}
+    words.update({COLUMN_PREFIX + c: zh if lang == "zh" else en
+                  for c, (zh, en) in FIRM_COLUMNS.items()})
     words.update({COLUMN_PREFIX + c: column_label(c, lang) for c in COLUMNS})
     words.update({COLUMN_PREFIX + key[len(FIELD_PREFIX):]: t(key, lang) for key in LABELS
                   if key.startswith(FIELD_PREFIX)})

@@ -32,9 +32,10 @@ class _Text(HTMLParser):
 
     SKIP = {"code", "script", "style"}
 
-    def __init__(self):
+    def __init__(self, skip=()):
         super().__init__()
         self.lang, self.words, self._stack = "", [], []
+        self.skip = self.SKIP | set(skip)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -43,7 +44,7 @@ class _Text(HTMLParser):
             return
         if tag in ("meta", "link", "br", "img", "input"):
             return
-        hidden = tag in self.SKIP or bool(attrs.get("lang") and attrs["lang"] != self.lang)
+        hidden = tag in self.skip or bool(attrs.get("lang") and attrs["lang"] != self.lang)
         self._stack.append(hidden or bool(self._stack and self._stack[-1]))
 
     def handle_endtag(self, tag):
@@ -55,8 +56,8 @@ class _Text(HTMLParser):
             self.words += data.split()
 
 
-def page_text(html: str) -> tuple[str, list[str]]:
-    parser = _Text()
+def page_text(html: str, skip=()) -> tuple[str, list[str]]:
+    parser = _Text(skip)
     parser.feed(html)
     return parser.lang, parser.words
 
@@ -122,6 +123,18 @@ def test_english_pages_have_no_chinese(service, path, how):
     assert not HAN.search(" ".join(words)), [w for w in words if HAN.search(w)]
     assert "中文" in html  # the way back, marked lang="zh"
     assert "svc_" not in html and "col:" not in html
+
+
+@pytest.mark.parametrize("collection", ["parks", "firms"])
+def test_item_tables_are_headed_in_chinese(service, collection):
+    """The items' own text (in the cells) is data; every header and word around it is
+    Chinese, firm list columns included."""
+    html = html_of(f"{service}/collections/{collection}/items?f=html&lang=zh&limit=5")
+    lang, words = page_text(html, skip={"td"})
+    assert lang == "zh"
+    assert latin_words(words) == set()
+    assert "下一页" in words  # 9 parks, 6 firms: a second page
+    assert ("信用代码校验通过" if collection == "firms" else "精度（米）") in words
 
 
 def test_a_browser_asking_for_chinese_gets_chinese(service):

@@ -84,4 +84,11 @@ SERVICE_LABELS: dict[str, tuple[str, str]] = {
     "svc_col_cite_quote": ("规划原文摘录", "Quoted plan text"),
     "svc_col_citation": ("引用", "Citation"),
     "svc_col_datum": ("坐标系", "Datum"),
+    # the served firm list's fields that ui.i18n.FIRM_COLUMNS does not name
+    "svc_col_registered_capital": ("注册资本", "Registered capital"),
+    "svc_col_capital_currency": ("注册资本币种", "Currency of the registered capital"),
+    "svc_col_status": ("登记状态", "Registration status"),
+    "svc_col_status_active": ("仍在营", "Still registered"),
+    "svc_col_placement_level": ("定位层级", "Placement level"),
+    "svc_col_placed_unit": ("定位所在单元", "Unit placed to"),
 }
