@@ -214,7 +214,7 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
+def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, dict[str, str]],
           firms: gpd.GeoDataFrame | None = None, options: ServeOptions | None = None,
           ready=None) -> None:
     """Serve the collections until interrupted; ``ready(url)`` is called once listening."""

@@ -11,6 +11,7 @@ certainly lies in the zone; ``firms_possible`` adds those placed too coarsely to
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 
 import geopandas as gpd
 import pandas as pd
@@ -31,11 +32,14 @@ _ZONE = {"firms_certain": ("firms", "int"), "firms_possible": ("firms_possible",
 _SECTOR = {"firms": ("firms", "int"), "firms_possible": ("firms_possible", "int"),
            "share": ("share", "real"), "lq": ("lq", "real"),
            "strong_cluster": ("strong_cluster", "bool")}
-_CAST = {"int": "int32", "real": "float64", "bool": "bool"}
 
 
-class MeasureField(tuple):
-    """(label key, sector id or None) of an added column: what :func:`measure_readme` says."""
+class MeasureField(NamedTuple):
+    """What :func:`measure_readme` says of an added column: its label key, and the sector
+    it is for (None for the whole zone)."""
+
+    key: str
+    sector: str | None
 
 
 def sectors_of(firms: pd.DataFrame) -> list[str]:
@@ -45,9 +49,12 @@ def sectors_of(firms: pd.DataFrame) -> list[str]:
 
 
 def _typed(values: pd.Series, kind: str) -> pd.Series:
-    if kind == "real":
-        return values.astype("float64")
-    return values.fillna(0).astype(_CAST[kind])
+    """Counts as 32-bit integers (GDAL: Integer), flags as booleans, the rest as reals."""
+    if kind == "int":
+        return values.fillna(0).astype("int32")
+    if kind == "bool":
+        return values.fillna(False).astype(bool)
+    return values.astype("float64")
 
 
 def _layer_columns(counts: LayerCounts, zones: gpd.GeoDataFrame, sectors: Iterable[str]
@@ -57,7 +64,7 @@ def _layer_columns(counts: LayerCounts, zones: gpd.GeoDataFrame, sectors: Iterab
     :func:`geo.measures.sector_measures` (the same measures for each sector)."""
     base = measures_of(counts, zones)
     cols = {name: _typed(base[src], kind) for name, (src, kind) in _ZONE.items()}
-    fields = {name: MeasureField((f"mx_{name}", None)) for name in _ZONE}
+    fields = {name: MeasureField(f"mx_{name}", None) for name in _ZONE}
     sectors = list(sectors)
     table = counts.counts.reindex(zones.index).fillna(0)
     table = table.reindex(columns=[*table.columns, *(s for s in sectors if s not in table)],
@@ -70,7 +77,7 @@ def _layer_columns(counts: LayerCounts, zones: gpd.GeoDataFrame, sectors: Iterab
         one["firms_possible"] = one["firms"] + maybe.get(sector, 0)
         for suffix, (src, kind) in _SECTOR.items():
             cols[f"{sector}_{suffix}"] = _typed(one[src], kind)
-            fields[f"{sector}_{suffix}"] = MeasureField((f"mx_sector_{suffix}", sector))
+            fields[f"{sector}_{suffix}"] = MeasureField(f"mx_sector_{suffix}", sector)
     return pd.DataFrame(cols, index=zones.index), fields
 
 

@@ -64,7 +64,7 @@ def page_text(html: str, skip=()) -> tuple[str, list[str]]:
 
 def latin_words(words: list[str]) -> set[str]:
     """Latin words that are not URLs, numbers, versions or identifiers with digits."""
-    out = set()
+    out: set[str] = set()
     for token in words:
         if token.startswith("http") or re.search(r"\d", token):
             continue
