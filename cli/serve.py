@@ -135,14 +135,14 @@ def _resource(cid: str, c: Collection, gpkg: Path, url: str) -> dict:
 
 
 def pygeoapi_config(collections: dict[str, Collection], gpkg: Path, *, url: str,
-                    locale_dir: Path | None = None) -> dict:
+                    locale_dir: Path) -> dict:
     """A pygeoapi configuration serving ``collections`` of ``gpkg`` read-only at ``url``,
     with the project's offline HTML templates, no basemap, Chinese (the default) and
     English, their words from the catalogues in ``locale_dir``."""
     return {
         "server": {"bind": {"host": "127.0.0.1", "port": 0}, "url": url,
                    "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
-                   "languages": list(LANGUAGES), "locale_dir": str(locale_dir or ""),
+                   "languages": list(LANGUAGES), "locale_dir": str(locale_dir),
                    "pretty_print": False, "admin": False,
                    "limits": {"default_items": 100, "max_items": 10000},
                    "templates": {"path": str(TEMPLATES)},
