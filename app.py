@@ -393,7 +393,7 @@ with tab_export:
                            lambda f=frames, fmt=export_format, d=export_datum:  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
                            export_bytes(f, fmt, datum=d)[1],
                            file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
-    gis_panel(frames, datum=export_datum, lang=lang)
+    gis_panel(frames, datum=export_datum, lang=lang, firms=firms)
     if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
         st.download_button(t("download_map", lang), offline_html(
             frames, entries, shown, opts, static_dir=STATIC_DIR, base=vector_base()).encode(),

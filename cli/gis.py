@@ -11,6 +11,7 @@ import geopandas as gpd
 
 import layers
 from cli.inputs import firms_or_error, selected_layers, whole_number
+from firms.zone_export import with_zone_measures
 from geo.datum import DATUMS, Datum, parse_datum
 from layers.bundle import bundle_bytes
 from layers.errors import UsageError
@@ -18,7 +19,7 @@ from layers.exporting import FORMATS, TILE_FORMATS, export_files
 from layers.files import check_output, write_bytes, write_text
 from layers.formats import output_name, output_path
 from layers.qgis_project import qgz_bytes
-from ui.i18n import GROUPS, group_label
+from ui.i18n import GROUPS, group_label, sector_label, t
 
 __all__ = ["EXPORT_FORMATS", "add_gis_commands", "load_postgis", "write_export"]
 
@@ -26,14 +27,18 @@ __all__ = ["EXPORT_FORMATS", "add_gis_commands", "load_postgis", "write_export"]
 EXPORT_FORMATS = (*FORMATS, *TILE_FORMATS, "zip")
 
 
-def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: Datum) -> Path:
+def write_export(frames: dict[str, gpd.GeoDataFrame], fmt: str, out: Path, datum: Datum, *,
+                 firms: gpd.GeoDataFrame | None = None) -> Path:
     """Write frames to ``out`` (name suffixed with the datum when not WGS84) and its
     companions (``.csvt``, ``.qml``, ``.sld``; a ``.qgz`` QGIS project beside a GeoPackage),
-    each whole or not at all; returns the main file's path."""
+    each whole or not at all, the zone measures of ``firms`` joined to the zone layers
+    (and explained in the bundle's README); returns the main file's path."""
     out = check_output(output_path(out, datum=datum))
+    frames, notes = with_zone_measures(frames, firms, word=t, sector_name=sector_label)
     groups = {g: f"{group_label(g, 'zh')} / {group_label(g, 'en')}" for g in GROUPS}
     if fmt == "zip":  # the GIS bundle: GeoPackage, .qgz, styles and a README
-        name, content = bundle_bytes(frames, datum=datum, stem=out.stem, group_names=groups)
+        name, content = bundle_bytes(frames, datum=datum, stem=out.stem, group_names=groups,
+                                     notes=notes)
         write_bytes(out.parent / name, content)
         return out
     files = export_files(frames, fmt, datum=datum, stem=out.stem)
@@ -60,9 +65,10 @@ def _cmd_schema(args) -> int:
     return 0
 
 
-def load_postgis(frames, url: str, *, datum: str) -> int:
+def load_postgis(frames, url: str, *, datum: str, firms=None) -> int:
     """``shmap export … --postgis URL``: the layers' SQL script (:mod:`layers.pgdump`) run by
-    ``psql`` in one transaction — every table and style, or nothing."""
+    ``psql`` in one transaction — every table and style, or nothing; the zone measures of
+    ``firms`` joined to the zones."""
     import shutil
     import subprocess
     import tempfile
@@ -76,6 +82,7 @@ def load_postgis(frames, url: str, *, datum: str) -> int:
         raise UsageError("--postgis needs psql (Debian postgresql-client); or write the SQL "
                          "with `shmap export … -o layers.gpkg` and load it with ogr2ogr")
     kept = [k for k, f in frames.items() if len(f)]
+    frames = with_zone_measures(frames, firms, word=t, sector_name=sector_label)[0]
     with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8") as script:
         script.write(postgis_sql(frames))
         script.flush()
@@ -95,7 +102,7 @@ def _cmd_serve(args) -> int:
 
     ids = args.layers or [e.id for e in layers.catalog()]
     frames = selected_layers(ids, None)
-    titles = {e.id: f"{e.title_en} / {e.title_zh}" for e in layers.catalog()}
+    titles = {e.id: {"zh": e.title_zh, "en": e.title_en} for e in layers.catalog()}
     firms = firms_or_error(args.firms, args.datum).accepted if args.firms else None
 
     source = ""

@@ -66,14 +66,16 @@ def _cmd_export(args) -> int:
     frames = selected_layers(args.layers, args.sector)
     if bool(args.output) == bool(args.postgis):
         raise UsageError("give -o FILE or --postgis URL (one of them)")
+    firms = firms_or_error(args.firms, args.firms_datum, points=False).accepted \
+        if args.firms else None
     if args.postgis:
         from cli.gis import load_postgis
 
-        return load_postgis(frames, args.postgis, datum=args.datum)
+        return load_postgis(frames, args.postgis, datum=args.datum, firms=firms)
     fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use --format {', '.join(EXPORT_FORMATS)}")
-    path = write_export(frames, fmt, Path(args.output), args.datum)
+    path = write_export(frames, fmt, Path(args.output), args.datum, firms=firms)
     n = sum(len(f) for f in frames.values())
     kept = [k for k, f in frames.items() if len(f)]
     print(f"wrote {n} features from {len(kept)} layers to {path} ({fmt}, {args.datum})")
@@ -274,6 +276,10 @@ def _add_layer_commands(sub) -> None:
     s.add_argument("-o", "--output", help="the file to write (or --postgis)")
     s.add_argument("--postgis", metavar="URL", help="load into PostGIS instead: a table per "
                    "layer and QGIS styles (postgresql://user@host/db; needs psql)")
+    s.add_argument("--firms", metavar="FILE", help="join this firm list's zone measures "
+                   "(counts certain and possible, density, shares, LQ, strong clusters) to the zones")
+    s.add_argument("--firms-datum", choices=DATUMS, default="wgs84",
+                   help="datum of the firm file's coordinates without a 坐标系 column")
     s.set_defaults(func=_cmd_export)
 
     s = sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions")

@@ -34,6 +34,7 @@ import shapely
 import yaml
 
 from cli.gpkg_provider import ENVELOPE_COLUMNS, table_fields
+from cli.service_words import LANGUAGES, bilingual, write_catalogues
 from firms.typed import typed_firms
 from layers.errors import UsageError
 from layers.formats import COORD_DECIMALS, rfc7946_geometry, write_gpkg
@@ -92,10 +93,11 @@ def _index_ids(gpkg: Path, id_fields: dict[str, str]) -> None:
 
 
 def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
-                      titles: dict[str, str], firms: gpd.GeoDataFrame | None = None
+                      titles: dict[str, dict[str, str]], firms: gpd.GeoDataFrame | None = None
                       ) -> dict[str, Collection]:
     """Write each non-empty layer (and the firms) as a table of the GeoPackage ``gpkg``
-    (WGS84, typed, spatially indexed, licence in its metadata); the collections."""
+    (WGS84, typed, spatially indexed, licence in its metadata); the collections, their
+    ``titles`` and descriptions language structs (``{"zh": …, "en": …}``)."""
     frames = {k: f for k, f in frames.items() if len(f)}
     meta = export_metadata(list(frames), datum="wgs84")
     tables = {k: _served(f) for k, f in frames.items()}
@@ -111,32 +113,34 @@ def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
     def provider(table: str, id_field: str) -> dict:
         return {"name": GPKG_PROVIDER, "data": str(gpkg), "table": table, "id_field": id_field}
 
-    collections = {k: _layer_collection(k, titles.get(k, k), meta, bbox=gdf.total_bounds,
-                                        provider=provider(k, "id"),
+    collections = {k: _layer_collection(k, titles.get(k) or dict.fromkeys(LANGUAGES, k), meta,
+                                        bbox=gdf.total_bounds, provider=provider(k, "id"),
                                         fields=table_fields(gpkg, k))
                    for k, gdf in frames.items()}
     if FIRMS_COLLECTION in tables:
         collections[FIRMS_COLLECTION] = Collection(
-            title="Firms (imported list) / 企业名单", provider=provider(FIRMS_COLLECTION, "row"),
-            description="The firm list given to `shmap serve --firms`: accepted rows, WGS84. "
-                        "Commercially sensitive: not for redistribution.",
+            title=bilingual("svc_firms_title"), provider=provider(FIRMS_COLLECTION, "row"),
+            description=bilingual("svc_firms_about"),
             bbox=[float(v) for v in tables[FIRMS_COLLECTION].total_bounds], keywords=["firms"],
             fields=table_fields(gpkg, FIRMS_COLLECTION))
     return collections
 
 
-def _layer_collection(layer_id: str, title: str, meta: dict, *, bbox, provider: dict,
-                      fields: dict[str, dict]) -> Collection:
-    """A layer's collection: its title, licence and attribution, wherever it is stored."""
+def _layer_collection(layer_id: str, title: dict[str, str], meta: dict, *, bbox,
+                      provider: dict, fields: dict[str, dict]) -> Collection:
+    """A layer's collection: its title, licence and attribution in each served
+    language, wherever it is stored."""
     return Collection(
         title=title, keywords=["shanghai", layer_id], provider=provider, fields=fields,
-        description=f"{title}. Licence: {meta['licence']}. Attribution: "
-                    f"{meta['attribution']}. Data version {meta['data_version']}.",
+        description=bilingual("svc_layer_about", title=title,
+                              licence=bilingual("svc_licence_name"),
+                              attribution=bilingual("svc_attribution"),
+                              version=meta["data_version"]),
         bbox=[float(v) for v in bbox])
 
 
 def postgis_collections(url: str, layer_ids: list[str], *,
-                        titles: dict[str, str]) -> dict[str, Collection]:
+                        titles: dict[str, dict[str, str]]) -> dict[str, Collection]:
     """The collections of ``layer_ids`` that the PostGIS database at ``url`` holds (as
     ``shmap export … --postgis`` loads them), for pygeoapi's PostgreSQL provider; the
     password stays out of them. :class:`UsageError` when the database cannot be read."""
@@ -150,7 +154,7 @@ def postgis_collections(url: str, layer_ids: list[str], *,
                          "URL` first")
     meta = export_metadata(list(tables), datum="wgs84")
     return {k: _layer_collection(
-        k, titles.get(k, k), meta, bbox=t["bbox"], fields=t["fields"],
+        k, titles.get(k) or dict.fromkeys(LANGUAGES, k), meta, bbox=t["bbox"], fields=t["fields"],
         provider={"name": PROVIDER, "data": conn["data"], "options": conn["options"],
                   "table": k, "id_field": "id", "geom_field": t["geom_field"]})
         for k, t in tables.items()}
@@ -171,23 +175,25 @@ def _resource(cid: str, c: Collection, url: str) -> dict:
     }
 
 
-def pygeoapi_config(collections: dict[str, Collection], *, url: str) -> dict:
-    """A pygeoapi configuration serving ``collections`` read-only at ``url``,
-    with the project's offline HTML templates and no basemap."""
+def pygeoapi_config(collections: dict[str, Collection], *, url: str, locale_dir: Path) -> dict:
+    """A pygeoapi configuration serving ``collections`` read-only at ``url``, with the
+    project's offline HTML templates, no basemap, Chinese (the default) and English,
+    their words from the catalogues in ``locale_dir``."""
     return {
         "server": {"bind": {"host": "127.0.0.1", "port": 0}, "url": url,
                    "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
-                   "languages": ["en-US", "zh-CN"], "pretty_print": False, "admin": False,
+                   "languages": list(LANGUAGES), "locale_dir": str(locale_dir),
+                   "pretty_print": False, "admin": False,
                    "limits": {"default_items": 100, "max_items": 10000},
                    "templates": {"path": str(TEMPLATES)},
                    "map": {"url": "", "attribution": "© OpenStreetMap contributors"}},
         "logging": {"level": "ERROR"},
         "metadata": {
-            "identification": {"title": "Shanghai industrial layout / 上海产业布局",
-                               "description": "The layers of shanghai-cluster-map, read-only",
+            "identification": {"title": bilingual("svc_title"),
+                               "description": bilingual("svc_about"),
                                "keywords": ["shanghai", "industry"], "keywords_type": "theme",
                                "terms_of_service": "", "url": url},
-            "license": {"name": "ODbL 1.0 (© OpenStreetMap contributors); project data MIT",
+            "license": {"name": bilingual("svc_licence_name"),
                         "url": "https://opendatacommons.org/licenses/odbl/1-0/"},
             "provider": {"name": "shanghai-cluster-map", "url": url},
             "contact": {"name": "shanghai-cluster-map"},
@@ -204,7 +210,7 @@ def write_config(collections: dict[str, Collection], folder: Path, *,
 
     from cli.service_app import offline_openapi
 
-    config = pygeoapi_config(collections, url=url)
+    config = pygeoapi_config(collections, url=url, locale_dir=write_catalogues(folder))
     config_path = folder / "pygeoapi-config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     # JSON, which pygeoapi serves as written: as YAML it cost 1.8 s to write and read back
@@ -250,7 +256,7 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, str],
+def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, dict[str, str]],
           firms: gpd.GeoDataFrame | None = None, options: ServeOptions | None = None,
           ready=None) -> None:
     """Serve the collections until interrupted; ``ready(url, collection_ids)`` is called

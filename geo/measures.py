@@ -18,7 +18,7 @@ import pandas as pd
 __all__ = [
     "UNCLASSIFIED", "count_tables", "location_quotients", "measures_from_counts",
     "plan_fit", "strong_cluster_flags", "zone_measures", "zone_sector_counts",
-    "zone_sector_table"
+    "sector_measures", "zone_sector_table"
 ]
 
 UNCLASSIFIED = "unclassified"
@@ -193,7 +193,17 @@ def zone_sector_table(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFr
     counts = zone_sector_counts(pairs, firms["sector"], zones.index)
     if counts.empty or counts.columns.empty:
         return pd.DataFrame(columns=["zone", "sector", "firms", "share", "lq", "strong_cluster"])
-    lq = location_quotients(counts, city_counts(firms["sector"]))
+    frame = sector_measures(counts, city_counts(firms["sector"]))
+    return frame[frame["firms"].to_numpy() > 0].sort_values(["zone", "sector"],
+                                                            ignore_index=True)
+
+
+def sector_measures(counts: pd.DataFrame, city_counts: pd.Series) -> pd.DataFrame:
+    """Long table, one row per zone and sector of ``counts`` (zones × sectors firm
+    counts), with that count, the sector's share of the zone's firms (NaN for a zone
+    without firms), its LQ and strong-cluster flag — :func:`measures_from_counts`'
+    sector measures for every sector at once."""
+    lq = location_quotients(counts, city_counts)
     n = counts.to_numpy()
     total = n.sum(axis=1, keepdims=True)
     present = n > 0
@@ -204,8 +214,7 @@ def zone_sector_table(zones: pd.DataFrame, pairs: pd.DataFrame, firms: pd.DataFr
         count_p25 = np.nanpercentile(np.where(present, n, np.nan), 25, axis=0)
         share = n / np.where(total > 0, total, np.nan)
     strong = present & (lq_present >= 1) & (lq_present >= lq_p75) & (n > count_p25)
-    frame = pd.DataFrame({"zone": np.repeat(counts.index.to_numpy(), n.shape[1]),
-                          "sector": np.tile(counts.columns.to_numpy(), n.shape[0]),
-                          "firms": n.ravel().astype(int), "share": share.ravel(),
-                          "lq": lq.to_numpy().ravel(), "strong_cluster": strong.ravel()})
-    return frame[present.ravel()].sort_values(["zone", "sector"], ignore_index=True)
+    return pd.DataFrame({"zone": np.repeat(counts.index.to_numpy(), n.shape[1]),
+                         "sector": np.tile(counts.columns.to_numpy(), n.shape[0]),
+                         "firms": n.ravel().astype(int), "share": share.ravel(),
+                         "lq": lq.to_numpy().ravel(), "strong_cluster": strong.ravel()})

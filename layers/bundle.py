@@ -31,8 +31,9 @@ _DATUM_NOTE = {
 }
 
 
-def readme_text(layer_ids, *, datum: Datum, files: list[str]) -> str:
-    """The bundle's README (Markdown): what is inside, licence, attribution, datum."""
+def readme_text(layer_ids, *, datum: Datum, files: list[str], notes: str = "") -> str:
+    """The bundle's README (Markdown): what is inside, licence, attribution, datum, and
+    ``notes`` (Markdown sections, e.g. on columns the caller added) at the end."""
     meta = export_metadata(list(layer_ids), datum=datum)
     lines = [f"# {meta['title']}", "",
              f"Data version {meta['data_version']}, exported {meta['exported']}.", "",
@@ -47,20 +48,24 @@ def readme_text(layer_ids, *, datum: Datum, files: list[str]) -> str:
     lines += [f"- `{i}` — {layer['title_en']} / {layer['title_zh']}: {layer['source']}"
               for i, layer in meta["layers"].items()]
     lines += ["", f"Field definitions: {meta['schema']} (JSON Schema) in the project.", ""]
+    if notes:
+        lines += [notes.rstrip(), ""]
     return "\n".join(lines)
 
 
 def bundle_bytes(frames: dict[str, gpd.GeoDataFrame], *, datum: str = "wgs84",
                  stem: str = "shanghai-layers",
-                 group_names: Mapping[str, str] | None = None) -> tuple[str, bytes]:
-    """(zip file name, zip bytes) of the bundle of ``frames`` in ``datum``."""
+                 group_names: Mapping[str, str] | None = None,
+                 notes: str = "") -> tuple[str, bytes]:
+    """(zip file name, zip bytes) of the bundle of ``frames`` in ``datum``; ``notes``
+    end its README."""
     datum = parse_datum(datum)
     files = export_files(frames, "gpkg", datum=datum, stem=stem)
     gpkg_name = next(iter(files))
     kept = [k for k, f in frames.items() if len(f)]
     files[output_name(stem, suffix="qgz", datum=datum)] = qgz_bytes(
         gpkg_name, kept, datum=datum, title=stem, group_names=group_names)
-    readme = readme_text(kept, datum=datum, files=sorted(files))
+    readme = readme_text(kept, datum=datum, files=sorted(files), notes=notes)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("README.md", readme)

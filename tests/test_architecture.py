@@ -36,7 +36,7 @@ LIBRARIES = {
     "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ijson", "ahocorasick"},
     "firms": BASE | {"dask", "dask_geopandas", "distributed", "fsspec"},
     "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin", "matplotlib"},
-    "cli": BASE | {"matplotlib", "pygeoapi", "werkzeug", "yaml", "waitress",
+    "cli": BASE | {"matplotlib", "pygeoapi", "werkzeug", "yaml", "waitress", "babel",
                    "sqlalchemy", "geoalchemy2"},
     "app": {"streamlit", "streamlit_folium"},
 }

@@ -94,3 +94,19 @@ def test_headless_qgis_opens_every_table_with_its_style(loaded):
     found, _ = run_qgis(POSTGIS_PROBE, connection, *tables)
     assert found == {i: {"valid": True, "features": len(layers.load(i)),
                          "renderer": "RuleRenderer"} for i in LAYER_IDS}
+
+
+def test_a_firm_lists_zone_measures_load_typed(tmp_path):
+    from serving import qichacha_csv
+
+    firm_file = qichacha_csv(tmp_path / "qichacha.csv")
+    with postgis_server() as url:
+        result = shmap("export", "poles", "--postgis", url, "--firms", str(firm_file))
+        assert result.returncode == 0, result.stderr
+        types = dict(map(tuple, psql(url, "SELECT column_name, data_type FROM information_schema"
+                                          ".columns WHERE table_name = 'poles'")))
+        (certain,), = psql(url, "SELECT sum(firms_certain) FROM poles")
+    assert types["firms_certain"] == types["ic_firms_possible"] == "integer"
+    assert types["firms_per_km2"] == types["ic_lq"] == "double precision"
+    assert types["ic_strong_cluster"] == "boolean"
+    assert int(certain) > 0

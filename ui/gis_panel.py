@@ -8,10 +8,11 @@ import urllib.request
 
 import streamlit as st
 
+from firms.zone_export import with_zone_measures
 from geo.datum import parse_datum
 from layers.bundle import bundle_bytes
 from layers.formats import output_name
-from ui.i18n import GROUPS, group_label, t
+from ui.i18n import GROUPS, group_label, sector_label, t
 
 __all__ = ["SERVICE_URL", "gis_panel", "service_running"]
 
@@ -28,8 +29,9 @@ def service_running(url: str = SERVICE_URL) -> bool:
         return False
 
 
-def gis_panel(frames, *, datum: str, lang: str) -> None:
-    """The GIS block of the export tab (see the module doc)."""
+def gis_panel(frames, *, datum: str, lang: str, firms=None) -> None:
+    """The GIS block of the export tab (see the module doc); with a firm list loaded,
+    the bundle's zones carry its zone measures (:mod:`firms.zone_export`)."""
     st.markdown(f"**{t('gis_heading', lang)}**")
     if service_running():
         st.caption(t("gis_service_up", lang, url=SERVICE_URL))
@@ -43,7 +45,10 @@ def gis_panel(frames, *, datum: str, lang: str) -> None:
     name = output_name("shanghai-layers", suffix="zip", datum=parse_datum(datum))
 
     def bundle() -> bytes:  # made when clicked, not on each rerun
-        return bundle_bytes(frames, datum=datum, group_names=groups)[1]
+        shown, notes = with_zone_measures(frames, firms, word=t, sector_name=sector_label)
+        return bundle_bytes(shown, datum=datum, group_names=groups, notes=notes)[1]
 
     st.download_button(t("gis_bundle", lang, name=name), bundle, file_name=name,
                        mime="application/zip", key="dl_bundle")
+    if firms is not None and len(firms):
+        st.caption(t("gis_bundle_measures", lang))

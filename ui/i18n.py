@@ -7,10 +7,11 @@ from functools import cache
 from firms.intake.classify import UNCLASSIFIED
 from layers.schema import split_list
 from layers.sectors import taxonomy
+from ui.labels_service import SERVICE_LABELS
 from ui.labels_tools import TOOL_LABELS
-from ui.labels_zones import SECTOR_COLUMNS, STREAMLIT_LABELS, ZONE_LABELS
+from ui.labels_zones import FIRM_COLUMNS, SECTOR_COLUMNS, STREAMLIT_LABELS, ZONE_LABELS
 
-__all__ = ["COLUMNS", "GROUPS", "KINDS", "LABELS", "ROLES", "column_label", "group_label", "headers",
+__all__ = ["COLUMNS", "FIRM_COLUMNS", "GROUPS", "KINDS", "LABELS", "ROLES", "column_label", "group_label", "headers",
            "datum_label", "format_label", "kind_label", "role_label", "unit_label", "sector_label", "sector_labels", "sector_list_label",
            "sector_column_label", "t"]
 
@@ -241,6 +242,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 LABELS.update(ZONE_LABELS)
 LABELS.update(TOOL_LABELS)
 LABELS.update(STREAMLIT_LABELS)
+LABELS.update(SERVICE_LABELS)
 
 #: Role words of the plans (the data's ``role``), in English.
 ROLES: dict[str, str] = {

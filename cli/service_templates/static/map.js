@@ -7,13 +7,14 @@
   var features = JSON.parse(block.textContent);
   var map = L.map(holder, {attributionControl: true});
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution("© OpenStreetMap contributors");
+  map.attributionControl.addAttribution(holder.getAttribute("data-attribution") || "");
   var itemsPath = holder.getAttribute("data-items-path");
   var layer = L.geoJSON({type: "FeatureCollection", features: features}, {
     pointToLayer: function (f, latlng) { return L.circleMarker(latlng, {radius: 4}); },
     onEachFeature: function (feature, lyr) {
       var link = document.createElement("a");
-      link.href = itemsPath + "/" + encodeURIComponent(feature.id) + "?f=html";
+      link.href = itemsPath + "/" + encodeURIComponent(feature.id) + "?f=html&lang=" +
+        encodeURIComponent(holder.getAttribute("data-lang") || "zh");
       link.textContent = String(feature.id);
       lyr.bindPopup(link);
     }
