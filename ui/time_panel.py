@@ -57,6 +57,7 @@ def zone_over_time(firms, pairs, zone_id: str, *, years, staff, name: str, lang:
     counts = year_table(firms, pairs, [zone_id], years=years)
     st.caption(growth_text(growth(counts, last=last, span=3).iloc[0],
                            growth(counts, last=last, span=5).iloc[0], last=last, lang=lang))
+    st.caption(t("years_certain_only", lang))
     if staff is not None:
         point = pairs.loc[pairs["zone"] == zone_id, "point"].to_numpy()
         given = staff.to_numpy()[point]
