@@ -99,7 +99,12 @@ def test_growth_counts_the_last_three_and_five_years_certain_and_up_to():
                          index=[2018, 2020, 2022, 2023, 2024])
     assert growth_words(years, last=2024, lang="zh").splitlines() == [
         "近 3 年（2022–2024 年成立）：10 家企业；连同定位较粗者最多 12 家",
-        "近 5 年（2020–2024 年成立）：11 家企业；连同定位较粗者最多 13 家"]
+        "近 5 年（2020–2024 年成立）：11 家企业；连同定位较粗者最多 13 家",
+        # 15 firms by 2024 against 5 by 2021 and 4 by 2019; 17 against 5 and 4 with the coarse
+        "企业存量增长：近 3 年 +200%，近 5 年 +275%（截至 2024 年；名单中已注销的企业不计）",
+        "连同定位较粗者：近 3 年 +240%，近 5 年 +325%"]
+    certain_only = years.assign(firms_possible=years["firms"])
+    assert len(growth_words(certain_only, last=2024, lang="zh").splitlines()) == 3
     assert growth_words(years, last=2026, lang="en").splitlines()[0] == \
         "last 3 years (founded 2024–2026): 5 firms; up to 7 with coarsely placed ones"
 

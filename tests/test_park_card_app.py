@@ -22,7 +22,7 @@ from firms.certainty import CERTAIN_SHARE
 from firms.intake import import_firm_list
 from firms.intake.places import shanghai_places
 from ui.i18n import sector_labels, t
-from ui.views import firm_count_text
+from ui.views import firm_count_text, growth_text
 
 pytestmark = pytest.mark.apptest
 
@@ -167,9 +167,41 @@ def test_the_park_card_and_its_briefing_count_certain_and_possible_firms(case, l
     assert growth == t("card_growth_text", lang, k=3, first=last - 2, last=last,
                        count=firm_count_text(*expected(firms, recent), lang))
 
+    founded = firms["founded"].str[:4].astype(int)
+    rates = [[by_then(firms, founded, last, k, up) for k in (3, 5)] for up in (False, True)]
+    assert lines[t("card_growth", lang)].splitlines()[2:] == [
+        growth_text(*rates[0], last=last, lang=lang),
+        growth_text(*rates[1], last=last, lang=lang, key="card_growth_up_to")]
+
+    flat = briefing_text(made)
+    for needed in (total, *by_sector, growth, "OpenStreetMap"):
+        assert "".join(needed.split()) in flat, needed
+
+
+def by_then(firms: pd.DataFrame, founded: pd.Series, last: int, span: int, up: bool) -> float:
+    """Growth of the park's firms over ``span`` years to ``last`` (certain, or up to)."""
+    mine = firms["certain"] | (firms["maybe"] if up else False)
+    return (mine & (founded <= last)).sum() / (mine & (founded <= last - span)).sum() - 1
+
+
+def briefing_text(made: dict) -> str:
+    """The text of the briefing PDF the app registered, without white space."""
     pdf = next(f for name, f in made.items() if name and name.endswith(".pdf"))()
     text = subprocess.run([required_program("pdftotext", "poppler-utils"), "-", "-"],
                           input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
-    flat = "".join(text.split())
-    for needed in (total, *by_sector, growth, "OpenStreetMap"):
-        assert "".join(needed.split()) in flat, needed
+    return "".join(text.split())
+
+
+def test_the_card_and_its_briefing_follow_the_founding_years_chosen(case, monkeypatch):
+    zone_id, data, firms = case
+    at, made = open_card(zone_id, data, "zh", monkeypatch)
+    founded = firms["founded"].str[:4].astype(int)
+    first = int(founded.min()) + 1  # the oldest firm (placed coarsely) is left out
+    at.slider(key="years").set_value((first, int(founded.max()))).run()
+    assert not at.exception, [e.value for e in at.exception]
+    kept = founded >= first
+    total = firm_count_text(*expected(firms, kept), "zh")
+    assert expected(firms, kept) != expected(firms)
+    assert card_lines(at)[t("card_firms", "zh")].startswith(total + "（")
+    flat = briefing_text(made)
+    assert "".join(total.split()) in flat and f"成立年份：{first}–{int(founded.max())}" in flat

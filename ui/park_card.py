@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from firms.founding import year_table
+from firms.founding import growth, year_table
 from firms.zones import LayerJoin, zone_sector_counts
 from geo.measures import UNCLASSIFIED
 from layers.catalog import LayerEntry
 from layers.documents import document_citation, document_file
 from ui.i18n import role_label, sector_labels, sector_list_label, t
-from ui.views import firm_count_text, policy_groups
+from ui.views import firm_count_text, growth_text, policy_groups
 
 __all__ = ["ParkCard", "ZoneFirms", "boundary_text", "growth_words", "park_card", "zone_firms"]
 
@@ -178,12 +178,19 @@ def park_card(row: pd.Series, entry: LayerEntry, *, firms: ZoneFirms | None,
 
 
 def growth_words(years: pd.DataFrame, *, last: int, lang: str) -> str:
-    """Firms founded in the 3 and in the 5 years to ``last`` (a line each), from ``years``
-    (per founding year: ``firms`` certainly inside, ``firms_possible`` up to)."""
-    spans = []
+    """Firms founded in the 3 and in the 5 years to ``last`` (a line each), then the
+    growth of the zone's firms over those years (:func:`firms.founding.growth`), from
+    ``years`` (per founding year: ``firms`` certainly inside, ``firms_possible`` up to)."""
+    lines = []
     for k in (3, 5):
         recent = years[years.index > last - k]
-        spans.append(t("card_growth_text", lang, k=k, first=last - k + 1, last=last,
+        lines.append(t("card_growth_text", lang, k=k, first=last - k + 1, last=last,
                        count=firm_count_text(recent["firms"].sum(),
                                              recent["firms_possible"].sum(), lang)))
-    return "\n".join(spans)
+    table = years.T.rename(columns=int)  # rows: certain, up to; columns: years
+    rates = [growth(table, last=last, span=k) for k in (3, 5)]
+    lines.append(growth_text(rates[0]["firms"], rates[1]["firms"], last=last, lang=lang))
+    if (years["firms_possible"] > years["firms"]).any():
+        lines.append(growth_text(rates[0]["firms_possible"], rates[1]["firms_possible"],
+                                 last=last, lang=lang, key="card_growth_up_to"))
+    return "\n".join(lines)

@@ -12,7 +12,8 @@ import streamlit as st
 from firms.founding import growth, year_table, zone_years
 from layers.formats import output_name, table_csv
 from ui.i18n import t
-from ui.time_charts import chart_png, growth_text, in_words, sector_colour_names
+from ui.time_charts import chart_png, in_words, sector_colour_names
+from ui.views import growth_text
 
 __all__ = ["compare_over_time", "year_filter", "zone_over_time"]
 
