@@ -135,3 +135,28 @@ def test_the_briefing_is_one_page_with_title_filters_date_legend_sources_and_att
         assert "".join(needed.split()) in flat, needed
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
     assert re.search(rb"Pages:\s+1\n", info) and b"(A4)" in info
+
+
+def test_the_briefing_draws_only_precisely_placed_firms_and_counts_the_others(joined):
+    """Firms placed only to a 街道/镇 or district are no dots: the legend says how many
+    are counted but not drawn, and names no sector that has no dot."""
+    from matplotlib.collections import PathCollection
+
+    from ui.i18n import sector_labels, t
+
+    firms, zones, j = joined
+    inside = firms.iloc[j.pairs.loc[j.pairs["zone"] == ZONE, "point"].to_numpy()].copy()
+    kept, sector = inside["sector"].astype(str).value_counts().index[:2]
+    inside = inside[inside["sector"].isin([kept, sector])]  # dots of one sector only
+    coarse = (inside["sector"].astype(str) == sector).to_numpy()
+    inside.loc[coarse, "placement_precision_m"] = 3000.0
+    inside["sector"] = inside["sector"].astype("category")  # as an import gives it
+    fig = briefing_figure(card_of(joined, "zh"), zones.loc[[ZONE]], districts=None, firms=inside,
+                          filters="", lang="zh", colour="#2c3e50", dashed=True, synthetic=True)
+    ax = fig.axes[0]
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    dots = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    briefing_bytes(fig, "png")  # closes it
+    assert dots == len(inside) - coarse.sum() > 0
+    assert t("card_coarse_not_drawn", "zh", n=f"{coarse.sum():,}") in legend
+    assert sector_labels("zh")[sector] not in legend

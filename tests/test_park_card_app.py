@@ -91,7 +91,7 @@ def case():
     inside = precise & shapely.contains_xy(zone, firms["lon"], firms["lat"])
     certain = inside | (firms["placed_unit"] == units[whole].unit_id)
     maybe = firms["placed_unit"] == units[part].unit_id
-    return zone_id, data, firms.assign(certain=certain, maybe=maybe)
+    return zone_id, data, firms.assign(certain=certain, maybe=maybe, coarse=~precise)
 
 
 def expected(firms: pd.DataFrame, rows=None) -> tuple[int, int]:
@@ -174,7 +174,8 @@ def test_the_park_card_and_its_briefing_count_certain_and_possible_firms(case, l
         growth_text(*rates[1], last=last, lang=lang, key="card_growth_up_to")]
 
     flat = briefing_text(made)
-    for needed in (total, *by_sector, growth, "OpenStreetMap"):
+    undrawn = t("card_coarse_not_drawn", lang, n=int((firms["certain"] & firms["coarse"]).sum()))
+    for needed in (total, *by_sector, growth, undrawn, "OpenStreetMap"):
         assert "".join(needed.split()) in flat, needed
 
 

@@ -63,7 +63,8 @@ def _map(ax, zone: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, firms, 
         for sector, part in shown.groupby("sector", observed=True):
             ax.scatter(part.geometry.x, part.geometry.y, s=5, color=colours.get(sector, "#999999"),
                        linewidths=0)
-        top = shown["sector"].value_counts().index[:6]
+        drawn = shown["sector"].value_counts()
+        top = drawn[drawn > 0].index[:6]  # a category with no dot is no legend entry
         handles += [Line2D([], [], marker="o", linestyle="", color=colours.get(s, "#999999"),
                            label=labels.get(s, s)) for s in top]
     ax.set_xlim(x0 - pad, x1 + pad)
