@@ -105,6 +105,8 @@ def test_growth_counts_the_last_three_and_five_years_certain_and_up_to():
         "连同定位较粗者：近 3 年 +240%，近 5 年 +325%"]
     certain_only = years.assign(firms_possible=years["firms"])
     assert len(growth_words(certain_only, last=2024, lang="zh").splitlines()) == 3
+    assert growth_words(years, last=2024, lang="en", undated=2).splitlines()[-1] == \
+        "2 firms certainly or possibly inside give no founding date and are not in these figures"
     assert growth_words(years, last=2026, lang="en").splitlines()[0] == \
         "last 3 years (founded 2024–2026): 5 firms; up to 7 with coarsely placed ones"
 

@@ -73,6 +73,7 @@ def firm_list(zone_id: str, whole: str, part: str) -> bytes:
              "软件和信息技术服务业,," for i, y in enumerate((2015, 2024))]
     rows += [f"上海某医药科技有限公司{i},存续,{y}-07-01,上海市{district[part]}{part}某路{i}号,"
              "医药制造业,," for i, y in enumerate((2023, 2024, 2012))]
+    rows.append(f"上海某医药科技有限公司9,存续,,上海市{district[part]}{part}某路9号,医药制造业,,")
     lines = ["企查查 · 企业数据导出（导出时间：2025-01-02 10:00）", HEADER, *rows]
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
@@ -87,7 +88,7 @@ def case():
     units = shanghai_places().units
     precise = firms["placement_level"].isin(["coordinates", "geometry"])
     assert (firms.loc[~precise, "placed_unit"].isin([units[whole].unit_id, units[part].unit_id])
-            .all()) and (~precise).sum() == 5  # the addresses were placed to their 街道/镇
+            .all()) and (~precise).sum() == 6  # the addresses were placed to their 街道/镇
     inside = precise & shapely.contains_xy(zone, firms["lon"], firms["lat"])
     certain = inside | (firms["placed_unit"] == units[whole].unit_id)
     maybe = firms["placed_unit"] == units[part].unit_id
@@ -161,17 +162,19 @@ def test_the_park_card_and_its_briefing_count_certain_and_possible_firms(case, l
     shown = lines[t("card_firm_sectors", lang)].splitlines()
     assert sorted(shown) == sorted(by_sector) and shown
 
-    last = int(firms["founded"].str[:4].astype(int).max())
-    recent = firms["founded"].str[:4].astype(int) > last - 3
+    founded = pd.to_numeric(firms["founded"].str[:4], errors="coerce")  # NaN: no date
+    last = int(founded.max())
+    recent = founded > last - 3
     growth = lines[t("card_growth", lang)].splitlines()[0]
     assert growth == t("card_growth_text", lang, k=3, first=last - 2, last=last,
                        count=firm_count_text(*expected(firms, recent), lang))
 
-    founded = firms["founded"].str[:4].astype(int)
     rates = [[by_then(firms, founded, last, k, up) for k in (3, 5)] for up in (False, True)]
     assert lines[t("card_growth", lang)].splitlines()[2:] == [
         growth_text(*rates[0], last=last, lang=lang),
-        growth_text(*rates[1], last=last, lang=lang, key="card_growth_up_to")]
+        growth_text(*rates[1], last=last, lang=lang, key="card_growth_up_to"),
+        t("card_growth_undated", lang, n=int(((firms["certain"] | firms["maybe"])
+                                                & founded.isna()).sum()))]
 
     flat = briefing_text(made)
     undrawn = t("card_coarse_not_drawn", lang, n=int((firms["certain"] & firms["coarse"]).sum()))
@@ -196,7 +199,7 @@ def briefing_text(made: dict) -> str:
 def test_the_card_and_its_briefing_follow_the_founding_years_chosen(case, monkeypatch):
     zone_id, data, firms = case
     at, made = open_card(zone_id, data, "zh", monkeypatch)
-    founded = firms["founded"].str[:4].astype(int)
+    founded = pd.to_numeric(firms["founded"].str[:4], errors="coerce")
     first = int(founded.min()) + 1  # the oldest firm (placed coarsely) is left out
     at.slider(key="years").set_value((first, int(founded.max()))).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -44,6 +44,7 @@ ZONE_LABELS: dict[str, tuple[str, str]] = {
     "card_growth_text": ("近 {k} 年（{first}–{last} 年成立）：{count}",
                          "last {k} years (founded {first}–{last}): {count}"),
     "card_growth_up_to": ("连同定位较粗者：近 3 年 {g3}，近 5 年 {g5}", "with coarsely placed ones: {g3} over 3 years, {g5} over 5"),
+    "card_growth_undated": ("另有 {n} 家确定或可能在区内的企业无成立日期，不在以上数字中", "{n} firms certainly or possibly inside give no founding date and are not in these figures"),
     "card_items": ("{kind}（{n} 条）：{items}", "{kind} ({n}): {items}"),
     "card_plan_items": ("规划条目", "Plan items"),
     "card_evidence": ("轮廓依据：{basis}；精度约 ±{precision} 米", "Outline from: {basis}; precise to about ±{precision} m"),

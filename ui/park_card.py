@@ -59,11 +59,13 @@ class ZoneFirms:
     """A zone's firms: ``sectors`` per sector id (index), ``firms`` certainly in it and
     ``firms_possible`` with those whose coarse placement only meets it added; ``years``
     the same per founding year (None when the list gives no 成立日期), to ``last``, the
-    list's latest founding year."""
+    list's latest founding year; ``undated``: how many of its firms (certain or
+    possible) give no founding year."""
 
     sectors: pd.DataFrame
     years: pd.DataFrame | None = None
     last: int | None = None
+    undated: int = 0
 
 
 def zone_firms(join: LayerJoin, zone_id: str, *, firms: pd.DataFrame,
@@ -75,11 +77,15 @@ def zone_firms(join: LayerJoin, zone_id: str, *, firms: pd.DataFrame,
         return ZoneFirms(sectors)
     certain = year_table(firms, join.pairs, [zone_id], years=years).iloc[0]
     table = pd.DataFrame({"firms": certain, "firms_possible": certain})
+    both = [join.pairs] + ([join.possible] if join.possible is not None else [])
     if join.possible is not None and len(join.possible):
         maybe = year_table(firms, join.possible, [zone_id], years=years).iloc[0]
         table = table.reindex(table.index.union(maybe.index), fill_value=0)
         table["firms_possible"] += maybe.reindex(table.index, fill_value=0)
-    return ZoneFirms(sectors, table.rename_axis("year"), int(np.nanmax(years)))
+    points = np.unique(np.concatenate([p.loc[p["zone"] == zone_id, "point"].to_numpy()
+                                       for p in both]))
+    undated = int(np.isnan(years.to_numpy(dtype=float)[points]).sum())
+    return ZoneFirms(sectors, table.rename_axis("year"), int(np.nanmax(years)), undated)
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,7 @@ def _firm_lines(found: ZoneFirms, lang: str) -> tuple[list[tuple[str, str]], lis
                                        count=firm_count_text(certain, up_to, lang)))]
     if found.years is not None and found.last is not None:
         lines.append((t("card_growth", lang), growth_words(found.years, last=found.last,
-                                                           lang=lang)))
+                                                           lang=lang, undated=found.undated)))
     return lines, leading
 
 
@@ -177,10 +183,11 @@ def park_card(row: pd.Series, entry: LayerEntry, *, firms: ZoneFirms | None,
                     if firms is not None else None, sources=list(dict.fromkeys(sources)))
 
 
-def growth_words(years: pd.DataFrame, *, last: int, lang: str) -> str:
+def growth_words(years: pd.DataFrame, *, last: int, lang: str, undated: int = 0) -> str:
     """Firms founded in the 3 and in the 5 years to ``last`` (a line each), then the
     growth of the zone's firms over those years (:func:`firms.founding.growth`), from
-    ``years`` (per founding year: ``firms`` certainly inside, ``firms_possible`` up to)."""
+    ``years`` (per founding year: ``firms`` certainly inside, ``firms_possible`` up to);
+    how many firms are left out for want of a founding year (``undated``), if any."""
     lines = []
     for k in (3, 5):
         recent = years[years.index > last - k]
@@ -193,4 +200,6 @@ def growth_words(years: pd.DataFrame, *, last: int, lang: str) -> str:
     if (years["firms_possible"] > years["firms"]).any():
         lines.append(growth_text(rates[0]["firms_possible"], rates[1]["firms_possible"],
                                  last=last, lang=lang, key="card_growth_up_to"))
+    if undated:
+        lines.append(t("card_growth_undated", lang, n=f"{undated:,}"))
     return "\n".join(lines)
