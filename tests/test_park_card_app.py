@@ -69,6 +69,8 @@ def firm_list(zone_id: str, whole: str, part: str) -> bytes:
             for i, ((x, lat), y) in enumerate(zip(points_inside(zone, 3), (2016, 2023, 2024),
                                                  strict=True))]
     rows.append("上海某外地软件有限公司,存续,2024-01-01,上海市某路9号,软件和信息技术服务业,121.0,31.0")
+    (x, lat), = points_inside(zone, 4)[3:]
+    rows.append(f"上海某已注销医药有限公司,注销,2019-01-01,上海市某路8号,医药制造业,{x:.6f},{lat:.6f}")
     rows += [f"上海某软件有限公司{i},存续,{y}-03-01,上海市{district[whole]}{whole}某路{i}号,"
              "软件和信息技术服务业,," for i, y in enumerate((2015, 2024))]
     rows += [f"上海某医药科技有限公司{i},存续,{y}-07-01,上海市{district[part]}{part}某路{i}号,"
@@ -89,7 +91,8 @@ def case():
     precise = firms["placement_level"].isin(["coordinates", "geometry"])
     assert (firms.loc[~precise, "placed_unit"].isin([units[whole].unit_id, units[part].unit_id])
             .all()) and (~precise).sum() == 6  # the addresses were placed to their 街道/镇
-    inside = precise & shapely.contains_xy(zone, firms["lon"], firms["lat"])
+    inside = precise & shapely.contains_xy(zone, firms["lon"], firms["lat"]) \
+        & firms["status_active"].astype(bool)  # a 注销 firm is not counted by default
     certain = inside | (firms["placed_unit"] == units[whole].unit_id)
     maybe = firms["placed_unit"] == units[part].unit_id
     return zone_id, data, firms.assign(certain=certain, maybe=maybe, coarse=~precise)
@@ -209,3 +212,15 @@ def test_the_card_and_its_briefing_follow_the_founding_years_chosen(case, monkey
     assert card_lines(at)[t("card_firms", "zh")].startswith(total + "（")
     flat = briefing_text(made)
     assert "".join(total.split()) in flat and f"成立年份：{first}–{int(founded.max())}" in flat
+
+
+def test_a_deregistered_firm_counts_on_the_card_once_the_reader_chooses_to_count_it(case,
+                                                                                  monkeypatch):
+    zone_id, data, firms = case
+    at, _ = open_card(zone_id, data, "en", monkeypatch)
+    certain, up_to = expected(firms)
+    assert card_lines(at)[t("card_firms", "en")].startswith(firm_count_text(certain, up_to, "en"))
+    at.checkbox(key="show_inactive").check().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = firm_count_text(certain + 1, up_to + 1, "en")  # the 注销 firm inside, now counted
+    assert card_lines(at)[t("card_firms", "en")].startswith(shown + " (")
