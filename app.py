@@ -46,7 +46,7 @@ from ui.gis_panel import gis_panel
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.livemap import live_map
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
-from ui.park_card import park_card
+from ui.park_card import park_card, zone_firms
 from ui.rankings import kind_ids
 from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
@@ -291,8 +291,8 @@ with col_panel:
                 entries[layer_id].kind == "polygon" else None
             card_panel(park_card(row, entries[layer_id], lang=lang,
                                  kind=zone_kind_table()["group_kind"].get(row.name),
-                                 sector_counts=zone_join.counts.counts.loc[row.name]
-                                 if zone_join is not None else None),
+                                 firms=zone_firms(zone_join, row.name, firms=firms, years=years)
+                                 if zone_join is not None and firms is not None else None),
                        frames_all[layer_id].loc[[row.name]], districts=frames_all["districts"],
                        firms=firms_in_zone(firms, zone_join.pairs, row.name)
                        if zone_join is not None and firms is not None else None,

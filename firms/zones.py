@@ -21,7 +21,7 @@ from layers.schema import split_list
 __all__ = [
     "LayerCounts", "LayerJoin", "active_only", "firm_points", "firm_table", "join_all",
     "join_and_count", "join_layer", "layer_counts", "layer_measures", "measures_of",
-    "unit_outlines", "zones_for_measures"
+    "unit_outlines", "zone_sector_counts", "zones_for_measures"
 ]
 
 
@@ -119,8 +119,7 @@ def measures_of(counts: LayerCounts, zones: gpd.GeoDataFrame,
     with the possibly-in firms added. Strong clusters compare the zones given."""
     table = measures_from_counts(zones_for_measures(zones), counts.counts, counts.employees,
                                  counts.city, sector=sector)
-    maybe = (counts.possible.reindex(zones.index).fillna(0) if counts.possible is not None
-             else pd.DataFrame(index=zones.index))
+    maybe = _possible_only(counts, zones.index)
     table["firms_possible"] = table["firms"] + maybe.sum(axis=1).astype(int)
     if sector:
         extra = maybe.get(sector, 0)
@@ -129,6 +128,23 @@ def measures_of(counts: LayerCounts, zones: gpd.GeoDataFrame,
     out = pd.concat([zones[["name_zh", "name_en", "role", "area_km2"]], table], axis=1)
     out.attrs["coarse_firms"] = counts.coarse
     return out
+
+
+def _possible_only(counts: LayerCounts, zone_ids: pd.Index) -> pd.DataFrame:
+    """Zones of ``zone_ids`` × sectors: the firms possibly, not certainly, in each."""
+    return (counts.possible.reindex(zone_ids).fillna(0) if counts.possible is not None
+            else pd.DataFrame(index=zone_ids))
+
+
+def zone_sector_counts(counts: LayerCounts, zone_id: str) -> pd.DataFrame:
+    """One zone's firms per sector id (the index): ``firms``, certainly in it, and
+    ``firms_possible``, with those possibly in it added — :func:`measures_of`'s
+    figures, for every sector at once."""
+    certain = counts.counts.reindex([zone_id]).fillna(0).iloc[0]
+    maybe = _possible_only(counts, pd.Index([zone_id])).iloc[0]
+    firms = certain.add(maybe * 0, fill_value=0).astype(int)
+    return pd.DataFrame({"firms": firms, "firms_possible": firms.add(maybe, fill_value=0)
+                         .astype(int)}).rename_axis("sector")
 
 
 @dataclass(frozen=True)

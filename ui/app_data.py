@@ -72,10 +72,13 @@ def cached_points(firms_key: str, firms):
 
 
 def cached_join(firms_key: str, layer_id: str, firms):
-    """One layer joined and counted, once per firm list, whatever is toggled."""
+    """One layer joined and counted, once per firm list, whatever is toggled. Every firm
+    given counts: those no longer registered are already left out unless the reader
+    chose to show and count them (:func:`ui.firm_filters.narrowed_firms`)."""
     points = cached_points(firms_key, firms)
     return store().get(("join", firms_key, layer_id),
-                       lambda: join_and_count(firms, all_layers()[layer_id], points=points))
+                       lambda: join_and_count(firms, all_layers()[layer_id], points=points,
+                                              include_inactive=True))
 
 
 def cached_sector_firms(shown_key: str, firms, sectors: tuple[str, ...]):

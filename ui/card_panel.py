@@ -8,18 +8,22 @@ import streamlit as st
 
 from layers.formats import output_name
 from ui.briefing import briefing_bytes, briefing_figure
+from ui.firm_filters import YEAR_RANGE
 from ui.i18n import sector_labels, t
 
 __all__ = ["card_panel", "filters_text"]
 
 
 def filters_text(sectors, kinds, *, basis: str, lang: str) -> str:
-    """The filters a briefing was made under, in words."""
+    """The filters a briefing was made under, in words: sectors, zone kinds, the firm
+    data and the founding years every count follows (when narrowed)."""
     labels = sector_labels(lang)
     sep = "、" if lang == "zh" else ", "
+    years = st.session_state.get(YEAR_RANGE)
     return t("card_filters_text", lang,
              sectors=sep.join(labels.get(s, s) for s in sectors) or t("all_sectors", lang),
-             kinds=sep.join(t(f"kind_{k}", lang) for k in kinds), firms=t(f"basis_word_{basis}", lang))
+             kinds=sep.join(t(f"kind_{k}", lang) for k in kinds), firms=t(f"basis_word_{basis}", lang)
+             ) + (t("card_filters_years", lang, first=years[0], last=years[1]) if years else "")
 
 
 def card_panel(card, zone, *, districts, firms, filters: str, colour: str, dashed: bool,

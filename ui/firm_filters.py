@@ -17,7 +17,10 @@ from ui.i18n import t
 from ui.time_panel import year_filter
 from ui.views import active_firms, firm_template_csv, placement_summary
 
-__all__ = ["narrowed_firms", "upload_notes"]
+__all__ = ["YEAR_RANGE", "narrowed_firms", "upload_notes"]
+
+#: Session key of the founding-year range every count follows (None: all years).
+YEAR_RANGE = "year_range"
 
 Store = Callable[..., Any]  # get(key, make): a cached value of the app's sized cache
 
@@ -35,13 +38,15 @@ def upload_notes(report: Any, lang: str) -> None:
 def narrowed_firms(firms: gpd.GeoDataFrame | None, firms_key: str, lang: str, *,
                    get: Store) -> tuple[gpd.GeoDataFrame | None, str, pd.Series | None]:
     """(the firms every count follows, their cache key, their founding years): inactive
-    firms out unless the reader shows them, then the founding-year range chosen."""
+    firms out unless the reader shows them, then the founding-year range chosen (kept
+    in the session as :data:`YEAR_RANGE`)."""
     if firms is not None and active_firms(firms) is not firms \
             and not st.sidebar.checkbox(t("show_inactive", lang), key="show_inactive"):
         firms = get(("active", firms_key), partial(active_firms, firms))
         firms_key = f"{firms_key}:active"
     years = None if firms is None else get(("years", firms_key), partial(founded_years, firms))
     year_range = year_filter(years, lang)
+    st.session_state[YEAR_RANGE] = year_range  # for the filters a briefing names
     if year_range is not None and firms is not None and years is not None:
         keep = in_years(years, *year_range)
         firms, years = firms[keep], years[keep]

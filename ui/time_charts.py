@@ -16,7 +16,7 @@ from ui.briefing import FONTS  # noqa: E402
 from ui.firm_layer import sector_colours  # noqa: E402
 from ui.i18n import sector_labels, t  # noqa: E402
 
-__all__ = ["chart_png", "growth_text", "in_words", "sector_colour_names"]
+__all__ = ["chart_png", "in_words", "sector_colour_names"]
 
 
 def in_words(table: pd.DataFrame, lang: str, *, names: dict | None = None) -> pd.DataFrame:
@@ -26,13 +26,6 @@ def in_words(table: pd.DataFrame, lang: str, *, names: dict | None = None) -> pd
     out = table.rename(columns=lambda c: labels.get(c, c))
     out.index = out.index.astype(int)
     return out.rename_axis(index=t("year", lang))
-
-
-def growth_text(g3: float, g5: float, *, last: int, lang: str) -> str:
-    """The 3- and 5-year growth of a zone's firms in words (— when not defined)."""
-    def pct(v: float) -> str:
-        return "—" if pd.isna(v) else f"{v:+.0%}"
-    return t("years_growth", lang, g3=pct(g3), g5=pct(g5), last=last)
 
 
 def chart_png(table: pd.DataFrame, *, title: str, lang: str, kind: str = "bar",

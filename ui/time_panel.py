@@ -12,7 +12,8 @@ import streamlit as st
 from firms.founding import growth, year_table, zone_years
 from layers.formats import output_name, table_csv
 from ui.i18n import t
-from ui.time_charts import chart_png, growth_text, in_words, sector_colour_names
+from ui.time_charts import chart_png, in_words, sector_colour_names
+from ui.views import growth_text
 
 __all__ = ["compare_over_time", "year_filter", "zone_over_time"]
 
@@ -57,6 +58,7 @@ def zone_over_time(firms, pairs, zone_id: str, *, years, staff, name: str, lang:
     counts = year_table(firms, pairs, [zone_id], years=years)
     st.caption(growth_text(growth(counts, last=last, span=3).iloc[0],
                            growth(counts, last=last, span=5).iloc[0], last=last, lang=lang))
+    st.caption(t("years_certain_only", lang))
     if staff is not None:
         point = pairs.loc[pairs["zone"] == zone_id, "point"].to_numpy()
         given = staff.to_numpy()[point]

@@ -35,7 +35,7 @@ __all__ = ["REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "fin
            "firm_details", "firm_row", "hidden_pick", "firms_in_zone", "firms_of_sectors", "import_summary",
            "layer_coverage", "layer_measure_tables", "pairs_of_sectors", "pick_state",
            "plain_markdown", "policy_groups", "sector_mask", "targets_table", "visible_frames",
-           "with_selected", "active_firms", "firm_count_text", "firm_template_csv", "placement_summary",
+           "with_selected", "active_firms", "firm_count_text", "growth_text", "firm_template_csv", "placement_summary",
            "zone_count_text", "firm_count_texts", "zone_details", "zone_sources", "zone_table"]
 
 #: Columns of the zone table, in order.
@@ -172,6 +172,14 @@ def firm_count_text(certain: float, possible: float, lang: str) -> str:
     when more may be, the count with those placed too coarsely to say."""
     n, m = int(certain), int(max(possible, certain))
     return t("firms_up_to" if m > n else "firms_n", lang, n=f"{n:,}", m=f"{m:,}")
+
+
+def growth_text(g3: float, g5: float, *, last: int, lang: str, key: str = "years_growth") -> str:
+    """The 3- and 5-year growth of a zone's firms in words (— when not defined), by the
+    label ``key`` (with ``{g3}``, ``{g5}`` and ``{last}``)."""
+    def pct(v: float) -> str:
+        return "—" if pd.isna(v) else f"{v:+.0%}"
+    return t(key, lang, g3=pct(g3), g5=pct(g5), last=last)
 
 
 def firm_count_texts(measures: pd.DataFrame | None, lang: str) -> pd.Series | None:
