@@ -1,8 +1,5 @@
 """``shmap``: layers (list, build, validate, preview, export, serve, schema), firms (import, measures,
-shortlist, synthetic) and the plans' measures.
-
-Errors are one clear line on stderr and a non-zero exit status.
-"""
+shortlist, synthetic) and the plans' measures. Errors: one clear line on stderr, a non-zero exit."""
 
 from __future__ import annotations
 
@@ -282,8 +279,8 @@ def _add_layer_commands(sub) -> None:
                    help="datum of the firm file's coordinates without a 坐标系 column")
     s.set_defaults(func=_cmd_export)
 
-    s = sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions")
-    s.set_defaults(func=_cmd_build)
+    sub.add_parser("build", help="rebuild data/layers/*.geojson from their definitions"
+                   ).set_defaults(func=_cmd_build)
 
     s = sub.add_parser("validate", help="check every data file; exit 1 on any problem")
     s.add_argument("--seeds", default=str(SEEDS_DIR), help="folder of the seed texts")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from postgis_server import DATABASE, postgis_with_layers, psql
+from postgis_server import DATABASE, postgis_server, postgis_with_layers, psql
 from qgis_headless import run_qgis
 
 import layers
