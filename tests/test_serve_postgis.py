@@ -59,13 +59,13 @@ def test_collections_titles_and_fields_are_the_geopackage_backends(database, tmp
 
 
 @with_database
-def test_the_password_stays_out_of_pygeoapis_configuration(database):
+def test_the_password_stays_out_of_pygeoapis_configuration(database, tmp_path):
     from pygeoapi.openapi import get_oas
 
     from cli.serve import postgis_collections, pygeoapi_config
 
     collections = postgis_collections(with_password(database), SERVED, titles={})
-    config = pygeoapi_config(collections, url="http://127.0.0.1:1")
+    config = pygeoapi_config(collections, url="http://127.0.0.1:1", locale_dir=tmp_path)
     provider = config["resources"]["poles"]["providers"][0]
     assert provider["name"] == "cli.pg_provider.PostGISProvider"
     assert provider["data"]["user"] == "shmap" and "password" not in provider["data"]
