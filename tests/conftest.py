@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,19 @@ import pytest
 
 import layers
 from layers.settings import SEEDS_DIR
+
+
+@pytest.fixture(autouse=True, scope="session")
+def components_scanned_once():
+    """Streamlit's AppTest scans every installed package for component manifests on
+    each new AppTest (about 0.7 s, hundreds of times a run); the installed packages do
+    not change during a run, so the first scan's answer serves every later one."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests",
+                      functools.cache(manifest_scanner.scan_component_manifests))
+        yield
 
 
 @pytest.fixture(scope="session")
