@@ -3,11 +3,12 @@
 st_folium makes a new map frame — Leaflet, its plugins and every layer loaded again —
 whenever the map's script changes, and swaps only the feature groups it is handed
 (``feature_group_to_add``) while the script stays the same. The live map is split to
-match: a ``base`` whose script depends only on the basemap and the language (tiles,
-the offline vector base, the drawing tool, the map's behaviours), and ``overlays`` that
-follow what the user does (zones and their choropleth, firms, labels, the legend, the
-view to fit), swapped in place. Turning a layer on, opening a zone, a sector filter or
-going back to the whole city therefore redraw the overlays only, in the same frame.
+match: a ``base`` whose script depends only on the basemap (tiles, the offline vector
+base, the drawing tool, the map's behaviours), and ``overlays`` that follow what the
+user does (zones and their choropleth, firms, labels, the legend, the view to fit, and
+the words: attribution, the tools' titles), swapped in place. Turning a layer on,
+opening a zone, a sector filter, going back to the whole city or switching the language
+therefore redraw the overlays only, in the same frame.
 
 The whole map in one piece, for the offline HTML and the PNG, is
 :func:`ui.webmap.build_map`; both draw their overlays through :mod:`ui.zone_drawing`.
@@ -29,7 +30,7 @@ from layers.catalog import LayerEntry
 from ui.basemaps import basemap
 from ui.i18n import t
 from ui.legend import Legend
-from ui.map_extras import FitBesideLegend, ZoneLabels, label_points
+from ui.map_extras import Attribution, DrawTexts, FitBesideLegend, ZoneLabels, label_points
 from ui.map_options import MapOptions
 from ui.mapbase import OnMap, cluster_assets, offline
 from ui.webmap import add_tools, base_map, with_vector_base
@@ -40,7 +41,7 @@ __all__ = ["HideAtFirst", "LiveMap", "Reset", "live_map"]
 
 @dataclass(frozen=True)
 class LiveMap:
-    """``base``: the map st_folium renders once per basemap and language; ``overlays``:
+    """``base``: the map st_folium renders once per basemap; ``overlays``:
     the feature groups it swaps in place (``feature_group_to_add``), in drawing order;
     ``control``: the layer control, made anew with them (``layer_control``)."""
 
@@ -98,14 +99,18 @@ def live_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Layer
     view, a focused firm, each press of "whole city"): the same overlays drawn again for
     a view the user moved leave that view alone."""
     bm = basemap(opts.basemap)
-    m = with_vector_base(base_map(bm, replace(opts, view=None)), bm, opts, base)
+    # the base's script is the same in either language: its words come with the overlays
+    m = with_vector_base(base_map(bm, replace(opts, view=None), words=False), bm, opts, base)
     js, css = cluster_assets(opts.asset_base)  # firms may come in any swap
     offline(m, m.default_js + js, m.default_css + css)
-    add_tools(m, opts)
+    add_tools(m, opts, words=False)
     m.scm_datum = bm.datum  # type: ignore[attr-defined]
     drawn = draw_overlays(frames, entries, firms, opts, bm.datum, on=None)
     extras = folium.FeatureGroup(name="scm-extras", control=False)
     Reset().add_to(extras)
+    Attribution(t("preview_base", opts.lang)).add_to(extras)
+    if opts.draw:
+        DrawTexts(opts.lang).add_to(extras)
     bounds, view = fit_target(drawn.drawn, opts, bm.datum)
     if opts.focus is not None and view is not None:
         focus_ring(view).add_to(extras)

@@ -121,9 +121,11 @@ DRAW_TEXTS = {
 }
 
 
-class DrawTexts(MacroElement):
-    """Sets ``L.drawLocal`` (the drawing tool's words) before the tool is made, and
-    the titles of the zoom buttons and the layer control's button (Leaflet's are English)."""
+class DrawTexts(OnMap):
+    """Sets ``L.drawLocal`` (the drawing tool's words), and the titles of the zoom
+    buttons and the layer control's button (Leaflet's are English). Before the tool is
+    made, or after (the live map's words change with the language): the buttons already
+    there are named again, and the layer control's next layout is named."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -134,19 +136,27 @@ class DrawTexts(MacroElement):
                 for (var i = 0; i < keys.length - 1; i++) { node = node[keys[i]]; }
                 node[keys[keys.length - 1]] = texts[path];
             });
-            var words = {{ this.control_texts|tojson }};
+            var words = {{ this.control_texts|tojson }}, map = {{ this.map_name() }};
             function name(el, text) { el.title = text; el.setAttribute("aria-label", text); }
-            var zoom = {{ this._parent.get_name() }}.zoomControl;
+            var zoom = map.zoomControl;
             if (zoom) {
                 name(zoom._zoomInButton, words.zoom_in);
                 name(zoom._zoomOutButton, words.zoom_out);
             }
+            var box = map.getContainer(), buttons = {{ this.buttons|tojson }};
+            Object.keys(buttons).forEach(function (css) {  // a drawing tool made before
+                box.querySelectorAll("a." + css).forEach(function (a) {
+                    var path = buttons[css][a.classList.contains("leaflet-disabled") ? 1 : 0];
+                    name(a, texts[path]);
+                });
+            });
             // the layer control is made later: its button named as it is laid out
             var layout = L.Control.Layers.prototype._initLayout;
             L.Control.Layers.prototype._initLayout = function () {
                 layout.call(this);
                 name(this._layersLink, words.layers);
             };
+            {{ this.cleanup }}(function () { L.Control.Layers.prototype._initLayout = layout; });
         })();
         {% endmacro %}
     """)
@@ -154,17 +164,27 @@ class DrawTexts(MacroElement):
     def __init__(self, lang: str):
         super().__init__()
         self._name = "DrawTexts"
+        self.cleanup = CLEANUP_JS
+        self.buttons = {  # a tool button's class → its title's path (enabled, disabled)
+            "leaflet-draw-draw-polygon": ["draw.toolbar.buttons.polygon"] * 2,
+            "leaflet-draw-draw-rectangle": ["draw.toolbar.buttons.rectangle"] * 2,
+            "leaflet-draw-edit-remove": ["edit.toolbar.buttons.remove",
+                                         "edit.toolbar.buttons.removeDisabled"]}
         self.texts = {path: t(key, lang) for path, key in DRAW_TEXTS.items()}
         self.control_texts = {k: t(k, lang) for k in ("zoom_in", "zoom_out", "layers")}
 
 
-class Attribution(MacroElement):
+class Attribution(OnMap):
     """A line in the map's attribution control (and so in its PNG): the layers and the
     offline base are derived from OpenStreetMap, whichever basemap is under them."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        (function () {
+            var control = {{ this.map_name() }}.attributionControl, text = {{ this.text|tojson }};
+            control.addAttribution(text);
+            {{ this.cleanup }}(function () { control.removeAttribution(text); });
+        })();
         {% endmacro %}
     """)
 
@@ -172,6 +192,7 @@ class Attribution(MacroElement):
         super().__init__()
         self._name = "Attribution"
         self.text = text
+        self.cleanup = CLEANUP_JS
 
 
 class FollowSize(MacroElement):

@@ -134,7 +134,8 @@ def _firm_lines(found: ZoneFirms, lang: str) -> tuple[list[tuple[str, str]], lis
     sectors = found.sectors
     leading = _leading(sectors)
     by_sector = "\n".join(f"{labels.get(s, s)}{colon}" + firm_count_text(
-        sectors.at[s, "firms"], sectors.at[s, "firms_possible"], lang) for s in leading)
+        float(sectors.at[s, "firms"]), float(sectors.at[s, "firms_possible"]), lang)  # type: ignore[arg-type]
+        for s in leading)
     certain, up_to = int(sectors["firms"].sum()), int(sectors["firms_possible"].sum())
     rule = t("card_firm_more", lang) if up_to > certain else ""
     lines = [(t("card_firm_sectors", lang), by_sector or "—"),

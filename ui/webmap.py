@@ -60,8 +60,9 @@ __all__ = ["ASSET_BASE", "CENTER", "CLASS_COLOURS", "CLUSTER_LIMIT", "COUNT_MEAS
            "build_map", "firm_mode", "firm_view_group", "firms_for_view", "safe_text",
            "with_vector_base"]
 
-def base_map(bm, opts: MapOptions) -> folium.Map:
-    """The empty map: view, zoom range, offline assets and the basemap's tiles."""
+def base_map(bm, opts: MapOptions, *, words: bool = True) -> folium.Map:
+    """The empty map: view, zoom range, offline assets and the basemap's tiles; with
+    ``words``, the attribution of the OSM-derived layers in the user's language."""
     # maxZoom/minZoom go into the map's own options: with no tile layer, Leaflet (and
     # the marker-cluster plugin) would otherwise have no zoom range at all. Half zoom
     # steps let the first view fit the city more closely.
@@ -71,7 +72,8 @@ def base_map(bm, opts: MapOptions) -> folium.Map:
                    tiles=None, control_scale=False,
                    prefer_canvas=False, maxZoom=bm.max_zoom, minZoom=7, zoomSnap=0.5)
     offline(m, *leaflet_assets(opts.asset_base))
-    Attribution(t("preview_base", opts.lang)).add_to(m)  # OSM-derived layers on any basemap
+    if words:  # OSM-derived layers on any basemap
+        Attribution(t("preview_base", opts.lang)).add_to(m)
     if bm.tiles and (opts.tiles_key or not bm.needs_key):
         for i, url in enumerate(bm.tiles):
             folium.TileLayer(tiles=url.replace("{key}", opts.tiles_key), attr=bm.attribution,
@@ -125,12 +127,13 @@ def with_vector_base(m: folium.Map, bm: Basemap, opts: MapOptions,
     return m
 
 
-def add_tools(m: folium.Map, opts: MapOptions) -> None:
-    """The map's tools and behaviours: the drawing tool in the user's language, the
-    wheel that zooms only after a click, the grid's pane, the size that follows the
-    frame's, a metric scale."""
+def add_tools(m: folium.Map, opts: MapOptions, *, words: bool = True) -> None:
+    """The map's tools and behaviours: the drawing tool (in the user's language, unless
+    not ``words``: the caller names it), the wheel that zooms only after a click, the
+    grid's pane, the size that follows the frame's, a metric scale."""
     if opts.draw:
-        DrawTexts(opts.lang).add_to(m)
+        if words:
+            DrawTexts(opts.lang).add_to(m)
         draw_control(opts.asset_base).add_to(m)
     WheelAfterClick().add_to(m)
     GridPane().add_to(m)

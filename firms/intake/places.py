@@ -107,8 +107,8 @@ def town_positions(base: BaseUnits, path: Path = TOWN_POSITIONS_FILE
     """Division code → (station name, station point, ring radius in metres) of each 街道/镇
     positioned by a metro station of its name (EPSG:4326)."""
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {t["code"]: (t["station"], base.stations[t["station"]], float(t["radius_m"]))
-            for t in doc["town"]}
+    return {t["code"]: (t["station"], cast(Point, base.stations[t["station"]]),
+                        float(t["radius_m"])) for t in doc["town"]}
 
 
 def _town_units(base: BaseUnits, districts: dict[str, Unit]
