@@ -50,7 +50,7 @@ from ui.park_card import park_card, zone_firms
 from ui.rankings import kind_ids
 from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
-from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, whole_city
+from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, reword, whole_city
 from ui.shortlist_view import data_basis
 from ui.site_panel import drawn_site_panel, png_button
 from ui.snapshot import offline_html
@@ -106,8 +106,8 @@ if "url_view" not in st.session_state:
         st.session_state["selected"] = st.session_state["url_view"].zone
 url_view = st.session_state["url_view"]
 
-lang = st.sidebar.radio("语言 / Language", list(LANGS), horizontal=True, key="lang",
-                        format_func=lambda v: "中文" if v == "zh" else "English")
+lang = st.sidebar.radio("语言 / Language", list(LANGS), horizontal=True, key="lang", on_change=reword,
+                        args=(st.session_state,), format_func=lambda v: "中文" if v == "zh" else "English")
 st.html(words_script(lang), unsafe_allow_javascript=True)  # Streamlit's own words in lang
 st.title(t("title", lang))
 st.caption(t("subtitle", lang))

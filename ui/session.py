@@ -10,7 +10,7 @@ from dataclasses import replace
 from ui.search import search
 from ui.views import pick_state
 
-__all__ = ["follow_sidebar_sector", "map_click", "on_query", "open_hit", "whole_city"]
+__all__ = ["WORDED_CHOICES", "follow_sidebar_sector", "map_click", "on_query", "open_hit", "reword", "whole_city"]
 
 
 def follow_sidebar_sector(state: MutableMapping) -> None:
@@ -78,3 +78,17 @@ def whole_city(state: MutableMapping) -> None:
     view = state.get("url_view")
     if view is not None and view.zoom is not None:
         state["url_view"] = replace(view, zoom=None, center=None)
+
+
+#: The keys of the select boxes whose options are worded in the reader's language.
+WORDED_CHOICES = ("basemap", "upload_datum", "upload_sheet", "measure", "classes", "measure_layer",
+                  "measure_sector", "zones_sort", "short_sector", "export_datum")
+
+
+def reword(state: MutableMapping) -> None:
+    """On a language switch: each worded select box's choice set again (the same
+    value), so that Streamlit shows it in the new language — left alone, the page keeps
+    showing the choice as it was first worded, in the other language."""
+    for key in WORDED_CHOICES:
+        if key in state:
+            state[key] = state[key]
