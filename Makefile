@@ -1,12 +1,12 @@
 # Two commands do all set-up on a fresh Debian machine with Python ≥ 3.11:
 #   make run   — install, then start the map app on the bundled data (http://127.0.0.1:8501)
 #   make test  — install (Python packages; Debian gdal-bin, chromium, fonts-noto-cjk, npm,
-#                postgresql + postgis), lint, type-check (mypy, configured in pyproject.toml),
-#                run every test
+#                poppler-utils, postgresql + postgis, python3-qgis where it can), lint,
+#                type-check (mypy, configured in pyproject.toml), run every test
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup assets sysdeps run test bench build preview clean
+.PHONY: setup assets app-sysdeps sysdeps run test bench build preview clean
 
 setup: $(VENV)/.installed assets
 
@@ -21,22 +21,20 @@ $(VENV)/.installed: pyproject.toml
 assets:
 	@python3 scripts/fetch_web_assets.py
 
-# ogrinfo (gdal-bin) reads exports back in the tests; python3-gdal brings GDAL's
-# validate_gpkg.py, which the tests run on every GeoPackage; Noto CJK draws Chinese labels;
-# chromium runs the browser test; npm fetches the map's libraries once; PostgreSQL with
-# PostGIS (and psql) take `shmap export --postgis` in a test. Headless QGIS (python3-qgis,
-# several hundred MB) is left to you: its tests are skipped, saying so, without it.
-sysdeps:
-	@missing=""; \
-	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
-	[ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] || missing="$$missing python3-gdal"; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+# What the app needs of Debian: Noto CJK draws Chinese in the PNG and the briefing,
+# chromium makes the map's PNG, npm fetches the map's libraries once.
+APP_DEBS = fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm";
+# What the tests need besides: ogrinfo (gdal-bin) reads exports back; python3-gdal brings
+# GDAL's validate_gpkg.py, run on every GeoPackage; pdftotext reads the briefing's PDF;
+# PostgreSQL with PostGIS (and psql) take `shmap export --postgis` and `shmap serve --postgis`.
+TEST_DEBS = command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
+	[ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] || missing="$$missing python3-gdal"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
-	command -v npm >/dev/null || missing="$$missing npm"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgresql-15-postgis-3"; \
-	if [ -n "$$missing" ]; then \
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgresql-15-postgis-3";
+INSTALL_MISSING = if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
@@ -44,7 +42,20 @@ sysdeps:
 	  fi; \
 	fi
 
-run: sysdeps setup
+app-sysdeps:
+	@missing=""; $(APP_DEBS) $(INSTALL_MISSING)
+
+# Headless QGIS (python3-qgis, several hundred MB) opens the exported project and PostGIS
+# tables in the tests: installed where it can be; where it cannot, its tests say they are
+# skipped and why.
+sysdeps:
+	@missing=""; $(APP_DEBS) $(TEST_DEBS) $(INSTALL_MISSING)
+	@if [ "$$(id -u)" = 0 ] && ! /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-qgis \
+	   >/dev/null 2>&1) || echo "python3-qgis could not be installed: its tests will be skipped"; \
+	fi
+
+run: app-sysdeps setup
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 # Every test, on all cores (pytest-xdist): a module stays on one worker (--dist loadfile)
