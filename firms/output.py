@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -108,7 +109,7 @@ def write_import(result: ImportResult, out: Path) -> Path:
     return path
 
 
-def _firm_gpkg_problem(con: sqlite3.Connection) -> str | dict:
+def _firm_gpkg_problem(con: sqlite3.Connection) -> str | dict[str, Any]:
     """Why the open GeoPackage is not a firm list as :func:`write_firms` writes one, or
     its facts."""
     contents = con.execute("SELECT description, srs_id, min_x, min_y, max_x, max_y FROM "
@@ -132,7 +133,7 @@ def _firm_gpkg_problem(con: sqlite3.Connection) -> str | dict:
     return {"bbox": [float(v) for v in contents[2:]], "id_indexed": indexed}
 
 
-def firm_gpkg_facts(path: Path) -> dict:
+def firm_gpkg_facts(path: Path) -> dict[str, Any]:
     """``bbox`` (lon/lat degrees) and ``id_indexed`` (whether ``row`` has an index) of a
     GeoPackage :func:`write_firms` wrote; :class:`UsageError` naming why when ``path`` is
     not one. Read only."""
