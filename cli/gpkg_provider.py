@@ -221,9 +221,8 @@ class IndexedGPKGProvider(BaseProvider):
             box).fetchall()
         if not rows:
             return ""
-        xy = shapely.get_coordinates(gpkg_geometries([r[1] for r in rows]))
-        inside = ((xy[:, 0] >= box["x0"]) & (xy[:, 0] <= box["x1"])
-                  & (xy[:, 1] >= box["y0"]) & (xy[:, 1] <= box["y1"]))
+        inside = shapely.intersects(gpkg_geometries([r[1] for r in rows]),  # edge included
+                                    shapely.box(box["x0"], box["y0"], box["x1"], box["y1"]))
         ids = [str(r[0]) for r, yes in zip(rows, inside, strict=True) if yes]
         return f" OR id IN ({','.join(ids)})" if ids else ""
 
