@@ -11,6 +11,7 @@ import geopandas as gpd
 
 import layers
 from cli.inputs import firms_or_error, selected_layers, whole_number
+from firms.output import firm_gpkg_facts
 from firms.zone_export import with_zone_measures
 from geo.datum import DATUMS, Datum, parse_datum
 from layers.bundle import bundle_bytes
@@ -97,13 +98,27 @@ def load_postgis(frames, url: str, *, datum: str, firms=None) -> int:
     return 0
 
 
+def _served_firms(args) -> gpd.GeoDataFrame | Path | None:
+    """The firm list to serve: a GeoPackage ``shmap firms import`` wrote, as it is (checked
+    first: one clear refusal when it is not one), or a firm file imported now."""
+    if not args.firms:
+        return None
+    if Path(args.firms).suffix.lower() != ".gpkg":
+        return firms_or_error(args.firms, args.datum).accepted
+    if not firm_gpkg_facts(Path(args.firms))["id_indexed"]:
+        print(f"note: {args.firms} has no index on `row` (an earlier import): one firm by id "
+              "reads the whole table; import the list again for quick look-ups",
+              file=sys.stderr, flush=True)
+    return Path(args.firms)
+
+
 def _cmd_serve(args) -> int:
+    firms = _served_firms(args)  # before the service's imports: a refusal comes at once
     from cli.serve import ServeOptions, serve  # pygeoapi is imported only on this path
 
     ids = args.layers or [e.id for e in layers.catalog()]
     frames = selected_layers(ids, None)
     titles = {e.id: {"zh": e.title_zh, "en": e.title_en} for e in layers.catalog()}
-    firms = firms_or_error(args.firms, args.datum).accepted if args.firms else None
 
     source = ""
     if args.postgis:  # SQLAlchemy and the PostgreSQL provider are imported only then
@@ -132,9 +147,13 @@ def add_gis_commands(sub) -> None:
     """``serve`` (OGC API – Features) and ``schema`` (the fields' JSON Schema)."""
     s = sub.add_parser("serve", help="serve the layers as OGC API – Features (pygeoapi), read-only")
     s.add_argument("layers", nargs="*", metavar="LAYER", help="default: every layer")
-    s.add_argument("--firms", help="also serve this firm file (CSV/XLSX/GeoJSON) as `firms`")
+    s.add_argument("--firms", help="also serve this firm list as `firms`: a GeoPackage `shmap "
+                                   "firms import FILE -o firms.gpkg` wrote (served as it is: "
+                                   "quick to start at any size), or a CSV/XLSX/GeoJSON file "
+                                   "(imported at every start)")
     s.add_argument("--datum", choices=DATUMS, default="wgs84",
-                   help="datum of the firm file's coordinates without a 坐标系 column")
+                   help="datum of the firm file's coordinates without a 坐标系 column (a firm "
+                        "GeoPackage is WGS84 already)")
     s.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
     s.add_argument("--port", type=whole_number(1, 65535), default=5000)
     s.add_argument("--token", help="access token the firm list needs (Authorization: Bearer "

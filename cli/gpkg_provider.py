@@ -6,9 +6,11 @@ which not every Python build allows (``enable_load_extension`` is missing from
 pyenv's default build), scans every geometry for a ``bbox`` and types every column as
 number or string. This one uses only SQLite (with its R*Tree module) and shapely:
 
-- a ``bbox`` goes through the GeoPackage's R-tree (``rtree_<table>_<geom>``), then the
-  exact float64 envelope the service stored beside each row (``__minx`` … hidden
-  columns), then — for lines and polygons — shapely's exact intersection test;
+- a ``bbox`` goes through the GeoPackage's R-tree (``rtree_<table>_<geom>``, which
+  GDAL writes): its float32 boxes enclose each geometry, so a point whose box lies
+  wholly inside the bbox is inside; the few astride the edge, and lines and polygons,
+  are tested exactly on the stored float64 geometry with shapely — nothing beyond a
+  plain GeoPackage is needed (a firm list ``shmap firms import`` wrote is served as is);
 - pages are ordered by ``fid`` (stable paging) and carry ``numberMatched``;
 - fields are typed from the table's declared GeoPackage types: ``integer``,
   ``number``, ``boolean`` (0/1 in SQLite, true/false in JSON), ``string`` with
@@ -29,6 +31,7 @@ import math
 import sqlite3
 import threading
 from contextlib import closing
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -40,11 +43,9 @@ from pygeoapi.provider.base import (
 )
 from pygeoapi.util import crs_transform
 
-__all__ = ["ENVELOPE_COLUMNS", "IndexedGPKGProvider", "field_schema", "gpkg_geometries",
+__all__ = ["IndexedGPKGProvider", "field_schema", "gpkg_geometries", "read_only",
            "table_fields", "typed_value"]
 
-#: Hidden float64 envelope columns the service writes beside each geometry.
-ENVELOPE_COLUMNS = ("__minx", "__miny", "__maxx", "__maxy")
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 _INTEGER = {"INTEGER", "INT", "MEDIUMINT", "SMALLINT", "TINYINT", "BIGINT"}
@@ -67,15 +68,20 @@ def field_schema(declared: str) -> dict:
     return {"type": "string"}
 
 
+def read_only(path) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file ``path`` (any characters in its name)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
 def table_fields(gpkg, table: str) -> dict[str, dict]:
-    """Field → JSON Schema type of a table of the GeoPackage ``gpkg`` (the geometry,
-    ``fid`` and hidden columns out)."""
-    with closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as con:
+    """Field → JSON Schema type of a table of the GeoPackage ``gpkg`` (the geometry and
+    ``fid`` out)."""
+    with closing(read_only(gpkg)) as con:
         rows = con.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
         geom = {r[0] for r in con.execute("SELECT column_name FROM gpkg_geometry_columns "
                                           "WHERE table_name = ?", (table,))}
     return {r[1]: field_schema(r[2]) for r in rows
-            if r[1] != "fid" and r[1] not in geom and not r[1].startswith("__")}
+            if r[1] != "fid" and r[1] not in geom}
 
 
 def _quoted(name: str) -> str:
@@ -123,6 +129,10 @@ def _geojson_geometries(blobs) -> list[dict | None]:
     return [None if g is None else json.loads(g) for g in shapely.to_geojson(geoms)]
 
 
+#: An R-tree entry meets the box ``:x0 :y0 :x1 :y1`` / lies wholly inside it.
+_MEETS = "minx <= :x1 AND maxx >= :x0 AND miny <= :y1 AND maxy >= :y0"
+_INSIDE = "minx >= :x0 AND maxx <= :x1 AND miny >= :y0 AND maxy <= :y1"
+
 _LOCAL = threading.local()
 
 
@@ -132,7 +142,7 @@ def _connection(path: str) -> sqlite3.Connection:
     the query)."""
     cache = _LOCAL.__dict__.setdefault("connections", {})
     if path not in cache:
-        cache[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        cache[path] = read_only(path)
     return cache[path]
 
 
@@ -158,25 +168,27 @@ class IndexedGPKGProvider(BaseProvider):
         if not self._fields:
             rows = self.con.execute(f"PRAGMA table_info({_quoted(self.table)})").fetchall()
             for _, name, declared, *_ in rows:
-                if name in ("fid", self.geom_col) or name.startswith("__"):
+                if name in ("fid", self.geom_col):
                     continue
                 self._fields[name] = field_schema(declared)
         return self._fields
 
-    def _where(self, properties, bbox) -> tuple[str, list]:
+    def _where(self, properties, bbox) -> tuple[str, dict]:
+        """The WHERE clause of property filters and a bbox, and its named values."""
         fields = self.get_fields()
-        clauses, values = [], []
-        for name, value in properties:
+        clauses, values = [], {}
+        for i, (name, value) in enumerate(properties):
             if name not in fields:
                 raise ProviderInvalidQueryError(user_msg=f"unknown property {name!r}")
-            clauses.append(f"{_quoted(name)} = ?")
-            values.append(typed_value(name, value, fields[name]))
+            clauses.append(f"{_quoted(name)} = :p{i}")
+            values[f"p{i}"] = typed_value(name, value, fields[name])
         if bbox:
-            minx, miny, maxx, maxy = (float(v) for v in bbox)
-            clauses.append(f"fid IN (SELECT id FROM {_quoted(self.rtree)} WHERE minx <= ? AND "
-                           "maxx >= ? AND miny <= ? AND maxy >= ?)")
-            clauses.append("__minx <= ? AND __maxx >= ? AND __miny <= ? AND __maxy >= ?")
-            values += [maxx, minx, maxy, miny] * 2
+            box = dict(zip(("x0", "y0", "x1", "y1"), (float(v) for v in bbox), strict=True))
+            values |= box
+            # points exactly: wholly inside by the R-tree, or astride the edge and tested;
+            # lines and polygons: the R-tree's candidates, tested exactly by _exact_fids
+            within = f"{_MEETS} AND (({_INSIDE}){self._also(box)})" if self.points else _MEETS
+            clauses.append(f"fid IN (SELECT id FROM {_quoted(self.rtree)} WHERE {within})")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", values
 
     def _exact_fids(self, where, values, bbox) -> list[int] | None:
@@ -190,7 +202,7 @@ class IndexedGPKGProvider(BaseProvider):
         hits = shapely.intersects(geoms, shapely.box(minx, miny, maxx, maxy))
         return [r[0] for r, hit in zip(rows, hits, strict=True) if hit]
 
-    def _matched(self, table: str, where: str, values: list, bbox) -> int | list[int]:
+    def _matched(self, table: str, where: str, values: dict, bbox) -> int | list[int]:
         """The count of rows matching (or, for lines and polygons under a bbox, their
         exact fids)."""
         exact = self._exact_fids(where, values, bbox)
@@ -200,6 +212,20 @@ class IndexedGPKGProvider(BaseProvider):
             return self._count()
         return self.con.execute(f"SELECT COUNT(*) FROM {table}{where}", values).fetchone()[0]
 
+    def _also(self, box: dict) -> str:
+        """`` OR id IN (…)`` of the points whose R-tree box lies astride the edge of ``box``
+        (``x0 y0 x1 y1``) and which lie inside it on their stored float64 coordinates."""
+        rows = self.con.execute(
+            f"SELECT fid, {_quoted(self.geom_col)} FROM {_quoted(self.table)} WHERE fid IN "
+            f"(SELECT id FROM {_quoted(self.rtree)} WHERE {_MEETS} AND NOT ({_INSIDE}))",
+            box).fetchall()
+        if not rows:
+            return ""
+        inside = shapely.intersects(gpkg_geometries([r[1] for r in rows]),  # edge included
+                                    shapely.box(box["x0"], box["y0"], box["x1"], box["y1"]))
+        ids = [str(r[0]) for r, yes in zip(rows, inside, strict=True) if yes]
+        return f" OR id IN ({','.join(ids)})" if ids else ""
+
     def _points_in(self, bbox, offset: int, limit: int) -> tuple[int, list[int]]:
         """(how many points lie inside ``bbox``, the fids of the page, in fid order).
 
@@ -208,23 +234,15 @@ class IndexedGPKGProvider(BaseProvider):
         stored float64 coordinates. Counting and paging stay inside SQLite."""
         minx, miny, maxx, maxy = (float(v) for v in bbox)
         rtree = _quoted(self.rtree)
-        meets = "minx <= :x1 AND maxx >= :x0 AND miny <= :y1 AND maxy >= :y0"
-        inside = "minx >= :x0 AND maxx <= :x1 AND miny >= :y0 AND maxy <= :y1"
         box = {"x0": minx, "y0": miny, "x1": maxx, "y1": maxy}
-        edge = [r[0] for r in self.con.execute(
-            f"SELECT id FROM {rtree} WHERE {meets} AND NOT ({inside})", box)]
-        if edge:
-            edge = [r[0] for r in self.con.execute(
-                f"SELECT fid FROM {_quoted(self.table)} WHERE fid IN ({','.join(map(str, edge))})"
-                " AND __minx <= :x1 AND __maxx >= :x0 AND __miny <= :y1 AND __maxy >= :y0",
-                box)]
-        also = f" OR id IN ({','.join(map(str, edge))})" if edge else ""
-        counted = self.con.execute(f"SELECT COUNT(*) FROM {rtree} WHERE {meets} AND ({inside})",
+        also = self._also(box)
+        within = f"{_MEETS} AND (({_INSIDE}){also})"
+        counted = self.con.execute(f"SELECT COUNT(*) FROM {rtree} WHERE {within}",
                                    box).fetchone()[0]
         page = [r[0] for r in self.con.execute(
-            f"SELECT id FROM {rtree} WHERE {meets} AND (({inside}){also}) ORDER BY id "
-            "LIMIT :limit OFFSET :offset", {**box, "limit": limit, "offset": offset})]
-        return counted + len(edge), page
+            f"SELECT id FROM {rtree} WHERE {within} ORDER BY id LIMIT :limit OFFSET :offset",
+            {**box, "limit": limit, "offset": offset})]
+        return counted, page
 
     def _count(self) -> int:
         """Rows of the table: GDAL's recorded count (``gpkg_ogr_contents``), else COUNT."""
@@ -281,19 +299,20 @@ class IndexedGPKGProvider(BaseProvider):
         table = _quoted(self.table)
         if bbox and self.points and not properties and not sortby:
             matched, page = self._points_in(bbox, int(offset), int(limit))
-            where, values, offset = f" WHERE fid IN ({','.join(map(str, page))})", [], 0
+            where, values, offset = f" WHERE fid IN ({','.join(map(str, page))})", {}, 0
         else:
             where, values = self._where(properties or [], bbox or [])
             matched = self._matched(table, where, values, bbox)
             if isinstance(matched, list):  # a handful of outlines, exactly
-                where, values = f" WHERE fid IN ({','.join(map(str, matched))})", []
+                where, values = f" WHERE fid IN ({','.join(map(str, matched))})", {}
                 matched = len(matched)
         if resulttype == "hits":
             return {"type": "FeatureCollection", "features": [], "numberMatched": matched,
                     "numberReturned": 0}
         cols = ", ".join(self._columns(select_properties, skip_geometry))
         rows = self.con.execute(f"SELECT {cols} FROM {table}{where}{self._order(sortby)} "
-                                "LIMIT ? OFFSET ?", [*values, int(limit), int(offset)])
+                                "LIMIT :limit OFFSET :offset",
+                                {**values, "limit": int(limit), "offset": int(offset)})
         features = self._features(rows)
         return {"type": "FeatureCollection", "features": features, "numberMatched": matched,
                 "numberReturned": len(features)}

@@ -6,7 +6,9 @@ command starts (typed columns, R-tree spatial index, WGS84), read by the service
 GeoPackage provider (:mod:`cli.gpkg_provider`) — or, with ``--postgis URL``, the layers'
 tables in a PostGIS database read by pygeoapi's PostgreSQL provider
 (:mod:`cli.pg_provider`, the password kept out of every file and message; a firm list
-still goes to the GeoPackage). The pygeoapi configuration and OpenAPI document are
+still goes to the GeoPackage). A firm GeoPackage ``shmap firms import`` wrote is served
+as it is, read-only, from where it lies: no import and no copy at start, whatever its
+size. The pygeoapi configuration and OpenAPI document are
 generated in the temporary folder too and removed when the server stops. The WSGI
 server is waitress (production grade, 8 threads); :mod:`cli.service_app` wraps
 pygeoapi for what the standard asks and pygeoapi does not do by itself. Transactions
@@ -22,10 +24,8 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import sys
 import tempfile
-from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,8 +33,9 @@ import numpy as np
 import shapely
 import yaml
 
-from cli.gpkg_provider import ENVELOPE_COLUMNS, table_fields
+from cli.gpkg_provider import table_fields
 from cli.service_words import LANGUAGES, bilingual, write_catalogues
+from firms.output import FIRM_ID, FIRM_TABLE, firm_gpkg_facts
 from firms.typed import typed_firms
 from layers.errors import UsageError
 from layers.formats import COORD_DECIMALS, rfc7946_geometry, write_gpkg
@@ -45,7 +46,7 @@ __all__ = ["Collection", "ServeOptions", "postgis_collections", "pygeoapi_config
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
-FIRMS_COLLECTION = "firms"
+FIRMS_COLLECTION = FIRM_TABLE
 TOKEN_ENV = "SHMAP_SERVE_TOKEN"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 #: The CRSs offered through ``crs`` and ``bbox-crs`` (OGC API – Features Part 2).
@@ -69,8 +70,7 @@ class ServeOptions(dict):
 
 
 def _served(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A table as served: rings oriented, 7 decimals (as the GeoJSON export), and the
-    float64 envelope of each geometry in hidden columns for exact bbox queries."""
+    """A table as served: rings oriented, 7 decimals (as the GeoJSON export)."""
     out = gdf.reset_index(drop=True)
     geoms = np.asarray(out.geometry.values)
     if (shapely.get_type_id(geoms) == 0).all():  # points (a firm list): round directly
@@ -78,51 +78,48 @@ def _served(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                                                    COORD_DECIMALS)))
     else:
         geoms = np.asarray(rfc7946_geometry(geoms))
-    out = out.set_geometry(geoms, crs=out.crs)
-    bounds = shapely.bounds(out.geometry.values)
-    for i, col in enumerate(ENVELOPE_COLUMNS):
-        out[col] = bounds[:, i]
-    return out
+    return out.set_geometry(geoms, crs=out.crs)
 
 
-def _index_ids(gpkg: Path, id_fields: dict[str, str]) -> None:
-    """An index on each table's id field (one item by id without a table scan)."""
-    with closing(sqlite3.connect(gpkg)) as con, con:
-        for table, field in id_fields.items():
-            con.execute(f'CREATE INDEX "{table}_{field}_idx" ON "{table}" ("{field}")')
+def _provider(gpkg: Path, table: str, id_field: str) -> dict:
+    return {"name": GPKG_PROVIDER, "data": str(gpkg), "table": table, "id_field": id_field}
+
+
+def _firm_collection(gpkg: Path, bbox) -> Collection:
+    """The firm list's collection: the ``firms`` table of ``gpkg``."""
+    return Collection(title=bilingual("svc_firms_title"), keywords=["firms"],
+                      provider=_provider(gpkg, FIRM_TABLE, FIRM_ID),
+                      description=bilingual("svc_firms_about"), bbox=[float(v) for v in bbox],
+                      fields=table_fields(gpkg, FIRM_TABLE))
 
 
 def write_collections(frames: dict[str, gpd.GeoDataFrame], gpkg: Path, *,
-                      titles: dict[str, dict[str, str]], firms: gpd.GeoDataFrame | None = None
-                      ) -> dict[str, Collection]:
+                      titles: dict[str, dict[str, str]],
+                      firms: gpd.GeoDataFrame | Path | None = None) -> dict[str, Collection]:
     """Write each non-empty layer (and the firms) as a table of the GeoPackage ``gpkg``
     (WGS84, typed, spatially indexed, licence in its metadata); the collections, their
-    ``titles`` and descriptions language structs (``{"zh": …, "en": …}``)."""
+    ``titles`` and descriptions language structs (``{"zh": …, "en": …}``). ``firms`` as
+    a path: a firm GeoPackage ``shmap firms import`` wrote, served as it is (checked:
+    :class:`UsageError` when it is not one)."""
     frames = {k: f for k, f in frames.items() if len(f)}
     meta = export_metadata(list(frames), datum="wgs84")
     tables = {k: _served(f) for k, f in frames.items()}
-    if firms is not None and len(firms):
+    if isinstance(firms, gpd.GeoDataFrame) and len(firms):
         tables[FIRMS_COLLECTION] = _served(typed_firms(firms))
-    if not tables:
-        return {}
-    write_gpkg(tables, gpkg, metadata={k: gpkg_metadata(meta, k) for k in frames},
-               styles=layer_styles(frames))
-    _index_ids(gpkg, {**dict.fromkeys(frames, "id"),
-                      **({FIRMS_COLLECTION: "row"} if FIRMS_COLLECTION in tables else {})})
-
-    def provider(table: str, id_field: str) -> dict:
-        return {"name": GPKG_PROVIDER, "data": str(gpkg), "table": table, "id_field": id_field}
-
+    if tables:
+        write_gpkg(tables, gpkg, metadata={k: gpkg_metadata(meta, k) for k in frames},
+                   styles=layer_styles(frames),
+                   indexes={k: FIRM_ID if k == FIRMS_COLLECTION else "id" for k in tables})
     collections = {k: _layer_collection(k, titles.get(k) or dict.fromkeys(LANGUAGES, k), meta,
-                                        bbox=gdf.total_bounds, provider=provider(k, "id"),
+                                        bbox=gdf.total_bounds, provider=_provider(gpkg, k, "id"),
                                         fields=table_fields(gpkg, k))
                    for k, gdf in frames.items()}
     if FIRMS_COLLECTION in tables:
-        collections[FIRMS_COLLECTION] = Collection(
-            title=bilingual("svc_firms_title"), provider=provider(FIRMS_COLLECTION, "row"),
-            description=bilingual("svc_firms_about"),
-            bbox=[float(v) for v in tables[FIRMS_COLLECTION].total_bounds], keywords=["firms"],
-            fields=table_fields(gpkg, FIRMS_COLLECTION))
+        collections[FIRMS_COLLECTION] = _firm_collection(
+            gpkg, tables[FIRMS_COLLECTION].total_bounds)
+    elif isinstance(firms, Path):
+        collections[FIRMS_COLLECTION] = _firm_collection(firms.resolve(),
+                                                         firm_gpkg_facts(firms)["bbox"])
     return collections
 
 
@@ -257,11 +254,12 @@ def _interrupt(signum, frame):
 
 
 def serve(frames: dict[str, gpd.GeoDataFrame], *, titles: dict[str, dict[str, str]],
-          firms: gpd.GeoDataFrame | None = None, options: ServeOptions | None = None,
+          firms: gpd.GeoDataFrame | Path | None = None, options: ServeOptions | None = None,
           ready=None) -> None:
     """Serve the collections until interrupted; ``ready(url, collection_ids)`` is called
     once listening. With ``options["postgis"]`` the layers of ``frames`` (by id) that the
-    database holds are served from it."""
+    database holds are served from it; ``firms``: an imported firm table, or the path of a
+    firm GeoPackage (served as it is)."""
     from waitress.server import create_server
 
     options = ServeOptions({"host": DEFAULT_HOST, "port": DEFAULT_PORT, "cors": [],

@@ -6,7 +6,10 @@ and that the list is the user's, not the project's, data."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,8 +28,8 @@ from layers.formats import (
     write_table_csv,
 )
 
-__all__ = ["FIRM_FORMATS", "check_import_paths", "output_format", "rejected_path", "write_firms",
-           "write_import"]
+__all__ = ["FIRM_FORMATS", "FIRM_TABLE", "check_import_paths", "firm_gpkg_facts", "output_format",
+           "rejected_path", "write_firms", "write_import"]
 
 FIRM_FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv",
                 ".fgb": "fgb", ".parquet": "parquet"}
@@ -40,6 +43,8 @@ FIRM_METADATA = {
     "DATUM": "WGS84 (EPSG:4326)",
     "LICENCE": "the terms of the firm list's provider (not set by shanghai-cluster-map)",
 }
+#: The table of a firm GeoPackage, and its id column (indexed).
+FIRM_TABLE, FIRM_ID = "firms", "row"
 
 
 def rejected_path(out: Path) -> Path:
@@ -76,7 +81,8 @@ def write_firms(firms: pd.DataFrame, out: Path) -> None:
     fmt = output_format(out)
     firms = typed_firms(with_points(firms))
     if fmt == "gpkg":
-        write_gpkg({"firms": firms}, out, metadata={"firms": FIRM_METADATA})
+        write_gpkg({FIRM_TABLE: firms}, out, metadata={FIRM_TABLE: FIRM_METADATA},
+                   indexes={FIRM_TABLE: FIRM_ID})
     elif fmt in ("fgb", "parquet"):
         with replacing_path(out) as tmp:
             write_columnar(firms, tmp, fmt=fmt, metadata=FIRM_METADATA)
@@ -101,3 +107,46 @@ def write_import(result: ImportResult, out: Path) -> Path:
         write_table_csv(result.rejected, fh)
         write_firms(result.accepted, out)
     return path
+
+
+def _firm_gpkg_problem(con: sqlite3.Connection) -> str | dict[str, Any]:
+    """Why the open GeoPackage is not a firm list as :func:`write_firms` writes one, or
+    its facts."""
+    contents = con.execute("SELECT description, srs_id, min_x, min_y, max_x, max_y FROM "
+                           "gpkg_contents WHERE table_name = ? AND data_type = 'features'",
+                           (FIRM_TABLE,)).fetchone()
+    if contents is None:
+        return f"it has no `{FIRM_TABLE}` table"
+    if contents[0] != FIRM_METADATA["DESCRIPTION"] or contents[1] != 4326:
+        return f"its `{FIRM_TABLE}` table is not described as an imported WGS84 firm list"
+    geometry = con.execute("SELECT column_name, geometry_type_name FROM gpkg_geometry_columns "
+                           "WHERE table_name = ?", (FIRM_TABLE,)).fetchone()
+    columns = {r[1] for r in con.execute(f"PRAGMA table_info({FIRM_TABLE})")}
+    if geometry is None or geometry[1].upper() != "POINT" \
+            or not {FIRM_ID, "lon", "lat", "datum"} <= columns:
+        return f"its `{FIRM_TABLE}` table lacks the points or the columns row, lon, lat, datum"
+    rtree = f"rtree_{FIRM_TABLE}_{geometry[0]}"
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
+        return "it has no spatial index"
+    indexed = any(con.execute(f'PRAGMA index_info("{name}")').fetchone()[2] == FIRM_ID
+                  for _, name, *_ in con.execute(f"PRAGMA index_list({FIRM_TABLE})"))
+    return {"bbox": [float(v) for v in contents[2:]], "id_indexed": indexed}
+
+
+def firm_gpkg_facts(path: Path) -> dict[str, Any]:
+    """``bbox`` (lon/lat degrees) and ``id_indexed`` (whether ``row`` has an index) of a
+    GeoPackage :func:`write_firms` wrote; :class:`UsageError` naming why when ``path`` is
+    not one. Read only."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as con:
+            found = _firm_gpkg_problem(con)
+    except (sqlite3.Error, TypeError) as err:
+        found = f"it cannot be read as a GeoPackage ({err})"
+    if isinstance(found, str):
+        raise UsageError(f"{path} is not a firm list written by `shmap firms import`: {found}. "
+                         "Serve the firm file itself (CSV, XLSX or GeoJSON), or import it once "
+                         "with `shmap firms import FILE -o firms.gpkg` and serve that")
+    return found

@@ -43,11 +43,10 @@ from geo.crs import require_storage_crs
 from geo.datum import DATUM_LABELS, Datum, convert_frame
 from layers.errors import UsageError
 from layers.files import replacing_path
-from layers.gpkg import GPKG_VERSION, datum_crs, write_layer_styles, write_srs_description
+from layers.gpkg import GPKG_VERSION, datum_crs, finish_gpkg
 
 __all__ = ["COORD_DECIMALS", "EXCEL_CELL_LIMIT", "GPKG_COLUMNS", "csv_table", "csvt_text",
-           "free_names", "in_datum", "restore_cells",
-           "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
+           "free_names", "in_datum", "restore_cells", "json_value", "neutralise_cell", "output_name", "output_path", "rfc7946_geometry",
            "table_csv", "to_csv", "to_geojson", "write_columnar", "write_gpkg",
            "write_vector_tiles"]
 
@@ -342,14 +341,15 @@ def _gpkg_failures(path: str | Path) -> Iterator[None]:
 
 def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: Datum = "wgs84",
                metadata: dict[str, dict[str, str]] | None = None,
-               styles: dict[str, tuple[str, str]] | None = None) -> None:
+               styles: dict[str, tuple[str, str]] | None = None,
+               indexes: dict[str, str] | None = None) -> None:
     """Write each frame as a table of one GeoPackage 1.2, whole or not at all.
 
     Each table gets a ``datum`` column; its SRS is EPSG:4326 for WGS84 and the
     project's own SRS for GCJ-02/BD-09 (:func:`layers.gpkg.datum_crs`). ``metadata``
     (table → key → text) goes to ``gpkg_metadata``, its ``DESCRIPTION`` to
-    ``gpkg_contents.description``; ``styles`` (table → (QML, SLD)) to ``layer_styles``.
-    """
+    ``gpkg_contents.description``; ``styles`` (table → (QML, SLD)) to ``layer_styles``;
+    ``indexes`` (table → column) become SQLite indexes. GDAL adds each R-tree."""
     with replacing_path(path) as tmp, _gpkg_failures(path):
         for i, (layer_name, gdf) in enumerate(layers.items()):
             moved = in_datum(gdf, datum).reset_index(drop=True)
@@ -362,8 +362,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path, *, datum: 
             moved.to_file(tmp, layer=layer_name, driver="GPKG", engine="pyogrio",
                           use_arrow=True,  # Arrow dates are written as Date, not text
                           layer_metadata=(metadata or {}).get(layer_name), **options)
-        write_srs_description(tmp, datum)
-        write_layer_styles(tmp, styles or {})
+        finish_gpkg(tmp, datum=datum, styles=styles or {}, indexes=indexes or {})
 
 
 def write_columnar(gdf: gpd.GeoDataFrame, path: str | Path, *, fmt: str, datum: Datum = "wgs84",

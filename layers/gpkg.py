@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyproj
 
-__all__ = ["GPKG_VERSION", "datum_crs", "srs_description", "write_layer_styles",
-           "write_srs_description"]
+__all__ = ["GPKG_VERSION", "datum_crs", "finish_gpkg", "index_columns", "srs_description",
+           "write_layer_styles", "write_srs_description"]
 
 GPKG_VERSION = "1.2"
 
@@ -69,6 +69,16 @@ def write_srs_description(path: Path, datum: str) -> None:
                     "WHERE srs_id >= 100000 AND srs_name = ?", (_DESCRIPTIONS[datum], _NAMES[datum]))
 
 
+def index_columns(path: Path, indexes: dict[str, str]) -> None:
+    """An SQLite index ``<table>_<column>_idx`` on each table's column of ``path`` (one
+    row by its id without reading the table)."""
+    if not indexes:
+        return
+    with closing(sqlite3.connect(path)) as con, con:
+        for table, column in indexes.items():
+            con.execute(f'CREATE INDEX "{table}_{column}_idx" ON "{table}" ("{column}")')
+
+
 _LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
   id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
   f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
@@ -96,3 +106,12 @@ def write_layer_styles(path: Path, styles: dict[str, tuple[str, str]], *,
                         "('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL, ?)",
                         (table, geometry_column, table, qml, sld,
                          "colours of the app; approximate outlines dashed", now))
+
+
+def finish_gpkg(path: Path, *, datum: str, styles: dict[str, tuple[str, str]],
+                indexes: dict[str, str]) -> None:
+    """What a GeoPackage gets after GDAL has written its tables: the description of an
+    obfuscated datum's SRS, the QGIS styles, the id indexes."""
+    write_srs_description(path, datum)
+    write_layer_styles(path, styles)
+    index_columns(path, indexes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,13 @@ def qichacha_csv(path: Path) -> Path:
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+def ogr_fields(ogrinfo, url: str, layer: str, env=None) -> dict[str, str]:
+    """Field → type as GDAL's OAPIF driver reads a collection of the service at ``url``."""
+    out = subprocess.run([ogrinfo, "-ro", "-so", f"OAPIF:{url}", layer], capture_output=True,
+                         text=True, check=True, timeout=120, env=env).stdout
+    return dict(re.findall(r"^(\S+): (\w+(?:\(\w+\))?) \(", out, flags=re.M))
 
 
 def get(url: str, *, headers: dict | None = None, timeout: float = 30):

@@ -18,7 +18,7 @@ import pyogrio
 import pytest
 import shapely
 from postgis_server import postgis_with_layers
-from serving import get, get_json, qichacha_csv, serving
+from serving import get, get_json, ogr_fields, qichacha_csv, serving
 
 import layers
 from layers.exporting import export_files
@@ -50,12 +50,6 @@ def geojson_export(layer_id: str, folder: Path) -> gpd.GeoDataFrame:
     path = folder / name
     path.write_bytes(content)
     return pyogrio.read_dataframe(path)
-
-
-def ogr_fields(ogrinfo, url: str, layer: str, env=None) -> dict[str, str]:
-    out = subprocess.run([ogrinfo, "-ro", "-so", f"OAPIF:{url}", layer], capture_output=True,
-                         text=True, check=True, timeout=120, env=env).stdout
-    return dict(re.findall(r"^(\S+): (\w+(?:\(\w+\))?) \(", out, flags=re.M))
 
 
 def test_ogrinfo_lists_every_layer_as_a_collection(server, ogrinfo):
