@@ -17,6 +17,8 @@ from geo.datum import wgs84_to_bd09, wgs84_to_gcj02
 
 #: Where the server says every address on 祖冲之路 is (WGS84); others are not found.
 TRUE_LON, TRUE_LAT = 121.6012, 31.2031
+#: 高德 places an address on 沪南公路 only to the road (level 道路), here (WGS84).
+ROAD_LON, ROAD_LAT = 121.5705, 31.0602
 #: The failures the server can be set to (``server.fail``), each as the provider says it.
 FAILURES = ("bad_key", "quota", "http_503", "slow")
 #: How long a "slow" answer takes (s): longer than the timeout the tests give the client.
@@ -27,10 +29,11 @@ def reply(provider: str, address: str) -> object:
     """A reply in the provider's documented shape for ``address`` (not found unless 祖冲之路)."""
     found = "祖冲之路" in address
     if provider == "amap":
-        x, y = wgs84_to_gcj02(TRUE_LON, TRUE_LAT)
-        return {"status": "1", "count": "1" if found else "0", "info": "OK",
+        road = "沪南公路" in address
+        x, y = wgs84_to_gcj02(*((ROAD_LON, ROAD_LAT) if road else (TRUE_LON, TRUE_LAT)))
+        return {"status": "1", "count": "1" if found or road else "0", "info": "OK",
                 "geocodes": [{"formatted_address": address, "location": f"{x:.6f},{y:.6f}",
-                              "level": "门牌号"}] if found else []}
+                              "level": "道路" if road else "门牌号"}] if found or road else []}
     if provider == "baidu":
         x, y = wgs84_to_bd09(TRUE_LON, TRUE_LAT)
         return ({"status": 0, "result": {"location": {"lng": x, "lat": y}, "precise": 1,

@@ -150,10 +150,13 @@ class Geocoder:
         self.requests = 0  # sent to the service
         self.cached = 0  # answered from the cache
         self.failure: Failure | None = None  # the first failure; then nothing more is asked
-        self.db = sqlite3.connect(str(cache))
-        self.db.execute("CREATE TABLE IF NOT EXISTS answers (provider TEXT, address TEXT, "
-                        "lon REAL, lat REAL, precision_m REAL, level TEXT, "
-                        "PRIMARY KEY (provider, address))")
+        try:
+            self.db = sqlite3.connect(str(cache))
+            self.db.execute("CREATE TABLE IF NOT EXISTS answers (provider TEXT, address TEXT, "
+                            "lon REAL, lat REAL, precision_m REAL, level TEXT, "
+                            "PRIMARY KEY (provider, address))")
+        except sqlite3.Error as err:
+            raise UsageError(f"{cache}: the geocoder's cache cannot be opened ({err})") from err
 
     def _request_url(self, address: str) -> str:
         if self.provider == "amap":
