@@ -72,8 +72,8 @@ def geocoder_rows(geocoded: Mapping | None, lang: str) -> list[tuple[str, str]]:
 def failure_text(geocoded: Mapping | None, lang: str) -> str | None:
     """The one message for a failed geocoding service (None when it did not fail): what
     happened in the reader's language, the service's own words quoted, what was done."""
-    failure = (geocoded or {}).get("failure")
-    if not failure:
+    failure = geocoded.get("failure") if geocoded else None
+    if not geocoded or not failure:
         return None
     kind = str(failure["kind"])
     reason = t(f"geocode_failure_{kind}", lang, detail=str(failure.get("detail", "")))

@@ -59,6 +59,8 @@ def geocode_notes(report, lang: str) -> None:
     """After an import with the geocoder: its firms per precision band, or its failure
     as one message with a button to try again."""
     geocoded = report.report.get("geocoder") if report is not None else None
+    if not geocoded:
+        return
     failed = failure_text(geocoded, lang)
     if failed:
         st.sidebar.warning(plain_markdown(failed))
