@@ -134,6 +134,7 @@ FIXTURE_MARKERS = {
     "chromium": ("browser",),
     "browser": ("browser",),
     "app_url": ("browser", "loopback", "subprocess"),
+    "geocoder_server": ("loopback",),
 }
 
 

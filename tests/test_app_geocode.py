@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.geocoding import SETTINGS_ENV, settings_path
 
-pytestmark = [pytest.mark.apptest, pytest.mark.loopback, pytest.mark.slow]
+pytestmark = [pytest.mark.apptest, pytest.mark.slow]  # loopback: by its fixture
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
