@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-from exports import qichacha_csv
+from exports import QICHACHA_HEADER, qichacha_csv
 from streamlit.testing.v1 import AppTest
+from wording import text_problems
 
 from ui.geocoding import SETTINGS_ENV, settings_path
 
@@ -55,6 +56,17 @@ def sidebar_texts(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(
         [c.value for c in at.sidebar.caption] + [w.value for w in at.sidebar.warning]
         + [c.label for c in at.sidebar.checkbox]))
+
+
+def wording_problems(at: AppTest, lang: str, *, said: str = "") -> list[str]:
+    """Words of the other language (or raw ids) in the sidebar and the import report,
+    the file's own words and the service's (``said``) aside."""
+    data = [*QICHACHA_HEADER, "企查查 · 企业数据导出（导出时间：2024-05-01 10:00）", said,
+            *(str(df.value.iloc[i, 1]) for df in at.dataframe
+              if list(df.value.columns) in (["项目", "数值"], ["Item", "Value"])
+              for i in range(len(df.value)))]
+    texts = [("sidebar", sidebar_texts(at))] + [("report", k) for k in report_rows(at)]
+    return text_problems(texts, lang, [d for d in data if d])
 
 
 def report_rows(at: AppTest) -> dict[str, str]:
@@ -106,6 +118,7 @@ def test_the_opt_in_places_firms_and_the_summary_says_so_in_both_languages(geoco
     assert rows["精度 ±300–1,000 米：画为圆环，圆环全在区内才计入，否则计为“可能在区内”"] == "1"
     assert rows["在线地理编码定位"] == "3"  # the rows by placement level count them too
     assert rows["在线地理编码：发送的请求"] == "3"
+    assert not wording_problems(at, "zh")
 
     at.radio(key="lang").set_value("en").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -116,6 +129,7 @@ def test_the_opt_in_places_firms_and_the_summary_says_so_in_both_languages(geoco
     rows = report_rows(at)
     assert rows["Firms placed by online geocoding (Amap)"] == "3"
     assert rows["Precision within ±50 m: drawn as points, counted where they lie"] == "2"
+    assert not wording_problems(at, "en")
     assert len(geocoder_server.asked) == 3  # a rerun asks nothing again
 
 
@@ -133,6 +147,7 @@ def test_a_failing_service_is_one_message_and_the_import_completes(geocoder_serv
     rows = report_rows(at)
     assert rows["接受"] == "4" and rows["在线地理编码（高德地图）定位的企业"] == "0"
     assert "在线地理编码定位" not in rows
+    assert not wording_problems(at, "zh", said="INVALID_USER_KEY (10001)")
 
     geocoder_server.fail = None  # the service is back: the retry imports again
     at.button(key="geocode_retry").click().run()
