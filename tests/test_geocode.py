@@ -8,11 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
-from geocoding_server import TRUE_LAT, TRUE_LON
+import shapely
+from geocoding_server import ROAD_LAT, ROAD_LON, TRUE_LAT, TRUE_LON
 
+from firms.certainty import coarse_mask
 from firms.intake import import_firm_list
 from firms.intake.geocode import Geocoder, load_geocoder
+from firms.zones import join_and_count, measures_of
+from geo.metric import buffer_m
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,3 +119,25 @@ def test_nothing_listening_is_unreachable(tmp_path):
         result = import_firm_list(FIRMS, name="f.csv", geocoder=coder)
     assert result.report["geocoder"]["failure"]["kind"] == "unreachable"
     assert result.report["accepted"] == 3
+
+
+def test_a_geocoded_firm_counts_by_its_match_levels_precision(geocoder_server, tmp_path):
+    """A house number (±50 m) is a point and counts where it lies; a road (±1 km) is not a
+    dot: in a zone its ring straddles, it is only possibly in."""
+    text = ("企业名称,企业地址\n甲公司,上海市浦东新区张江镇祖冲之路1号\n"
+            "乙公司,上海市浦东新区周浦镇沪南公路100号\n").encode()
+    coder = Geocoder("amap", key="k", url=geocoder_server.url("amap"),
+                     cache=tmp_path / "cache.sqlite")
+    result = import_firm_list(text, name="f.csv", geocoder=coder)
+    firms = result.accepted
+    assert list(firms["placement_precision_m"]) == [50.0, 1000.0]
+    assert list(coarse_mask(firms)) == [False, True]
+    assert result.report["geocoder"]["bands"] == {50: 1, 1000: 1}
+    zones = gpd.GeoDataFrame(  # 500 m around each answer: the house inside, the road's ring not
+        {"name_zh": ["甲", "乙"], "name_en": ["A", "B"], "role": ["", ""], "area_km2": [0.8, 0.8],
+         "sectors": ["", ""], "part_of": ["", ""]}, index=["house", "road"],
+        geometry=[buffer_m(shapely.Point(TRUE_LON, TRUE_LAT), 500),
+                  buffer_m(shapely.Point(ROAD_LON, ROAD_LAT), 500)], crs="EPSG:4326")
+    table = measures_of(join_and_count(firms, zones).counts, zones)
+    assert (table.loc["house", "firms"], table.loc["house", "firms_possible"]) == (1, 1)
+    assert (table.loc["road", "firms"], table.loc["road", "firms_possible"]) == (0, 1)
