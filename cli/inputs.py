@@ -166,6 +166,10 @@ def geocoder_line(geocoded: Mapping[str, Any]) -> str:
         detail = f" ({failure['detail']})" if failure["detail"] else ""
         line += (f"\ngeocoder failed: {failure['kind']}{detail}; {failure['unasked']:,} "
                  "addresses not asked, placed by the offline rules; import again to retry them")
+    limit = geocoded.get("limit")
+    if limit:
+        line += (f"\ngeocoder limit of {limit['max_requests']:,} requests per import reached: "
+                 f"{limit['unasked']:,} addresses not asked, placed by the offline rules")
     return line
 
 

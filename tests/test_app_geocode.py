@@ -13,7 +13,7 @@ from exports import QICHACHA_HEADER, qichacha_csv
 from streamlit.testing.v1 import AppTest
 from wording import text_problems
 
-from ui.geocoding import SETTINGS_ENV, settings_path
+from ui.geocoding import SETTINGS_ENV, limit_text, settings_path
 
 pytestmark = [pytest.mark.apptest, pytest.mark.slow]  # loopback: by its fixture
 
@@ -82,6 +82,15 @@ def test_the_settings_file_is_named_by_the_secret_or_else_the_environment():
     assert settings_path(" /srv/geo.toml ", {SETTINGS_ENV: "/etc/other.toml"}) == "/srv/geo.toml"
     assert settings_path("", {SETTINGS_ENV: "/etc/other.toml"}) == "/etc/other.toml"
     assert settings_path("", {}) == ""
+
+
+def test_the_limit_on_requests_is_said_in_both_languages():
+    geocoded = {"provider": "amap", "limit": {"max_requests": 2000, "unasked": 1500}}
+    assert limit_text(geocoded, "zh") == ("每次导入最多发送 2,000 次在线地理编码请求：1,500 个地址未查询，"
+                                          "已按离线规则（园区、街道/镇或区）定位。")
+    assert limit_text(geocoded, "en").startswith(
+        "Online geocoding sends at most 2,000 requests per import. Addresses not asked: 1,500;")
+    assert limit_text({"provider": "amap"}, "zh") is None
 
 
 def test_without_settings_nothing_is_offered_or_sent(geocoder_server):

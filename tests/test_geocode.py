@@ -141,3 +141,15 @@ def test_a_geocoded_firm_counts_by_its_match_levels_precision(geocoder_server, t
     table = measures_of(join_and_count(firms, zones).counts, zones)
     assert (table.loc["house", "firms"], table.loc["house", "firms_possible"]) == (1, 1)
     assert (table.loc["road", "firms"], table.loc["road", "firms_possible"]) == (0, 1)
+
+
+def test_the_requests_per_import_are_limited_and_the_rest_keep_their_offline_place(
+        geocoder_server, tmp_path):
+    settings = geocoder_server.settings(tmp_path / "geocoder.toml", "amap")
+    settings.write_text(settings.read_text(encoding="utf-8") + "max_requests = 1\n",
+                        encoding="utf-8")
+    coder = load_geocoder(settings)
+    result = import_firm_list(FIRMS, name="f.csv", geocoder=coder)
+    assert len(geocoder_server.asked) == 1
+    assert result.report["geocoder"]["limit"] == {"max_requests": 1, "unasked": 1}
+    assert "failure" not in result.report["geocoder"] and result.report["accepted"] == 3

@@ -16,8 +16,8 @@ from firms.certainty import PRECISE_M
 from firms.intake.geocode import PRECISION_BANDS_M, Settings, read_settings
 from ui.i18n import t
 
-__all__ = ["SECRET_NAME", "SETTINGS_ENV", "failure_text", "geocoder_rows", "offered",
-           "provider_label", "settings_path", "summary_line"]
+__all__ = ["SECRET_NAME", "SETTINGS_ENV", "failure_text", "geocoder_rows", "limit_text",
+           "offered", "provider_label", "settings_path", "summary_line"]
 
 #: The app secret naming the geocoder settings file.
 SECRET_NAME = "geocoder_settings"
@@ -66,7 +66,17 @@ def geocoder_rows(geocoded: Mapping | None, lang: str) -> list[tuple[str, str]]:
     failed = failure_text(geocoded, lang)
     if failed:
         rows.append((t("geocode_failed_item", lang), failed))
+    limited = limit_text(geocoded, lang)
+    if limited:
+        rows.append((t("geocode_limit_item", lang), limited))
     return rows
+
+
+def limit_text(geocoded: Mapping | None, lang: str) -> str | None:
+    """What the limit on requests per import left unasked (None when it was not reached)."""
+    limit = geocoded.get("limit") if geocoded else None
+    return t("geocode_limit", lang, limit=f"{limit['max_requests']:,}",
+             unasked=f"{limit['unasked']:,}") if limit else None
 
 
 def failure_text(geocoded: Mapping | None, lang: str) -> str | None:

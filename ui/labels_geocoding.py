@@ -46,6 +46,12 @@ GEOCODING_LABELS: dict[str, tuple[str, str]] = {
                                 "the service refused the request ({detail}), as it does for an "
                                 "invalid key or a spent quota; ask the administrator"),
     "geocode_failure_bad_reply": ("服务的应答无法读取", "its answer could not be read"),
+    "geocode_limit": ("每次导入最多发送 {limit} 次在线地理编码请求：{unasked} 个地址未查询，已按离线规则"
+                      "（园区、街道/镇或区）定位。",
+                      "Online geocoding sends at most {limit} requests per import. Addresses not "
+                      "asked: {unasked}; they are placed by the offline rules (zone, "
+                      "subdistrict/town or district)."),
+    "geocode_limit_item": ("在线地理编码请求上限", "Online geocoding request limit"),
     "geocode_retry": ("重试在线地理编码", "Retry online geocoding"),
     "geocode_failed_item": ("在线地理编码失败", "Online geocoding failed"),
 }

@@ -18,6 +18,7 @@ from ui.firm_filters import upload_notes
 from ui.geocoding import (
     SECRET_NAME,
     failure_text,
+    limit_text,
     offered,
     provider_label,
     settings_path,
@@ -57,7 +58,7 @@ def _retry() -> None:
 
 def geocode_notes(report, lang: str) -> None:
     """After an import with the geocoder: its firms per precision band, or its failure
-    as one message with a button to try again."""
+    as one message with a button to try again; the addresses its limit left unasked."""
     geocoded = report.report.get("geocoder") if report is not None else None
     if not geocoded:
         return
@@ -68,6 +69,9 @@ def geocode_notes(report, lang: str) -> None:
     line = summary_line(geocoded, lang)
     if line and not (failed and not geocoded["placed"]):  # nothing placed: the failure says it
         st.sidebar.caption(plain_markdown(line))
+    limited = limit_text(geocoded, lang)
+    if limited:
+        st.sidebar.info(limited)
 
 
 def upload_panel(lang: str, join_layers: list[str]):

@@ -9,11 +9,14 @@ Nominatim, names it in a settings file (TOML)::
     url = "https://…"            # optional: the service's address (default: the provider's)
     cache = "geocode-cache.sqlite"
     timeout_s = 10
+    max_requests = 2000          # per import; the addresses beyond keep their offline place
 
 Each address is asked once: answers (and "not found") are kept in a local SQLite file.
 A failing service (unreachable, timed out, a bad key, a spent quota: its error status)
 is not an answer: nothing is kept, the rest of the import is not held up (no further
 address is asked once one request failed) and :attr:`Geocoder.failure` says what happened.
+At most ``max_requests`` (:data:`MAX_REQUESTS`) are sent per import, so its time stays
+bounded whatever the file holds; the addresses beyond keep their offline place.
 A provider's coordinates are converted to WGS84 from its datum (高德 GCJ-02, 百度 BD-09,
 天地图 CGCS2000 ≈ WGS84, Nominatim WGS84), and the precision an answer is given is the one
 its match level implies (:data:`LEVEL_PRECISION_M`; Nominatim: half its bounding box's
@@ -40,8 +43,9 @@ import numpy as np
 from geo.datum import convert
 from layers.errors import UsageError
 
-__all__ = ["DEFAULT_URLS", "LEVEL_PRECISION_M", "PRECISION_BANDS_M", "PROVIDER_DATUMS", "Answer",
-           "Failure", "Geocoder", "Settings", "geocode_report", "load_geocoder", "precision_band", "read_settings"]
+__all__ = ["DEFAULT_URLS", "LEVEL_PRECISION_M", "MAX_REQUESTS", "PRECISION_BANDS_M",
+           "PROVIDER_DATUMS", "Answer", "Failure", "Geocoder", "Settings", "geocode_report",
+           "load_geocoder", "precision_band", "read_settings"]
 
 #: Where each provider's geocoding service answers (overridden by ``url``).
 DEFAULT_URLS = {
@@ -59,6 +63,8 @@ LEVEL_PRECISION_M = {"门牌号": 50.0, "门址": 50.0, "楼栋": 50.0, "单元�
                      "村庄": 2000.0, "热点商圈": 1500.0}
 #: An answer less precise than this is not used (a 街道/镇 is about as good).
 COARSEST_M = 3000.0
+#: Requests sent per import at most (``max_requests``): an import's time stays bounded.
+MAX_REQUESTS = 2000
 #: The precision bands (upper bounds, m) an import's report counts geocoded firms in.
 PRECISION_BANDS_M = (50, 100, 300, 1000, int(COARSEST_M))
 
@@ -140,11 +146,13 @@ class Geocoder:
 
     def __init__(self, provider: str, *, key: str = "", url: str | None = None,
                  cache: str | Path = "geocode-cache.sqlite", timeout_s: float = 10.0,
+                 max_requests: int = MAX_REQUESTS,
                  fetch: Callable[[str, float], bytes] | None = None):
         if provider not in PROVIDER_DATUMS:
             raise UsageError(f"unknown geocoder provider {provider!r}: use "
                              + ", ".join(sorted(PROVIDER_DATUMS)))
         self.provider, self.key, self.timeout_s = provider, key, timeout_s
+        self.max_requests = max_requests
         self.url = url or DEFAULT_URLS[provider]
         self.fetch = fetch or _fetch
         self.requests = 0  # sent to the service
@@ -199,7 +207,7 @@ class Geocoder:
         if row is not None:
             self.cached += 1
             return None if row[0] is None else Answer(*row)
-        if self.failure is not None:
+        if self.failure is not None or self.requests >= self.max_requests:
             return None
         self.requests += 1
         try:
@@ -237,16 +245,20 @@ def geocode_report(geocoder: Geocoder, placed: list[float], *, addresses: int
     """An import's geocoding in numbers: the provider, the distinct ``addresses`` to ask,
     how many were sent and answered from the cache, the firms ``placed`` (their
     precisions, m) per band of :data:`PRECISION_BANDS_M` and the failure, if any, with the
-    addresses it left unasked (placed by the offline ladder)."""
+    addresses it left unasked (placed by the offline ladder), or the addresses left unasked
+    by the limit on requests."""
     bands: dict[int, int] = {}
     for precision in placed:
         bands[precision_band(precision)] = bands.get(precision_band(precision), 0) + 1
     report: dict[str, object] = {
         "provider": geocoder.provider, "addresses": addresses, "requests": geocoder.requests,
         "cached": geocoder.cached, "placed": len(placed), "bands": dict(sorted(bands.items()))}
+    unasked = addresses - geocoder.requests - geocoder.cached
     if geocoder.failure is not None:
         report["failure"] = {"kind": geocoder.failure.kind, "detail": geocoder.failure.detail,
-                             "unasked": addresses - geocoder.requests - geocoder.cached}
+                             "unasked": unasked}
+    elif unasked:  # the limit on requests was reached
+        report["limit"] = {"max_requests": geocoder.max_requests, "unasked": unasked}
     return report
 
 
@@ -264,6 +276,7 @@ class Settings:
     url: str | None
     cache: Path
     timeout_s: float
+    max_requests: int
 
 
 def read_settings(path: str | Path) -> Settings:
@@ -273,6 +286,7 @@ def read_settings(path: str | Path) -> Settings:
     try:
         settings = tomllib.loads(path.read_text(encoding="utf-8")).get("geocoder", {})
         timeout_s = float(settings.get("timeout_s", 10))
+        max_requests = int(settings.get("max_requests", MAX_REQUESTS))
     except (OSError, tomllib.TOMLDecodeError, ValueError, TypeError, AttributeError) as err:
         raise UsageError(f"{path}: not a readable geocoder settings file ({err})") from err
     provider = str(settings.get("provider", ""))
@@ -280,10 +294,12 @@ def read_settings(path: str | Path) -> Settings:
         raise UsageError(f"{path}: unknown geocoder provider {provider!r}: use "
                          + ", ".join(sorted(PROVIDER_DATUMS)))
     return Settings(provider, str(settings.get("key", "")), settings.get("url"),
-                    path.parent / settings.get("cache", "geocode-cache.sqlite"), timeout_s)
+                    path.parent / settings.get("cache", "geocode-cache.sqlite"), timeout_s,
+                    max_requests)
 
 
 def load_geocoder(path: str | Path) -> Geocoder:
     """The geocoder a settings file names (its ``cache`` relative to the file)."""
     s = read_settings(path)
-    return Geocoder(s.provider, key=s.key, url=s.url, cache=s.cache, timeout_s=s.timeout_s)
+    return Geocoder(s.provider, key=s.key, url=s.url, cache=s.cache, timeout_s=s.timeout_s,
+                    max_requests=s.max_requests)
