@@ -13,7 +13,16 @@ from exports import QICHACHA_HEADER, qichacha_csv
 from streamlit.testing.v1 import AppTest
 from wording import text_problems
 
-from ui.geocoding import SETTINGS_ENV, limit_text, settings_path
+from ui.geocoding import (
+    SETTINGS_ENV,
+    failure_text,
+    geocoder_rows,
+    limit_text,
+    provider_label,
+    settings_path,
+    summary_line,
+)
+from ui.i18n import t
 
 pytestmark = [pytest.mark.apptest, pytest.mark.slow]  # loopback: by its fixture
 
@@ -82,6 +91,22 @@ def test_the_settings_file_is_named_by_the_secret_or_else_the_environment():
     assert settings_path(" /srv/geo.toml ", {SETTINGS_ENV: "/etc/other.toml"}) == "/srv/geo.toml"
     assert settings_path("", {SETTINGS_ENV: "/etc/other.toml"}) == "/etc/other.toml"
     assert settings_path("", {}) == ""
+
+
+@pytest.mark.parametrize("provider", ["amap", "baidu", "tianditu", "nominatim"])
+@pytest.mark.parametrize("kind", ["timeout", "unreachable", "refused", "bad_reply"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_geocoding_text_is_in_the_chosen_language(provider, kind, lang):
+    geocoded = {"provider": provider, "addresses": 3, "requests": 2, "cached": 1, "placed": 2,
+                "bands": {50: 1, 1000: 1}, "limit": {"max_requests": 2, "unasked": 1},
+                "failure": {"kind": kind, "detail": "", "unasked": 1}}
+    label = provider_label(provider, lang)
+    texts = [t(k, lang, provider=label) for k in ("geocode_opt_in", "geocode_sent")]
+    texts += [t("geocode_settings_bad", lang), t("stage_geocode", lang, addresses="3"),
+              failure_text(geocoded, lang), limit_text(geocoded, lang),
+              summary_line(geocoded, lang)]
+    texts += [f"{k} {v}" for k, v in geocoder_rows(geocoded, lang)]
+    assert not text_problems([("geocoding", x) for x in texts], lang)
 
 
 def test_the_limit_on_requests_is_said_in_both_languages():
