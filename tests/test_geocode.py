@@ -4,6 +4,7 @@ provider's documented format: off by default, asked once per address, converted 
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,29 @@ def test_the_requests_per_import_are_limited_and_the_rest_keep_their_offline_pla
     assert len(geocoder_server.asked) == 1
     assert result.report["geocoder"]["limit"] == {"max_requests": 1, "unasked": 1}
     assert "failure" not in result.report["geocoder"] and result.report["accepted"] == 3
+
+
+class _BusyCache:
+    """A cache another import holds locked: every statement fails as SQLite's would."""
+
+    def execute(self, *_args):
+        raise sqlite3.OperationalError("database is locked")
+
+    def commit(self):
+        raise sqlite3.OperationalError("database is locked")
+
+    def rollback(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_a_busy_cache_is_passed_by_and_the_answers_still_used(geocoder_server, tmp_path):
+    coder = Geocoder("amap", key="k", url=geocoder_server.url("amap"),
+                     cache=tmp_path / "cache.sqlite")
+    coder.db.close()
+    coder.db = _BusyCache()
+    result = import_firm_list(FIRMS, name="f.csv", geocoder=coder)
+    assert result.report["geocoder"]["placed"] == 2 and coder.requests == 2
+    assert "failure" not in result.report["geocoder"]

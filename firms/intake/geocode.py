@@ -202,8 +202,12 @@ class Geocoder:
     def ask(self, address: str) -> Answer | None:
         """The answer for one address: from the cache, else from the provider (then kept);
         None when not found, too coarse, or the service failed (:attr:`failure`)."""
-        row = self.db.execute("SELECT lon, lat, precision_m, level FROM answers WHERE "
-                              "provider = ? AND address = ?", (self.provider, address)).fetchone()
+        try:
+            row = self.db.execute("SELECT lon, lat, precision_m, level FROM answers WHERE "
+                                  "provider = ? AND address = ?",
+                                  (self.provider, address)).fetchone()
+        except sqlite3.Error:  # the cache busy (another import writing it): ask the service
+            row = None
         if row is not None:
             self.cached += 1
             return None if row[0] is None else Answer(*row)
@@ -216,11 +220,14 @@ class Geocoder:
         except Exception as err:  # every failure of the service is one Failure
             self.failure = _failure(err)
             return None  # a failure is not kept: asked again next time
-        self.db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                        (self.provider, address, *(
-                            (answer.lon, answer.lat, answer.precision_m, answer.level)
-                            if answer else (None, None, None, None))))
-        self.db.commit()
+        try:
+            self.db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                            (self.provider, address, *(
+                                (answer.lon, answer.lat, answer.precision_m, answer.level)
+                                if answer else (None, None, None, None))))
+            self.db.commit()
+        except sqlite3.Error:  # not kept this time (the cache busy or read-only): still used
+            self.db.rollback()
         return answer
 
     def close(self) -> None:
