@@ -34,7 +34,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -279,7 +279,7 @@ class Settings:
     """A geocoder settings file read (``cache`` resolved against the file's folder)."""
 
     provider: str
-    key: str
+    key: str = field(repr=False)  # never in a message or a log
     url: str | None
     cache: Path
     timeout_s: float
