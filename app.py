@@ -4,9 +4,6 @@ geo/ and ui/ (pure and tested). Run with ``make run`` (or ``streamlit run app.py
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -14,7 +11,6 @@ import layers
 from firms.founding import staff
 from geo.breaks import METHODS as BREAK_METHODS
 from geo.datum import DATUMS, parse_datum
-from geo.errors import ShmapError
 from geo.grid import firm_grid
 from layers.exporting import FORMATS, MEDIA_TYPES, export_bytes
 from layers.formats import output_name, table_csv
@@ -30,16 +26,14 @@ from ui.app_data import (
     search_zones,
     secret,
     store,
-    uploaded_firms,
     vector_base,
-    workbook_sheets,
     zone_kind_table,
 )
 from ui.basemaps import BASEMAPS, basemap
 from ui.cache import approx_bytes
 from ui.card_panel import card_panel, filters_text
 from ui.drawn import drawn_polygon, site_corners, site_polygon
-from ui.firm_filters import narrowed_firms, upload_notes
+from ui.firm_filters import narrowed_firms
 from ui.firm_layer import precise_only
 from ui.firm_tables import firm_list_frame
 from ui.gis_panel import gis_panel
@@ -48,7 +42,6 @@ from ui.livemap import live_map
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.park_card import park_card, zone_firms
 from ui.rankings import kind_ids
-from ui.refusals import refusal_text
 from ui.search import PINYIN_LIMIT, firm_keys, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, reword, whole_city
 from ui.shortlist_view import data_basis
@@ -57,6 +50,7 @@ from ui.snapshot import offline_html
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
 from ui.time_panel import compare_over_time, zone_over_time
+from ui.upload_panel import upload_panel
 from ui.uploading import rejected_view
 from ui.views import (
     choropleth_values,
@@ -71,7 +65,6 @@ from ui.views import (
     layer_coverage,
     layer_measure_tables,
     pairs_of_sectors,
-    plain_markdown,
     policy_groups,
     targets_table,
     visible_frames,
@@ -83,7 +76,6 @@ from ui.views import (
 )
 from ui.webmap import MEASURES, MapOptions, firm_mode, firms_for_view
 
-UPLOAD_MB = 50  # also server.maxUploadSize in .streamlit/config.toml
 STATIC_DIR = PROJECT_ROOT / "static"
 DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
 
@@ -147,25 +139,7 @@ firms, report, firms_key, upload_stem = None, None, "none", "firms"
 if source == "demo":
     firms, firms_key = cached_demo_firms(), "demo"
 elif source == "upload":
-    datum = st.sidebar.selectbox(t("upload_datum", lang), list(DATUMS), key="upload_datum",
-                                 format_func=lambda d: datum_label(d, lang))
-    upload = st.sidebar.file_uploader(t("upload", lang, mb=UPLOAD_MB), key="upload",
-                                      type=["csv", "xlsx", "geojson", "json"])
-    if upload is not None:
-        upload_stem = Path(upload.name).stem
-        raw = upload.getvalue()
-        sheets = workbook_sheets(hashlib.sha256(raw).hexdigest(), upload.name, raw) \
-            if upload.name.lower().endswith(".xlsx") else []
-        sheet = st.sidebar.selectbox(t("upload_sheet", lang), [None, *sheets], key="upload_sheet",
-                                     format_func=lambda s: t("sheet_auto", lang) if s is None
-                                     else s) if len(sheets) > 1 else None
-        try:
-            report, firms_key = uploaded_firms(raw, upload.name, datum, polygon_layers, lang,
-                                               sheet=sheet)
-            firms = report.accepted
-        except ShmapError as err:  # the file's words escaped: no link or image from it
-            st.sidebar.error(t("import_failed", lang, error=plain_markdown(refusal_text(err, lang))))
-    upload_notes(report, lang)
+    firms, report, firms_key, upload_stem = upload_panel(lang, polygon_layers)
 firms, firms_key, years = narrowed_firms(firms, firms_key, lang, get=store().get)
 measure: str | None = st.sidebar.selectbox(t("measure", lang), ["none", *MEASURES], key="measure",
                                format_func=lambda m: t(f"m_{m}", lang))

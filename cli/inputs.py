@@ -23,7 +23,7 @@ from layers.sectors import parse_sector_ids
 from layers.settings import DATA_DIR
 
 __all__ = ["OUTPUT_ARGUMENTS", "STAGE_LINES", "Terminated", "block_size", "check_layers", "check_outputs",
-           "counted_line", "header_line", "placement_lines",
+           "counted_line", "geocoder_line", "header_line", "placement_lines",
            "firms_or_error", "selected_layers", "terminate", "whole_number"]
 
 
@@ -46,6 +46,7 @@ STAGE_LINES = {
     "read": "reading {name}",
     "check": "checking {rows:,} rows",
     "place": "placing {rows:,} rows by address",
+    "geocode": "asking the online geocoder for {addresses:,} addresses",
     "classify": "{accepted:,} accepted, {rejected:,} rejected",
 }
 
@@ -147,7 +148,29 @@ def placement_lines(report: Mapping[str, Any]) -> str:
                  f"fixed: {report['swapped_fixed']}; placed by address: "
                  f"{report['placed_by_address']}; invalid credit codes flagged: "
                  f"{report['invalid_uscc_flagged']}; unclassified: {report['unclassified']}")
+    if "geocoder" in report:
+        lines.append(geocoder_line(report["geocoder"]))
     return "\n".join(lines)
+
+
+def geocoder_line(geocoded: Mapping[str, Any]) -> str:
+    """What the online geocoder did: firms placed per precision band, requests sent and
+    answers from the cache, and its failure (the import went on without it)."""
+    bands = ", ".join(f"±{b:,} m {n:,}" for b, n in geocoded["bands"].items())
+    line = (f"geocoder {geocoded['provider']}: placed {geocoded['placed']:,} firms"
+            + (f" ({bands})" if bands else "") + f" of {geocoded['addresses']:,} addresses; "
+            f"{geocoded['requests']:,} requests sent, {geocoded['cached']:,} answered from the "
+            "cache")
+    failure = geocoded.get("failure")
+    if failure:
+        detail = f" ({failure['detail']})" if failure["detail"] else ""
+        line += (f"\ngeocoder failed: {failure['kind']}{detail}; {failure['unasked']:,} "
+                 "addresses not asked, placed by the offline rules; import again to retry them")
+    limit = geocoded.get("limit")
+    if limit:
+        line += (f"\ngeocoder limit of {limit['max_requests']:,} requests per import reached: "
+                 f"{limit['unasked']:,} addresses not asked, placed by the offline rules")
+    return line
 
 
 def header_line(report: Mapping[str, Any]) -> str:

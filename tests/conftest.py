@@ -134,6 +134,7 @@ FIXTURE_MARKERS = {
     "chromium": ("browser",),
     "browser": ("browser",),
     "app_url": ("browser", "loopback", "subprocess"),
+    "geocoder_server": ("loopback",),
 }
 
 
@@ -165,3 +166,13 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("computed vs published areas (EPSG:32651)")
     for line in rows:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def geocoder_server():
+    """A fake online geocoder on 127.0.0.1 (:mod:`geocoding_server`): ``asked`` records
+    each request, ``fail`` makes it fail as a live service does."""
+    from geocoding_server import geocoding_server
+
+    with geocoding_server() as server:
+        yield server

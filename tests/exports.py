@@ -5,13 +5,14 @@ such exports write them, 临港新片区 and 自贸区 forms, and other province
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
 import openpyxl
 
 __all__ = ["ADDRESSES", "ELSEWHERE", "QICHACHA_HEADER", "geojson_with_properties",
-           "gongshi_csv", "qichacha_xlsx", "tianyancha_csv"]
+           "gongshi_csv", "qichacha_csv", "qichacha_xlsx", "tianyancha_csv"]
 
 #: (address, what it should be placed to: level, unit id or name)
 ADDRESSES: tuple[tuple[str, str, str], ...] = (
@@ -68,6 +69,17 @@ def qichacha_xlsx(rows: list[tuple]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def qichacha_csv(rows: list[tuple]) -> bytes:
+    """A 企查查-style CSV (UTF-8 with BOM): its export title line above the header, then
+    ``rows`` (cells quoted where they hold commas)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["企查查 · 企业数据导出（导出时间：2024-05-01 10:00）"])
+    writer.writerow(QICHACHA_HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
 
 
 def tianyancha_csv(rows: list[tuple]) -> bytes:

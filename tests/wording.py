@@ -50,7 +50,8 @@ LATIN_ALLOWED = {"WGS", "EPSG", "GCJ", "BD", "CGCS", "LQ", "km", "CSV", "XLSX", 
                  "FlatGeobuf", "GeoParquet", "PNG", "PDF",
                  "HTML", "MB", "GDP", "OpenStreetMap", "OSM", "Fisher", "Jenks", "Language", "English",
                  "geoBoundaries", "ODbL", "AMOLED", "GIS", "OGC", "API", "QGIS", "ArcGIS", "GDAL",
-                 "QML", "SLD", "shmap", "serve"}  # the last two: the command the GIS block shows
+                 "QML", "SLD", "Nominatim",  # OpenStreetMap's geocoder, a proper name
+                 "shmap", "serve"}  # the last two: the command the GIS block shows
 WEB_ADDRESS = re.compile(r"[\w.-]+\.(?:com|cn|org|net|tw|info)(?:\.cn)?(?:/[\w/.?=&%-]*)?")
 ALWAYS = ("语言 / Language", "中文", "English", "坐标系")
 

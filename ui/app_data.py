@@ -12,6 +12,7 @@ import streamlit as st
 import layers
 from firms.demo import demo_firms
 from firms.intake import import_firm_list
+from firms.intake.geocode import load_geocoder
 from firms.intake.xlsx import sheet_names
 from firms.shortlist import CANDIDATE_LAYERS, DEFAULT_KINDS, shortlist
 from firms.zones import firm_points, join_and_count
@@ -101,22 +102,30 @@ def zone_kind_table():
 
 
 def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str, *,
-                   sheet: str | None = None):
-    """An upload imported once per content, datum and sheet, with its stages shown."""
+                   sheet: str | None = None, geocoder: str | None = None, attempt: int = 0):
+    """An upload imported once per content, datum, sheet and geocoding (``geocoder``: the
+    settings file of the online geocoder the reader opted into; ``attempt`` counts the
+    retries after a failure), with its stages shown."""
     digest = hashlib.sha256(raw).hexdigest()  # the content is the cache key
-    key = ("upload", digest, datum, sheet or "")
-    firms_key = f"{digest}:{datum}:{sheet or ''}"
+    geocoding = f"geocoder:{attempt}" if geocoder else ""
+    key = ("upload", digest, datum, sheet or "", geocoding)
+    firms_key = f"{digest}:{datum}:{sheet or ''}" + (f":{geocoding}" if geocoding else "")
     kept = store().get(key, lambda: None, size=lambda _: 0) if key in store() else None
     if kept is not None:
         return kept, firms_key
     with st.sidebar.status(t("importing", lang, name=plain_markdown(name)), expanded=True) as box:
+        coder = None
         try:
-            result = import_firm_list(raw, name=name, datum=datum, sheet=sheet,
+            coder = load_geocoder(geocoder) if geocoder else None
+            result = import_firm_list(raw, name=name, datum=datum, sheet=sheet, geocoder=coder,
                                       on_stage=lambda k, v: box.write(
                                           stage_line(k, v, lang, escape=plain_markdown)))
         except Exception:  # a refusal (or a bug): the box says it failed, never spins on
             box.update(label=t("stage_failed", lang), state="error")
             raise
+        finally:
+            if coder is not None:
+                coder.close()
         store().put(key, result, approx_bytes(result.accepted, deep=True)
                     + approx_bytes(result.rejected, deep=True))
         box.write(stage_line("join", {}, lang))

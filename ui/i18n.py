@@ -7,6 +7,7 @@ from functools import cache
 from firms.intake.classify import UNCLASSIFIED
 from layers.schema import split_list
 from layers.sectors import taxonomy
+from ui.labels_geocoding import GEOCODING_LABELS
 from ui.labels_service import SERVICE_LABELS
 from ui.labels_tools import TOOL_LABELS
 from ui.labels_zones import FIRM_COLUMNS, SECTOR_COLUMNS, STREAMLIT_LABELS, ZONE_LABELS
@@ -241,6 +242,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 LABELS.update(ZONE_LABELS)
 LABELS.update(TOOL_LABELS)
+LABELS.update(GEOCODING_LABELS)
 LABELS.update(STREAMLIT_LABELS)
 LABELS.update(SERVICE_LABELS)
 

@@ -18,6 +18,7 @@ from layers.documents import document_citation, document_file
 from layers.exporting import filter_by_sectors
 from layers.formats import table_csv
 from layers.policy import measures_for_feature, sector_targets
+from ui.geocoding import geocoder_rows
 from ui.i18n import (
     column_label,
     headers,
@@ -351,9 +352,10 @@ def import_summary(report: Mapping, lang: str) -> pd.DataFrame:
     """An import report as a two-column table in ``lang``: each count, the read's
     warnings, each header mapping (file header → field), each column renamed because
     its name is an output column's (file header → new name) and the rejections per
-    field. The file's headers stay as they are (``st.dataframe`` shows text literally)."""
+    field, and what the online geocoder did when asked. The file's headers stay as they are (``st.dataframe`` shows text literally)."""
     rows = [(t(f"r_{k}", lang), f"{report[k]:,}") for k in REPORT_COUNTS if k in report]
     rows += [(t(f"level_{k}", lang), f"{n:,}") for k, n in report.get("placement_levels", {}).items()]
+    rows += geocoder_rows(report.get("geocoder"), lang)
     rows += [(t("above_header", lang), text) for text in report.get("above_header", [])]
     rows += [(t("read_warning", lang), refusal_text(w, lang)) for w in report.get("warnings", [])]
     rows += [(t("header_mapping", lang) + f": {orig}", t(f"f_{canon}", lang))

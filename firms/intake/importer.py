@@ -168,7 +168,7 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
     if coords.need_address.any():
         say("place", {"rows": int(coords.need_address.sum())})
     place_by_address(work, coords, places)
-    geocode_rows(work, coords, geocoder)
+    geocoded = geocode_rows(work, coords, geocoder, say=say)
     check_inside(work, coords, places)
     credit = check_credit_codes(work)
     employees = plausible_employees(work, read_employees(work))
@@ -183,6 +183,8 @@ def import_firms(table: pd.DataFrame, places: Places, *, default_datum: str = "w
                      invalid_codes=int((~credit.empty & ~credit.valid & ~work.problems.rejected)
                                        .sum()))
     report["renamed_columns"] = renamed
+    if geocoded is not None:
+        report["geocoder"] = geocoded
     remember(work.messages, coords.placement.texts)
     return ImportResult(accepted, rejected, report, work.messages)
 

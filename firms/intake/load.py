@@ -5,7 +5,8 @@ It reads the source (a file path, an upload's bytes, or a table of text cells al
 read, such as a dask block), then imports it with Shanghai's named places and the
 taxonomy's classifier. Progress is reported as stage keys, never as sentences, so
 each front door words them in its own language: ``read``, ``check``, ``place`` (only
-when some rows are placed by address) and ``classify``; ``join`` is announced by a
+when some rows are placed by address), ``geocode`` (only with a geocoder and addresses to
+ask) and ``classify``; ``join`` is announced by a
 caller that goes on to join the firms with the layers (:data:`STAGES`).
 """
 
@@ -34,7 +35,7 @@ from layers.formats import restore_cells
 __all__ = ["OWN_HEADERS", "STAGES", "StageCallback", "import_firm_list", "own_csv", "unguarded"]
 
 #: The stages of an import, in order, as keys the screens translate.
-STAGES = ("read", "check", "place", "classify", "join")
+STAGES = ("read", "check", "place", "geocode", "classify", "join")
 
 #: ``on_stage(key, values)``: a stage of :data:`STAGES` starts; ``values`` are its figures.
 StageCallback = Callable[[str, Mapping[str, object]], None]

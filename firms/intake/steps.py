@@ -32,7 +32,7 @@ from firms.intake.columns import (
     numbers,
     text_series,
 )
-from firms.intake.geocode import Geocoder
+from firms.intake.geocode import Geocoder, geocode_report
 from firms.intake.headers import GEOMETRY_LAT, GEOMETRY_LON, map_headers
 from firms.intake.messages import said
 from firms.intake.rows import Places, Problems, RowWork
@@ -223,16 +223,25 @@ def place_by_address(work: RowWork, coords: Coordinates, places: Places) -> None
     work.problems.add(unplaced, "address", said("address_unplaced"))
 
 
-def geocode_rows(work: RowWork, coords: Coordinates, geocoder: Geocoder | None) -> None:
+def geocode_rows(work: RowWork, coords: Coordinates, geocoder: Geocoder | None, *,
+                 say: Callable[[str, dict[str, object]], None] | None = None
+                 ) -> dict[str, object] | None:
     """With a geocoder configured (off by default: :mod:`firms.intake.geocode`), each row
     placed by its address is asked for (each distinct address once, answers cached); an
     answer more precise than the ladder's place replaces it, its precision from the
-    provider's match level, already in WGS84."""
+    provider's match level, already in WGS84. A failing service leaves the ladder's
+    places standing. Returns what it did for the report (:func:`geocode_report`), or
+    None without a geocoder."""
+    if geocoder is None:
+        return None
     rows = np.flatnonzero(coords.need_address & ~work.problems.rejected)
-    if geocoder is None or not len(rows):
-        return
-    addresses = [str(a) for a in work.arrow("address").take(rows).to_pylist()]
-    answers = {a: geocoder.ask(a) for a in dict.fromkeys(addresses) if a}
+    addresses = [str(a) for a in work.arrow("address").take(rows).to_pylist()] if len(rows) \
+        else []
+    distinct = [a for a in dict.fromkeys(addresses) if a]
+    if distinct and say is not None:
+        say("geocode", {"addresses": len(distinct)})
+    answers = {a: geocoder.ask(a) for a in distinct}
+    placed: list[float] = []
     for i, address in zip(rows, addresses, strict=True):
         got = answers.get(address)
         if got is not None and got.precision_m < coords.precision[i]:
@@ -241,6 +250,8 @@ def geocode_rows(work: RowWork, coords: Coordinates, geocoder: Geocoder | None) 
                                          level=got.level))
             coords.level.set(i, "geocoded")
             coords.unit.set(i, "")
+            placed.append(got.precision_m)
+    return geocode_report(geocoder, placed, addresses=len(distinct))
 
 
 def check_inside(work: RowWork, coords: Coordinates, places: Places) -> None:
