@@ -21,11 +21,14 @@ import shapely
 from branca.element import MacroElement
 
 from layers.formats import json_value
+from ui.plain_templates import install
 
 __all__ = ["ASSET_BASE", "CLEANUP_JS", "FrameGeoJson", "OnMap", "cluster_assets", "draw_assets", "feature_collection",
            "leaflet_assets", "offline", "round_coords", "safe_text", "swatch"]
 
 ASSET_BASE = "/app/static"
+
+install()  # folium renders finished text without compiling it again (ui.plain_templates)
 
 #: JavaScript that registers a function undoing what a script added to the map (a
 #: control, a handler): the app's map swaps its overlays in place, and the first of
