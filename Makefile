@@ -59,7 +59,8 @@ run: app-sysdeps setup
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 # Every test, on all cores (pytest-xdist): a module stays on one worker (--dist loadfile)
-# so its app server or cluster starts once; the heaviest modules go first
+# so its module fixtures (a cluster, a service) start once, and the app server and Chromium
+# start once per worker (tests/conftest.py); the heaviest modules go first
 # (tests/conftest.py orders them; --no-loadscope-reorder keeps that order).
 PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 test: sysdeps setup

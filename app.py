@@ -4,6 +4,8 @@ geo/ and ui/ (pure and tested). Run with ``make run`` (or ``streamlit run app.py
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -19,6 +21,7 @@ from layers.settings import PROJECT_ROOT
 from ui.app_data import (
     all_layers,
     cached_demo_firms,
+    cached_firm_keys,
     cached_join,
     cached_points,
     cached_sector_firms,
@@ -30,7 +33,6 @@ from ui.app_data import (
     zone_kind_table,
 )
 from ui.basemaps import BASEMAPS, basemap
-from ui.cache import approx_bytes
 from ui.card_panel import card_panel, filters_text
 from ui.drawn import drawn_polygon, site_corners, site_polygon
 from ui.firm_filters import narrowed_firms
@@ -42,7 +44,7 @@ from ui.livemap import live_map
 from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
 from ui.park_card import park_card, zone_firms
 from ui.rankings import kind_ids
-from ui.search import PINYIN_LIMIT, firm_keys, search
+from ui.search import PINYIN_LIMIT, search
 from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, reword, whole_city
 from ui.shortlist_view import data_basis
 from ui.site_panel import drawn_site_panel, png_button
@@ -174,9 +176,7 @@ table = store().get(("table", *view_key, measure_sector, lang),
 values, strong = choropleth_values(measure_tables, frames, measure=measure, layer=measure_layer,
                                    keep=kind_ids(zone_kind_table(), chosen_kinds))
 firm_view = firm_mode(len(shown)) if shown is not None and len(shown) else None
-# the lambda runs only when has_firms (mypy keeps no narrowing of a global into a lambda)
-keys = store().get(("keys", firms_key), lambda: firm_keys(firms),  # type: ignore[arg-type]
-                   size=lambda v: approx_bytes(v, deep=True)) if has_firms else None
+keys_of = partial(cached_firm_keys, firms_key, firms)  # made at the first query
 picked = hidden_pick(firms, shown, st.session_state["firm"])  # a firm the sector filter hides
 filters = filters_text(chosen_sectors, chosen_kinds, lang=lang,  # for briefings and the PNG
                        basis=data_basis(source, len(firms) if firms is not None else 0))
@@ -227,9 +227,9 @@ with col_map:
 with col_panel:
     st.text_input(t("search", lang), key="search", placeholder=t("search_hint", lang),
                   help=t("search_help", lang, n=f"{PINYIN_LIMIT:,}"),
-                  on_change=on_query, args=(st.session_state, search_zones(), firms, keys))
+                  on_change=on_query, args=(st.session_state, search_zones(), firms, keys_of))
     query = st.session_state.get("search", "")  # every firm, whatever the sector filter
-    hits = search(query, search_zones(), firms, keys)
+    hits = search(query, search_zones(), firms, keys_of() if query.strip() else None)
     if query.strip() and not hits:
         st.caption(t("no_match", lang))
     elif len(hits) > 1:

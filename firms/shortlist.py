@@ -39,7 +39,7 @@ from layers.schema import split_list
 from layers.zone_kinds import zone_kinds
 
 __all__ = ["CANDIDATE_LAYERS", "DEFAULT_KINDS", "METRO_RANGE_KM", "POLE_RANGE_KM", "WEIGHTS",
-           "metro_km_across", "shortlist"]
+           "bundled_zone_kinds", "metro_km_across", "shortlist"]
 
 WEIGHTS = {"designated": 0.35, "lq": 0.25, "count": 0.20, "pole": 0.10, "metro": 0.10}
 POLE_RANGE_KM = 30.0
@@ -79,7 +79,9 @@ def metro_km_across(geoms_m: np.ndarray, stations_m: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _kinds() -> pd.DataFrame:
+def bundled_zone_kinds() -> pd.DataFrame:
+    """:func:`layers.zone_kinds.zone_kinds` of the bundled layers, made once per process
+    (the app's tables and choropleth use the same one)."""
     return zone_kinds(layers.load_all())
 
 
@@ -161,7 +163,7 @@ def shortlist(firms: pd.DataFrame | None, sector: str, *,
 def _one_per_outline(zones: pd.DataFrame, sector: str, kinds: Iterable[str]) -> pd.DataFrame:
     """The zones of ``kinds``, one per outline (the one that designates ``sector`` if
     any does), with the outline's ``kind`` and all its ``roles``."""
-    known = _kinds().reindex(zones.index)
+    known = bundled_zone_kinds().reindex(zones.index)
     zones = zones.assign(kind=known["group_kind"].fillna("park"),
                          _outline=known["outline"].fillna(pd.Series(zones.index, zones.index)))
     zones = zones[zones["kind"].isin(list(kinds))]

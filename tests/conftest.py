@@ -104,9 +104,12 @@ def chromium() -> str:
     return required_program("chromium", "chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_url():
-    """The real app (``streamlit run app.py``) on a loopback port, for one test module."""
+    """The real app (``streamlit run app.py``) on a loopback port, one per test process
+    (each xdist worker): its first page pays the app's warm-up (layers, demo firms, joins)
+    once, not once per module. Each test opens its own page, so its own session; a test
+    that needs a server to itself (its memory, its start) starts one (``webpage.app_server``)."""
     from webpage import app_server
 
     try:
@@ -116,9 +119,10 @@ def app_url():
         pytest.fail(str(err))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser(chromium):
-    """Headless Debian Chromium driven by Playwright."""
+    """Headless Debian Chromium driven by Playwright, one per test process; each test
+    opens its own pages (and closes them or leaves them to the end of the run)."""
     from playwright.sync_api import sync_playwright
     from webpage import CHROMIUM_ARGS
 

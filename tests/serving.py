@@ -100,7 +100,7 @@ def serving(*args: str, env: dict | None = None, output: list[str] | None = None
                         log.seek(0)
                         raise RuntimeError("shmap serve did not start:\n"
                                            + log.read().decode("utf-8", "replace")) from None
-                    time.sleep(0.5)
+                    time.sleep(0.1)
             yield url
         finally:
             proc.terminate()

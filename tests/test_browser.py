@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from webpage import (
     ARTIFACTS,
-    CHROMIUM_ARGS,
     DOCS,
     MAP_IFRAME,
     draw_rectangle,
@@ -39,33 +38,29 @@ def test_static_assets_are_served_by_the_app(app_url):
             assert r.status == 200
 
 
-def test_the_map_renders_offline_with_zones_and_legend(app_url, chromium):
-    from playwright.sync_api import sync_playwright
-
+def test_the_map_renders_offline_with_zones_and_legend(app_url, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-        outside = offline(page)  # no network but the app itself
-        page.goto(app_url, wait_until="domcontentloaded")
-        frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
-        frame.locator(".leaflet-container").wait_for(timeout=120_000)
-        frame.locator(".scm-legend").wait_for(timeout=60_000)
-        frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
-        settle(page)
-        paths = frame.locator("path.leaflet-interactive")
-        count = paths.count()
-        legend = frame.locator(".scm-legend").inner_text()
-        page.screenshot(path=str(ARTIFACTS / "app.png"))
-        # a person clicks a pole (drawn in the poles layer's fill colour) …
-        pole_fill = layers.entry("poles").style.fill_color
-        pole = next(paths.nth(i) for i in range(count) if paths.nth(i).get_attribute("fill") == pole_fill)
-        # (dispatched on the path itself: a firm cluster drawn over it would take a pointer click)
-        pole.dispatch_event("click")
-        # … and the side panel names it
-        page.get_by_text("张江科技创新极（张江科学城） / Zhangjiang").first.wait_for(timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / "app-clicked.png"))
-        browser.close()
+    page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    outside = offline(page)  # no network but the app itself
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame.locator(".leaflet-container").wait_for(timeout=120_000)
+    frame.locator(".scm-legend").wait_for(timeout=60_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+    settle(page)
+    paths = frame.locator("path.leaflet-interactive")
+    count = paths.count()
+    legend = frame.locator(".scm-legend").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "app.png"))
+    # a person clicks a pole (drawn in the poles layer's fill colour) …
+    pole_fill = layers.entry("poles").style.fill_color
+    pole = next(paths.nth(i) for i in range(count) if paths.nth(i).get_attribute("fill") == pole_fill)
+    # (dispatched on the path itself: a firm cluster drawn over it would take a pointer click)
+    pole.dispatch_event("click")
+    # … and the side panel names it
+    page.get_by_text("张江科技创新极（张江科学城） / Zhangjiang").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "app-clicked.png"))
+    page.close()
     assert count > 20
     assert "两极" in legend and "虚线" in legend
     assert not [u for u in outside if "/app/static" in u or "leaflet" in u]

@@ -65,7 +65,7 @@ def _wait_healthy(url: str, proc, log, timeout: float) -> None:
                 if r.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.1)
     log.seek(0)
     tail = log.read().decode("utf-8", "replace")[-2000:]
     raise RuntimeError(f"streamlit did not start within {timeout:.0f} s:\n{tail}")

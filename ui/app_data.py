@@ -14,18 +14,18 @@ from firms.demo import demo_firms
 from firms.intake import import_firm_list
 from firms.intake.geocode import load_geocoder
 from firms.intake.xlsx import sheet_names
-from firms.shortlist import CANDIDATE_LAYERS, DEFAULT_KINDS, shortlist
+from firms.shortlist import CANDIDATE_LAYERS, DEFAULT_KINDS, bundled_zone_kinds, shortlist
 from firms.zones import firm_points, join_and_count
 from geo.errors import ShmapError
 from layers.io import display_base
-from layers.zone_kinds import place_aliases, zone_kinds
+from layers.zone_kinds import place_aliases
 from ui.cache import SizedCache, approx_bytes
 from ui.i18n import t
-from ui.search import zone_index
+from ui.search import firm_keys, zone_index
 from ui.uploading import stage_line
 from ui.views import firms_of_sectors, plain_markdown
 
-__all__ = ["CACHE_MB", "all_layers", "cached_demo_firms", "cached_join", "cached_points",
+__all__ = ["CACHE_MB", "all_layers", "cached_demo_firms", "cached_firm_keys", "cached_join", "cached_points",
            "cached_sector_firms", "cached_shortlist", "search_zones", "secret", "store",
            "uploaded_firms", "vector_base", "workbook_sheets", "zone_kind_table"]
 
@@ -82,6 +82,15 @@ def cached_join(firms_key: str, layer_id: str, firms):
                                               include_inactive=True))
 
 
+def cached_firm_keys(firms_key: str, firms):
+    """The firms' search text (:func:`ui.search.firm_keys`), once per firm list; the app
+    asks for it at the first query only (pinyin costs about 0.2 ms a firm)."""
+    if firms is None or not len(firms):
+        return None
+    return store().get(("keys", firms_key), lambda: firm_keys(firms),
+                       size=lambda v: approx_bytes(v, deep=True))
+
+
 def cached_sector_firms(shown_key: str, firms, sectors: tuple[str, ...]):
     if firms is None or not sectors:
         return firms
@@ -95,10 +104,10 @@ def cached_shortlist(firms_key: str, _firms, sector: str, kinds: tuple[str, ...]
     return shortlist(_firms, sector, counts=counts, kinds=kinds)
 
 
-@st.cache_resource(show_spinner=False)
 def zone_kind_table():
-    """Every polygon zone's kind and outline group (:func:`layers.zone_kinds.zone_kinds`)."""
-    return zone_kinds(all_layers())
+    """Every polygon zone's kind and outline group (:func:`layers.zone_kinds.zone_kinds`),
+    made once per process and shared with the shortlist."""
+    return bundled_zone_kinds()
 
 
 def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str, *,

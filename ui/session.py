@@ -50,9 +50,13 @@ def _open(state: MutableMapping, hit, firms) -> None:
     state.update(pick_state(hit, firms))
 
 
-def on_query(state: MutableMapping, zones, firms, keys) -> None:
-    """A query with exactly one match opens it at once."""
-    hits = search(state.get("search", ""), zones, firms, keys)
+def on_query(state: MutableMapping, zones, firms, keys_of) -> None:
+    """A query with exactly one match opens it at once. ``keys_of()`` gives the firms'
+    search text (:func:`ui.search.firm_keys`), asked for only when there is a query;
+    ``keys_of`` None searches the zones only."""
+    query = state.get("search", "")
+    keys = keys_of() if keys_of is not None and query.strip() else None
+    hits = search(query, zones, firms, keys)
     if len(hits) == 1:
         _open(state, hits[0], firms)
 
