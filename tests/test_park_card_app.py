@@ -21,6 +21,7 @@ import layers
 from firms.certainty import CERTAIN_SHARE
 from firms.intake import import_firm_list
 from firms.intake.places import shanghai_places
+from geo.prepared import prepared_copy
 from ui.i18n import sector_labels, t
 from ui.views import firm_count_text, growth_text
 
@@ -91,7 +92,8 @@ def case():
     precise = firms["placement_level"].isin(["coordinates", "geometry"])
     assert (firms.loc[~precise, "placed_unit"].isin([units[whole].unit_id, units[part].unit_id])
             .all()) and (~precise).sum() == 6  # the addresses were placed to their 街道/镇
-    inside = precise & shapely.contains_xy(zone, firms["lon"], firms["lat"]) \
+    # a copy of the shared layer geometry: contains_xy prepares what it is given
+    inside = precise & shapely.contains_xy(prepared_copy(zone), firms["lon"], firms["lat"]) \
         & firms["status_active"].astype(bool)  # a 注销 firm is not counted by default
     certain = inside | (firms["placed_unit"] == units[whole].unit_id)
     maybe = firms["placed_unit"] == units[part].unit_id

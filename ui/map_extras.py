@@ -181,9 +181,11 @@ class Attribution(OnMap):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var control = {{ this.map_name() }}.attributionControl, text = {{ this.text|tojson }};
-            control.addAttribution(text);
-            {{ this.cleanup }}(function () { control.removeAttribution(text); });
+            var map = {{ this.map_name() }};
+            map.attributionControl.addAttribution({{ this.text|tojson }});
+            {{ this.cleanup }}(function () {
+                map.attributionControl.removeAttribution({{ this.text|tojson }});
+            });
         })();
         {% endmacro %}
     """)
