@@ -183,7 +183,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_report": ("尚未上传企业名单。", "No firm list uploaded yet."),
     "none_mark": ("—", "—"),
     "placement": ("定位方式", "Placement"),
-    # map (issue 14b)
+    # map
     "legend_toggle": ("收起或展开图例", "Fold or unfold the legend"),
     "legend_for_sector": ("产业：{sector}", "sector: {sector}"),
     "choropleth_no_firms": ("未显示“{measure}”分级着色：需要企业数据（请选择示例企业或上传名单）。",

@@ -32,7 +32,7 @@ from ui.i18n import t
 from ui.legend import Legend
 from ui.map_extras import Attribution, DrawTexts, FitBesideLegend, ZoneLabels, label_points
 from ui.map_options import MapOptions
-from ui.mapbase import OnMap, cluster_assets, offline
+from ui.mapbase import CLEANUP_LIST, OnMap, cluster_assets, offline
 from ui.webmap import add_tools, base_map, with_vector_base
 from ui.zone_drawing import draw_overlays, fit_target, focus_ring, site_outline
 
@@ -57,8 +57,8 @@ class Reset(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var undo = window.scmCleanup || [];
-            window.scmCleanup = [];
+            var undo = {{ this.undo }} || [];
+            {{ this.undo }} = [];
             undo.forEach(function (f) { f(); });
         })();
         {% endmacro %}
@@ -67,6 +67,7 @@ class Reset(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "Reset"
+        self.undo = CLEANUP_LIST  # where the scripts register their undoing (CLEANUP_JS)
 
 
 class HideAtFirst(OnMap):

@@ -37,7 +37,7 @@ class MapOptions:
     focus: tuple[float, float] | None = None  # a lon/lat to centre on (a firm found by search)
     picked_firm: gpd.GeoDataFrame | None = None  # that firm, when the sector filter hides it
     view: tuple[float, float, float] | None = None  # (lat, lon, zoom) to open at (e.g. from the URL)
-    fit_token: int = 0  # changed by "whole city": a new map, fitted again after a manual zoom
+    fit_token: int = 0  # changed by "whole city": the map fitted again, even after a manual zoom
     site: Any = None  # a drawn site from the shared link (shapely polygon, WGS84), outlined
     show_vector_base: bool = True
     firm_grid: gpd.GeoDataFrame | None = None  # firm_grid(firms) made earlier (e.g. cached)

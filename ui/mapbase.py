@@ -23,7 +23,7 @@ from branca.element import MacroElement
 from layers.formats import json_value
 from ui.plain_templates import install
 
-__all__ = ["ASSET_BASE", "CLEANUP_JS", "FrameGeoJson", "OnMap", "cluster_assets", "draw_assets", "feature_collection",
+__all__ = ["ASSET_BASE", "CLEANUP_JS", "CLEANUP_LIST", "FrameGeoJson", "OnMap", "cluster_assets", "draw_assets", "feature_collection",
            "leaflet_assets", "offline", "round_coords", "safe_text", "swatch"]
 
 ASSET_BASE = "/app/static"
@@ -33,7 +33,8 @@ install()  # folium renders finished text without compiling it again (ui.plain_t
 #: JavaScript that registers a function undoing what a script added to the map (a
 #: control, a handler): the app's map swaps its overlays in place, and the first of
 #: them (:class:`ui.livemap.Reset`) calls every registered undo before the rest run.
-CLEANUP_JS = "(window.scmCleanup = window.scmCleanup || []).push"
+CLEANUP_LIST = "window.scmCleanup"
+CLEANUP_JS = f"({CLEANUP_LIST} = {CLEANUP_LIST} || []).push"
 
 
 class OnMap(MacroElement):
