@@ -202,7 +202,7 @@ def test_a_numeric_credit_code_keeps_its_spreadsheet_form():
     cells = ('<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" '
              't="inlineStr"><is><t>uscc</t></is></c></row><row r="2"><c r="A2" t="inlineStr">'
              '<is><t>甲</t></is></c><c r="B2"><v>9.14403001922038E+17</v></c></row>')
-    raw = xlsx({"S": f'<worksheet xmlns="{NS}"><sheetData>{cells}</sheetData></worksheet>'})
+    raw = xlsx({"S": sheet([], extra_rows=cells)})  # rows given as raw XML
     table, info = table_from_bytes(raw, "codes.xlsx")
     assert table.loc[0, "uscc"] == "9.14403001922038e+17" and info["sheet"] == "S"
 

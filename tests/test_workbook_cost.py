@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_hostile_input import FIRMS, NS, refused, sheet, xlsx
+from test_hostile_input import FIRMS, refused, sheet, xlsx
 
 from firms.intake import xlsx as reader
 from firms.intake import xlsx_scan
@@ -73,7 +73,7 @@ def test_cells_without_references_are_placed_in_order_and_bounded_per_row():
     cells = ('<row><c t="inlineStr"><is><t>企业名称</t></is></c><c t="inlineStr"><is><t>地址'
              '</t></is></c></row><row><c t="inlineStr"><is><t>甲公司</t></is></c><c t="inlineStr">'
              "<is><t>上海市松江区</t></is></c></row>")
-    raw = xlsx({"S": f'<worksheet xmlns="{NS}"><sheetData>{cells}</sheetData></worksheet>'})
+    raw = xlsx({"S": sheet([], extra_rows=cells)})  # rows given as raw XML
     table, _ = table_from_bytes(raw, "plain.xlsx")
     assert table.to_dict("records") == [{"企业名称": "甲公司", "地址": "上海市松江区"}]
 
