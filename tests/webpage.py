@@ -113,9 +113,25 @@ def offline(page) -> list[str]:
     return outside
 
 
+_CONTEXTS: dict[tuple, object] = {}
+
+
+def shared_page(browser, *, width: int, height: int, locale: str):
+    """A new page in the browser's one context for this size and locale. Pages of a
+    context share its HTTP cache, so Streamlit's scripts load once per test process as
+    for a returning visitor (a fresh context costs each page 1–3 s more); each page is
+    still its own app session (Streamlit keeps a session per connection, not per cookie)."""
+    key = (id(browser), width, height, locale)
+    context = _CONTEXTS.get(key)
+    if context is None or context not in browser.contexts:
+        context = _CONTEXTS[key] = browser.new_context(
+            viewport={"width": width, "height": height}, locale=locale)
+    return context.new_page()
+
+
 def open_map(browser, url, *, width=1440, height=900, locale="zh-CN"):
     """A new page at ``url`` with no network but the app; returns (page, map frame)."""
-    page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
+    page = shared_page(browser, width=width, height=height, locale=locale)
     offline(page)
     page.goto(url, wait_until="domcontentloaded")
     frame = page.frame_locator(MAP_IFRAME)
