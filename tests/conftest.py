@@ -120,6 +120,21 @@ def app_url():
 
 
 @pytest.fixture(scope="session")
+def dask_cluster():
+    """A dask.distributed LocalCluster of 2 worker processes on loopback, one per test
+    process, and a client of it that is not the process's default scheduler: the tests
+    that send work to a cluster's address share it (starting one costs about 8 s of CPU;
+    tests/test_cluster.py starts its own through ``firms.cluster.dask_client``, whose
+    cluster is what it checks)."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=":0") as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
 def browser(chromium):
     """Headless Debian Chromium driven by Playwright, one per test process; each test
     opens its own pages (and closes them or leaves them to the end of the run)."""
@@ -139,6 +154,7 @@ FIXTURE_MARKERS = {
     "browser": ("browser",),
     "app_url": ("browser", "loopback", "subprocess"),
     "geocoder_server": ("loopback",),
+    "dask_cluster": ("loopback", "subprocess"),
 }
 
 

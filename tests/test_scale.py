@@ -36,10 +36,11 @@ def test_firm_partitions_are_a_dask_geopandas_frame(sample):
 
 @pytest.mark.loopback
 @pytest.mark.slow
-def test_cli_engine_dask(sample, tmp_path, capsys):
+def test_cli_engine_dask(sample, tmp_path, capsys, dask_cluster):
     out = tmp_path / "m.csv"
     assert main(["measures", str(sample), "--layer", "new_towns", "--sector", "ic",
-                 "--engine", "dask", "--blocksize", "4MB", "--dashboard", ":0", "-o", str(out)]) == 0
+                 "--engine", "dask", "--blocksize", "4MB",
+                 "--scheduler", dask_cluster.scheduler.address, "-o", str(out)]) == 0
     assert "rows in 100000" in capsys.readouterr().err
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == 5
 
@@ -60,7 +61,7 @@ def test_spatially_partitioned_dask_measures_equal_the_in_memory_ones(sample, tm
 
 @pytest.mark.loopback
 @pytest.mark.parametrize("spatial", [False, True])
-def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial):
+def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial, dask_cluster):
     good = pd.read_csv(write_synthetic(2_000, 5, tmp_path), dtype=str, keep_default_na=False)
     bad = good.head(3).copy()
     bad["经度"] = ["not a number", "0", "116.39"]  # text, a (0, 0) placeholder, Beijing
@@ -69,7 +70,8 @@ def test_both_dask_engines_count_rejected_rows(tmp_path, capsys, spatial):
     pd.concat([good, bad]).to_csv(path, index=False)
     out = tmp_path / "m.csv"
     args = ["measures", str(path), "--layer", "districts", "--engine", "dask",
-            "--blocksize", "64KB", "--dashboard", ":0", "-o", str(out)] + (
+            "--blocksize", "64KB", "--scheduler", dask_cluster.scheduler.address,
+            "-o", str(out)] + (
                 ["--spatial"] if spatial else [])
     assert main(args) == 0
     assert "rows in 2003: accepted 2000, rejected 3" in capsys.readouterr().err
