@@ -270,7 +270,9 @@ def run_workers(n: int, seed: int, blocksize: str, counts: list[int]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path, _ = generate(n, seed, tmp)
         for workers in counts:
-            bound = core_speedup(max(counts))
+            # the bound's work scales with the run's (10 loop steps per firm, 3–30 million),
+            # so that it takes a time like the run's own and not a fixed half-minute
+            bound = core_speedup(max(counts), n=min(30_000_000, max(3_000_000, 10 * n)))
             with dask_client(workers=workers, threads=1, dashboard=":0") as client:
                 t = time.perf_counter()
                 tables, tally = measures_dask_layers(path, ids, sector="ic", blocksize=blocksize,
