@@ -57,7 +57,12 @@ def document_name(file: str) -> str:
 def document_file(name: str) -> str:
     """The seed file of a document named as :func:`document_name` gives it; a name the
     table lacks is returned as it is."""
-    return {document_name(f): f for f in documents().index}.get(name, name)
+    return _files_by_name().get(name, name)
+
+
+@cache
+def _files_by_name() -> dict[str, str]:
+    return {document_name(f): f for f in documents().index}
 
 
 def document_citation(file: str, section: str, *, quote: str = "", lang: str = "zh") -> str:

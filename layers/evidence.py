@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import geopandas as gpd
 import shapely
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from geo.metric import area_km2, buffer_m, distance_m
 from geo.shapes import BaseUnits, recipe_centre
@@ -189,6 +191,13 @@ def _is_outline(feat: Mapping, geom, precision_m: float) -> bool:
     return precision_m < (float(area_km2(geom)) * 1e6 / 3.141592653589793) ** 0.5
 
 
+@lru_cache(maxsize=256)
+def _grown_union(units: tuple[BaseGeometry, ...]) -> BaseGeometry:
+    """The union of ``units`` grown by :data:`UNIT_TOLERANCE_M`, once per set of units
+    (a validation asks for the same 街镇 again and again)."""
+    return buffer_m(shapely.union_all(list(units)), UNIT_TOLERANCE_M)
+
+
 def unit_problems(definition: Mapping, gdf: gpd.GeoDataFrame, base: BaseUnits) -> list[str]:
     """Rule 4: outlines lie (by ≥ :data:`UNIT_SHARE` of their area) in the 街镇 and 区
     their notes name; units the base data lacks are not checked."""
@@ -205,7 +214,7 @@ def unit_problems(definition: Mapping, gdf: gpd.GeoDataFrame, base: BaseUnits) -
             named = [n for n in units[kind] if n in table]
             if not named:
                 continue
-            union = buffer_m(shapely.union_all([table[n] for n in named]), UNIT_TOLERANCE_M)
+            union = _grown_union(tuple(table[n] for n in named))
             share = float(area_km2(geom.intersection(union))) / float(area_km2(geom))
             if share < UNIT_SHARE:
                 problems.append(f"{layer}/{feat['id']}: only {share:.0%} of its outline lies in "
