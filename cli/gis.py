@@ -70,10 +70,12 @@ def load_postgis(frames, url: str, *, datum: str, firms=None) -> int:
     """``shmap export … --postgis URL``: the layers' SQL script (:mod:`layers.pgdump`) run by
     ``psql`` in one transaction — every table and style, or nothing; the zone measures of
     ``firms`` joined to the zones."""
+    import os
     import shutil
     import subprocess
     import tempfile
 
+    from cli.pg_url import without_password
     from layers.pgdump import postgis_sql
 
     if datum != "wgs84":
@@ -84,11 +86,14 @@ def load_postgis(frames, url: str, *, datum: str, firms=None) -> int:
                          "with `shmap export … -o layers.gpkg` and load it with ogr2ogr")
     kept = [k for k, f in frames.items() if len(f)]
     frames = with_zone_measures(frames, firms, word=t, sector_name=sector_label)[0]
+    # the password goes to psql in its environment: a command line is readable by anyone
+    target, password = without_password(url)
+    env = os.environ | ({"PGPASSWORD": password} if password is not None else {})
     with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8") as script:
         script.write(postgis_sql(frames))
         script.flush()
-        result = subprocess.run([psql, url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
-                                 script.name], capture_output=True, text=True, check=False)
+        result = subprocess.run([psql, target, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
+                                 script.name], capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "FATAL" in line]
         reason = (errors or result.stderr.strip().splitlines() or ["psql failed"])[0]
@@ -122,7 +127,7 @@ def _cmd_serve(args) -> int:
 
     source = ""
     if args.postgis:  # SQLAlchemy and the PostgreSQL provider are imported only then
-        from cli.pg_provider import masked_url
+        from cli.pg_url import masked_url
 
         source = f" from PostGIS at {masked_url(args.postgis)}"
 

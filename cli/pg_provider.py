@@ -33,10 +33,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import and_
 
 from cli.gpkg_provider import field_schema, typed_value
+from cli.pg_url import masked_url
 from layers.errors import UsageError
 from layers.formats import rfc7946_geometry
 
-__all__ = ["PROVIDER", "PostGISProvider", "connection", "layer_tables", "masked_url"]
+__all__ = ["PROVIDER", "PostGISProvider", "connection", "layer_tables"]
 
 #: The provider's dotted name in pygeoapi's configuration.
 PROVIDER = "cli.pg_provider.PostGISProvider"
@@ -48,19 +49,6 @@ _TYPES = {"double precision": "REAL", "real": "REAL", "numeric": "REAL", "intege
           "timestamp without time zone": "DATETIME", "timestamp with time zone": "DATETIME"}
 #: Passwords by connection (user@host:port/dbname), kept in this process only.
 _PASSWORDS: dict[str, str] = {}
-
-
-def masked_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (safe to print); text that is not a
-    ``scheme://`` URL is not shown at all."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return "(not a URL)"
-    end = min([rest.find(c) for c in "/?#" if c in rest] or [len(rest)])
-    userinfo, at, host = rest[:end].rpartition("@")
-    if ":" in userinfo:
-        userinfo = userinfo.split(":", 1)[0] + ":***"
-    return f"{scheme}://{userinfo}{at}{host}{rest[end:]}"
 
 
 def _key(data: dict) -> str:

@@ -141,7 +141,8 @@ def postgis_collections(url: str, layer_ids: list[str], *,
     """The collections of ``layer_ids`` that the PostGIS database at ``url`` holds (as
     ``shmap export … --postgis`` loads them), for pygeoapi's PostgreSQL provider; the
     password stays out of them. :class:`UsageError` when the database cannot be read."""
-    from cli.pg_provider import PROVIDER, connection, layer_tables, masked_url
+    from cli.pg_provider import PROVIDER, connection, layer_tables
+    from cli.pg_url import masked_url
 
     conn = connection(url)
     tables = layer_tables(url, conn, layer_ids)

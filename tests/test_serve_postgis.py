@@ -8,7 +8,9 @@ holds none of the layers is one clear line and exit status 2.
 every collection — is tested on both backends in test_serve.py.)"""
 
 import json
+import os
 import socket
+import sys
 
 import pytest
 import yaml
@@ -102,7 +104,7 @@ def test_served_with_a_firm_list_and_the_password_never_shown(database, tmp_path
     ("shmap:{pw}@db.example/gis", "(not a URL)"),
 ])
 def test_a_url_is_shown_without_its_password(url, shown):
-    from cli.pg_provider import masked_url
+    from cli.pg_url import masked_url
 
     assert masked_url(url.format(pw=SECRET)) == shown
 
@@ -144,3 +146,48 @@ def test_layers_the_database_lacks_are_named(run_cli, database):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "none of the chosen layers is in the PostGIS database" in lines[0]
     assert SECRET not in result.stderr
+
+
+@pytest.mark.parametrize(("url", "bare"), [
+    ("postgresql://shmap:{pw}@db.example:5433/gis?sslmode=require",
+     "postgresql://shmap@db.example:5433/gis?sslmode=require"),
+    ("postgresql://shmap:p%40ss{pw}@db.example/gis", "postgresql://shmap@db.example/gis"),
+    ("postgresql://shmap@db.example/gis?password={pw}&sslmode=require",
+     "postgresql://shmap@db.example/gis?sslmode=require"),
+])
+def test_a_url_gives_up_its_password_to_be_passed_aside(url, bare):
+    from cli.pg_url import without_password
+
+    given, password = without_password(url.format(pw=SECRET))
+    assert given == bare and password.endswith(SECRET) and SECRET not in given
+
+
+def test_a_url_without_a_password_is_kept_as_written():
+    from cli.pg_url import without_password
+
+    assert without_password("postgresql://shmap@db.example/gis") == (
+        "postgresql://shmap@db.example/gis", None)
+
+
+def test_the_export_gives_psql_the_password_in_its_environment_not_its_command_line(
+        tmp_path, monkeypatch, run_cli):
+    """psql's command line is readable by every user of the machine (ps); its
+    environment is not. A stand-in psql records both, then fails as a refused load does."""
+    seen = tmp_path / "seen.json"
+    fake = tmp_path / "bin" / "psql"
+    fake.parent.mkdir()
+    fake.write_text(f"#!{sys.executable}\nimport json, os, sys\n"
+                    f"json.dump({{'argv': sys.argv, 'password': os.environ.get('PGPASSWORD')}},"
+                    f" open({str(seen)!r}, 'w'))\n"
+                    "sys.stderr.write('psql: ERROR:  stopped by the test\\n')\nsys.exit(3)\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    done = run_cli("export", "poles", "--postgis", f"postgresql://shmap:{SECRET}@127.0.0.1:1/gis")
+    got = json.loads(seen.read_text(encoding="utf-8"))
+    assert done.returncode == 2 and "PostGIS load failed, nothing was changed: stopped by the test" \
+        in done.stderr
+    assert got["password"] == SECRET
+    assert not any(SECRET in a for a in got["argv"])
+    assert "postgresql://shmap@127.0.0.1:1/gis" in got["argv"]
+    assert SECRET not in done.stdout + done.stderr
