@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from firms.intake.classify import UNCLASSIFIED
@@ -282,10 +283,18 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
+#: English nouns counted by ``{n}`` in the labels, plural → singular (for one).
+_SINGULAR = {"firms": "firm", "matches": "match", "layers": "layer", "features": "feature"}
+_COUNTED = re.compile(r"(\{n(?::[^}]*)?\} )(" + "|".join(_SINGULAR) + r")\b")
+
+
 def t(key: str, lang: str = "zh", **values) -> str:
-    """The label ``key`` in ``lang`` ("zh" or "en"), with ``{placeholders}`` filled."""
+    """The label ``key`` in ``lang`` ("zh" or "en"), with ``{placeholders}`` filled; in
+    English a noun counted by ``{n}`` is singular when ``n`` is one ("1 firm")."""
     zh, en = LABELS[key]
     text = zh if lang == "zh" else en
+    if lang != "zh" and str(values.get("n", "")).strip() in ("1", "1.0"):
+        text = _COUNTED.sub(lambda m: m.group(1) + _SINGULAR[m.group(2)], text)
     return text.format(**values) if values else text
 
 
