@@ -31,7 +31,7 @@ from ui.mapbase import (
     round_coords,
     safe_text,
 )
-from ui.view_report import FIT_PENDING
+from ui.view_report import FIT_PENDING, REPORT
 
 __all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "Attribution", "DrawTexts", "FitBesideLegend", "FollowSize",
            "GridPane", "MetricScale", "WheelAfterClick", "ZoneLabels", "draw_control",
@@ -284,7 +284,7 @@ class FitBesideLegend(OnMap):
             var map = {{ this.map_name() }}, tries = 0, token = {{ this.token|tojson }};
             if (token !== null && window.scmFitToken === token) return;
             window.scmFitToken = token;
-            {{ this.pending }} = true;  // read by ui.view_report's ReportAfterFit
+            {{ this.pending }} = true;  // read by ui.view_report's ReportView
             var run = window.scmFitRun = (window.scmFitRun || 0) + 1;
             function fit() {  // once the map has its size (the frame may be laid out late)
                 if (run !== window.scmFitRun) return;  // a newer fit took over
@@ -309,6 +309,7 @@ class FitBesideLegend(OnMap):
                         : {animate: false});
                 }
                 {{ this.pending }} = false;
+                if ({{ this.report }}) { {{ this.report }}(); }  // the app's map: reported now
             }
             setTimeout(fit, 0);
         })();
@@ -320,7 +321,7 @@ class FitBesideLegend(OnMap):
         super().__init__()
         self._name = "FitBesideLegend"
         self.bounds, self.view, self.token = bounds, view, token
-        self.pending = FIT_PENDING
+        self.pending, self.report = FIT_PENDING, REPORT
 
 
 class GridPane(MacroElement):
