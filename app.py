@@ -34,20 +34,19 @@ from ui.app_data import (
 )
 from ui.basemaps import BASEMAPS, basemap
 from ui.card_panel import card_panel, filters_text
-from ui.drawn import drawn_polygon, site_corners, site_polygon
+from ui.drawn import site_polygon
 from ui.firm_filters import narrowed_firms
 from ui.firm_layer import precise_only
 from ui.firm_tables import firm_list_frame
 from ui.gis_panel import gis_panel
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
-from ui.livemap import live_map
-from ui.mapview import LANGS, MapView, center_of, params_to_view, sync_params
+from ui.map_panel import map_panel
+from ui.mapview import LANGS, MapView, params_to_view
 from ui.park_card import park_card, zone_firms
 from ui.rankings import kind_ids
 from ui.search import PINYIN_LIMIT, search
-from ui.session import follow_sidebar_sector, map_click, on_query, open_hit, reword, whole_city
+from ui.session import follow_sidebar_sector, on_query, open_hit, reword, whole_city
 from ui.shortlist_view import data_basis
-from ui.site_panel import drawn_site_panel, png_button
 from ui.snapshot import offline_html
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
@@ -76,7 +75,7 @@ from ui.views import (
     zone_sources,
     zone_table,
 )
-from ui.webmap import MEASURES, MapOptions, firm_mode, firms_for_view
+from ui.webmap import MEASURES, MapOptions, firm_mode
 
 STATIC_DIR = PROJECT_ROOT / "static"
 DEFAULT_LAYERS = ("poles", "service_belt", "new_towns", "g60", "parks")
@@ -197,32 +196,16 @@ with col_map:
                       site=site_polygon(url_view.site), dynamic_firms=True,
                       # the address's view until another zone is picked
                       view=url_view.map_view() if st.session_state["selected"] == url_view.zone else None)
-    live = live_map(frames, entries, shown, opts, vector_base(), in_view=firms_for_view(
-        shown, st.session_state.get("map"), opts, grid=grid,
-        points=cached_points(shown_key, shown) if grid is not None else None))
-    clicked = st_folium(live.base, key="map", height=opts.height, use_container_width=True, render=False,
-                        feature_group_to_add=live.overlays, layer_control=live.control,
-                        returned_objects=["last_active_drawing", "last_object_clicked_count",
-                                          "all_drawings", "bounds", "zoom"])
-    if map_click(st.session_state, clicked):  # a zone clicked: its panel opens
-        st.rerun()
-    # the view into the address; a PNG of it; a drawn polygon measured like a zone
-    drawn_datum = live.base.scm_datum  # type: ignore[attr-defined]  # set by live_map
-    drawn = drawn_polygon(clicked, drawn_datum)  # a site drawn now, else the link's
-    site = drawn if drawn is not None else site_polygon(url_view.site)
-    sync_params(st.query_params, MapView(
-        layers=tuple(chosen_layers), sectors=tuple(chosen_sectors), zone=st.session_state["selected"],
-        zoom=(clicked or {}).get("zoom"), center=center_of((clicked or {}).get("bounds")),
-        lang=lang, site=site_corners(site)))
-    png_button(frames, entries, shown, opts, component=clicked, base=vector_base(), lang=lang,
-               filters=filters)
-    drawn_site_panel(site, from_link=drawn is None, firms=firms, frames=frames_all, entries=entries,
-                     points=cached_points(firms_key, firms) if firms is not None and len(firms)
-                     else None, lang=lang)
-    st.caption(t("datum_note", lang, datum=datum_label(drawn_datum, lang)))
-    if firm_view is not None:
-        st.caption(t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang), n=f"{len(shown):,}")
-                   + (" · " + t("synthetic_note", lang) if source == "demo" else ""))
+    note = None if firm_view is None else (
+        t("firm_mode", lang, mode=t(f"mode_{firm_view}", lang), n=f"{len(shown):,}")
+        + (" · " + t("synthetic_note", lang) if source == "demo" else ""))
+    map_panel(frames, entries, shown, opts, st_folium=st_folium, grid=grid, base=vector_base(),
+              filters=filters, points=cached_points(shown_key, shown) if grid is not None else None,
+              address=MapView(layers=tuple(chosen_layers), sectors=tuple(chosen_sectors),
+                              zone=st.session_state["selected"], lang=lang, site=url_view.site),
+              firms=firms, frames_all=frames_all, note=note,
+              firm_points=cached_points(firms_key, firms) if firms is not None and len(firms)
+              else None)
 
 with col_panel:
     st.text_input(t("search", lang), key="search", placeholder=t("search_hint", lang),

@@ -150,8 +150,8 @@ def test_the_gis_bundle_is_offered_beside_the_export(app):
     assert any(label.startswith("下载 GIS 资料包 shanghai-layers.zip") for label in labels)
     # the demo firm list is loaded: the bundle's zones carry its measures
     assert any("资料包中的区域附带所载企业名单的区域指标" in c.value for c in app.caption)
-    assert any("shmap serve" in c.value for c in app.code) or any(
-        "127.0.0.1:5000" in c.value for c in app.caption)
+    assert any(m.value == "`shmap serve`" for m in app.markdown) or any(
+        "OGC API 要素服务正在运行" in c.value for c in app.caption)
 
 
 def test_english_interface(app):

@@ -35,7 +35,7 @@ LIBRARIES = {
     "layers": BASE | {"pyogrio"},
     "firms.intake": BASE | {"openpyxl", "defusedxml", "python_calamine", "ijson", "ahocorasick"},
     "firms": BASE | {"dask", "dask_geopandas", "distributed", "fsspec"},
-    "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin", "matplotlib"},
+    "ui": BASE | {"streamlit", "folium", "branca", "jinja2", "pypinyin", "matplotlib", "playwright"},
     "cli": BASE | {"matplotlib", "pygeoapi", "werkzeug", "yaml", "waitress", "babel",
                    "sqlalchemy", "geoalchemy2"},
     "app": {"streamlit", "streamlit_folium"},

@@ -1,5 +1,9 @@
 """The map's tools as data: a drawn polygon measured like a zone, the view in the URL."""
 
+import os
+import signal
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -175,3 +179,60 @@ def test_a_png_of_the_map_view(tmp_path):
     assert img.size == (800, 600)
     colours = {c for _, c in img.getcolors(maxcolors=1 << 20)}
     assert len(colours) > 50  # a drawn map, not a blank page
+
+
+def own_browsers() -> list[int]:
+    """The Chromium browser processes this test process started (its descendants)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [os.getpid()]
+    while todo:
+        for pid in children.get(todo.pop(), []):
+            todo.append(pid)
+            try:
+                line = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"chromium" in line and b"--remote-debugging-pipe" in line:
+                found.append(pid)
+    return found
+
+
+def test_pngs_are_shot_by_one_warm_browser_started_again_when_it_died(tmp_path):
+    import shutil
+
+    from layers.errors import UsageError
+    from ui.screenshots import Shooter
+
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("chromium not installed")
+    page = tmp_path / "page.html"
+    page.write_text("<html><body style='background:#3a7'><p>地图</p></body></html>",
+                    encoding="utf-8")
+    shots = Shooter(chromium)
+    try:
+        first = shots.shoot(page.as_uri(), width=320, height=200, timeout=60)
+        second = shots.shoot(page.as_uri(), width=320, height=200, timeout=60)
+        assert first[:8] == second[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shots.launches == 1  # the second picture in the same browser
+        for pid in own_browsers():  # the browser's process ends (this test's own only)
+            os.kill(pid, signal.SIGKILL)
+        third = shots.shoot(page.as_uri(), width=320, height=200, timeout=60)
+        assert third[:8] == b"\x89PNG\r\n\x1a\n" and shots.launches == 2
+        with pytest.raises(UsageError, match="Chromium made no PNG of the map"):
+            shots.shoot((tmp_path / "missing.html").as_uri(), width=320, height=200, timeout=60)
+    finally:
+        shots.close()
+    broken = Shooter(str(tmp_path / "no-chromium"))
+    try:
+        with pytest.raises(UsageError, match="needs Chromium"):
+            broken.shoot(page.as_uri(), width=320, height=200, timeout=60)
+    finally:
+        broken.close()

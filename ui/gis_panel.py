@@ -37,7 +37,9 @@ def gis_panel(frames, *, datum: str, lang: str, firms=None) -> None:
         st.caption(t("gis_service_up", lang, url=SERVICE_URL))
     else:
         st.caption(t("gis_service_how", lang))
-        st.code("shmap serve", language="bash")
+        # inline code, not st.code: that element loads a 1.5 MB highlighter that costs
+        # every new page ~0.5 s of the browser's time
+        st.markdown("`shmap serve`")
     st.caption(t("gis_docs", lang))
     if not any(len(f) for f in frames.values()):
         return

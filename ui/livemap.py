@@ -33,6 +33,7 @@ from ui.legend import Legend
 from ui.map_extras import Attribution, DrawTexts, FitBesideLegend, ZoneLabels, label_points
 from ui.map_options import MapOptions
 from ui.mapbase import CLEANUP_LIST, OnMap, cluster_assets, offline
+from ui.view_report import ReportView
 from ui.webmap import add_tools, base_map, with_vector_base
 from ui.zone_drawing import draw_overlays, fit_target, focus_ring, site_outline
 
@@ -105,6 +106,7 @@ def live_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Layer
     js, css = cluster_assets(opts.asset_base)  # firms may come in any swap
     offline(m, m.default_js + js, m.default_css + css)
     add_tools(m, opts, words=False)
+    ReportView().add_to(m)  # the first view reported once, fitted; each fit at once
     m.scm_datum = bm.datum  # type: ignore[attr-defined]
     drawn = draw_overlays(frames, entries, firms, opts, bm.datum, on=None)
     extras = folium.FeatureGroup(name="scm-extras", control=False)

@@ -31,6 +31,7 @@ from ui.mapbase import (
     round_coords,
     safe_text,
 )
+from ui.view_report import FIT_PENDING, REPORT
 
 __all__ = ["DRAW_TEXTS", "LABEL_ZOOM", "Attribution", "DrawTexts", "FitBesideLegend", "FollowSize",
            "GridPane", "MetricScale", "WheelAfterClick", "ZoneLabels", "draw_control",
@@ -283,6 +284,7 @@ class FitBesideLegend(OnMap):
             var map = {{ this.map_name() }}, tries = 0, token = {{ this.token|tojson }};
             if (token !== null && window.scmFitToken === token) return;
             window.scmFitToken = token;
+            {{ this.pending }} = true;  // read by ui.view_report's ReportView
             var run = window.scmFitRun = (window.scmFitRun || 0) + 1;
             function fit() {  // once the map has its size (the frame may be laid out late)
                 if (run !== window.scmFitRun) return;  // a newer fit took over
@@ -298,11 +300,16 @@ class FitBesideLegend(OnMap):
                     return setTimeout(fit, 50);
                 }
                 var view = {{ this.view|tojson }};
-                if (view) { map.setView([view[0], view[1]], view[2], {animate: false}); return; }
-                map.fitBounds({{ this.bounds|tojson }}, open && size.x >= pad + 160
-                    ? {paddingBottomRight: [legend.offsetWidth + 24, 0], paddingTopLeft: [48, 0],
-                       animate: false}
-                    : {animate: false});
+                if (view) {
+                    map.setView([view[0], view[1]], view[2], {animate: false});
+                } else {
+                    map.fitBounds({{ this.bounds|tojson }}, open && size.x >= pad + 160
+                        ? {paddingBottomRight: [legend.offsetWidth + 24, 0],
+                           paddingTopLeft: [48, 0], animate: false}
+                        : {animate: false});
+                }
+                {{ this.pending }} = false;
+                if ({{ this.report }}) { {{ this.report }}(); }  // the app's map: reported now
             }
             setTimeout(fit, 0);
         })();
@@ -314,6 +321,7 @@ class FitBesideLegend(OnMap):
         super().__init__()
         self._name = "FitBesideLegend"
         self.bounds, self.view, self.token = bounds, view, token
+        self.pending, self.report = FIT_PENDING, REPORT
 
 
 class GridPane(MacroElement):

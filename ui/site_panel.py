@@ -18,7 +18,7 @@ from ui.drawn import (
 )
 from ui.firm_tables import firm_list_frame
 from ui.i18n import t
-from ui.snapshot import print_caption, view_png
+from ui.snapshot import print_caption, view_png, warm_png
 
 __all__ = ["drawn_site_panel", "png_button"]
 
@@ -27,7 +27,9 @@ STATIC_DIR = PROJECT_ROOT / "static"
 
 def png_button(frames, entries, firms, opts, *, component, base, lang: str, filters: str = "") -> None:
     """A button that makes a PNG of the map's current view — with its title, filters,
-    date, sources and attribution in a corner — then offers it."""
+    date, sources and attribution in a corner — then offers it. The PNG's browser is
+    started in the background as soon as the button is shown."""
+    warm_png()
     if not st.button(t("prepare_png", lang), key="prepare_png"):
         return
     try:

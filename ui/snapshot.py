@@ -1,15 +1,15 @@
 """A PNG of the map for reports: the self-contained page shot by headless Chromium.
 
 The page (:func:`ui.page.standalone_html`, every script and style inlined) is
-written to a temporary folder and opened from disk by the system's Chromium with
-no network of its own needed; the run is bounded by ``timeout`` seconds.
+written to a temporary folder and opened from disk by the system's Chromium, kept warm
+once per process (:mod:`ui.screenshots`), with no network of its own needed; each
+picture is bounded by ``timeout`` seconds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from datetime import date
@@ -22,11 +22,11 @@ from ui.i18n import t
 from ui.mapbase import safe_text
 from ui.mapview import center_of
 from ui.page import standalone_html
+from ui.screenshots import shooter
 from ui.webmap import MapOptions, build_map
 
-__all__ = ["map_png", "offline_html", "print_caption", "view_png"]
+__all__ = ["map_png", "offline_html", "print_caption", "view_png", "warm_png"]
 
-# the picture shows the map, not its buttons
 # the picture shows the map, not its buttons, and the legend whole (no scrolling)
 PRINT_CSS = ("<style>.leaflet-control-zoom, .leaflet-control-layers, .leaflet-draw,"
              " .scm-legend-toggle { display: none !important; }"
@@ -36,38 +36,30 @@ PRINT_CSS = ("<style>.leaflet-control-zoom, .leaflet-control-layers, .leaflet-dr
              " max-width: 60%; background: rgba(255,255,255,0.92); padding: 6px 10px;"
              " border-radius: 4px; font: 12px/1.5 'Noto Sans CJK SC', sans-serif; }</style>")
 
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--virtual-time-budget=4000")
-
-
-def _browser(chromium: str | None) -> str:
-    found = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        raise UsageError("a PNG of the map needs Chromium (apt-get install chromium)")
-    return found
-
 
 def map_png(page_html: str, *, width: int = 1400, height: int = 900, timeout: float = 30.0,
             chromium: str | None = None, caption: str = "") -> bytes:
     """The page ``page_html`` (a self-contained map) as PNG bytes of ``width``×``height`` px;
-    ``caption`` (HTML, already escaped: title, filters, date, sources) in its top-left corner."""
+    ``caption`` (HTML, already escaped: title, filters, date, sources) in its top-left corner.
+    Shot by the process's warm Chromium (:mod:`ui.screenshots`)."""
     if caption:
         page_html = page_html.replace("</body>", f'<div class="scm-print-caption">{caption}</div>'
                                       "</body>", 1)
-    browser = _browser(chromium)
+    browser = shooter(chromium)
     with tempfile.TemporaryDirectory(prefix="shmap-png-") as tmp:
-        page, out = Path(tmp) / "map.html", Path(tmp) / "map.png"
+        page = Path(tmp) / "map.html"
         page.write_text(page_html.replace("</head>", PRINT_CSS + "</head>", 1), encoding="utf-8")
-        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--window-size={width},{height}",
-               f"--screenshot={out}", page.as_uri()]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as err:
-            raise UsageError(f"the map's PNG took longer than {timeout:.0f} s; try again") from err
-        if not out.is_file() or out.stat().st_size == 0:
-            raise UsageError("Chromium made no PNG of the map")
-        return out.read_bytes()
+        png = browser.shoot(page.as_uri(), width=width, height=height, timeout=timeout)
+    if not png:
+        raise UsageError("Chromium made no PNG of the map")
+    return png
+
+
+def warm_png(chromium: str | None = None) -> None:
+    """Start the process's Chromium for PNGs in the background, so the first PNG a person
+    asks for does not wait for it; without Chromium, nothing (the PNG button says so)."""
+    with contextlib.suppress(UsageError):
+        shooter(chromium).warm()
 
 
 def view_png(frames, entries, firms, opts: MapOptions, *, static_dir, component: Mapping | None = None,
