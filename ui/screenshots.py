@@ -23,9 +23,13 @@ import shutil
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING
 
 from layers.errors import UsageError
 from ui.view_report import FIT_PENDING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
 
 __all__ = ["CHROMIUM_ARGS", "READY_JS", "Shooter", "shooter"]
 
@@ -53,7 +57,10 @@ class Shooter:
         self._jobs: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._playwright = self._browser = self._tab = None  # the serving thread's own
+        # the serving thread's own
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._tab: Page | None = None
         self.launches = 0  # browsers started so far (a died browser is started again)
         self._warmed = False
 
@@ -118,20 +125,22 @@ class Shooter:
             from playwright.sync_api import sync_playwright
 
             self._playwright = sync_playwright().start()
+        playwright = self._playwright
         for attempt in (1, 2):
             if self._browser is None or not self._browser.is_connected():
-                self._browser = self._playwright.chromium.launch(
+                self._browser = playwright.chromium.launch(
                     executable_path=self.chromium, args=list(CHROMIUM_ARGS))
                 self._tab = None
                 self.launches += 1
+            browser = self._browser
             if self._tab is None or self._tab.is_closed():
-                self._tab = self._browser.new_page()
+                self._tab = browser.new_page()
             if page is None:
                 return None
             try:
                 return _shot(self._tab, *page)
             except Exception:
-                if attempt == 2 or self._browser.is_connected():
+                if attempt == 2 or browser.is_connected():
                     raise
         return None  # not reached: the second attempt returns or raises
 
