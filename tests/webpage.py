@@ -119,7 +119,7 @@ _CONTEXTS: dict[tuple, object] = {}
 def shared_page(browser, *, width: int, height: int, locale: str):
     """A new page in the browser's one context for this size and locale. Pages of a
     context share its HTTP cache, so Streamlit's scripts load once per test process as
-    for a returning visitor (a fresh context costs each page 1–3 s more); each page is
+    for a returning visitor (a fresh context cost a page 1–3 s more on a loaded machine); each page is
     still its own app session (Streamlit keeps a session per connection, not per cookie)."""
     key = (id(browser), width, height, locale)
     context = _CONTEXTS.get(key)
