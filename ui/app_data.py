@@ -27,7 +27,7 @@ from ui.views import firms_of_sectors, plain_markdown
 
 __all__ = ["CACHE_MB", "all_layers", "cached_demo_firms", "cached_firm_keys", "cached_join", "cached_points",
            "cached_sector_firms", "cached_shortlist", "search_zones", "secret", "store",
-           "uploaded_firms", "vector_base", "workbook_sheets", "zone_kind_table"]
+           "upload_digest", "uploaded_firms", "vector_base", "workbook_sheets", "zone_kind_table"]
 
 CACHE_MB = 1_500  # all firm lists and what is made from them, across sessions
 
@@ -40,6 +40,12 @@ def all_layers():
 @st.cache_resource(show_spinner=False)
 def vector_base():
     return display_base()
+
+
+def upload_digest(raw: bytes) -> str:
+    """An upload's content as the key of what is cached from it (SHA-256, hex); made once
+    per rerun by the caller, for the sheet list and the import alike."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -111,11 +117,12 @@ def zone_kind_table():
 
 
 def uploaded_firms(raw: bytes, name: str, datum: str, join_layers: list[str], lang: str, *,
-                   sheet: str | None = None, geocoder: str | None = None, attempt: int = 0):
-    """An upload imported once per content, datum, sheet and geocoding (``geocoder``: the
-    settings file of the online geocoder the reader opted into; ``attempt`` counts the
-    retries after a failure), with its stages shown."""
-    digest = hashlib.sha256(raw).hexdigest()  # the content is the cache key
+                   digest: str, sheet: str | None = None, geocoder: str | None = None,
+                   attempt: int = 0):
+    """An upload imported once per content (``digest``: :func:`upload_digest` of ``raw``,
+    the cache key), datum, sheet and geocoding (``geocoder``: the settings file of the
+    online geocoder the reader opted into; ``attempt`` counts the retries after a
+    failure), with its stages shown."""
     geocoding = f"geocoder:{attempt}" if geocoder else ""
     key = ("upload", digest, datum, sheet or "", geocoding)
     firms_key = f"{digest}:{datum}:{sheet or ''}" + (f":{geocoding}" if geocoding else "")

@@ -5,7 +5,6 @@ the one message saying it failed (with a retry), the template."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import streamlit as st
 
 from geo.datum import DATUMS
 from geo.errors import ShmapError
-from ui.app_data import secret, uploaded_firms, workbook_sheets
+from ui.app_data import secret, upload_digest, uploaded_firms, workbook_sheets
 from ui.firm_filters import upload_notes
 from ui.geocoding import (
     SECRET_NAME,
@@ -86,14 +85,15 @@ def upload_panel(lang: str, join_layers: list[str]):
     if upload is not None:
         upload_stem = Path(upload.name).stem
         raw = upload.getvalue()
-        sheets = workbook_sheets(hashlib.sha256(raw).hexdigest(), upload.name, raw) \
+        digest = upload_digest(raw)
+        sheets = workbook_sheets(digest, upload.name, raw) \
             if upload.name.lower().endswith(".xlsx") else []
         sheet = st.sidebar.selectbox(t("upload_sheet", lang), [None, *sheets], key="upload_sheet",
                                      format_func=lambda s: t("sheet_auto", lang) if s is None
                                      else s) if len(sheets) > 1 else None
         try:
             report, firms_key = uploaded_firms(raw, upload.name, datum, join_layers, lang,
-                                               sheet=sheet, geocoder=geocoder,
+                                               digest=digest, sheet=sheet, geocoder=geocoder,
                                                attempt=st.session_state.get(ATTEMPT, 0))
             firms = report.accepted
         except ShmapError as err:  # the file's words escaped: no link or image from it
