@@ -33,6 +33,7 @@ import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,9 +255,7 @@ def geocode_report(geocoder: Geocoder, placed: list[float], *, addresses: int
     precisions, m) per band of :data:`PRECISION_BANDS_M` and the failure, if any, with the
     addresses it left unasked (placed by the offline ladder), or the addresses left unasked
     by the limit on requests."""
-    bands: dict[int, int] = {}
-    for precision in placed:
-        bands[precision_band(precision)] = bands.get(precision_band(precision), 0) + 1
+    bands = Counter(precision_band(precision) for precision in placed)
     report: dict[str, object] = {
         "provider": geocoder.provider, "addresses": addresses, "requests": geocoder.requests,
         "cached": geocoder.cached, "placed": len(placed), "bands": dict(sorted(bands.items()))}
