@@ -42,14 +42,16 @@ from ui.gis_panel import gis_panel
 from ui.i18n import column_label, datum_label, format_label, group_label, headers, sector_labels, t
 from ui.map_panel import map_panel
 from ui.mapview import LANGS, MapView, params_to_view
+from ui.markdown_table import markdown_table
 from ui.park_card import park_card, zone_firms
-from ui.rankings import kind_ids
+from ui.rankings import kind_ids, ranking
 from ui.search import PINYIN_LIMIT, search
 from ui.session import follow_sidebar_sector, on_query, open_hit, reword, whole_city
 from ui.shortlist_view import data_basis
 from ui.snapshot import offline_html
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
+from ui.tabs import TABLE_TABS, keep_choices, open_tab
 from ui.time_panel import compare_over_time, zone_over_time
 from ui.upload_panel import upload_panel
 from ui.uploading import rejected_view
@@ -293,65 +295,66 @@ with col_panel:
 
 # --- tables ---------------------------------------------------------------------------
 
-tab_zones, tab_compare, tab_short, tab_report, tab_export = st.tabs(
-    [t("zones_table", lang), t("compare", lang), t("shortlist", lang), t("import_report", lang),
-     t("export", lang)])
-with tab_zones:
-    ranked_zones = zones_tab(table, zone_kind_table(), kinds=chosen_kinds, sector=measure_sector,
-                             lang=lang)
-    if pairs:
-        st.caption(t("coverage", lang))
-        st.dataframe(layer_coverage(pairs, len(shown), entries, lang), hide_index=True,
-                     key="coverage_table")
-with tab_compare:
-    picks = st.multiselect(t("compare_pick", lang), list(ranked_zones.index), max_selections=5,
-                           key="compare", format_func=lambda i: str(table.loc[i, "name"]),
-                           placeholder=t("choose_options", lang))
-    if picks:
-        st.dataframe(compare(table, picks, lang=lang), width="stretch")
-        st.caption(t("compare_measure", lang, sector=labels[measure_sector]))
-        chosen = table.loc[picks].set_index("name")
-        for col in (c for c in dict.fromkeys((*MEASURES, "sector_firms")) if c in chosen):
-            if chosen[col].notna().any():
-                st.markdown(f"**{column_label(col, lang)}**")
-                st.bar_chart(chosen[col].astype(float).rename(column_label(col, lang)),
-                             horizontal=True, x_label=column_label(col, lang), y_label="")
-        compare_over_time(firms, {lid: j.pairs for lid, j in joined.items()}, picks, years=years,
-                          names=dict(table["name"]), lang=lang)
-    else:
-        st.caption(t("compare_hint", lang))
-with tab_short:
-    shortlist_tab(lambda sector, kinds: cached_shortlist(firms_key, firms, sector, kinds), entries,
-                  source=source, firms=firms if has_firms else None, lang=lang)
-with tab_report:
-    if report is None:
-        st.caption(t("no_report", lang))
-    else:
-        r = report.report
-        st.write(t("rows_summary", lang, rows_in=f"{r['rows_in']:,}", accepted=f"{r['accepted']:,}",
-                   rejected=f"{r['rejected']:,}"))
-        st.dataframe(import_summary(r, lang), hide_index=True, key="import_summary")
-        st.dataframe(rejected_view(report.rejected, lang, messages=report.messages), width="stretch", key="rejected_table",
-                     hide_index=True)
-        st.download_button(t("download_rejected", lang),
-                           lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
-                           file_name=output_name(upload_stem, part="rejected", suffix="csv"),
-                           mime="text/csv", key="dl_rejected")
-with tab_export:
-    export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
-                                format_func=lambda d: datum_label(d, lang))
-    export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format",
-                             format_func=format_label)
-    name = output_name("shanghai-layers", suffix=export_format, datum=parse_datum(export_datum))
-    if not any(len(f) for f in frames.values()):  # an empty selection is refused, not written
-        st.info(t("export_nothing", lang))
-    else:
-        st.download_button(t("download", lang, fmt=name),  # made when clicked, not each rerun
-                           lambda f=frames, fmt=export_format, d=export_datum:  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
-                           export_bytes(f, fmt, datum=d)[1],
-                           file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
-    gis_panel(frames, datum=export_datum, lang=lang, firms=firms)
-    if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
-        st.download_button(t("download_map", lang), offline_html(
-            frames, entries, shown, opts, static_dir=STATIC_DIR, base=vector_base()).encode(),
-                           file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")
+keep_choices(st.session_state)  # the choices made in tabs now closed
+opened, tab = open_tab(st.session_state, key="tables_tab", ids=TABLE_TABS, lang=lang)
+with tab:  # only the open tab is drawn
+    if opened == "zones_table":
+        zones_tab(table, zone_kind_table(), kinds=chosen_kinds, sector=measure_sector, lang=lang)
+        if pairs:
+            st.caption(t("coverage", lang))
+            st.markdown(markdown_table(layer_coverage(pairs, len(shown), entries, lang),
+                                       formats={t("cov_share", lang): "{:.1%}"}))
+    elif opened == "compare":
+        ranked_zones = ranking(table, zone_kind_table(), kinds=chosen_kinds,
+                               sort_by=st.session_state.get("zones_sort"), lang=lang)
+        picks = st.multiselect(t("compare_pick", lang), list(ranked_zones.index), max_selections=5,
+                               key="compare", format_func=lambda i: str(table.loc[i, "name"]),
+                               placeholder=t("choose_options", lang))
+        if picks:
+            st.dataframe(compare(table, picks, lang=lang), width="stretch")
+            st.caption(t("compare_measure", lang, sector=labels[measure_sector]))
+            chosen = table.loc[picks].set_index("name")
+            for col in (c for c in dict.fromkeys((*MEASURES, "sector_firms")) if c in chosen):
+                if chosen[col].notna().any():
+                    st.markdown(f"**{column_label(col, lang)}**")
+                    st.bar_chart(chosen[col].astype(float).rename(column_label(col, lang)),
+                                 horizontal=True, x_label=column_label(col, lang), y_label="")
+            compare_over_time(firms, {lid: j.pairs for lid, j in joined.items()}, picks, years=years,
+                              names=dict(table["name"]), lang=lang)
+        else:
+            st.caption(t("compare_hint", lang))
+    elif opened == "shortlist":
+        shortlist_tab(lambda sector, kinds: cached_shortlist(firms_key, firms, sector, kinds), entries,
+                      source=source, firms=firms if has_firms else None, lang=lang)
+    elif opened == "import_report":
+        if report is None:
+            st.caption(t("no_report", lang))
+        else:
+            r = report.report
+            st.write(t("rows_summary", lang, rows_in=f"{r['rows_in']:,}", accepted=f"{r['accepted']:,}",
+                       rejected=f"{r['rejected']:,}"))
+            st.dataframe(import_summary(r, lang), hide_index=True, key="import_summary")
+            st.dataframe(rejected_view(report.rejected, lang, messages=report.messages), width="stretch",
+                         key="rejected_table", hide_index=True)
+            st.download_button(t("download_rejected", lang),
+                               lambda d=report.rejected: table_csv(d).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
+                               file_name=output_name(upload_stem, part="rejected", suffix="csv"),
+                               mime="text/csv", key="dl_rejected")
+    else:  # export
+        export_datum = st.selectbox(t("export_datum", lang), list(DATUMS), key="export_datum",
+                                    format_func=lambda d: datum_label(d, lang))
+        export_format = st.radio(t("format", lang), FORMATS, horizontal=True, key="export_format",
+                                 format_func=format_label)
+        name = output_name("shanghai-layers", suffix=export_format, datum=parse_datum(export_datum))
+        if not any(len(f) for f in frames.values()):  # an empty selection is refused, not written
+            st.info(t("export_nothing", lang))
+        else:
+            st.download_button(t("download", lang, fmt=name),  # made when clicked, not each rerun
+                               lambda f=frames, fmt=export_format, d=export_datum:  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
+                               export_bytes(f, fmt, datum=d)[1],
+                               file_name=name, mime=MEDIA_TYPES[export_format], key="dl_export")
+        gis_panel(frames, datum=export_datum, lang=lang, firms=firms)
+        if st.button(t("prepare_map", lang), key="prepare_map"):  # built on demand: ~0.1 s
+            st.download_button(t("download_map", lang), offline_html(
+                frames, entries, shown, opts, static_dir=STATIC_DIR, base=vector_base()).encode(),
+                               file_name=output_name("shanghai-cluster-map", suffix="html"), mime="text/html", key="dl_map")

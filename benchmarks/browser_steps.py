@@ -7,7 +7,8 @@ Each step is timed from the action until the page stops changing: no script run
 under way (stApp's ``data-test-script-state``) and no change inside the map's frame
 for ``QUIET`` seconds (a MutationObserver there); the quiet time itself is taken off.
 Steps: the first page of a new session (demo firms; a first visit warms the server's
-caches and is not timed), the upload of N synthetic firms (setup, reported),
+caches and is not timed), for a returning visitor (the browser's cache holds the app's
+scripts) and for a first visit (a new browser context, nothing cached), the upload of N synthetic firms (setup, reported),
 turning a layer on, opening a zone from search, 全市, switching the language, and the
 PNG of the view. Targets (issue): every step ≤ 1.5 s, the first page ≤ 3 s. Prints one
 JSON object; ``machine_bound_s`` is a fixed piece of pure-Python work timed in the
@@ -89,6 +90,15 @@ def step(page, action) -> float:
     return round(wait_still(page, started), 2)
 
 
+def first_page(page, url: str) -> float:
+    """Seconds from asking for the app's address until its first page stops changing."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    page.frame_locator(MAP_IFRAME).locator(".scm-legend").wait_for(timeout=180_000)
+    page.evaluate(WATCH)
+    return round(wait_still(page, started), 2)
+
+
 def run(n: int, chromium: str) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -97,16 +107,17 @@ def run(n: int, chromium: str) -> dict:
             sync_playwright() as p:
         csv = write_synthetic(n, 1, Path(tmp))
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        warm = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        returning = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        warm = returning.new_page()
         warm.goto(url, wait_until="domcontentloaded")  # the server's first run fills its caches
         warm.frame_locator(MAP_IFRAME).locator(".scm-legend").wait_for(timeout=300_000)
         warm.close()
+        # a returning visitor: a new session in a browser whose cache holds the app's scripts
+        out["first_page_returning_s"] = first_page(returning.new_page(), url)
+        returning.close()
+        # a first visit: a new browser context, nothing cached
         page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        started = time.perf_counter()
-        page.goto(url, wait_until="domcontentloaded")
-        page.frame_locator(MAP_IFRAME).locator(".scm-legend").wait_for(timeout=180_000)
-        page.evaluate(WATCH)
-        out["first_page_s"] = round(wait_still(page, started), 2)
+        out["first_page_s"] = first_page(page, url)
 
         def upload():
             page.get_by_text("上传企业名单").first.click()
@@ -131,7 +142,7 @@ def run(n: int, chromium: str) -> dict:
         browser.close()
     steps = [k for k in out if k.endswith("_s") and k not in ("machine_bound_s",
                                                                "upload_and_import_s")]
-    out["targets_met"] = {k: out[k] <= (3.0 if k == "first_page_s" else 1.5) for k in steps}
+    out["targets_met"] = {k: out[k] <= (3.0 if k.startswith("first_page") else 1.5) for k in steps}
     return out
 
 

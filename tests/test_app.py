@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from apptabs import open_tab
 from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.apptest
@@ -28,6 +29,18 @@ def table_with(at: AppTest, *columns: str):
         if set(columns) <= set(df.value.columns):
             return df.value
     raise AssertionError(f"no table with columns {columns}")
+
+
+def markdown_table_with(at: AppTest, *columns: str) -> dict[str, list[str]]:
+    """The first Markdown table shown that has all these columns: column → cells."""
+    for m in at.markdown:
+        lines = [ln for ln in m.value.splitlines() if ln.startswith("|")]
+        if len(lines) < 2:
+            continue
+        rows = [[unescaped(c.strip()) for c in ln.strip("|").split(" | ")] for ln in lines]
+        if set(columns) <= set(rows[0]):
+            return {c: [r[i] for r in rows[2:]] for i, c in enumerate(rows[0])}
+    raise AssertionError(f"no Markdown table with columns {columns}")
 
 
 def zone_ids(at: AppTest) -> list[str]:
@@ -74,9 +87,10 @@ def test_toggling_a_layer_removes_its_zones(app):
 
 
 def test_coverage_accounts_for_every_demo_firm(app):
-    cov = table_with(app, "图层", "在任一区域内", "不在任何区域内")
-    assert len(cov) == 5  # the default layers: poles, service belt, new towns, G60, parks
-    assert ((cov["在任一区域内"] + cov["不在任何区域内"]) == 5_021).all()
+    cov = markdown_table_with(app, "图层", "在任一区域内", "不在任何区域内")
+    assert len(cov["图层"]) == 5  # the default layers: poles, service belt, new towns, G60, parks
+    inside, outside = ([int(n.replace(",", "")) for n in cov[c]] for c in ("在任一区域内", "不在任何区域内"))
+    assert all(i + o == 5_021 for i, o in zip(inside, outside, strict=True))
 
 
 def test_a_choropleth_with_natural_breaks(app):
@@ -107,7 +121,7 @@ def test_uploading_a_bad_csv_shows_the_report(app):
                "乙公司,0,0\n"
                "丙公司,116.39,39.90\n").encode()
     app.file_uploader(key="upload").upload("firms.csv", content, "text/csv")
-    app.run()
+    open_tab(app.run(), "import_report")
     assert not app.exception
     texts = "\n".join(m.value for m in app.markdown)
     assert "共 4 行：接受 1 行，拒绝 3 行" in texts
@@ -136,6 +150,7 @@ def test_choosing_amap_draws_overlays_in_gcj02(app):
 
 
 def test_export_uses_the_chosen_datum(app):
+    open_tab(app, "export")
     app.selectbox(key="export_datum").set_value("gcj02").run()
     app.radio(key="export_format").set_value("gpkg").run()
     assert not app.exception
@@ -144,6 +159,7 @@ def test_export_uses_the_chosen_datum(app):
 
 
 def test_the_gis_bundle_is_offered_beside_the_export(app):
+    open_tab(app, "export")
     app.selectbox(key="export_datum").set_value("wgs84").run()
     assert not app.exception
     labels = [b.label for b in app.download_button]
@@ -182,6 +198,7 @@ def test_zone_panel_shows_the_plans_measures_and_sector_targets(app):
 
 
 def test_compare_shows_zones_side_by_side(app):
+    open_tab(app, "compare")
     app.multiselect(key="compare").set_value(["pole_zhangjiang", "pole_lingang"]).run()
     assert not app.exception
     table = table_with(app, "张江科技创新极（张江科学城）", "临港产业增长极（临港新片区）")
@@ -195,7 +212,7 @@ def test_search_flies_to_a_firm_and_the_map_downloads_as_html(app):
     texts = "\n".join(t.value for t in app.text)
     assert "中芯国际集成电路制造（上海）有限公司" in texts and "坐标（WGS84） · ±1,500 m" in texts
     assert app.session_state["focus"] == pytest.approx((121.6035, 31.2085), abs=1e-6)
-    app.button(key="prepare_map").click().run()
+    open_tab(app, "export").button(key="prepare_map").click().run()
     assert any(b.label == "下载当前地图（离线 HTML）" for b in app.download_button)
 
 
@@ -204,11 +221,12 @@ def test_the_sector_filter_narrows_the_firms_on_the_map_and_in_the_counts(app):
     assert not app.exception
     shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
     assert "（591 家）" in shown  # the demo's 591 IC firms, not all 5,021
-    cov = table_with(app, "在任一区域内", "不在任何区域内")
-    assert ((cov["在任一区域内"] + cov["不在任何区域内"]) == 591).all()
+    cov = markdown_table_with(app, "在任一区域内", "不在任何区域内")
+    inside, outside = ([int(n.replace(",", "")) for n in cov[c]] for c in ("在任一区域内", "不在任何区域内"))
+    assert inside and all(i + o == 591 for i, o in zip(inside, outside, strict=True))
     # the measure and the shortlist follow the sidebar's sector
     assert app.selectbox(key="measure_sector").value == "ic"
-    assert app.selectbox(key="short_sector").value == "ic"
+    assert open_tab(app, "shortlist").selectbox(key="short_sector").value == "ic"
     app.selectbox(key="short_sector").set_value("ai").run()  # still changeable
     assert app.selectbox(key="short_sector").value == "ai"
 
@@ -228,11 +246,12 @@ def test_an_upload_is_imported_in_stages_and_not_called_synthetic(app):
     assert "读取文件 real\\.csv" in stages and "检查 2 行" in stages and "与图层区域空间连接" in stages
     shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
     assert "（2 家）" in shown and "合成企业为演示数据" not in captions(app)
-    assert "数据依据：上传的企业名单（2 家）。" in captions(app)
+    assert "数据依据：上传的企业名单（2 家）。" in captions(open_tab(app, "shortlist"))
 
 
 def test_the_import_report_lists_the_reads_warning_and_the_renamed_columns(app):
     upload(app, "latin.csv", "name,address,row\nMüller GmbH,Pudong,r1\n".encode("cp1252"))
+    open_tab(app, "import_report")
     table = table_with(app, "项目", "数值")
     shown = dict(zip(table["项目"], table["数值"], strict=True))
     assert shown["读取文件时的提醒"].startswith("latin.csv：文本按 GB18030 读取")
@@ -247,6 +266,7 @@ def test_markdown_in_a_refused_files_header_is_shown_literally(app):
 
 
 def test_the_shortlist_shows_the_top_ten_with_reasons_and_its_data_basis(app):
+    open_tab(app, "shortlist")
     short = next(df.value for df in app.dataframe if "理由" in df.value.columns)
     assert len(short) == 10 and short.index.name == "名称"
     assert list(short["名次"]) == list(range(1, 11))
@@ -284,6 +304,7 @@ def test_a_workbook_with_data_on_two_sheets_lets_the_user_pick_one(app):
     picker = app.sidebar.selectbox(key="upload_sheet")
     assert picker.options == ["自动：唯一有数据的工作表", "上海", "外地"]
     picker.set_value("上海").run()
+    open_tab(app, "import_report")
     assert not app.exception and not app.sidebar.error
     texts = "\n".join(m.value for m in app.markdown)
     assert "共 2 行：接受 2 行，拒绝 0 行" in texts
@@ -349,7 +370,7 @@ def test_which_parks_for_ic_and_for_biomedicine_without_districts_or_duplicates(
     assert set(parks["类型"]) == {"园区"} and not parks["名称"].duplicated().any()
     assert parks["集成电路企业数"].is_monotonic_decreasing
     assert not parks["名称"].str.contains("区（X）|候选").any()
-    app.selectbox(key="short_sector").set_value("biomed").run()
+    open_tab(app, "shortlist").selectbox(key="short_sector").set_value("biomed").run()
     short = table_with(app, "理由", "类型")
     assert "园区" in set(short["类型"]) and not set(short["类型"]) & {"整区（区级“X”）", "拟建基地或候选"}
     app.multiselect(key="short_kinds").set_value(["park"]).run()
@@ -370,7 +391,7 @@ def test_firms_over_time_follow_the_year_range(app):
     assert any("企业存量增长：近 3 年" in c.value for c in app.caption)
     assert any("参保人数合计" in c.value for c in app.caption)
     assert any(b.label == "下载按年份统计（CSV）" for b in app.download_button)
-    app.multiselect(key="compare").set_value(["pole_zhangjiang", "newtown_songjiang"]).run()
+    open_tab(app, "compare").multiselect(key="compare").set_value(["pole_zhangjiang", "newtown_songjiang"]).run()
     assert any(m.value == "**各区域累计企业数（按成立年份）**" for m in app.markdown)
 
 
@@ -400,7 +421,7 @@ def test_a_qichacha_workbook_shows_its_placements_and_leaves_inactive_firms_out(
     shown = dict(zip(placed["定位方式"], placed["数值"], strict=True))
     assert shown["按街道/镇名称定位，无其边界：以同名地铁站周围的范围为误差（只计为可能）"] == "3"
     assert shown["按地址所指园区/片区定位（以其范围为误差）"] == "2"
-    table = table_with(app, "项目", "数值")
+    table = table_with(open_tab(app, "import_report"), "项目", "数值")
     report = dict(zip(table["项目"], table["数值"], strict=True))
     assert report["表头所在行"] == "2"
     assert app.sidebar.download_button(key="dl_template") is not None

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from apptabs import open_tab
 from exports import QICHACHA_HEADER, qichacha_csv
 from streamlit.testing.v1 import AppTest
 from wording import text_problems
@@ -79,8 +80,8 @@ def wording_problems(at: AppTest, lang: str, *, said: str = "") -> list[str]:
 
 
 def report_rows(at: AppTest) -> dict[str, str]:
-    """The import report's table, item → value, in the language shown."""
-    for df in at.dataframe:
+    """The import report's table, item → value, in the language shown (its tab opened)."""
+    for df in open_tab(at, "import_report").dataframe:
         cols = list(df.value.columns)
         if cols in (["项目", "数值"], ["Item", "Value"]):
             return dict(zip(df.value.iloc[:, 0], df.value.iloc[:, 1], strict=True))

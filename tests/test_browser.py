@@ -22,6 +22,7 @@ from webpage import (
     offline,
     open_map,
     settle,
+    shared_page,
 )
 
 import layers
@@ -141,6 +142,40 @@ def test_the_view_travels_in_the_address(app_url, browser):
     params = {k: v[0] for k, v in parse_qs(urlparse(address).query).items()}
     assert params["zone"] == "newtown_songjiang" and set(params["layers"].split(",")) == {"new_towns", "poles"}
     assert params["zoom"] == "12"
+
+
+#: Counts the app's script runs as the page shows them (stApp's script state turning to "running").
+COUNT_RUNS = """
+window.scmRuns = 0;
+(function watch() {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app) return setTimeout(watch, 5);
+    new MutationObserver(() => {
+        if (app.getAttribute("data-test-script-state") === "running") window.scmRuns += 1;
+    }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+})();
+"""
+
+
+def test_a_new_page_runs_the_app_once_and_a_moved_map_reports_its_view(app_url, browser):
+    """The first fit of a new page changes nothing the server draws (5,021 demo firms are
+    clustered in the browser whatever the view): it is kept from the server, so the page
+    costs one run of the app. The first move of the map is reported: it reaches the address."""
+    page = shared_page(browser, width=1440, height=900, locale="zh-CN")
+    page.add_init_script(COUNT_RUNS)
+    offline(page)
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.frame_locator(MAP_IFRAME).locator(".scm-legend").wait_for(timeout=120_000)
+    map_frame(page).wait_for_function("() => window.scmFitPending === false", timeout=60_000)
+    time.sleep(1.0)  # the frame's own report of a move comes 250 ms after the move ends
+    settle(page)
+    runs, address = page.evaluate("() => window.scmRuns"), page.url
+    page.frame_locator(MAP_IFRAME).locator("a.leaflet-control-zoom-in").click()
+    page.wait_for_url(lambda u: "zoom=" in u, timeout=60_000)
+    moved = page.evaluate("() => window.scmRuns")
+    page.close()
+    assert runs == 1 and "zoom=" not in address
+    assert moved == 2  # the move: one run, of the map's part of the page
 
 
 def test_on_a_phone_the_map_comes_first(app_url, browser):

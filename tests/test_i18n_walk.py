@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptabs import open_tab
 from streamlit.testing.v1 import AppTest
 from wording import text_problems
+
+from ui.tabs import TABLE_TABS
 
 pytestmark = [pytest.mark.apptest, pytest.mark.slow]
 
@@ -73,12 +76,15 @@ def walk(lang: str):
     at.run()
     at.radio(key="lang").set_value(lang).run()
     yield "start", at
+    for tab in TABLE_TABS[1:]:  # the app draws only the open tab: each is opened
+        yield f"tab {tab}", open_tab(at, tab)
+    open_tab(at, "zones_table")
     at.selectbox(key="measure").set_value("lq").run()
     at.multiselect(key="sectors").set_value(["biomed"]).run()
     yield "choropleth and sector", at
     at.text_input(key="search").input("东方美谷生命健康").run()  # one match: opens at once
     yield "zone found by search", at
-    at.multiselect(key="compare").set_value(["pole_zhangjiang", "pole_lingang"]).run()
+    open_tab(at, "compare").multiselect(key="compare").set_value(["pole_zhangjiang", "pole_lingang"]).run()
     yield "compare", at
     at.text_input(key="search").input("无此地名xyz").run()
     yield "no match", at
@@ -87,8 +93,7 @@ def walk(lang: str):
     at.multiselect(key="sectors").set_value([]).run()
     at.radio(key="firm_source").set_value("upload").run()
     at.file_uploader(key="upload").upload("firms.csv", UPLOAD, "text/csv")
-    at.run()
-    yield "upload", at
+    yield "upload", open_tab(at.run(), "import_report")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -102,7 +107,7 @@ def test_every_visible_word_is_in_the_chosen_language(lang):
         seen.append(step)
         found = problems(at, lang, firm_texts)
         assert not found, f"{lang}, after {step}:\n" + "\n".join(found[:30])
-    assert len(seen) == 7
+    assert len(seen) == 7 + len(TABLE_TABS) - 1
 
 
 def test_the_walk_reaches_what_it_checks():
@@ -112,4 +117,4 @@ def test_the_walk_reaches_what_it_checks():
     assert "Firm details" in steps["firm found by search"]
     assert "outside the current sector filter" in steps["firm found by search"]
     assert "empty firm name" in steps["upload"]
-    assert "Data basis" in steps["start"]
+    assert "Data basis" in steps["tab shortlist"]

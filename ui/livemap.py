@@ -94,12 +94,13 @@ class HideAtFirst(OnMap):
 def live_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, LayerEntry],
              firms: gpd.GeoDataFrame | None, opts: MapOptions,
              base: Mapping[str, gpd.GeoDataFrame] | None = None, *,
-             in_view: folium.FeatureGroup | None = None) -> LiveMap:
+             in_view: folium.FeatureGroup | None = None, quiet_first: bool = False) -> LiveMap:
     """The app's map in its two parts (see the module). ``in_view``: the firms of the
     reported view (:func:`ui.webmap.firms_for_view`) when the map draws firms per view.
     The view is fitted once per target (the selected zone, the drawn layers, a given
     view, a focused firm, each press of "whole city"): the same overlays drawn again for
-    a view the user moved leave that view alone."""
+    a view the user moved leave that view alone. ``quiet_first``: a new frame's first
+    fit is not reported (:class:`ui.map_extras.FitBesideLegend`)."""
     bm = basemap(opts.basemap)
     # the base's script is the same in either language: its words come with the overlays
     m = with_vector_base(base_map(bm, replace(opts, view=None), words=False), bm, opts, base)
@@ -126,6 +127,6 @@ def live_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Layer
     HideAtFirst().add_to(extras)
     if bounds is not None or view is not None:
         token = json.dumps([bounds, view, opts.selected, opts.fit_token])
-        FitBesideLegend(bounds, view=view, token=token).add_to(extras)
+        FitBesideLegend(bounds, view=view, token=token, quiet=quiet_first).add_to(extras)
     overlays = [*drawn.groups, *([in_view] if in_view is not None else []), extras]
     return LiveMap(m, overlays, folium.LayerControl(collapsed=True))

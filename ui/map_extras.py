@@ -276,7 +276,8 @@ class FitBesideLegend(OnMap):
     animation has ended (whose end would otherwise undo this fit). With a ``token``
     (the app's map, whose overlays are swapped in place) it acts once per token: the
     same overlays drawn again for a moved view leave the view as the user left it; a
-    newer fit cancels one still waiting."""
+    newer fit cancels one still waiting. The fit is reported to the app at once
+    (:mod:`ui.view_report`), except a new frame's first fit when ``quiet``."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -309,7 +310,7 @@ class FitBesideLegend(OnMap):
                         : {animate: false});
                 }
                 {{ this.pending }} = false;
-                if ({{ this.report }}) { {{ this.report }}(); }  // the app's map: reported now
+                if ({{ this.report }}) { {{ this.report }}({{ this.quiet|tojson }}); }  // the app's map
             }
             setTimeout(fit, 0);
         })();
@@ -317,10 +318,10 @@ class FitBesideLegend(OnMap):
     """)
 
     def __init__(self, bounds: list[list[float]] | None, *, view: list[float] | None = None,
-                 token: str | None = None):
+                 token: str | None = None, quiet: bool = False):
         super().__init__()
         self._name = "FitBesideLegend"
-        self.bounds, self.view, self.token = bounds, view, token
+        self.bounds, self.view, self.token, self.quiet = bounds, view, token, quiet
         self.pending, self.report = FIT_PENDING, REPORT
 
 

@@ -18,8 +18,11 @@ __all__ = ["kinds_picker", "shortlist_tab", "zones_tab"]
 
 
 def kinds_picker(where, key: str, lang: str, *, default=(), label: str = "zone_kinds"):
-    """A multiselect of zone kinds in words; the kinds chosen (all when none is)."""
-    chosen = where.multiselect(t(label, lang), list(ZONE_KINDS), default=list(default), key=key,
+    """A multiselect of zone kinds in words; the kinds chosen (all when none is). The
+    ``default`` is the session's first choice (kept as a choice, not a widget default,
+    so that it outlives the widget's closed tab: :mod:`ui.tabs`)."""
+    st.session_state.setdefault(key, list(default))
+    chosen = where.multiselect(t(label, lang), list(ZONE_KINDS), key=key,
                                format_func=lambda k: t(f"kind_{k}", lang),
                                placeholder=t("all_kinds", lang), help=t("zone_kinds_help", lang))
     return list(chosen) or list(ZONE_KINDS)
@@ -46,8 +49,8 @@ def shortlist_tab(ranked_for, entries, *, source: str, firms, lang: str) -> None
     sector = st.selectbox(t("shortlist_sector", lang), list(sector_ids()), key="short_sector",
                           format_func=lambda s: labels[s])
     kinds = kinds_picker(st, "short_kinds", lang, default=DEFAULT_KINDS, label="short_kinds")
-    top = st.number_input(t("short_top", lang), min_value=1, max_value=200, value=10, step=1,
-                          key="short_top")
+    st.session_state.setdefault("short_top", 10)  # a choice kept while the tab is closed
+    top = st.number_input(t("short_top", lang), min_value=1, max_value=200, step=1, key="short_top")
     ranked = ranked_for(sector, tuple(kinds))
     n = len(firms) if firms is not None else 0
     basis = data_basis(source, n)

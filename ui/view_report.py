@@ -9,7 +9,10 @@ first view, the first for a view nobody sees, and a quarter second lost after ea
 fit a way to report the view it made at once (:data:`REPORT`): the frame's last report
 with the new bounds and zoom, recorded as the frame's own last report, so the frame's
 debounced report of the same view is not sent again. When no fit is waiting, or it never
-comes, the held report is sent as it was.
+comes, the held report is sent as it was. A fit told to be quiet (the app's view
+changes nothing the server draws) keeps a held first report to itself: the frame records
+the fitted view as reported, and the server, which drew that view, is not asked to run
+again for it.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ class ReportView(MacroElement):
             var send = lib.setComponentValue.bind(lib), held = null, first = true;
             var since = Date.now();
             lib.scmHolding = true;
-            {{ this.report }} = function () {  // the fitted view, now
+            {{ this.report }} = function (quiet) {  // the fitted view, now
                 var global = window.__GLOBAL_DATA__, map = window.map;
                 var last = held !== null ? held : global && global.previous_data;
                 if (!map || !last || !("bounds" in last)) return;
@@ -48,9 +51,10 @@ class ReportView(MacroElement):
                 if (held === null && JSON.stringify(value) === JSON.stringify(global.previous_data)) {
                     return;
                 }
+                var first = held !== null;
                 global.previous_data = value;
                 held = null;
-                send(value);
+                if (!(quiet && first)) send(value);  // the first fit of a quiet frame: kept
             };
             function wait() {  // a fit to come reports its own view; else the first as it was
                 if (held === null) return;
