@@ -69,3 +69,12 @@ def test_a_fit_is_made_once_per_target_not_for_every_swap():
     assert token() == token()  # the same overlays again (a moved view): no new fit
     assert token(selected="pole_lingang") != token()
     assert token(fit_token=1) != token()  # "whole city" pressed again
+
+
+def test_turning_a_layer_on_or_off_keeps_the_view():
+    def token(*layer_ids: str) -> str:
+        live = live_map(frames(*layer_ids), ENTRIES, None, MapOptions())
+        return next(e.token for e in live.overlays[-1]._children.values()
+                    if isinstance(e, FitBesideLegend))
+
+    assert token("poles") == token("poles", "new_towns") == token("new_towns")

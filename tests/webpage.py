@@ -137,8 +137,9 @@ def open_map(browser, url, *, width=1440, height=900, locale="zh-CN"):
     frame = page.frame_locator(MAP_IFRAME)
     frame.locator(".scm-legend").wait_for(timeout=120_000)
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
-    # the map's first fit made (reported to the app only when the view changes what it draws)
-    map_frame(page).wait_for_function("() => window.scmFitPending === false", timeout=60_000)
+    # the map's first fit made, if it has one (set with the legend, in the same script;
+    # reported to the app only when the view changes what it draws)
+    map_frame(page).wait_for_function("() => window.scmFitPending !== true", timeout=60_000)
     settle(page)
     return page, frame
 

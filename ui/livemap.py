@@ -97,9 +97,10 @@ def live_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Layer
              in_view: folium.FeatureGroup | None = None, quiet_first: bool = False) -> LiveMap:
     """The app's map in its two parts (see the module). ``in_view``: the firms of the
     reported view (:func:`ui.webmap.firms_for_view`) when the map draws firms per view.
-    The view is fitted once per target (the selected zone, the drawn layers, a given
-    view, a focused firm, each press of "whole city"): the same overlays drawn again for
-    a view the user moved leave that view alone. ``quiet_first``: a new frame's first
+    The view is fitted once per target (the selected zone, a given view, a focused firm,
+    each press of "whole city", else the drawn layers on the frame's first drawing): the
+    same overlays drawn again for a view the user moved leave that view alone, and so
+    does turning a layer on or off, as in a desktop GIS. ``quiet_first``: a new frame's first
     fit is not reported (:class:`ui.map_extras.FitBesideLegend`)."""
     bm = basemap(opts.basemap)
     # the base's script is the same in either language: its words come with the overlays
@@ -126,7 +127,8 @@ def live_map(frames: Mapping[str, gpd.GeoDataFrame], entries: Mapping[str, Layer
            toggle_label=t("legend_toggle", opts.lang)).add_to(extras)
     HideAtFirst().add_to(extras)
     if bounds is not None or view is not None:
-        token = json.dumps([bounds, view, opts.selected, opts.fit_token])
+        # not the layers' bounds: a layer turned on or off keeps the view
+        token = json.dumps([view, opts.selected, opts.fit_token])
         FitBesideLegend(bounds, view=view, token=token, quiet=quiet_first).add_to(extras)
     overlays = [*drawn.groups, *([in_view] if in_view is not None else []), extras]
     return LiveMap(m, overlays, folium.LayerControl(collapsed=True))
