@@ -51,7 +51,7 @@ from ui.shortlist_view import data_basis
 from ui.snapshot import offline_html
 from ui.streamlit_words import words_script
 from ui.table_tabs import kinds_picker, shortlist_tab, zones_tab
-from ui.tabs import TABLE_TABS, keep_choices, open_tab
+from ui.tabs import CARD_TABS, TABLE_TABS, card_tab_key, keep_choices, open_tab
 from ui.time_panel import compare_over_time, zone_over_time
 from ui.upload_panel import upload_panel
 from ui.uploading import rejected_view
@@ -239,59 +239,59 @@ with col_panel:
         st.info(t("click_hint", lang))
     else:
         st.subheader(t("details", lang))
-        p_over, p_plans, p_firms, p_sources = st.tabs(
-            [t("tab_overview", lang), t("tab_plans", lang), t("tab_firms", lang), t("tab_sources", lang)])
-        with p_over:
-            details = zone_details(row, entries[layer_id], lang)
-            for label, text in details:
-                st.markdown(f"**{label}**")
-                st.text(text)
-            zone_join = cached_join(firms_key, layer_id, firms) if has_firms and \
-                entries[layer_id].kind == "polygon" else None
-            card_panel(park_card(row, entries[layer_id], lang=lang,
-                                 kind=zone_kind_table()["group_kind"].get(row.name),
-                                 firms=zone_firms(zone_join, row.name, firms=firms, years=years)
-                                 if zone_join is not None and firms is not None else None),
-                       frames_all[layer_id].loc[[row.name]], districts=frames_all["districts"],
-                       firms=firms_in_zone(firms, zone_join.pairs, row.name)
-                       if zone_join is not None and firms is not None else None,
-                       filters=filters,
-                       colour=entries[layer_id].style.color, dashed=bool(row["approximate"]),
-                       synthetic=source == "demo", lang=lang, shown=[lb for lb, _ in details])
-            if row.name in table.index:
-                st.dataframe(compare(table, [row.name], lang=lang), width="stretch")
-        with p_plans:
-            groups = policy_groups(row.name, lang)
-            if not groups:
-                st.caption(t("policy_none", lang))
-            for n, (kind, items) in enumerate(groups.items()):
-                with st.expander(f"{kind}（{len(items)}）" if lang == "zh" else f"{kind} ({len(items)})",
-                                 expanded=n == 0):
-                    for headline, cite in items:
-                        st.text(headline)
-                        st.caption(cite)
-        with p_firms:
-            if shown is not None and firms is not None and layer_id in pairs:
-                inside = firms_in_zone(firms, pairs[layer_id], row.name)
-                st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
-                counted = zone_count_text(measure_tables, layer_id, row.name, lang)
-                if counted:
-                    st.caption(counted)
-                view = inside[["name", "sector", "address"]].head(200).assign(
-                    sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
-                st.dataframe(headers(view, lang), hide_index=True)
-                st.download_button(t("download_firms", lang),
-                                   lambda d=inside: table_csv(firm_list_frame(d, lang)).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
-                                   file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
-                                   mime="text/csv", key="dl_inside")
-                zone_over_time(firms, pairs[layer_id], row.name, years=years, staff=staff(firms),
-                               name=str(row["name_zh" if lang == "zh" else "name_en"]), lang=lang)
-            else:
-                st.caption(t("firms_none", lang))
-        with p_sources:
-            for label, text in zone_sources(row, lang):
-                st.markdown(f"**{label}**")
-                st.text(text)
+        card, where = open_tab(st.session_state, key=card_tab_key(row.name), ids=CARD_TABS, lang=lang)
+        with where:  # only the open tab is drawn; a zone opens at its overview
+            if card == "tab_overview":
+                details = zone_details(row, entries[layer_id], lang)
+                for label, text in details:
+                    st.markdown(f"**{label}**")
+                    st.text(text)
+                zone_join = cached_join(firms_key, layer_id, firms) if has_firms and \
+                    entries[layer_id].kind == "polygon" else None
+                card_panel(park_card(row, entries[layer_id], lang=lang,
+                                     kind=zone_kind_table()["group_kind"].get(row.name),
+                                     firms=zone_firms(zone_join, row.name, firms=firms, years=years)
+                                     if zone_join is not None and firms is not None else None),
+                           frames_all[layer_id].loc[[row.name]], districts=frames_all["districts"],
+                           firms=firms_in_zone(firms, zone_join.pairs, row.name)
+                           if zone_join is not None and firms is not None else None,
+                           filters=filters,
+                           colour=entries[layer_id].style.color, dashed=bool(row["approximate"]),
+                           synthetic=source == "demo", lang=lang, shown=[lb for lb, _ in details])
+                if row.name in table.index:
+                    st.dataframe(compare(table, [row.name], lang=lang), width="stretch")
+            elif card == "tab_plans":
+                groups = policy_groups(row.name, lang)
+                if not groups:
+                    st.caption(t("policy_none", lang))
+                for n, (kind, items) in enumerate(groups.items()):
+                    with st.expander(f"{kind}（{len(items)}）" if lang == "zh" else f"{kind} ({len(items)})",
+                                     expanded=n == 0):
+                        for headline, cite in items:
+                            st.text(headline)
+                            st.caption(cite)
+            elif card == "tab_firms":
+                if shown is not None and firms is not None and layer_id in pairs:
+                    inside = firms_in_zone(firms, pairs[layer_id], row.name)
+                    st.markdown(f"**{t('firms_inside', lang)}**: {len(inside):,}")
+                    counted = zone_count_text(measure_tables, layer_id, row.name, lang)
+                    if counted:
+                        st.caption(counted)
+                    view = inside[["name", "sector", "address"]].head(200).assign(
+                        sector=lambda d: d["sector"].map(lambda s: labels.get(s, s)))
+                    st.dataframe(headers(view, lang), hide_index=True)
+                    st.download_button(t("download_firms", lang),
+                                       lambda d=inside: table_csv(firm_list_frame(d, lang)).encode("utf-8-sig"),  # type: ignore[misc]  # mypy cannot infer a lambda with default arguments
+                                       file_name=output_name(f"firms_in_{row.name}", suffix="csv"),
+                                       mime="text/csv", key="dl_inside")
+                    zone_over_time(firms, pairs[layer_id], row.name, years=years, staff=staff(firms),
+                                   name=str(row["name_zh" if lang == "zh" else "name_en"]), lang=lang)
+                else:
+                    st.caption(t("firms_none", lang))
+            else:  # sources
+                for label, text in zone_sources(row, lang):
+                    st.markdown(f"**{label}**")
+                    st.text(text)
 
 # --- tables ---------------------------------------------------------------------------
 

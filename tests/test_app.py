@@ -184,7 +184,7 @@ def test_search_selects_a_zone(app):
 
 def test_zone_panel_shows_the_plans_measures_and_sector_targets(app):
     search_for(app, "临港产业增长极")
-    texts = [t.value for t in app.text]
+    texts = [t.value for t in open_tab(app, "tab_plans").text]
     assert any("居转常年限由5年缩至3年" in t for t in texts)
     # cited as the document, its section and the quote — not by the seed file's name
     assert any("叶东晖《聚焦产业链强化上海高端产业引领功能》（上海市经济信息中心，2021） §四(二)" in c.value
@@ -388,6 +388,7 @@ def test_firms_over_time_follow_the_year_range(app):
     n = int(re.search(r"（([\d,]+) 家）", shown).group(1).replace(",", ""))
     assert 0 < n < 5_000  # only firms founded 2020–2024: the counts follow
     search_for(app, "东方美谷")
+    open_tab(app, "tab_firms")
     assert any("企业存量增长：近 3 年" in c.value for c in app.caption)
     assert any("参保人数合计" in c.value for c in app.caption)
     assert any(b.label == "下载按年份统计（CSV）" for b in app.download_button)

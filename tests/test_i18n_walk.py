@@ -16,7 +16,7 @@ from apptabs import open_tab
 from streamlit.testing.v1 import AppTest
 from wording import text_problems
 
-from ui.tabs import TABLE_TABS
+from ui.tabs import CARD_TABS, TABLE_TABS
 
 pytestmark = [pytest.mark.apptest, pytest.mark.slow]
 
@@ -84,6 +84,8 @@ def walk(lang: str):
     yield "choropleth and sector", at
     at.text_input(key="search").input("东方美谷生命健康").run()  # one match: opens at once
     yield "zone found by search", at
+    for tab in CARD_TABS[1:]:  # the card draws only its open tab: each is opened
+        yield f"card {tab}", open_tab(at, tab)
     open_tab(at, "compare").multiselect(key="compare").set_value(["pole_zhangjiang", "pole_lingang"]).run()
     yield "compare", at
     at.text_input(key="search").input("无此地名xyz").run()
@@ -107,7 +109,7 @@ def test_every_visible_word_is_in_the_chosen_language(lang):
         seen.append(step)
         found = problems(at, lang, firm_texts)
         assert not found, f"{lang}, after {step}:\n" + "\n".join(found[:30])
-    assert len(seen) == 7 + len(TABLE_TABS) - 1
+    assert len(seen) == 7 + len(TABLE_TABS) - 1 + len(CARD_TABS) - 1
 
 
 def test_the_walk_reaches_what_it_checks():

@@ -71,3 +71,23 @@ def test_only_the_open_tab_is_drawn_and_it_stays_open_in_the_other_language():
     assert not [s for s in at.selectbox if s.key == "export_datum"]
     # the choice made in the closed tab is kept for when it opens again
     assert open_tab(at, "export").selectbox(key="export_datum").value == "gcj02"
+
+
+def opened(at: AppTest, name: str) -> None:
+    """Search ``name`` and open the match whose label holds it."""
+    at.text_input(key="search").input(name).run()
+    picks = [s for s in at.selectbox if s.key == "search_pick"]
+    if picks:
+        picks[0].set_value(next(i for i, o in enumerate(picks[0].options) if name in o)).run()
+
+
+@pytest.mark.apptest
+def test_a_zone_card_draws_its_open_tab_and_another_zone_opens_at_its_overview():
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    opened(at, "临港产业增长极")
+    assert at.session_state["selected"] == "pole_lingang"
+    assert not at.expander  # the overview is open: the plan items are not drawn
+    assert any(e.label.startswith("措施（") for e in open_tab(at, "tab_plans").expander)
+    opened(at, "松江新城")
+    assert at.session_state["selected"] == "newtown_songjiang"
+    assert not at.expander and "松江新城 / Songjiang New Town" in [x.value for x in at.text]

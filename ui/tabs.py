@@ -15,10 +15,12 @@ import streamlit as st
 
 from ui.i18n import t
 
-__all__ = ["KEPT", "TABLE_TABS", "keep_choices", "open_tab", "tab_id"]
+__all__ = ["CARD_TABS", "KEPT", "TABLE_TABS", "card_tab_key", "keep_choices", "open_tab", "tab_id"]
 
 #: The tables under the map, as word keys: the zones, compare, shortlist, import report, export.
 TABLE_TABS = ("zones_table", "compare", "shortlist", "import_report", "export")
+#: A zone's card: overview, plan items, firms, sources.
+CARD_TABS = ("tab_overview", "tab_plans", "tab_firms", "tab_sources")
 #: Widgets inside tabs whose choices outlive their tab being closed.
 KEPT = ("zones_sort", "compare", "short_sector", "short_kinds", "short_top", "export_datum",
         "export_format")
@@ -27,6 +29,12 @@ KEPT = ("zones_sort", "compare", "short_sector", "short_kinds", "short_top", "ex
 def tab_id(label: object, ids: Sequence[str]) -> str | None:
     """The word key of the tab labelled ``label`` in either language; None when none is."""
     return next((i for i in ids for lang in ("zh", "en") if t(i, lang) == label), None)
+
+
+def card_tab_key(zone_id: str) -> str:
+    """The session key of a zone card's open tab: one per zone, so that another zone
+    opens at its overview."""
+    return f"card_tab_{zone_id}"
 
 
 def keep_choices(state: MutableMapping, keys: Sequence[str] = KEPT) -> None:
