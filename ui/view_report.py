@@ -51,10 +51,10 @@ class ReportView(MacroElement):
                 if (held === null && JSON.stringify(value) === JSON.stringify(global.previous_data)) {
                     return;
                 }
-                var first = held !== null;
+                var wasHeld = held !== null;  // the frame's first report, not yet sent
                 global.previous_data = value;
                 held = null;
-                if (!(quiet && first)) send(value);  // the first fit of a quiet frame: kept
+                if (!(quiet && wasHeld)) send(value);  // the first fit of a quiet frame: kept
             };
             function wait() {  // a fit to come reports its own view; else the first as it was
                 if (held === null) return;
