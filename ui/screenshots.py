@@ -31,7 +31,11 @@ from ui.view_report import FIT_PENDING
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
-__all__ = ["CHROMIUM_ARGS", "READY_JS", "Shooter", "shooter"]
+__all__ = ["CHROMIUM_ARGS", "NO_CHROMIUM", "NO_PICTURE", "READY_JS", "Shooter", "shooter"]
+
+#: What the reader is told when there is no Chromium, or it made no picture.
+NO_CHROMIUM = "a PNG of the map needs Chromium (apt-get install chromium)"
+NO_PICTURE = "Chromium made no PNG of the map"
 
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
@@ -45,7 +49,7 @@ READY_JS = f"""() => {FIT_PENDING} !== true && document.fonts.status === "loaded
 def _find_chromium(chromium: str | None) -> str:
     found = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        raise UsageError("a PNG of the map needs Chromium (apt-get install chromium)")
+        raise UsageError(NO_CHROMIUM)
     return found
 
 
@@ -163,8 +167,8 @@ def _plain(err: Exception) -> Exception:
     if name == "TimeoutError":
         return UsageError("the map's PNG took too long to draw; try again")
     if "executable doesn't exist" in str(err).lower() or "ENOENT" in str(err):
-        return UsageError("a PNG of the map needs Chromium (apt-get install chromium)")
-    return UsageError("Chromium made no PNG of the map")
+        return UsageError(NO_CHROMIUM)
+    return UsageError(NO_PICTURE)
 
 
 _SHOOTERS: dict[str, Shooter] = {}

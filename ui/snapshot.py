@@ -22,7 +22,7 @@ from ui.i18n import t
 from ui.mapbase import safe_text
 from ui.mapview import center_of
 from ui.page import standalone_html
-from ui.screenshots import shooter
+from ui.screenshots import NO_PICTURE, shooter
 from ui.webmap import MapOptions, build_map
 
 __all__ = ["map_png", "offline_html", "print_caption", "view_png", "warm_png"]
@@ -51,7 +51,7 @@ def map_png(page_html: str, *, width: int = 1400, height: int = 900, timeout: fl
         page.write_text(page_html.replace("</head>", PRINT_CSS + "</head>", 1), encoding="utf-8")
         png = browser.shoot(page.as_uri(), width=width, height=height, timeout=timeout)
     if not png:
-        raise UsageError("Chromium made no PNG of the map")
+        raise UsageError(NO_PICTURE)
     return png
 
 
