@@ -28,9 +28,9 @@ def kinds_picker(where, key: str, lang: str, *, default=(), label: str = "zone_k
     return list(chosen) or list(ZONE_KINDS)
 
 
-def zones_tab(table, kinds_table, *, kinds, sector: str, lang: str):
+def zones_tab(table, kinds_table, *, kinds, sector: str, lang: str) -> None:
     """The zones of the chosen kinds, one row per outline, sorted by the measure picked
-    (the sector's firm count first); the ranked rows (index: feature ids)."""
+    (the sector's firm count first)."""
     sortable = [c for c in SORTABLE if c in table] or ["area_km2"]
     sort_by = st.selectbox(t("sort_by", lang), sortable, key="zones_sort",
                            format_func=lambda c: sector_column_label(c, sector, lang))
@@ -38,7 +38,6 @@ def zones_tab(table, kinds_table, *, kinds, sector: str, lang: str):
     st.dataframe(ranking_view(rows, sector=sector, lang=lang), width="stretch", key="zones_table",
                  hide_index=True,
                  column_config={column_label("name", lang): st.column_config.TextColumn(pinned=True)})
-    return rows
 
 
 def shortlist_tab(ranked_for, entries, *, source: str, firms, lang: str) -> None:
