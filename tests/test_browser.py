@@ -22,7 +22,6 @@ from webpage import (
     offline,
     open_map,
     settle,
-    shared_page,
 )
 
 import layers
@@ -161,16 +160,11 @@ def test_a_new_page_runs_the_app_once_and_a_moved_map_reports_its_view(app_url, 
     """The first fit of a new page changes nothing the server draws (5,021 demo firms are
     clustered in the browser whatever the view): it is kept from the server, so the page
     costs one run of the app. The first move of the map is reported: it reaches the address."""
-    page = shared_page(browser, width=1440, height=900, locale="zh-CN")
-    page.add_init_script(COUNT_RUNS)
-    offline(page)
-    page.goto(app_url, wait_until="domcontentloaded")
-    page.frame_locator(MAP_IFRAME).locator(".scm-legend").wait_for(timeout=120_000)
-    map_frame(page).wait_for_function("() => window.scmFitPending === false", timeout=60_000)
+    page, frame = open_map(browser, app_url, init_script=COUNT_RUNS)
     time.sleep(1.0)  # the frame's own report of a move comes 250 ms after the move ends
     settle(page)
     runs, address = page.evaluate("() => window.scmRuns"), page.url
-    page.frame_locator(MAP_IFRAME).locator("a.leaflet-control-zoom-in").click()
+    frame.locator("a.leaflet-control-zoom-in").click()
     page.wait_for_url(lambda u: "zoom=" in u, timeout=60_000)
     moved = page.evaluate("() => window.scmRuns")
     page.close()

@@ -19,6 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from ui.view_report import FIT_PENDING
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 DOCS = ROOT / "docs"
@@ -129,9 +131,12 @@ def shared_page(browser, *, width: int, height: int, locale: str):
     return context.new_page()
 
 
-def open_map(browser, url, *, width=1440, height=900, locale="zh-CN"):
-    """A new page at ``url`` with no network but the app; returns (page, map frame)."""
+def open_map(browser, url, *, width=1440, height=900, locale="zh-CN", init_script: str = ""):
+    """A new page at ``url`` with no network but the app, ``init_script`` run in it before
+    the app's own; returns (page, map frame) once the map's first fit is made."""
     page = shared_page(browser, width=width, height=height, locale=locale)
+    if init_script:
+        page.add_init_script(init_script)
     offline(page)
     page.goto(url, wait_until="domcontentloaded")
     frame = page.frame_locator(MAP_IFRAME)
@@ -139,7 +144,7 @@ def open_map(browser, url, *, width=1440, height=900, locale="zh-CN"):
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
     # the map's first fit made, if it has one (set with the legend, in the same script;
     # reported to the app only when the view changes what it draws)
-    map_frame(page).wait_for_function("() => window.scmFitPending !== true", timeout=60_000)
+    map_frame(page).wait_for_function(f"() => {FIT_PENDING} !== true", timeout=60_000)
     settle(page)
     return page, frame
 
