@@ -43,8 +43,14 @@ def markdown_table_with(at: AppTest, *columns: str) -> dict[str, list[str]]:
     raise AssertionError(f"no Markdown table with columns {columns}")
 
 
+def whole_ranking(at: AppTest):
+    """The zone ranking's grid, every zone and column (switched on, as a user does)."""
+    at.toggle(key="zones_whole").set_value(True).run()
+    return table_with(at, "图层", "角色", "产业")
+
+
 def zone_ids(at: AppTest) -> list[str]:
-    return list(table_with(at, "图层", "角色", "产业").index)
+    return list(whole_ranking(at).index)
 
 
 def search_for(at: AppTest, query: str, pick: str | None = None) -> None:
@@ -82,7 +88,7 @@ def test_toggling_a_layer_removes_its_zones(app):
     app.checkbox(key="layer_biomed_1_5_x").check().run()
     assert "biomed_dongfang_meigu" in zone_ids(app)
     # 张江's biomedicine core has the pole's outline: one row with both roles
-    roles = table_with(app, "图层", "角色", "产业").loc["pole_zhangjiang", "角色"]
+    roles = whole_ranking(app).loc["pole_zhangjiang", "角色"]
     assert "极" in roles and "核心区（1）" in roles
 
 
@@ -100,7 +106,9 @@ def test_a_choropleth_with_natural_breaks(app):
     assert not app.exception, [e.value for e in app.exception]
     assert not app.selectbox(key="classes").disabled
     # the ranking's headers name the sector the measures are for (the first, 集成电路)
-    assert table_with(app, "图层", "区位熵 LQ（集成电路）")["区位熵 LQ（集成电路）"].notna().any()
+    short = markdown_table_with(app, "名次", "区位熵 LQ（集成电路）")
+    assert any(re.fullmatch(r"\d+\.\d\d", v) for v in short["区位熵 LQ（集成电路）"])
+    assert whole_ranking(app)["区位熵 LQ（集成电路）"].notna().any()
 
 
 def test_sector_filter_narrows_the_table(app):
@@ -109,8 +117,7 @@ def test_sector_filter_narrows_the_table(app):
     assert not app.exception
     after = zone_ids(app)
     assert 0 < len(after) < len(before)
-    table = table_with(app, "图层", "角色", "产业")
-    assert all("氢能与储能" in s for s in table["产业"])
+    assert all("氢能与储能" in s for s in whole_ranking(app)["产业"])
 
 
 def test_uploading_a_bad_csv_shows_the_report(app):
@@ -366,10 +373,17 @@ def test_which_parks_for_ic_and_for_biomedicine_without_districts_or_duplicates(
     app.multiselect(key="zone_kinds").set_value(["park"]).run()
     app.selectbox(key="measure_sector").set_value("ic").run()
     assert not app.exception, [e.value for e in app.exception]
-    parks = table_with(app, "名称", "类型", "集成电路企业数")
-    assert set(parks["类型"]) == {"园区"} and not parks["名称"].duplicated().any()
-    assert parks["集成电路企业数"].is_monotonic_decreasing
-    assert not parks["名称"].str.contains("区（X）|候选").any()
+    # the short ranking the tab opens with: parks only, each once, most IC firms first
+    parks = markdown_table_with(app, "名次", "名称", "类型", "集成电路企业数")
+    assert parks["名次"] == [str(i) for i in range(1, 21)]
+    assert set(parks["类型"]) == {"园区"} and len(set(parks["名称"])) == 20
+    counts = [int(n.replace(",", "")) for n in parks["集成电路企业数"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    assert not any(re.search("区（X）|候选", name) for name in parks["名称"])
+    assert "前 20 个区域" in captions(app)
+    whole = whole_ranking(app)
+    assert set(whole["类型"]) == {"园区"} and not whole["名称"].duplicated().any()
+    assert list(whole["名称"].head(20)) == parks["名称"]
     open_tab(app, "shortlist").selectbox(key="short_sector").set_value("biomed").run()
     short = table_with(app, "理由", "类型")
     assert "园区" in set(short["类型"]) and not set(short["类型"]) & {"整区（区级“X”）", "拟建基地或候选"}

@@ -31,7 +31,7 @@ def visible(at: AppTest) -> list[tuple[str, str]]:
     out = [(el.type, el.value) for kind in ("title", "subheader", "caption", "markdown", "text",
                                              "info", "warning", "error", "success")
            for el in getattr(at, kind)]
-    for kind in ("button", "checkbox", "text_input", "number_input", "download_button"):
+    for kind in ("button", "checkbox", "toggle", "text_input", "number_input", "download_button"):
         out += [(kind, w.label) for w in getattr(at, kind)]
     for kind in ("radio", "selectbox", "multiselect"):
         for w in getattr(at, kind):
@@ -82,6 +82,8 @@ def walk(lang: str):
     at.selectbox(key="measure").set_value("lq").run()
     at.multiselect(key="sectors").set_value(["biomed"]).run()
     yield "choropleth and sector", at
+    at.toggle(key="zones_whole").set_value(True).run()
+    yield "whole ranking", at
     at.text_input(key="search").input("东方美谷生命健康").run()  # one match: opens at once
     yield "zone found by search", at
     for tab in CARD_TABS[1:]:  # the card draws only its open tab: each is opened
@@ -109,11 +111,14 @@ def test_every_visible_word_is_in_the_chosen_language(lang):
         seen.append(step)
         found = problems(at, lang, firm_texts)
         assert not found, f"{lang}, after {step}:\n" + "\n".join(found[:30])
-    assert len(seen) == 7 + len(TABLE_TABS) - 1 + len(CARD_TABS) - 1
+    assert len(seen) == 8 + len(TABLE_TABS) - 1 + len(CARD_TABS) - 1
 
 
 def test_the_walk_reaches_what_it_checks():
     steps = {step: "\n".join(t for _, t in visible(at)) for step, at in walk("en")}
+    assert "zones, in the order chosen" in steps["choropleth and sector"]
+    grid_only = "\nSectors\n"  # a column of the grid, not of the short ranking
+    assert grid_only in steps["whole ranking"] and grid_only not in steps["choropleth and sector"]
     assert "Overview" in steps["zone found by search"]
     assert "No match" in steps["no match"]
     assert "Firm details" in steps["firm found by search"]

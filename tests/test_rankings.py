@@ -13,7 +13,8 @@ from firms.shortlist import shortlist
 from firms.zones import join_and_count
 from layers.zone_kinds import ZONE_KINDS, kind_of_role, zone_kinds
 from ui.legend import choropleth_lines, merged_breaks
-from ui.rankings import ranking, ranking_view
+from ui.markdown_table import markdown_table
+from ui.rankings import ranking, ranking_top, ranking_view
 from ui.shortlist_view import shortlist_csv_frame, shortlist_table
 from ui.views import choropleth_values, layer_measure_tables, zone_table
 
@@ -74,6 +75,23 @@ def test_which_parks_for_ic_lists_parks_once_each_sorted_by_ic_firms(ic_table, k
     view = ranking_view(rows, sector="ic", lang="zh")
     assert "集成电路企业数" in view.columns and "区位熵 LQ（集成电路）" in view.columns
     assert ranking_view(rows, sector="ic", lang="en").columns[2] == "Integrated circuits firms"
+
+
+def test_the_short_ranking_numbers_its_rows_and_adds_the_sort_column(ic_table, kinds):
+    rows = ranking(ic_table, kinds, kinds=["park"], sort_by="plan_fit", lang="en")
+    view, formats = ranking_top(rows, top=5, sort_by="plan_fit", sector="ic", lang="en")
+    assert list(view["Rank"]) == [1, 2, 3, 4, 5]
+    assert list(view["Name"]) == list(rows["name"].head(5))
+    assert "Plan fit (Integrated circuits)" in view.columns  # sorted by it: shown
+    assert "Role" not in view.columns and "Layer" not in view.columns  # the grid's
+    assert "Firms, up to (with coarse placements)" in view.columns  # possible, beside certain
+    text = markdown_table(view, formats=formats)
+    cells = [line.split(" | ") for line in text.splitlines()[2:]]
+
+    def column(header: str) -> list[str]:
+        return [row[list(view.columns).index(header)] for row in cells]
+    assert all(re.fullmatch(r"\d+\.\d%", s) for s in column("Integrated circuits share"))
+    assert all(re.fullmatch(r"[\d,]+", n) for n in column("Firms"))  # whole, not 12.0
 
 
 def test_every_kind_shows_one_outline_once(ic_table, kinds):

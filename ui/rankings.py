@@ -11,13 +11,22 @@ import pandas as pd
 
 from ui.i18n import column_label, sector_column_label, t
 
-__all__ = ["RANKED_COLUMNS", "SORTABLE", "kind_ids", "ranking", "ranking_view"]
+__all__ = ["RANKED_COLUMNS", "SORTABLE", "TOP_COLUMNS", "kind_ids", "ranking", "ranking_top",
+           "ranking_view"]
 
 #: The ranking's columns, in order: what answers the question first, the rest after.
-RANKED_COLUMNS = ("name", "kind", "sector_firms", "lq", "sector_share", "firms", "firms_per_km2",
-                  "area_km2", "strong_cluster", "plan_fit", "role", "layer", "sectors")
+RANKED_COLUMNS = ("name", "kind", "sector_firms", "lq", "sector_share", "firms", "firms_possible",
+                  "firms_per_km2", "area_km2", "strong_cluster", "plan_fit", "role", "layer",
+                  "sectors")
 #: Columns a ranking can be sorted by (largest first).
 SORTABLE = ("sector_firms", "lq", "sector_share", "firms", "firms_per_km2", "area_km2", "plan_fit")
+#: The short ranking's columns (its sort column is added when it is not one of them).
+TOP_COLUMNS = ("name", "kind", "sector_firms", "lq", "sector_share", "firms", "firms_possible",
+               "area_km2")
+#: How the short ranking writes its measures: counts whole, shares in per cent.
+TOP_FORMATS = {"sector_firms": "{:,.0f}", "firms": "{:,.0f}", "firms_possible": "{:,.0f}",
+               "lq": "{:.2f}", "sector_share": "{:.1%}", "firms_per_km2": "{:,.1f}",
+               "area_km2": "{:,.1f}", "plan_fit": "{:.0%}"}
 
 
 def kind_ids(kinds_table: pd.DataFrame, kinds: Sequence[str]) -> pd.Index:
@@ -56,3 +65,15 @@ def ranking_view(rows: pd.DataFrame, *, sector: str, lang: str) -> pd.DataFrame:
     ones naming ``sector`` ("集成电路企业数")."""
     return rows.rename(columns=lambda c: sector_column_label(c, sector, lang)
                        if c != "name" else column_label(c, lang))
+
+
+def ranking_top(rows: pd.DataFrame, *, top: int, sort_by: str | None, sector: str,
+                lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The first ``top`` rows of ``rows`` (from :func:`ranking`) with their rank, in the
+    short ranking's columns and the sort column, headers in words; and the number
+    format of each measure's header (for :func:`ui.markdown_table.markdown_table`)."""
+    columns = [c for c in dict.fromkeys((*TOP_COLUMNS, sort_by)) if c and c in rows]
+    head = rows.head(top)[columns]
+    head.insert(0, "rank", range(1, len(head) + 1))
+    formats = {sector_column_label(c, sector, lang): f for c, f in TOP_FORMATS.items() if c in head}
+    return ranking_view(head, sector=sector, lang=lang), formats

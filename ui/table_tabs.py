@@ -11,10 +11,14 @@ from layers.formats import output_name, table_csv
 from layers.sectors import sector_ids
 from layers.zone_kinds import ZONE_KINDS
 from ui.i18n import column_label, sector_column_label, sector_labels, t
-from ui.rankings import SORTABLE, ranking, ranking_view
+from ui.markdown_table import markdown_table
+from ui.rankings import SORTABLE, ranking, ranking_top, ranking_view
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 
-__all__ = ["kinds_picker", "shortlist_tab", "zones_tab"]
+__all__ = ["TOP_ZONES", "kinds_picker", "shortlist_tab", "zones_tab"]
+
+#: Zones in the short ranking the tab opens with (the whole table is one switch away).
+TOP_ZONES = 20
 
 
 def kinds_picker(where, key: str, lang: str, *, default=(), label: str = "zone_kinds"):
@@ -30,14 +34,20 @@ def kinds_picker(where, key: str, lang: str, *, default=(), label: str = "zone_k
 
 def zones_tab(table, kinds_table, *, kinds, sector: str, lang: str) -> None:
     """The zones of the chosen kinds, one row per outline, sorted by the measure picked
-    (the sector's firm count first)."""
+    (the sector's firm count first): the first :data:`TOP_ZONES` as text, or every zone
+    and column in a data grid when asked (the grid's scripts load only then)."""
     sortable = [c for c in SORTABLE if c in table] or ["area_km2"]
     sort_by = st.selectbox(t("sort_by", lang), sortable, key="zones_sort",
                            format_func=lambda c: sector_column_label(c, sector, lang))
     rows = ranking(table, kinds_table, kinds=kinds, sort_by=sort_by, lang=lang)
-    st.dataframe(ranking_view(rows, sector=sector, lang=lang), width="stretch", key="zones_table",
-                 hide_index=True,
-                 column_config={column_label("name", lang): st.column_config.TextColumn(pinned=True)})
+    if st.toggle(t("zones_whole", lang, n=f"{len(rows):,}"), key="zones_whole"):
+        st.dataframe(ranking_view(rows, sector=sector, lang=lang), width="stretch",
+                     key="zones_table", hide_index=True,
+                     column_config={column_label("name", lang): st.column_config.TextColumn(pinned=True)})
+        return
+    view, formats = ranking_top(rows, top=TOP_ZONES, sort_by=sort_by, sector=sector, lang=lang)
+    st.markdown(markdown_table(view, formats=formats))
+    st.caption(t("zones_top", lang, n=f"{len(view):,}", total=f"{len(rows):,}"))
 
 
 def shortlist_tab(ranked_for, entries, *, source: str, firms, lang: str) -> None:

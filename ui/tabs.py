@@ -22,8 +22,8 @@ TABLE_TABS = ("zones_table", "compare", "shortlist", "import_report", "export")
 #: A zone's card: overview, plan items, firms, sources.
 CARD_TABS = ("tab_overview", "tab_plans", "tab_firms", "tab_sources")
 #: Widgets inside tabs whose choices outlive their tab being closed.
-KEPT = ("zones_sort", "compare", "short_sector", "short_kinds", "short_top", "export_datum",
-        "export_format")
+KEPT = ("zones_sort", "zones_whole", "compare", "short_sector", "short_kinds", "short_top",
+        "export_datum", "export_format")
 
 
 def tab_id(label: object, ids: Sequence[str]) -> str | None:
