@@ -47,6 +47,23 @@ def coarse_mask(firms: pd.DataFrame) -> np.ndarray:
     return np.asarray(np.nan_to_num(precision, nan=0.0) > PRECISE_M, dtype=bool)
 
 
+_DISCS: dict[str, BaseGeometry] = {}  # disc key → disc: the same firms meet every layer
+
+
+def _discs(keys: Sequence[str]) -> list[BaseGeometry]:
+    """The discs of ``keys`` ("disc:lon,lat,metres"), those not yet made made in one
+    vectorised buffer in EPSG:32651 (:func:`geo.metric.buffer_m`)."""
+    if len(_DISCS) > 100_000:
+        _DISCS.clear()
+    missing = [k for k in dict.fromkeys(keys) if k not in _DISCS]
+    if missing:
+        x, y, metres = np.array([k.removeprefix("disc:").split(",") for k in missing],
+                                dtype=float).T
+        _DISCS.update(zip(missing, buffer_m(shapely.points(x, y), metres, quad_segs=8),
+                          strict=True))
+    return [_DISCS[k] for k in keys]
+
+
 def _regions(firms: pd.DataFrame, rows: np.ndarray,
              outlines: Mapping[str, BaseGeometry]
              ) -> tuple[np.ndarray, list[str], list[BaseGeometry]]:
@@ -63,14 +80,11 @@ def _regions(firms: pd.DataFrame, rows: np.ndarray,
         keys[~known] = [f"disc:{x:.6f},{y:.6f},{p:.0f}"
                         for x, y, p in zip(lon, lat, precision, strict=True)]
     codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
-    geoms = []
-    for key in distinct:
-        if key in outlines:
-            geoms.append(outlines[key])
-        else:
-            x, y, p = (float(v) for v in key.removeprefix("disc:").split(","))
-            geoms.append(buffer_m(shapely.Point(x, y), p, quad_segs=8))
-    return codes, list(distinct), geoms
+    keys_list = [str(k) for k in distinct]
+    is_disc = [k not in outlines for k in keys_list]
+    discs = iter(_discs([k for k, d in zip(keys_list, is_disc, strict=True) if d]))
+    geoms = [next(discs) if d else outlines[k] for k, d in zip(keys_list, is_disc, strict=True)]
+    return codes, keys_list, geoms
 
 
 _SHARES: dict[tuple[str, ZoneKey], float] = {}  # (unit id, zone key) → share: units and zones are few
@@ -94,15 +108,26 @@ def _share(region: BaseGeometry, zone: BaseGeometry) -> float:
     return float(shapely.intersection(region, zone).area / area)
 
 
-def _certain_share(key: str, zone_key: ZoneKey, region: BaseGeometry, zone: BaseGeometry,
-                   outlines: Mapping[str, BaseGeometry]) -> float:
-    """The share of what the firm certainly lies in that lies in ``zone``: its region, or
-    for an approximate region what its place is known to lie within (0 when unknown)."""
+def _disc_shares(discs: np.ndarray, zone: BaseGeometry, prepared: BaseGeometry) -> np.ndarray:
+    """The share of each disc's area inside ``zone``, vectorised: 1 for a disc the zone
+    contains (no intersection made), else the intersection's share."""
+    shares = np.ones(len(discs))
+    cut = ~shapely.contains(prepared, discs) if len(discs) else np.zeros(0, dtype=bool)
+    if cut.any():
+        area = shapely.area(discs[cut])
+        inside = shapely.area(shapely.intersection(discs[cut], zone))
+        shares[cut] = np.where(area > 0, inside / np.where(area > 0, area, 1.0), 1.0)
+    return shares
+
+
+def _unit_share(key: str, zone_key: ZoneKey, region: BaseGeometry, zone: BaseGeometry,
+                outlines: Mapping[str, BaseGeometry]) -> float:
+    """The share of what the firm certainly lies in that lies in ``zone``: its unit's
+    outline, or for an approximate region what its place is known to lie within (0 when
+    unknown)."""
     if key.startswith(NEAR_PREFIX):
         bound = outlines.get(within_key(key))
         return 0.0 if bound is None else _share_cached(within_key(key), zone_key, bound, zone)
-    if key.startswith("disc:"):
-        return _share(region, zone)
     return _share_cached(key, zone_key, region, zone)
 
 
@@ -116,14 +141,20 @@ def region_pairs(firms: pd.DataFrame, rows: np.ndarray, zone_ids: Sequence[str],
     certain: list[tuple[int, int]] = []
     possible: list[tuple[int, int]] = []
     regions = np.array(geoms, dtype=object)
+    disc = np.array([k.startswith("disc:") for k in keys], dtype=bool)
     for z, zone in enumerate(zone_geoms):
         if zone is None or zone.is_empty or zone.geom_type not in ("Polygon", "MultiPolygon"):
             continue
-        meets = (shapely.intersects(prepared_copy(zone), regions) if len(regions)
+        prepared = prepared_copy(zone)
+        meets = (shapely.intersects(prepared, regions) if len(regions)
                  else np.zeros(0, dtype=bool))
         zone_key = (str(zone_ids[z]), zone.bounds, round(zone.area, 12))
-        for r in np.flatnonzero(meets):
-            share = _certain_share(keys[r], zone_key, geoms[r], zone, outlines)
+        met_discs = np.flatnonzero(meets & disc)
+        shares = dict(zip(met_discs.tolist(), _disc_shares(regions[met_discs], zone, prepared),
+                          strict=True))
+        for r in np.flatnonzero(meets).tolist():
+            share = shares[r] if r in shares else _unit_share(keys[r], zone_key, geoms[r], zone,
+                                                               outlines)
             (certain if share >= CERTAIN_SHARE else possible).append((int(r), z))
     return _pairs(certain, codes, rows, zone_ids), _pairs(possible, codes, rows, zone_ids)
 

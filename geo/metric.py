@@ -59,8 +59,9 @@ def length_km(geom: Any) -> np.ndarray | float:
     return length / 1e3
 
 
-def buffer_m(geom: Any, distance_m: float, *, quad_segs: int = 16) -> Any:
-    """Buffer lon/lat geometry by ``distance_m`` metres; returns lon/lat."""
+def buffer_m(geom: Any, distance_m: float | np.ndarray, *, quad_segs: int = 16) -> Any:
+    """Buffer lon/lat geometry (or an array of them) by ``distance_m`` metres (one
+    distance, or one per geometry); returns lon/lat."""
     return from_metric(shapely.buffer(to_metric(geom), distance_m, quad_segs=quad_segs))
 
 
