@@ -44,7 +44,7 @@ from ui.map_panel import map_panel
 from ui.mapview import LANGS, MapView, params_to_view
 from ui.markdown_table import markdown_table
 from ui.park_card import park_card, zone_firms
-from ui.rankings import kind_ids, ranking
+from ui.rankings import compare_options, kind_ids, ranking
 from ui.search import PINYIN_LIMIT, search
 from ui.session import follow_sidebar_sector, on_query, open_hit, reword, whole_city
 from ui.shortlist_view import data_basis
@@ -307,7 +307,9 @@ with tab:  # only the open tab is drawn
     elif opened == "compare":
         ranked_zones = ranking(table, zone_kind_table(), kinds=chosen_kinds,
                                sort_by=st.session_state.get("zones_sort"), lang=lang)
-        picks = st.multiselect(t("compare_pick", lang), list(ranked_zones.index), max_selections=5,
+        options = compare_options(ranked_zones.index, picked=st.session_state.get("compare", []),
+                                  shown=table.index)
+        picks = st.multiselect(t("compare_pick", lang), options, max_selections=5,
                                key="compare", format_func=lambda i: str(table.loc[i, "name"]),
                                placeholder=t("choose_options", lang))
         if picks:

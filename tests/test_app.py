@@ -213,6 +213,20 @@ def test_compare_shows_zones_side_by_side(app):
     assert len(app.get("vega_lite_chart")) >= 1  # a bar chart per measure
 
 
+def test_zones_picked_to_compare_stay_when_other_kinds_are_chosen(app):
+    open_tab(app, "compare").multiselect(key="compare").set_value(
+        ["pole_zhangjiang", "pole_lingang"]).run()
+    app.multiselect(key="zone_kinds").set_value(["park"]).run()  # poles no longer ranked
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.multiselect(key="compare").value == ["pole_zhangjiang", "pole_lingang"]
+    options = app.multiselect(key="compare").options
+    assert options[:2] == ["张江科技创新极（张江科学城）", "临港产业增长极（临港新片区）"]
+    assert len(options) > 2  # the picks first, then the parks
+    app.checkbox(key="layer_poles").uncheck().run()  # no longer drawn: no longer picked
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.multiselect(key="compare").value == []
+
+
 def test_search_flies_to_a_firm_and_the_map_downloads_as_html(app):
     search_for(app, "中芯国际")
     assert app.session_state["firm"] is not None

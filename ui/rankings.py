@@ -11,8 +11,8 @@ import pandas as pd
 
 from ui.i18n import column_label, sector_column_label, t
 
-__all__ = ["RANKED_COLUMNS", "SORTABLE", "TOP_COLUMNS", "kind_ids", "ranking", "ranking_top",
-           "ranking_view"]
+__all__ = ["RANKED_COLUMNS", "SORTABLE", "TOP_COLUMNS", "compare_options", "kind_ids", "ranking",
+           "ranking_top", "ranking_view"]
 
 #: The ranking's columns, in order: what answers the question first, the rest after.
 RANKED_COLUMNS = ("name", "kind", "sector_firms", "lq", "sector_share", "firms", "firms_possible",
@@ -77,3 +77,9 @@ def ranking_top(rows: pd.DataFrame, *, top: int, sort_by: str | None, sector: st
     head.insert(0, "rank", range(1, len(head) + 1))
     formats = {sector_column_label(c, sector, lang): f for c, f in TOP_FORMATS.items() if c in head}
     return ranking_view(head, sector=sector, lang=lang), formats
+
+
+def compare_options(ranked: pd.Index, *, picked: Sequence[str], shown: pd.Index) -> list[str]:
+    """The zones to compare from: those already picked that are still drawn (whatever
+    kinds were chosen since), then the ranking's."""
+    return list(dict.fromkeys([*(p for p in picked if p in shown), *ranked]))
