@@ -139,10 +139,10 @@ def browser(chromium):
     """Headless Debian Chromium driven by Playwright, one per test process; each test
     opens its own pages (and closes them or leaves them to the end of the run)."""
     from playwright.sync_api import sync_playwright
-    from webpage import TEST_CHROMIUM_ARGS
+    from webpage import CHROMIUM_ARGS
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=TEST_CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

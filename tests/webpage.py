@@ -25,13 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 DOCS = ROOT / "docs"
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
-#: Headless Chromium as the benchmarks run it (benchmarks/browser_steps.py, soak.py).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-#: The tests' Chromium: the same, with the GPU process's (software) work done inside the
-#: browser process — a page of the app took ~15 % less CPU so (4.4 → 3.7 s, median of five,
-#: measured 2026-12-05), and the tests are CPU-bound. The benchmarks keep the usual split.
-TEST_CHROMIUM_ARGS = [*CHROMIUM_ARGS, "--in-process-gpu"]
 
 
 def free_port() -> int:

@@ -37,11 +37,8 @@ __all__ = ["CHROMIUM_ARGS", "NO_CHROMIUM", "NO_PICTURE", "READY_JS", "Shooter", 
 NO_CHROMIUM = "a PNG of the map needs Chromium (apt-get install chromium)"
 NO_PICTURE = "Chromium made no PNG of the map"
 
-#: Headless, software-drawn, no network of its own; the GPU process's work done inside the
-#: browser process (a page of the app took ~15 % less CPU so, measured 2026-12-05).
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--in-process-gpu", "--hide-scrollbars",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync")
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
 
 #: True when the page is ready to be shot (see the module).
 READY_JS = f"""() => {FIT_PENDING} !== true && document.fonts.status === "loaded"
