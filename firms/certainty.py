@@ -28,7 +28,7 @@ from geo.join import firm_lonlat
 from geo.metric import buffer_m
 from geo.prepared import prepared_copy
 
-__all__ = ["CERTAIN_SHARE", "PRECISE_M", "coarse_mask", "region_pairs"]
+__all__ = ["CERTAIN_SHARE", "DISCS_KEPT", "PRECISE_M", "coarse_mask", "region_pairs"]
 
 #: A zone as the share cache knows it: (id, bounds, area).
 ZoneKey = tuple[str, tuple[float, ...], float]
@@ -47,21 +47,27 @@ def coarse_mask(firms: pd.DataFrame) -> np.ndarray:
     return np.asarray(np.nan_to_num(precision, nan=0.0) > PRECISE_M, dtype=bool)
 
 
-_DISCS: dict[str, BaseGeometry] = {}  # disc key → disc: the same firms meet every layer
+#: Disc key → disc, kept between calls: the same firms meet every layer. Held to about
+#: one firm list's discs (~1 KB each): emptied when it passes :data:`DISCS_KEPT`.
+_DISCS: dict[str, BaseGeometry] = {}
+DISCS_KEPT = 20_000
 
 
 def _discs(keys: Sequence[str]) -> list[BaseGeometry]:
-    """The discs of ``keys`` ("disc:lon,lat,metres"), those not yet made made in one
+    """The discs of ``keys`` ("disc:lon,lat,metres"); those not kept are made in one
     vectorised buffer in EPSG:32651 (:func:`geo.metric.buffer_m`)."""
-    if len(_DISCS) > 100_000:
+    if len(_DISCS) > DISCS_KEPT:
         _DISCS.clear()
-    missing = [k for k in dict.fromkeys(keys) if k not in _DISCS]
+    found = {k: disc for k in keys if (disc := _DISCS.get(k)) is not None}  # safe if emptied
+    missing = [k for k in dict.fromkeys(keys) if k not in found]
     if missing:
         x, y, metres = np.array([k.removeprefix("disc:").split(",") for k in missing],
                                 dtype=float).T
-        _DISCS.update(zip(missing, buffer_m(shapely.points(x, y), metres, quad_segs=8),
-                          strict=True))
-    return [_DISCS[k] for k in keys]
+        made = dict(zip(missing, buffer_m(shapely.points(x, y), metres, quad_segs=8),
+                        strict=True))
+        _DISCS.update(made)
+        found.update(made)
+    return [found[k] for k in keys]
 
 
 def _regions(firms: pd.DataFrame, rows: np.ndarray,
