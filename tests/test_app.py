@@ -407,6 +407,14 @@ def test_which_parks_for_ic_and_for_biomedicine_without_districts_or_duplicates(
     assert short["理由"].nunique() == len(short) == 10
 
 
+def test_a_ranking_of_fewer_than_twenty_zones_says_it_is_whole(app):
+    app.multiselect(key="zone_kinds").set_value(["new_town"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    five = markdown_table_with(app, "名次", "名称", "类型")
+    assert five["名次"] == ["1", "2", "3", "4", "5"] and set(five["类型"]) == {"新城"}
+    assert "全部 5 个区域，按所选排序。" in captions(app)
+
+
 def test_firms_over_time_follow_the_year_range(app):
     shown = next(c.value for c in app.caption if "企业显示方式" in c.value)
     assert "5,021" in shown

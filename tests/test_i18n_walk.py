@@ -116,7 +116,7 @@ def test_every_visible_word_is_in_the_chosen_language(lang):
 
 def test_the_walk_reaches_what_it_checks():
     steps = {step: "\n".join(t for _, t in visible(at)) for step, at in walk("en")}
-    assert "zones, in the order chosen" in steps["choropleth and sector"]
+    assert "in the order chosen" in steps["choropleth and sector"]
     grid_only = "\nSectors\n"  # a column of the grid, not of the short ranking
     assert grid_only in steps["whole ranking"] and grid_only not in steps["choropleth and sector"]
     assert "Overview" in steps["zone found by search"]

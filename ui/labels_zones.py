@@ -20,6 +20,7 @@ ZONE_LABELS: dict[str, tuple[str, str]] = {
     "sort_by": ("排序", "Sort by"),
     "zones_whole": ("显示全部 {n} 个区域及所有列（可排序表格）", "Show all {n} zones and every column (sortable table)"),
     "zones_top": ("按所选排序的前 {n} 个区域（共 {total} 个）。", "The first {n} of {total} zones, in the order chosen."),
+    "zones_all_shown": ("全部 {n} 个区域，按所选排序。", "All {n} zones, in the order chosen."),
     "short_kinds": ("短名单区域类型", "Zone kinds for the shortlist"),
     "choose_options": ("请选择", "Choose"),
     "why_metro_across": ("范围内到地铁站平均 {km} km", "metro {km} km on average across the zone"),

@@ -47,7 +47,8 @@ def zones_tab(table, kinds_table, *, kinds, sector: str, lang: str) -> None:
         return
     view, formats = ranking_top(rows, top=TOP_ZONES, sort_by=sort_by, sector=sector, lang=lang)
     st.markdown(markdown_table(view, formats=formats))
-    st.caption(t("zones_top", lang, n=f"{len(view):,}", total=f"{len(rows):,}"))
+    st.caption(t("zones_top", lang, n=f"{len(view):,}", total=f"{len(rows):,}") if len(view) < len(rows)
+               else t("zones_all_shown", lang, n=f"{len(rows):,}"))
 
 
 def shortlist_tab(ranked_for, entries, *, source: str, firms, lang: str) -> None:
