@@ -2,12 +2,14 @@
 English: Streamlit's own words in the chosen language, the open legend clear of 临港
 and 南汇新城, the wheel scrolling the page rather than zooming the map, 全市 fitting
 the map again after a manual zoom, distinct fills for 五个新城 and 特色产业园区, grey
-cluster bubbles, and the phone's tab bar inside the screen."""
+cluster bubbles, the phone's tab bar inside the screen, and the sidebar's choices kept
+across a switch of language."""
 
 import re
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from webpage import MAP_IFRAME, map_frame, open_map, settle
 
 #: Streamlit's English that must not be seen (or read by a screen reader) in Chinese.
@@ -142,3 +144,32 @@ def test_on_a_phone_the_tabs_stay_on_screen_and_the_colours_are_apart(app_url, b
 def _saturated(css: str) -> bool:
     r, g, b = (int(v) for v in re.match(r"rgba?\((\d+), (\d+), (\d+)", css).groups())
     return max(r, g, b) - min(r, g, b) > 60
+
+
+def test_sidebar_choices_outlive_a_language_switch_and_the_next_action(app_url, browser):
+    """A choice is worded anew in the other language and kept: the browser sends back the
+    words it shows, so a choice left in the old words would be lost at the next action."""
+    page, _ = open_map(browser, app_url)
+    settle(page)
+    kinds = page.locator(".st-key-zone_kinds")
+    park = page.get_by_role("option", name="园区", exact=True)
+    for _ in range(3):  # the list may not open at the first click: click again
+        kinds.locator("input").click()
+        try:
+            park.click(timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            settle(page)
+    page.keyboard.press("Escape")
+    settle(page)
+    whole = page.locator(".st-key-zones_whole")
+    parks_only = re.search(r"\d+", whole.inner_text()).group()
+    page.locator("[data-testid='stSidebar'] label").get_by_text("English", exact=True).click()
+    settle(page)
+    whole.locator("label").click()  # the next action: the whole ranking switched on
+    settle(page)
+    chips = [tag.get_attribute("aria-label") for tag in kinds.locator("[data-tag]").all()]
+    shown = re.search(r"\d+", whole.inner_text()).group()
+    page.close()
+    assert chips == ["park"]
+    assert shown == parks_only  # the ranking is still of parks only

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from ui.map_options import MapOptions
 from ui.map_panel import REPORTED, reported_view
 from ui.markdown_table import markdown_table
+from ui.session import WORDED_CHOICES
 from ui.tabs import TABLE_TABS, keep_choices, tab_id
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -91,3 +92,23 @@ def test_a_zone_card_draws_its_open_tab_and_another_zone_opens_at_its_overview()
     opened(at, "松江新城")
     assert at.session_state["selected"] == "newtown_songjiang"
     assert not at.expander and "松江新城 / Songjiang New Town" in [x.value for x in at.text]
+
+
+@pytest.mark.apptest
+def test_every_choice_worded_in_the_readers_language_is_worded_anew_on_a_switch():
+    """A select box, multiselect or radio whose options read differently in the two
+    languages is set again on a language switch (``ui.session.WORDED_CHOICES``): the
+    browser sends back the words it shows, and old words would match no option."""
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    options: dict[str, dict[str, list[str]]] = {}
+    for lang in ("zh", "en"):
+        at.radio(key="lang").set_value(lang).run()
+        for tab in TABLE_TABS:  # each tab's own choices are drawn only while it is open
+            open_tab(at, tab)
+            for kind in ("selectbox", "multiselect", "radio"):
+                for widget in getattr(at, kind):
+                    if widget.key:
+                        options.setdefault(widget.key, {})[lang] = list(widget.options)
+    worded = {key for key, by in options.items() if by.get("zh") != by.get("en")}
+    assert {"sectors", "zone_kinds", "firm_source", "measure"} <= worded  # the walk sees them
+    assert not worded - set(WORDED_CHOICES), worded - set(WORDED_CHOICES)

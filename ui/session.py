@@ -84,15 +84,18 @@ def whole_city(state: MutableMapping) -> None:
         state["url_view"] = replace(view, zoom=None, center=None)
 
 
-#: The keys of the select boxes whose options are worded in the reader's language.
+#: The keys of the select boxes, multiselects and radios whose options are worded in the
+#: reader's language (tests/test_tabs.py finds them all in the app and checks this list).
 WORDED_CHOICES = ("basemap", "upload_datum", "upload_sheet", "measure", "classes", "measure_layer",
-                  "measure_sector", "zones_sort", "short_sector", "export_datum")
+                  "measure_sector", "zones_sort", "short_sector", "export_datum", "sectors",
+                  "firm_source", "zone_kinds", "short_kinds", "compare")
 
 
 def reword(state: MutableMapping) -> None:
-    """On a language switch: each worded select box's choice set again (the same
-    value), so that Streamlit shows it in the new language — left alone, the page keeps
-    showing the choice as it was first worded, in the other language."""
+    """On a language switch: each worded choice set again (the same value), so that
+    Streamlit shows it in the new language — left alone, the page keeps showing the
+    choice as it was first worded, in the other language, and the browser sends those
+    old words back at the next action, which match no option: the choice is lost."""
     for key in WORDED_CHOICES:
         if key in state:
             state[key] = state[key]
