@@ -1,5 +1,6 @@
 """The real app, driven by Streamlit's AppTest: the main flows run with no exception."""
 
+import json
 import re
 from pathlib import Path
 
@@ -108,7 +109,10 @@ def test_a_choropleth_with_natural_breaks(app):
     # the ranking's headers name the sector the measures are for (the first, 集成电路)
     short = markdown_table_with(app, "名次", "区位熵 LQ（集成电路）")
     assert any(re.fullmatch(r"\d+\.\d\d", v) for v in short["区位熵 LQ（集成电路）"])
-    assert whole_ranking(app)["区位熵 LQ（集成电路）"].notna().any()
+    grid = whole_ranking(app)
+    assert grid["区位熵 LQ（集成电路）"].notna().any()
+    config = json.loads(next(d for d in app.dataframe if "区位熵 LQ（集成电路）" in d.value).proto.columns)
+    assert config["区位熵 LQ（集成电路）"]["type_config"]["format"] == "%.2f"  # not 3.9211
 
 
 def test_sector_filter_narrows_the_table(app):
@@ -210,7 +214,13 @@ def test_compare_shows_zones_side_by_side(app):
     assert not app.exception
     table = table_with(app, "张江科技创新极（张江科学城）", "临港产业增长极（临港新片区）")
     assert "企业数" in table.index
-    assert len(app.get("vega_lite_chart")) >= 1  # a bar chart per measure
+    # measures written as in the ranking: LQ to two decimals, shares in per cent
+    assert all(re.fullmatch(r"\d+\.\d\d", v) for v in table.loc["区位熵 LQ"]), table
+    assert all(re.fullmatch(r"\d+\.\d%", v) for v in table.loc["本产业占比"]), table
+    charts = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    assert len(charts) >= 2  # a bar chart per measure, and the firms over time
+    over_time = charts[-1]["layer"][0]["encoding"]["x"]
+    assert over_time["field"] == "年份" and over_time["type"] != "quantitative"  # not 2,000
 
 
 def test_zones_picked_to_compare_stay_when_other_kinds_are_chosen(app):
@@ -394,7 +404,7 @@ def test_which_parks_for_ic_and_for_biomedicine_without_districts_or_duplicates(
     counts = [int(n.replace(",", "")) for n in parks["集成电路企业数"]]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
     assert not any(re.search("区（X）|候选", name) for name in parks["名称"])
-    assert "前 20 个区域" in captions(app)
+    assert "前 20 个区域" in captions(app) and "勾选其他图层" in captions(app)
     whole = whole_ranking(app)
     assert set(whole["类型"]) == {"园区"} and not whole["名称"].duplicated().any()
     assert list(whole["名称"].head(20)) == parks["名称"]
@@ -412,7 +422,7 @@ def test_a_ranking_of_fewer_than_twenty_zones_says_it_is_whole(app):
     assert not app.exception, [e.value for e in app.exception]
     five = markdown_table_with(app, "名次", "名称", "类型")
     assert five["名次"] == ["1", "2", "3", "4", "5"] and set(five["类型"]) == {"新城"}
-    assert "全部 5 个区域，按所选排序。" in captions(app)
+    assert "全部 5 个区域，按所选排序" in captions(app)
 
 
 def test_firms_over_time_follow_the_year_range(app):

@@ -126,7 +126,14 @@ def test_on_a_phone_the_tabs_stay_on_screen_and_the_colours_are_apart(app_url, b
     ranking.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
     reached = ranking.evaluate("""b => ({scroll: b.scrollWidth, client: b.clientWidth,
         right: b.querySelector("tr > :last-child").getBoundingClientRect().right,
-        width: window.innerWidth})""")
+        width: window.innerWidth, narrowest: Math.min(...Array.from(b.querySelectorAll("th"))
+            .map(h => h.getBoundingClientRect().width))})""")
+    # with the whole grid switched on, its toolbar stays clear of the switch's label
+    page.locator(".st-key-zones_whole label").click()
+    toolbar = page.locator("[data-testid='stElementToolbar']").first
+    toolbar.wait_for(state="attached", timeout=60_000)
+    switch = page.locator(".st-key-zones_whole").bounding_box()
+    gap = toolbar.bounding_box()["y"] - (switch["y"] + switch["height"])
     collapsed = f.evaluate("() => document.querySelector('.scm-legend').classList"
                            ".contains('scm-collapsed')")
     text = words(page)
@@ -136,6 +143,8 @@ def test_on_a_phone_the_tabs_stay_on_screen_and_the_colours_are_apart(app_url, b
                             _saturated(b)], bubbles
     assert bar["scroll"] <= bar["client"] + 1 and bar["right"] <= bar["width"], bar
     assert reached["scroll"] > reached["client"] and reached["right"] <= reached["width"], reached
+    assert reached["narrowest"] >= 48, reached  # a header holds three characters a line
+    assert gap >= 8, gap
     assert collapsed  # a phone's legend starts folded: the map is not covered
     if lang == "zh":
         assert not [w for w in STREAMLIT_ENGLISH if w in text]

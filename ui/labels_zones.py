@@ -19,8 +19,12 @@ ZONE_LABELS: dict[str, tuple[str, str]] = {
                         "drawn as a whole district counts as a district."),
     "sort_by": ("排序", "Sort by"),
     "zones_whole": ("显示全部 {n} 个区域及所有列（可排序表格）", "Show all {n} zones and every column (sortable table)"),
-    "zones_top": ("按所选排序的前 {n} 个区域（共 {total} 个）。", "The first {n} of {total} zones, in the order chosen."),
-    "zones_all_shown": ("全部 {n} 个区域，按所选排序。", "All {n} zones, in the order chosen."),
+    "zones_top": ("地图上所显示图层的前 {n} 个区域（共 {total} 个），按所选排序；勾选其他图层可加入其区域。",
+                  "The first {n} of the {total} zones of the layers on the map, in the order chosen; "
+                  "tick other layers to add their zones."),
+    "zones_all_shown": ("地图上所显示图层的全部 {n} 个区域，按所选排序；勾选其他图层可加入其区域。",
+                        "All {n} zones of the layers on the map, in the order chosen; tick other "
+                        "layers to add their zones."),
     "short_kinds": ("短名单区域类型", "Zone kinds for the shortlist"),
     "choose_options": ("请选择", "Choose"),
     "why_metro_across": ("范围内到地铁站平均 {km} km", "metro {km} km on average across the zone"),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ui.i18n import column_label, sector_column_label, t
 
-__all__ = ["RANKED_COLUMNS", "SORTABLE", "TOP_COLUMNS", "compare_options", "kind_ids", "ranking",
+__all__ = ["GRID_FORMATS", "MEASURE_FORMATS", "RANKED_COLUMNS", "SORTABLE", "TOP_COLUMNS", "compare_options", "kind_ids", "ranking",
            "ranking_top", "ranking_view"]
 
 #: The ranking's columns, in order: what answers the question first, the rest after.
@@ -23,10 +23,15 @@ SORTABLE = ("sector_firms", "lq", "sector_share", "firms", "firms_per_km2", "are
 #: The short ranking's columns (its sort column is added when it is not one of them).
 TOP_COLUMNS = ("name", "kind", "sector_firms", "lq", "sector_share", "firms", "firms_possible",
                "area_km2")
-#: How the short ranking writes its measures: counts whole, shares in per cent.
-TOP_FORMATS = {"sector_firms": "{:,.0f}", "firms": "{:,.0f}", "firms_possible": "{:,.0f}",
+#: How measures are written as text (the short ranking, compare): counts whole, shares in
+#: per cent, LQ to two decimals.
+MEASURE_FORMATS = {"sector_firms": "{:,.0f}", "firms": "{:,.0f}", "firms_possible": "{:,.0f}",
                "lq": "{:.2f}", "sector_share": "{:.1%}", "firms_per_km2": "{:,.1f}",
                "area_km2": "{:,.1f}", "plan_fit": "{:.0%}"}
+#: The same measures in the data grid, in Streamlit's number formats.
+GRID_FORMATS = {"sector_firms": "localized", "firms": "localized", "firms_possible": "localized",
+                "lq": "%.2f", "sector_share": "percent", "firms_per_km2": "%.1f",
+                "area_km2": "%.1f", "plan_fit": "percent"}
 
 
 def kind_ids(kinds_table: pd.DataFrame, kinds: Sequence[str]) -> pd.Index:
@@ -75,7 +80,8 @@ def ranking_top(rows: pd.DataFrame, *, top: int, sort_by: str | None, sector: st
     columns = [c for c in dict.fromkeys((*TOP_COLUMNS, sort_by)) if c and c in rows]
     head = rows.head(top)[columns]
     head.insert(0, "rank", range(1, len(head) + 1))
-    formats = {sector_column_label(c, sector, lang): f for c, f in TOP_FORMATS.items() if c in head}
+    formats = {sector_column_label(c, sector, lang): f for c, f in MEASURE_FORMATS.items()
+               if c in head}
     return ranking_view(head, sector=sector, lang=lang), formats
 
 

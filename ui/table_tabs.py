@@ -12,7 +12,7 @@ from layers.sectors import sector_ids
 from layers.zone_kinds import ZONE_KINDS
 from ui.i18n import column_label, sector_column_label, sector_labels, t
 from ui.markdown_table import markdown_table
-from ui.rankings import SORTABLE, ranking, ranking_top, ranking_view
+from ui.rankings import GRID_FORMATS, SORTABLE, ranking, ranking_top, ranking_view
 from ui.shortlist_view import data_basis, shortlist_csv_frame, shortlist_table
 
 __all__ = ["TOP_ZONES", "kinds_picker", "shortlist_tab", "zones_tab"]
@@ -41,9 +41,11 @@ def zones_tab(table, kinds_table, *, kinds, sector: str, lang: str) -> None:
                            format_func=lambda c: sector_column_label(c, sector, lang))
     rows = ranking(table, kinds_table, kinds=kinds, sort_by=sort_by, lang=lang)
     if st.toggle(t("zones_whole", lang, n=f"{len(rows):,}"), key="zones_whole"):
+        config = {sector_column_label(c, sector, lang): st.column_config.NumberColumn(format=f)
+                  for c, f in GRID_FORMATS.items() if c in rows}
+        config[column_label("name", lang)] = st.column_config.TextColumn(pinned=True)
         st.dataframe(ranking_view(rows, sector=sector, lang=lang), width="stretch",
-                     key="zones_table", hide_index=True,
-                     column_config={column_label("name", lang): st.column_config.TextColumn(pinned=True)})
+                     key="zones_table", hide_index=True, column_config=config)
         return
     view, formats = ranking_top(rows, top=TOP_ZONES, sort_by=sort_by, sector=sector, lang=lang)
     st.markdown(markdown_table(view, formats=formats))

@@ -77,6 +77,7 @@ def compare_over_time(firms, layer_pairs, zone_ids, *, years, names: dict, lang:
     table = year_table(firms, pairs, zone_ids, years=years).T.cumsum()
     table = in_words(table, lang, names=names)
     st.markdown(f"**{t('years_compare', lang)}**")
-    st.line_chart(table, x_label=t("year", lang), y_label=t("firms", lang))
+    st.line_chart(table.set_axis(table.index.astype(str)),  # years as labels, not 2,000
+                  x_label=t("year", lang), y_label=t("firms", lang))
     _downloads(table, stem="firms_over_time", title=t("years_compare", lang), lang=lang,
                kind="line", key="dl_compare_years")

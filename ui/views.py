@@ -30,6 +30,7 @@ from ui.i18n import (
     unit_label,
 )
 from ui.phrases import phrase
+from ui.rankings import MEASURE_FORMATS
 from ui.refusals import refusal_text
 
 __all__ = ["REPORT_COUNTS", "ZONE_COLUMNS", "choropleth_values", "compare", "find_feature",
@@ -310,11 +311,13 @@ def firm_details(row: pd.Series, lang: str) -> list[tuple[str, str]]:
             (column_label("address", lang), text("address")), (column_label("placement", lang), placed)]
 
 
-def _cell(v, lang: str) -> str:
+def _cell(v, lang: str, fmt: str | None = None) -> str:
     if isinstance(v, bool | np.bool_):
         return t("yes" if v else "no", lang)
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return "—"
+    if fmt is not None and isinstance(v, int | float | np.number):
+        return fmt.format(v)
     return f"{v:,.4g}" if isinstance(v, float) else str(v)
 
 
@@ -322,11 +325,12 @@ def compare(table: pd.DataFrame, zone_ids: Sequence[str], *, lang: str = "zh") -
     """Zones side by side (measures as rows in words, zones as columns by name, as
     display text); at most five."""
     ids = [z for z in zone_ids if z in table.index][:5]
-    rows = table.loc[ids]
-    side = rows.drop(columns="name").T
-    side.columns = list(rows["name"].astype(str))
+    rows = table.loc[ids].drop(columns="name")
+    text = rows.apply(lambda col: col.map(lambda v: _cell(v, lang, MEASURE_FORMATS.get(col.name))))
+    side = text.T
+    side.columns = list(table.loc[ids, "name"].astype(str))
     side.index = [column_label(c, lang) for c in side.index]
-    return side.apply(lambda col: col.map(lambda v: _cell(v, lang)))
+    return side
 
 
 def policy_groups(feature_id: str, lang: str) -> dict[str, list[tuple[str, str]]]:
