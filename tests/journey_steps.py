@@ -117,8 +117,11 @@ def checked_layers(page) -> list[str]:
 
 
 def download(page, button, folder: Path | None = None) -> Path:
-    """Click a download button; the file, saved under its own name in ``folder``."""
+    """Click a download button once the app's run has ended (a button drawn mid-run, as
+    in a tab just opened, is drawn anew at its end, and a click between the two can be
+    lost); the file, saved under its own name in ``folder``."""
     button.wait_for(timeout=WAIT)
+    settle(page)
     with page.expect_download(timeout=WAIT) as info:
         button.click()
     if folder is None:
