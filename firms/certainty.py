@@ -47,6 +47,7 @@ def coarse_mask(firms: pd.DataFrame) -> np.ndarray:
     return np.asarray(np.nan_to_num(precision, nan=0.0) > PRECISE_M, dtype=bool)
 
 
+_DISC = "disc:"  # a region key's prefix when the region is a disc: "disc:lon,lat,metres"
 #: Disc key → disc, kept between calls: the same firms meet every layer. Held to about
 #: one firm list's discs (~1 KB each): emptied when it passes :data:`DISCS_KEPT`.
 _DISCS: dict[str, BaseGeometry] = {}
@@ -61,7 +62,7 @@ def _discs(keys: Sequence[str]) -> list[BaseGeometry]:
     found = {k: disc for k in keys if (disc := _DISCS.get(k)) is not None}  # safe if emptied
     missing = [k for k in dict.fromkeys(keys) if k not in found]
     if missing:
-        x, y, metres = np.array([k.removeprefix("disc:").split(",") for k in missing],
+        x, y, metres = np.array([k.removeprefix(_DISC).split(",") for k in missing],
                                 dtype=float).T
         made = dict(zip(missing, buffer_m(shapely.points(x, y), metres, quad_segs=8),
                         strict=True))
@@ -83,13 +84,13 @@ def _regions(firms: pd.DataFrame, rows: np.ndarray,
     if not known.all():  # one disc per distinct (point, precision)
         lon, lat = (np.asarray(v, dtype=float)[rows][~known] for v in firm_lonlat(firms))
         precision = np.asarray(firms["placement_precision_m"], dtype=float)[rows][~known]
-        keys[~known] = [f"disc:{x:.6f},{y:.6f},{p:.0f}"
+        keys[~known] = [f"{_DISC}{x:.6f},{y:.6f},{p:.0f}"
                         for x, y, p in zip(lon, lat, precision, strict=True)]
     codes, distinct = pd.factorize(pd.Series(keys, dtype=object))
     keys_list = [str(k) for k in distinct]
-    is_disc = [k not in outlines for k in keys_list]
-    discs = iter(_discs([k for k, d in zip(keys_list, is_disc, strict=True) if d]))
-    geoms = [next(discs) if d else outlines[k] for k, d in zip(keys_list, is_disc, strict=True)]
+    disc_keys = [k for k in keys_list if k.startswith(_DISC)]
+    discs = dict(zip(disc_keys, _discs(disc_keys), strict=True))
+    geoms = [discs[k] if k in discs else outlines[k] for k in keys_list]
     return codes, keys_list, geoms
 
 
@@ -147,7 +148,7 @@ def region_pairs(firms: pd.DataFrame, rows: np.ndarray, zone_ids: Sequence[str],
     certain: list[tuple[int, int]] = []
     possible: list[tuple[int, int]] = []
     regions = np.array(geoms, dtype=object)
-    disc = np.array([k.startswith("disc:") for k in keys], dtype=bool)
+    disc = np.array([k.startswith(_DISC) for k in keys], dtype=bool)
     for z, zone in enumerate(zone_geoms):
         if zone is None or zone.is_empty or zone.geom_type not in ("Polygon", "MultiPolygon"):
             continue
